@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_init.ts';
+
+/*
+ * Every migration, by sortable name. Listed statically rather than read from the folder at run
+ * time so the same code runs under tsx, vitest and any bundler; a new migration is one line here.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_init': m0001,
+};

@@ -1,0 +1,120 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sql } from 'kysely';
+import { GraphQLError } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import { apiKeyFromHeaders, authenticate } from './auth/authenticate.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { ForbiddenError, GatewayError } from './errors.ts';
+import type { Context } from './graphql/context.ts';
+import { schema } from './graphql/schema.ts';
+import { createLogger } from './logger.ts';
+import { currentRequestId, newRequestId, withRequestId } from './request-context.ts';
+import { createRepositories, createServices, type Repositories, type Services } from './services/index.ts';
+import { openDatabase, type Db } from './store/db.ts';
+import { migrateToLatest } from './store/migrate.ts';
+
+export type AppOptions = { clock?: Clock; logger?: Logger };
+
+export type App = {
+  config: Config;
+  db: Db;
+  yoga: YogaServerInstance<Record<string, never>, Context>;
+  repos: Repositories;
+  services: Services;
+  logger: Logger;
+  /** The node:http request listener: health check, then GraphQL (HTTP, SSE, GraphiQL). */
+  handle: (request: IncomingMessage, response: ServerResponse) => void;
+  close: () => Promise<void>;
+};
+
+function unauthenticated(): GraphQLError {
+  return new GraphQLError('A valid API key is required: send it as X-API-Key or Authorization: Bearer', {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'www-authenticate': 'Bearer' } } },
+  });
+}
+
+/** Expected failures keep their message and code; anything else is logged and replaced. */
+function maskError(logger: Logger) {
+  return (error: unknown, message: string): Error => {
+    const original = error instanceof GraphQLError ? error.originalError : error;
+    const located = error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {};
+    if (original instanceof GatewayError) {
+      const extensions = original instanceof ForbiddenError ? { requiredScope: original.requiredScope } : {};
+      return new GraphQLError(original.message, { ...located, extensions: { code: original.code, ...extensions } });
+    }
+    if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
+    const requestId = currentRequestId() ?? newRequestId();
+    logger.error({ err: original, requestId }, 'unexpected error while resolving a request');
+    return new GraphQLError(message, { ...located, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } });
+  };
+}
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const db = openDatabase(config.databasePath);
+  await migrateToLatest(db);
+  const repos = createRepositories(db);
+  const services = createServices({ db, config, clock });
+
+  const yoga = createYoga<Record<string, never>, Context>({
+    schema,
+    logging: false,
+    landingPage: false,
+    maskedErrors: { maskError: maskError(logger), errorMessage: 'Unexpected error; quote the requestId when reporting it' },
+    graphiql: {
+      title: 'Webhook gateway',
+      headers: JSON.stringify({ 'X-API-Key': 'paste the key printed by npm start' }, null, 2),
+      subscriptionsProtocol: 'WS',
+    },
+    context: async ({ request }) => {
+      const principal = await authenticate(repos.apiKeys, apiKeyFromHeaders(request.headers), clock.now());
+      if (!principal) throw unauthenticated();
+      return { principal, repos, services, logger };
+    },
+  });
+
+  async function health(response: ServerResponse) {
+    let database = 'ok';
+    try {
+      await sql`select 1`.execute(db);
+    } catch {
+      database = 'unavailable';
+    }
+    const healthy = database === 'ok';
+    response.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ status: healthy ? 'ok' : 'degraded', database, uptimeSeconds: Math.round(process.uptime()) }));
+  }
+
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
+    const requestId = newRequestId();
+    const started = performance.now();
+    response.setHeader('x-request-id', requestId);
+    response.on('finish', () => {
+      const path = (request.url ?? '/').split('?')[0];
+      logger.info(
+        { requestId, method: request.method, path, status: response.statusCode, durationMs: Math.round(performance.now() - started) },
+        'request',
+      );
+    });
+    withRequestId(requestId, () => {
+      if (request.url?.split('?')[0] === '/healthz') void health(response);
+      else void yoga.requestListener(request, response);
+    });
+  };
+
+  return {
+    config,
+    db,
+    yoga,
+    repos,
+    services,
+    logger,
+    handle,
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}

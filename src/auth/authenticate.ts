@@ -1,0 +1,31 @@
+import type { ApiKeyRepository } from '../store/api-keys.ts';
+import { parseScopes } from '../store/api-keys.ts';
+import { hashApiKey } from './api-key-secret.ts';
+import type { ApiKeyScope } from './scopes.ts';
+
+/** Who is calling: one API key of one tenant. */
+export type Principal = {
+  tenantId: string;
+  tenantName: string;
+  keyId: string;
+  scopes: ApiKeyScope[];
+};
+
+// Recording every use would make every read a write; a minute's precision is enough to audit.
+const LAST_USED_PRECISION_MS = 60_000;
+
+/** `X-API-Key: <key>` or `Authorization: Bearer <key>`, whichever is present. */
+export function apiKeyFromHeaders(headers: { get(name: string): string | null }): string | null {
+  const direct = headers.get('x-api-key')?.trim();
+  if (direct) return direct;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.get('authorization') ?? '');
+  return match?.[1] ?? null;
+}
+
+export async function authenticate(keys: ApiKeyRepository, key: string | null, now = Date.now()): Promise<Principal | null> {
+  if (!key) return null;
+  const row = await keys.findActiveByHash(hashApiKey(key));
+  if (!row) return null;
+  if (row.last_used_at === null || now - row.last_used_at > LAST_USED_PRECISION_MS) await keys.markUsed(row.id, now);
+  return { tenantId: row.tenant_id, tenantName: row.tenant_name, keyId: row.id, scopes: parseScopes(row) };
+}

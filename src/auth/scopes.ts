@@ -1,0 +1,12 @@
+export const apiKeyScopes = ['WEBHOOKS_READ', 'WEBHOOKS_WRITE', 'WEBHOOKS_SECRETS', 'EVENTS_PUBLISH', 'ADMIN'] as const;
+
+export type ApiKeyScope = (typeof apiKeyScopes)[number];
+
+export function isApiKeyScope(value: string): value is ApiKeyScope {
+  return (apiKeyScopes as readonly string[]).includes(value);
+}
+
+/** ADMIN holds every scope. */
+export function grants(held: readonly ApiKeyScope[], needed: ApiKeyScope): boolean {
+  return held.includes('ADMIN') || held.includes(needed);
+}

@@ -1,0 +1,98 @@
+/*
+ * Which webhooks an event reaches: topic patterns and payload filters.
+ * Topic patterns are an exact name, `family.*` (every topic below `family.`, at any depth, not
+ * `family` itself) or `*` (everything).
+ */
+
+export interface PayloadFilter {
+  field: string;
+  expression: string;
+}
+
+const WILDCARD = '*';
+const FAMILY_SUFFIX = '.*';
+
+/** The `family.` prefix of a `family.*` pattern, or null for `*` and exact names. */
+function familyPrefix(pattern: string): string | null {
+  return pattern !== WILDCARD && pattern.endsWith(FAMILY_SUFFIX) ? pattern.slice(0, -1) : null;
+}
+
+export function topicMatches(pattern: string, topic: string): boolean {
+  if (pattern === WILDCARD) return true;
+  const prefix = familyPrefix(pattern);
+  if (prefix === null) return pattern === topic;
+  return topic.length > prefix.length && topic.startsWith(prefix);
+}
+
+/** Every pattern that matches `topic`, so stored patterns can be found with an indexed `IN`. */
+export function topicPatternsFor(topic: string): string[] {
+  const segments = topic.split('.');
+  const families: string[] = [];
+  for (let depth = 1; depth < segments.length; depth++) {
+    families.push(`${segments.slice(0, depth).join('.')}${FAMILY_SUFFIX}`);
+  }
+  return [topic, ...families, WILDCARD];
+}
+
+/** Whether some topic could match both patterns. */
+export function patternsOverlap(a: string, b: string): boolean {
+  if (a === b || a === WILDCARD || b === WILDCARD) return true;
+  const prefixA = familyPrefix(a);
+  const prefixB = familyPrefix(b);
+  if (prefixA !== null && prefixB !== null) return prefixA.startsWith(prefixB) || prefixB.startsWith(prefixA);
+  if (prefixA !== null) return topicMatches(a, b);
+  if (prefixB !== null) return topicMatches(b, a);
+  return false;
+}
+
+export function valueAtPath(payload: unknown, path: string): unknown {
+  let current: unknown = payload;
+  for (const segment of path.split('.')) {
+    if (Array.isArray(current)) {
+      if (!/^\d+$/.test(segment)) return undefined;
+      current = current[Number(segment)];
+    } else if (typeof current === 'object' && current !== null && Object.hasOwn(current, segment)) {
+      // Own properties only: `constructor` or `__proto__` must not reach the prototype chain.
+      current = (current as Record<string, unknown>)[segment];
+    } else {
+      return undefined;
+    }
+  }
+  return current;
+}
+
+/**
+ * Whole-string, case-sensitive glob where `*` matches any run of characters and everything
+ * else is literal. A two-pointer scan instead of a RegExp: expressions and values both come
+ * from tenants, and a backtracking regex over `*a*a*a*...` would let them burn CPU.
+ */
+export function globMatches(expression: string, value: string): boolean {
+  let e = 0;
+  let v = 0;
+  let lastStar = -1;
+  let resumeAt = 0;
+  while (v < value.length) {
+    if (e < expression.length && expression[e] === WILDCARD) {
+      lastStar = e++;
+      resumeAt = v;
+    } else if (e < expression.length && expression[e] === value[v]) {
+      e++;
+      v++;
+    } else if (lastStar !== -1) {
+      e = lastStar + 1;
+      v = ++resumeAt;
+    } else {
+      return false;
+    }
+  }
+  while (e < expression.length && expression[e] === WILDCARD) e++;
+  return e === expression.length;
+}
+
+export function filtersMatch(filters: readonly PayloadFilter[], payload: unknown): boolean {
+  return filters.every(({ field, expression }) => {
+    const value = valueAtPath(payload, field);
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return false;
+    return globMatches(expression, String(value));
+  });
+}

@@ -1,0 +1,25 @@
+/*
+ * The catalog of event types: every topic of the five vendor APIs the gateway unifies, under one
+ * dotted naming scheme (family.name) so `family.*` subscriptions work across vendors.
+ */
+export type EventType = { name: string; description: string };
+
+export const eventTypes: readonly EventType[] = [
+  { name: 'message.received', description: 'An inbound message from a customer (Connectly and Kapso "messages").' },
+  { name: 'message.created', description: 'A message was created (org-apps MESSAGE_CREATED).' },
+  { name: 'message.sent', description: 'A message left for the channel (org-apps MESSAGE_SENT; Connectly status "sent").' },
+  { name: 'message.delivered', description: 'A message reached the recipient (org-apps MESSAGE_DELIVERED; Connectly status "delivered").' },
+  { name: 'message.read', description: 'The recipient read a message (Connectly status "read").' },
+  { name: 'message.delivery_failed', description: 'A message could not be delivered (Connectly status "delivery_failed").' },
+  {
+    name: 'message.delivery_status',
+    description: 'Any delivery status update: sent, delivered, read, delivery_failed (Connectly "delivery_status", Kapso "status_updates").',
+  },
+  { name: 'template.updated', description: 'A message template was created, approved, rejected or changed (Kapso "templates").' },
+  { name: 'workflow.created', description: 'A workflow was created (Interactly workflow_created).' },
+  { name: 'workflow.updated', description: 'A workflow was changed (Interactly workflow_updated).' },
+  { name: 'workflow.deleted', description: 'A workflow was deleted (Interactly workflow_deleted).' },
+  { name: 'workflow.run_started', description: 'A workflow run started (Interactly workflow_run_started).' },
+  { name: 'workflow.run_completed', description: 'A workflow run finished (Interactly workflow_run_completed).' },
+  { name: 'webhook.test', description: 'Sent by sendTestEvent to check an endpoint; never published by tenants.' },
+];

@@ -1,0 +1,63 @@
+import type { ApiKeyScope } from './auth/scopes.ts';
+
+/*
+ * Expected failures, as values. Services throw or return these; the GraphQL layer registers each
+ * class as an object type implementing the `Error` interface so they arrive as union members.
+ * Messages never carry secrets or input values that could be secrets.
+ */
+
+export type ErrorCode = 'VALIDATION_FAILED' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'RATE_LIMITED';
+
+export abstract class GatewayError extends Error {
+  abstract readonly code: ErrorCode;
+}
+
+export type FieldError = { path: string[]; message: string };
+
+export class ValidationError extends GatewayError {
+  readonly code = 'VALIDATION_FAILED';
+  constructor(readonly fieldErrors: FieldError[]) {
+    super(
+      fieldErrors.length === 1
+        ? `Invalid input at ${fieldErrors[0]!.path.join('.')}: ${fieldErrors[0]!.message}`
+        : `Invalid input: ${fieldErrors.length} fields failed validation`,
+    );
+    this.name = 'ValidationError';
+  }
+
+  static at(path: string[], message: string): ValidationError {
+    return new ValidationError([{ path, message }]);
+  }
+}
+
+export class NotFoundError extends GatewayError {
+  readonly code = 'NOT_FOUND';
+  constructor(readonly id: string, what = 'Object') {
+    super(`${what} ${id} was not found`);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class ConflictError extends GatewayError {
+  readonly code = 'CONFLICT';
+  constructor(readonly existingWebhookId: string, topic: string) {
+    super(`Webhook ${existingWebhookId} already delivers ${topic} to this URL`);
+    this.name = 'ConflictError';
+  }
+}
+
+export class ForbiddenError extends GatewayError {
+  readonly code = 'FORBIDDEN';
+  constructor(readonly requiredScope: ApiKeyScope) {
+    super(`This API key lacks the ${requiredScope} scope`);
+    this.name = 'ForbiddenError';
+  }
+}
+
+export class RateLimitedError extends GatewayError {
+  readonly code = 'RATE_LIMITED';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many requests; retry after ${retryAfterSeconds} s`);
+    this.name = 'RateLimitedError';
+  }
+}

@@ -1,0 +1,76 @@
+import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
+import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
+import ValidationPlugin from '@pothos/plugin-validation';
+import { GraphQLError } from 'graphql';
+import { grants, type ApiKeyScope } from '../auth/scopes.ts';
+import { ForbiddenError } from '../errors.ts';
+import { idKind } from '../ids.ts';
+import type { Context } from './context.ts';
+
+function requiredScopeOf(failure: AuthFailure): ApiKeyScope {
+  if (failure.kind === AuthScopeFailureType.AuthScope) return failure.parameter as ApiKeyScope;
+  if ('failures' in failure && failure.failures[0]) return requiredScopeOf(failure.failures[0]);
+  return 'ADMIN';
+}
+
+const nodeTypeNames = {
+  webhook: 'Webhook',
+  event: 'Event',
+  delivery: 'Delivery',
+  attempt: 'DeliveryAttempt',
+  apiKey: 'ApiKey',
+} as const;
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  AuthScopes: { scope: ApiKeyScope };
+  DefaultFieldNullability: false;
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+  Scalars: {
+    ID: { Input: string; Output: string };
+    DateTime: { Input: number; Output: number };
+    JSON: { Input: unknown; Output: unknown };
+    URL: { Input: string; Output: string };
+  };
+  Connection: { totalCount: () => Promise<number> };
+}>({
+  // Errors wrap outermost so ForbiddenError from scope-auth becomes a union member.
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, ValidationPlugin, RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (context) => ({
+      scope: (needed: ApiKeyScope) => grants(context.principal.scopes, needed),
+    }),
+    unauthorizedError: (_parent, _context, _info, result) => new ForbiddenError(requiredScopeOf(result.failure)),
+  },
+  validation: {
+    validationError: (failure) =>
+      new GraphQLError(failure.issues.map((issue) => issue.message).join('; '), {
+        extensions: { code: 'BAD_USER_INPUT' },
+      }),
+  },
+  relay: {
+    // Ids are already prefixed and opaque (wh_…, evt_…): Node.id is the id itself.
+    encodeGlobalID: (_typename, id) => String(id),
+    decodeGlobalID: (globalID) => {
+      const kind = idKind(globalID);
+      return { typename: kind && kind in nodeTypeNames ? nodeTypeNames[kind as keyof typeof nodeTypeNames] : 'Unknown', id: globalID };
+    },
+    nodeQueryOptions: {
+      authScopes: { scope: 'WEBHOOKS_READ' },
+      // An id of no known kind (or of a kind this schema lacks) is simply not found.
+      resolve: (_root, { id }, _context, info, resolveNode) => (info.schema.getType(id.typename) ? resolveNode(id) : null),
+    },
+    nodesQueryOptions: false,
+    nodesOnConnection: true,
+    edgesFieldOptions: { nullable: false },
+    nodeFieldOptions: { nullable: false },
+    cursorType: 'String',
+  },
+  errors: {},
+});

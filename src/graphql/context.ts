@@ -1,0 +1,11 @@
+import type { Logger } from 'pino';
+import type { Principal } from '../auth/authenticate.ts';
+import type { Repositories, Services } from '../services/index.ts';
+
+/** What every resolver receives: an authenticated caller, reads (repos) and writes (services). */
+export interface Context {
+  principal: Principal;
+  repos: Repositories;
+  services: Services;
+  logger: Logger;
+}

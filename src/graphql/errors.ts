@@ -1,0 +1,68 @@
+import {
+  ForbiddenError,
+  GatewayError,
+  NotFoundError,
+  RateLimitedError,
+  ValidationError,
+  type FieldError,
+} from '../errors.ts';
+import { builder } from './builder.ts';
+import { ApiKeyScopeEnum } from './api-key-scope.ts';
+
+export const ErrorCodeEnum = builder.enumType('ErrorCode', {
+  values: {
+    VALIDATION_FAILED: { description: '400 in the seed APIs' },
+    NOT_FOUND: { description: '404' },
+    CONFLICT: { description: '409' },
+    FORBIDDEN: { description: 'the API key lacks the scope' },
+    RATE_LIMITED: {},
+  } as const,
+});
+
+export const ErrorInterface = builder.interfaceRef<GatewayError>('Error').implement({
+  fields: (t) => ({
+    message: t.exposeString('message'),
+    code: t.field({ type: ErrorCodeEnum, resolve: (error) => error.code }),
+  }),
+});
+
+const FieldErrorRef = builder.objectRef<FieldError>('FieldError').implement({
+  fields: (t) => ({
+    path: t.exposeStringList('path', {
+      description: 'Path of the offending input field, e.g. ["input", "retryPolicy", "maxRetries"].',
+    }),
+    message: t.exposeString('message'),
+  }),
+});
+
+builder.objectType(ValidationError, {
+  name: 'ValidationError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ fieldErrors: t.field({ type: [FieldErrorRef], resolve: (error) => error.fieldErrors }) }),
+});
+
+builder.objectType(NotFoundError, {
+  name: 'NotFoundError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ id: t.exposeID('id') }),
+});
+
+builder.objectType(ForbiddenError, {
+  name: 'ForbiddenError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ requiredScope: t.field({ type: ApiKeyScopeEnum, resolve: (error) => error.requiredScope }) }),
+});
+
+builder.objectType(RateLimitedError, {
+  name: 'RateLimitedError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ retryAfterSeconds: t.exposeInt('retryAfterSeconds') }),
+});
+
+/**
+ * The `errors` option of a mutation: a union named as in the contract, the success type first,
+ * then the field's own errors, then the two every mutation can meet (scope and rate).
+ */
+export function resultUnion(name: string, types: readonly (new (...args: never[]) => GatewayError)[]) {
+  return { types: [...types, ForbiddenError, RateLimitedError], directResult: true as const, union: { name } };
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { MAX_PAGE_SIZE, type Page } from '../store/keyset.ts';
+
+const pageSize = (name: string) =>
+  z
+    .number()
+    .int()
+    .min(0, `${name} must not be negative`)
+    .max(MAX_PAGE_SIZE, `${name} must be at most ${MAX_PAGE_SIZE}; page through larger sets with after/before`)
+    .nullish();
+
+/** Checked by the validation plugin before a connection resolver runs. */
+export const pageArgsSchema = z
+  .object({ first: pageSize('first'), last: pageSize('last') })
+  .passthrough()
+  .refine((args) => args.first == null || args.last == null, 'pass first or last, not both');
+
+export function toConnection<Node extends { id: string }>(page: Page<Node>, totalCount: () => Promise<number>) {
+  return {
+    edges: page.rows.map((node) => ({ cursor: node.id, node })),
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: page.rows[0]?.id ?? null,
+      endCursor: page.rows.at(-1)?.id ?? null,
+    },
+    totalCount,
+  };
+}

@@ -1,0 +1,274 @@
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import {
+  backoffStrategies,
+  webhookTypes,
+  type HttpHeader,
+  type PayloadFilter,
+  type RetryPolicy,
+  type WebengageSettings,
+  type Webhook,
+  type WebhookConfiguration,
+} from '../store/webhooks.ts';
+import { builder } from './builder.ts';
+import { ErrorInterface, resultUnion } from './errors.ts';
+import { pageArgsSchema, toConnection } from './pagination.ts';
+
+export const WebhookTypeEnum = builder.enumType('WebhookType', {
+  description: 'How requests to the endpoint are shaped.',
+  values: {
+    CUSTOM: { description: "The tenant's own endpoint: Standard Webhooks envelope, signed." },
+    ZAPIER: {},
+    WEBENGAGE: { description: 'Requires configuration.webengage; delivered to its webhookUrl with its token.' },
+    INTEGROMAT_MAKE: {},
+  } satisfies Record<(typeof webhookTypes)[number], object>,
+});
+
+export const BackoffStrategyEnum = builder.enumType('BackoffStrategy', { values: backoffStrategies });
+
+const HttpHeaderRef = builder.objectRef<HttpHeader>('HttpHeader').implement({
+  fields: (t) => ({ name: t.exposeString('name'), value: t.exposeString('value') }),
+});
+
+const RetryPolicyRef = builder.objectRef<RetryPolicy>('RetryPolicy').implement({
+  fields: (t) => ({
+    maxRetries: t.exposeInt('maxRetries', { description: 'Retries after the first attempt, 0..10.' }),
+    backoffSeconds: t.exposeInt('backoffSeconds', { description: 'Base delay between attempts, 1..300 seconds.' }),
+    strategy: t.field({ type: BackoffStrategyEnum, resolve: (policy) => policy.strategy }),
+  }),
+});
+
+const PayloadFilterRef = builder.objectRef<PayloadFilter>('PayloadFilter').implement({
+  description:
+    "Delivers an event only when every filter matches: the event payload's value at `field` (a dot path) matches `expression`, a glob where * is any run of characters.",
+  fields: (t) => ({ field: t.exposeString('field'), expression: t.exposeString('expression') }),
+});
+
+const WebengageConfigurationRef = builder.objectRef<WebengageSettings>('WebengageConfiguration').implement({
+  fields: (t) => ({
+    webhookUrl: t.field({ type: 'URL', resolve: (settings) => settings.webhookUrl }),
+    hasToken: t.boolean({ description: 'The token itself is write-only.', resolve: (settings) => settings.token !== null }),
+  }),
+});
+
+const WebhookConfigurationRef = builder.objectRef<WebhookConfiguration>('WebhookConfiguration').implement({
+  fields: (t) => ({
+    echo: t.exposeBoolean('echo', { description: 'Deliver echo events too (events the tenant itself caused).' }),
+    channelTypes: t.exposeStringList('channelTypes', {
+      description: 'Only events from these channels (e.g. whatsapp); empty = all channels.',
+    }),
+    filters: t.field({ type: [PayloadFilterRef], resolve: (configuration) => configuration.filters }),
+    webengage: t.field({ type: WebengageConfigurationRef, nullable: true, resolve: (configuration) => configuration.webengage }),
+  }),
+});
+
+export const WebhookNode = builder.loadableNode('Webhook', {
+  id: { resolve: (webhook: Webhook) => webhook.id },
+  load: (ids: string[], context) => context.repos.webhooks.findByIds(context.principal.tenantId, ids),
+  sort: (webhook) => webhook.id,
+  fields: (t) => ({
+    name: t.exposeString('name', { nullable: true }),
+    url: t.field({ type: 'URL', resolve: (webhook) => webhook.url }),
+    type: t.field({ type: WebhookTypeEnum, resolve: (webhook) => webhook.type }),
+    topics: t.exposeStringList('topics', {
+      description: 'Event types delivered; a trailing .* or a lone * subscribes to a family or to all.',
+    }),
+    enabled: t.exposeBoolean('enabled'),
+    disabledReason: t.exposeString('disabledReason', {
+      nullable: true,
+      description: 'Why deliveries stopped, when the gateway disabled the endpoint itself (e.g. after repeated failures).',
+    }),
+    headers: t.field({ type: [HttpHeaderRef], resolve: (webhook) => webhook.headers }),
+    hasBearerToken: t.boolean({ resolve: (webhook) => webhook.bearerToken !== null }),
+    timeoutSeconds: t.exposeInt('timeoutSeconds', { description: "Seconds to wait for the endpoint's response, 1..60." }),
+    retryPolicy: t.field({ type: RetryPolicyRef, resolve: (webhook) => webhook.retryPolicy }),
+    configuration: t.field({ type: WebhookConfigurationRef, resolve: (webhook) => webhook.configuration }),
+    signingSecret: t.string({
+      description: 'The Standard Webhooks signing secret (whsec_…). Needs the webhooks:secrets scope.',
+      authScopes: { scope: 'WEBHOOKS_SECRETS' },
+      resolve: (webhook) => webhook.signingSecret,
+    }),
+    createdAt: t.field({ type: 'DateTime', resolve: (webhook) => webhook.createdAt }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (webhook) => webhook.updatedAt }),
+  }),
+});
+
+const WebhookFilterInput = builder.inputType('WebhookFilter', {
+  fields: (t) => ({
+    topic: t.string({ description: 'Webhooks that would receive this event type (or hold this pattern).' }),
+    enabled: t.boolean(),
+    type: t.field({ type: WebhookTypeEnum }),
+    search: t.string({ description: 'Case-insensitive substring of name or url.' }),
+  }),
+});
+
+const HttpHeaderInput = builder.inputType('HttpHeaderInput', {
+  fields: (t) => ({ name: t.string({ required: true }), value: t.string({ required: true }) }),
+});
+
+const RetryPolicyInput = builder.inputType('RetryPolicyInput', {
+  fields: (t) => ({
+    maxRetries: t.int(),
+    backoffSeconds: t.int(),
+    strategy: t.field({ type: BackoffStrategyEnum }),
+  }),
+});
+
+const PayloadFilterInput = builder.inputType('PayloadFilterInput', {
+  fields: (t) => ({ field: t.string({ required: true }), expression: t.string({ required: true }) }),
+});
+
+const WebengageConfigurationInput = builder.inputType('WebengageConfigurationInput', {
+  fields: (t) => ({
+    webhookUrl: t.field({ type: 'URL' }),
+    token: t.string({ description: 'Write-only; null clears it.' }),
+  }),
+});
+
+const WebhookConfigurationInput = builder.inputType('WebhookConfigurationInput', {
+  fields: (t) => ({
+    echo: t.boolean(),
+    channelTypes: t.stringList(),
+    filters: t.field({ type: [PayloadFilterInput] }),
+    webengage: t.field({ type: WebengageConfigurationInput }),
+  }),
+});
+
+const CreateWebhookInput = builder.inputType('CreateWebhookInput', {
+  fields: (t) => ({
+    url: t.field({ type: 'URL', required: true }),
+    topics: t.stringList({ required: true }),
+    type: t.field({ type: WebhookTypeEnum, description: 'Defaults to CUSTOM.' }),
+    name: t.string({ description: '1..150 characters.' }),
+    enabled: t.boolean({ description: 'Defaults to true.' }),
+    headers: t.field({ type: [HttpHeaderInput] }),
+    bearerToken: t.string({ description: 'Sent as Authorization: Bearer …; at most 2,000 characters; write-only.' }),
+    timeoutSeconds: t.int(),
+    retryPolicy: t.field({ type: RetryPolicyInput }),
+    configuration: t.field({ type: WebhookConfigurationInput }),
+    signingSecret: t.string({ description: 'whsec_ + base64 of 24..64 random bytes; generated when absent.' }),
+  }),
+});
+
+const UpdateWebhookInput = builder.inputType('UpdateWebhookInput', {
+  description:
+    'Absent = keep. null = clear (name, headers, bearerToken, configuration.webengage). null on url, topics, type, enabled, timeoutSeconds, retryPolicy, configuration = ValidationError. Nested inputs merge field by field: only what is given changes.',
+  fields: (t) => ({
+    url: t.field({ type: 'URL' }),
+    topics: t.stringList(),
+    type: t.field({ type: WebhookTypeEnum }),
+    name: t.string(),
+    enabled: t.boolean(),
+    headers: t.field({ type: [HttpHeaderInput] }),
+    bearerToken: t.string(),
+    timeoutSeconds: t.int(),
+    retryPolicy: t.field({ type: RetryPolicyInput }),
+    configuration: t.field({ type: WebhookConfigurationInput }),
+  }),
+});
+
+builder.objectType(ConflictError, {
+  name: 'ConflictError',
+  description: 'Another webhook of this tenant already delivers one of these topics to the same URL.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ existingWebhook: t.field({ type: WebhookNode, resolve: (error) => error.existingWebhookId }) }),
+});
+
+export const WebhookConnection = builder.connectionObject({ type: WebhookNode, name: 'WebhookConnection' }, { name: 'WebhookEdge' });
+
+builder.queryFields((t) => ({
+  webhook: t.field({
+    type: WebhookNode,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    authScopes: { scope: 'WEBHOOKS_READ' },
+    resolve: async (_root, { id }, context) => (await context.repos.webhooks.findById(context.principal.tenantId, id)) ?? null,
+  }),
+  webhooks: t.connection(
+    {
+      type: WebhookNode,
+      args: { filter: t.arg({ type: WebhookFilterInput }) },
+      authScopes: { scope: 'WEBHOOKS_READ' },
+      validate: pageArgsSchema,
+      resolve: async (_root, args, context) => {
+        const tenantId = context.principal.tenantId;
+        const filter = args.filter ?? {};
+        const page = await context.repos.webhooks.page(tenantId, filter, args);
+        return toConnection(page, () => context.repos.webhooks.count(tenantId, filter));
+      },
+    },
+    WebhookConnection,
+  ),
+}));
+
+const CreateWebhookSuccess = builder.objectRef<{ webhook: Webhook }>('CreateWebhookSuccess').implement({
+  fields: (t) => ({
+    webhook: t.field({ type: WebhookNode, resolve: (result) => result.webhook }),
+    signingSecret: t.string({
+      description: 'Shown once here, and later only through Webhook.signingSecret.',
+      resolve: (result) => result.webhook.signingSecret,
+    }),
+  }),
+});
+
+const UpdateWebhookSuccess = builder.objectRef<{ webhook: Webhook }>('UpdateWebhookSuccess').implement({
+  fields: (t) => ({ webhook: t.field({ type: WebhookNode, resolve: (result) => result.webhook }) }),
+});
+
+const DeleteWebhookSuccess = builder.objectRef<{ deletedWebhookId: string }>('DeleteWebhookSuccess').implement({
+  fields: (t) => ({ deletedWebhookId: t.exposeID('deletedWebhookId') }),
+});
+
+const RotateSigningSecretSuccess = builder.objectRef<{ webhook: Webhook }>('RotateSigningSecretSuccess').implement({
+  fields: (t) => ({
+    webhook: t.field({ type: WebhookNode, resolve: (result) => result.webhook }),
+    signingSecret: t.string({ resolve: (result) => result.webhook.signingSecret }),
+    previousSecretExpiresAt: t.field({
+      type: 'DateTime',
+      description: 'Until then deliveries carry signatures by both the old and the new secret.',
+      resolve: (result) => result.webhook.previousSecretExpiresAt ?? result.webhook.updatedAt,
+    }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createWebhook: t.field({
+    type: CreateWebhookSuccess,
+    args: { input: t.arg({ type: CreateWebhookInput, required: true }) },
+    authScopes: { scope: 'WEBHOOKS_WRITE' },
+    errors: resultUnion('CreateWebhookResult', [ValidationError, ConflictError]),
+    resolve: async (_root, { input }, context) => ({
+      webhook: await context.services.webhooks.create(context.principal.tenantId, input),
+    }),
+  }),
+  updateWebhook: t.field({
+    type: UpdateWebhookSuccess,
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateWebhookInput, required: true }) },
+    authScopes: { scope: 'WEBHOOKS_WRITE' },
+    errors: resultUnion('UpdateWebhookResult', [ValidationError, NotFoundError, ConflictError]),
+    resolve: async (_root, { id, input }, context) => ({
+      webhook: await context.services.webhooks.update(context.principal.tenantId, id, input),
+    }),
+  }),
+  deleteWebhook: t.field({
+    type: DeleteWebhookSuccess,
+    args: { id: t.arg.id({ required: true }) },
+    authScopes: { scope: 'WEBHOOKS_WRITE' },
+    errors: resultUnion('DeleteWebhookResult', [NotFoundError]),
+    resolve: async (_root, { id }, context) => {
+      await context.services.webhooks.remove(context.principal.tenantId, id);
+      return { deletedWebhookId: id };
+    },
+  }),
+  rotateSigningSecret: t.field({
+    type: RotateSigningSecretSuccess,
+    args: {
+      id: t.arg.id({ required: true }),
+      overlapSeconds: t.arg.int({ description: 'Seconds the old secret keeps signing, 0..604800; default 86400.' }),
+    },
+    authScopes: { scope: 'WEBHOOKS_WRITE' },
+    errors: resultUnion('RotateSigningSecretResult', [NotFoundError, ValidationError]),
+    resolve: async (_root, { id, overlapSeconds }, context) => ({
+      webhook: await context.services.webhooks.rotateSecret(context.principal.tenantId, id, overlapSeconds),
+    }),
+  }),
+}));

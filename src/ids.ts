@@ -1,0 +1,26 @@
+import { monotonicFactory } from 'ulid';
+
+// Monotonic so ids minted in the same millisecond still sort in creation order (keyset pages rely on it).
+const ulid = monotonicFactory();
+
+export const idPrefixes = {
+  tenant: 'ten',
+  webhook: 'wh',
+  event: 'evt',
+  delivery: 'dlv',
+  attempt: 'att',
+  apiKey: 'key',
+} as const;
+
+export type IdKind = keyof typeof idPrefixes;
+
+export function newId(kind: IdKind, now: number = Date.now()): string {
+  return `${idPrefixes[kind]}_${ulid(now)}`;
+}
+
+/** The kind an id names, or null when it carries no known prefix. */
+export function idKind(id: string): IdKind | null {
+  const prefix = id.slice(0, id.indexOf('_'));
+  const entry = Object.entries(idPrefixes).find(([, value]) => value === prefix);
+  return entry ? (entry[0] as IdKind) : null;
+}

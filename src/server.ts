@@ -1,0 +1,47 @@
+import { createServer } from 'node:http';
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+
+async function main() {
+  const config = loadConfig();
+  const app = await createApp(config);
+  const server = createServer(app.handle);
+
+  const firstKey = await app.services.apiKeys.bootstrap();
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  if (firstKey) {
+    process.stdout.write(
+      [
+        '',
+        'Created tenant "default" and its first ADMIN API key. It is shown once; store it now:',
+        '',
+        `  ${firstKey.key}`,
+        '',
+        `Open ${base}/graphql and send it as the X-API-Key header.`,
+        '',
+      ].join('\n') + '\n',
+    );
+  }
+  app.logger.info({ url: `${base}/graphql`, databasePath: config.databasePath }, 'gateway listening');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal }, 'shutting down');
+    server.close();
+    server.closeIdleConnections();
+    void app.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { mintApiKey } from '../auth/api-key-secret.ts';
+import { apiKeyScopes } from '../auth/scopes.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import { parseInput } from '../domain/validation.ts';
+import type { Db, ApiKeyRow } from '../store/db.ts';
+import { apiKeyRepository } from '../store/api-keys.ts';
+import { tenantRepository } from '../store/tenants.ts';
+import type { Clock } from '../clock.ts';
+
+const createApiKeyInput = z.object({
+  name: z
+    .string()
+    .max(100, 'must be at most 100 characters')
+    .refine((value) => value.trim().length > 0, 'must not be empty'),
+  scopes: z
+    .array(z.enum(apiKeyScopes))
+    .min(1, 'must grant at least one scope')
+    .transform((list) => [...new Set(list)]),
+});
+
+export type CreateApiKeyInput = z.input<typeof createApiKeyInput>;
+export type CreatedApiKey = { apiKey: ApiKeyRow; key: string };
+
+export function apiKeyService({ db, clock }: { db: Db; clock: Clock }) {
+  const keys = apiKeyRepository(db);
+  const tenants = tenantRepository(db);
+
+  async function create(tenantId: string, input: CreateApiKeyInput): Promise<CreatedApiKey> {
+    const { name, scopes } = parseInput(createApiKeyInput, input, ['input']);
+    const minted = mintApiKey();
+    const apiKey = await keys.create({ tenantId, name, scopes, prefix: minted.prefix, hash: minted.hash, now: clock.now() });
+    return { apiKey, key: minted.key };
+  }
+
+  return {
+    create,
+
+    list: (tenantId: string) => keys.listByTenant(tenantId),
+
+    async revoke(tenantId: string, id: string, callerKeyId: string): Promise<ApiKeyRow> {
+      if (id === callerKeyId) throw ValidationError.at(['id'], 'a key cannot revoke itself');
+      const revoked = await keys.revoke(tenantId, id, clock.now());
+      if (!revoked) throw new NotFoundError(id, 'API key');
+      return revoked;
+    },
+
+    /** For operators (CLI, first start): the tenant is made when it does not exist yet. */
+    async createForTenantName(tenantName: string, input: CreateApiKeyInput): Promise<CreatedApiKey & { tenantId: string }> {
+      const tenant = (await tenants.findByName(tenantName)) ?? (await tenants.create(tenantName, clock.now()));
+      return { ...(await create(tenant.id, input)), tenantId: tenant.id };
+    },
+
+    /** On an empty database: a default tenant and its first ADMIN key; null when there is a tenant already. */
+    async bootstrap(): Promise<(CreatedApiKey & { tenantId: string }) | null> {
+      if ((await tenants.count()) > 0) return null;
+      return this.createForTenantName('default', { name: 'first admin key', scopes: ['ADMIN'] });
+    },
+  };
+}
+
+export type ApiKeyService = ReturnType<typeof apiKeyService>;

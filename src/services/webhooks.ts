@@ -1,0 +1,104 @@
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import { patternsOverlap } from '../delivery/matcher.ts';
+import { generateSigningSecret } from '../delivery/signer.ts';
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../errors.ts';
+import { fieldErrorsOf, parseInput } from '../domain/validation.ts';
+import {
+  nullsOnRequired,
+  webhookInputSchemas,
+  type CreateWebhookInput,
+  type UpdateWebhookInput,
+} from '../domain/webhook-rules.ts';
+import { mergeUpdate, settingsFromCreate, settingsProblems } from '../domain/webhook-settings.ts';
+import type { Db } from '../store/db.ts';
+import { webhookRepository, type Webhook, type WebhookRepository, type WebhookSettings } from '../store/webhooks.ts';
+import { newId } from '../ids.ts';
+
+export const DEFAULT_SECRET_OVERLAP_SECONDS = 86_400;
+export const MAX_SECRET_OVERLAP_SECONDS = 604_800;
+
+export type WebhookServiceDeps = { db: Db; config: Pick<Config, 'allowPrivateAddresses'>; clock: Clock };
+
+function throwIfAny(errors: FieldError[]): void {
+  if (errors.length > 0) throw new ValidationError(errors);
+}
+
+async function assertNoConflict(repo: WebhookRepository, tenantId: string, settings: WebhookSettings, exceptId: string | null) {
+  const taken = await repo.topicsAtUrl(tenantId, settings.url, exceptId);
+  for (const topic of settings.topics) {
+    const clash = taken.find((existing) => patternsOverlap(existing.topic, topic));
+    if (clash) throw new ConflictError(clash.webhookId, topic);
+  }
+}
+
+export function webhookService({ db, config, clock }: WebhookServiceDeps) {
+  const schemas = webhookInputSchemas(config.allowPrivateAddresses);
+
+  return {
+    async create(tenantId: string, input: CreateWebhookInput): Promise<Webhook> {
+      const parsed = parseInput(schemas.create, input, ['input']);
+      const settings = settingsFromCreate(parsed);
+      throwIfAny(settingsProblems(settings));
+      const now = clock.now();
+      return db.transaction().execute(async (trx) => {
+        const repo = webhookRepository(trx);
+        await assertNoConflict(repo, tenantId, settings, null);
+        return repo.insert({
+          id: newId('webhook', now),
+          tenantId,
+          settings,
+          signingSecret: parsed.signingSecret ?? generateSigningSecret(),
+          now,
+        });
+      });
+    },
+
+    async update(tenantId: string, id: string, input: UpdateWebhookInput): Promise<Webhook> {
+      const nulls = nullsOnRequired(input);
+      const nullErrors = nulls.map((path) => ({
+        path: ['input', ...path],
+        message: 'cannot be null: omit it to keep the current value',
+      }));
+      const parsed = schemas.update.safeParse(input);
+      if (!parsed.success) {
+        const isNullPath = (path: string[]) => nullErrors.some((error) => error.path.join('.') === path.join('.'));
+        throwIfAny([...nullErrors, ...fieldErrorsOf(parsed.error, ['input']).filter((error) => !isNullPath(error.path))]);
+      }
+      throwIfAny(nullErrors);
+      const changes = parsed.data!;
+      return db.transaction().execute(async (trx) => {
+        const repo = webhookRepository(trx);
+        const current = await repo.findById(tenantId, id);
+        if (!current) throw new NotFoundError(id, 'Webhook');
+        const settings = mergeUpdate(current, changes);
+        throwIfAny(settingsProblems(settings));
+        if (changes.url !== undefined || changes.topics !== undefined) {
+          await assertNoConflict(repo, tenantId, settings, current.id);
+        }
+        return repo.updateSettings(current, settings, clock.now());
+      });
+    },
+
+    async remove(tenantId: string, id: string): Promise<void> {
+      const deleted = await webhookRepository(db).delete(tenantId, id);
+      if (!deleted) throw new NotFoundError(id, 'Webhook');
+    },
+
+    async rotateSecret(tenantId: string, id: string, overlapSeconds: number | null | undefined): Promise<Webhook> {
+      const overlap = overlapSeconds ?? DEFAULT_SECRET_OVERLAP_SECONDS;
+      if (!Number.isInteger(overlap) || overlap < 0 || overlap > MAX_SECRET_OVERLAP_SECONDS) {
+        throw ValidationError.at(['overlapSeconds'], `must be between 0 and ${MAX_SECRET_OVERLAP_SECONDS}`);
+      }
+      return db.transaction().execute(async (trx) => {
+        const repo = webhookRepository(trx);
+        const current = await repo.findById(tenantId, id);
+        if (!current) throw new NotFoundError(id, 'Webhook');
+        const now = clock.now();
+        return repo.rotateSecret(current, { secret: generateSigningSecret(), previousExpiresAt: now + overlap * 1000, now });
+      });
+    },
+  };
+}
+
+export type WebhookService = ReturnType<typeof webhookService>;

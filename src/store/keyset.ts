@@ -1,0 +1,43 @@
+/*
+ * Relay pagination over ULID ids, newest first. Cursors are ids and comparisons are strict,
+ * so no row repeats across pages and inserts between requests never shift a page.
+ */
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export type PageArgs = {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+};
+
+export type Page<Row> = {
+  rows: Row[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+};
+
+export type KeysetSource<Row> = {
+  /** Rows strictly older (`id < cursor`, newest first) or newer (`id > cursor`, oldest first). */
+  fetch(direction: 'older' | 'newer', cursor: string | null, limit: number): Promise<Row[]>;
+  /** Whether any row lies at or beyond the cursor in that direction. */
+  exists(direction: 'older' | 'newer', cursor: string): Promise<boolean>;
+};
+
+export async function keysetPage<Row extends { id: string }>(args: PageArgs, source: KeysetSource<Row>): Promise<Page<Row>> {
+  if (args.last != null) {
+    const limit = args.last;
+    const rows = await source.fetch('newer', args.before ?? null, limit + 1);
+    const hasPreviousPage = rows.length > limit;
+    const page = rows.slice(0, limit).reverse();
+    const hasNextPage = args.before ? await source.exists('older', args.before) : false;
+    return { rows: page, hasNextPage, hasPreviousPage };
+  }
+  const limit = args.first ?? DEFAULT_PAGE_SIZE;
+  const rows = await source.fetch('older', args.after ?? null, limit + 1);
+  const hasNextPage = rows.length > limit;
+  const hasPreviousPage = args.after ? await source.exists('newer', args.after) : false;
+  return { rows: rows.slice(0, limit), hasNextPage, hasPreviousPage };
+}

@@ -1,0 +1,289 @@
+import { sql, type ExpressionBuilder, type Transaction } from 'kysely';
+import type { Database, Db, WebhookRow } from './db.ts';
+import { keysetPage, type Page, type PageArgs } from './keyset.ts';
+import { topicPatternsFor } from '../delivery/matcher.ts';
+
+export const webhookTypes = ['CUSTOM', 'ZAPIER', 'WEBENGAGE', 'INTEGROMAT_MAKE'] as const;
+export type WebhookType = (typeof webhookTypes)[number];
+export const backoffStrategies = ['EXPONENTIAL', 'LINEAR', 'FIXED'] as const;
+export type BackoffStrategy = (typeof backoffStrategies)[number];
+
+export type HttpHeader = { name: string; value: string };
+export type PayloadFilter = { field: string; expression: string };
+export type RetryPolicy = { maxRetries: number; backoffSeconds: number; strategy: BackoffStrategy };
+export type WebengageSettings = { webhookUrl: string; token: string | null };
+export type WebhookConfiguration = {
+  echo: boolean;
+  channelTypes: string[];
+  filters: PayloadFilter[];
+  webengage: WebengageSettings | null;
+};
+
+/** What a tenant sets on a webhook: the whole writable state, after defaults. */
+export type WebhookSettings = {
+  name: string | null;
+  url: string;
+  type: WebhookType;
+  topics: string[];
+  enabled: boolean;
+  headers: HttpHeader[];
+  bearerToken: string | null;
+  timeoutSeconds: number;
+  retryPolicy: RetryPolicy;
+  configuration: WebhookConfiguration;
+};
+
+export type Webhook = WebhookSettings & {
+  id: string;
+  tenantId: string;
+  disabledReason: string | null;
+  signingSecret: string;
+  previousSigningSecret: string | null;
+  previousSecretExpiresAt: number | null;
+  consecutiveFailures: number;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export function webhookFromRow(row: WebhookRow): Webhook {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    url: row.url,
+    type: row.type as WebhookType,
+    topics: JSON.parse(row.topics) as string[],
+    enabled: row.enabled === 1,
+    disabledReason: row.disabled_reason,
+    headers: JSON.parse(row.headers) as HttpHeader[],
+    bearerToken: row.bearer_token,
+    timeoutSeconds: row.timeout_seconds,
+    retryPolicy: {
+      maxRetries: row.max_retries,
+      backoffSeconds: row.backoff_seconds,
+      strategy: row.backoff_strategy as BackoffStrategy,
+    },
+    configuration: {
+      echo: row.echo === 1,
+      channelTypes: JSON.parse(row.channel_types) as string[],
+      filters: JSON.parse(row.filters) as PayloadFilter[],
+      webengage: row.webengage_url ? { webhookUrl: row.webengage_url, token: row.webengage_token } : null,
+    },
+    signingSecret: row.signing_secret,
+    previousSigningSecret: row.previous_signing_secret,
+    previousSecretExpiresAt: row.previous_secret_expires_at,
+    consecutiveFailures: row.consecutive_failures,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function settingsColumns(settings: WebhookSettings) {
+  return {
+    name: settings.name,
+    url: settings.url,
+    type: settings.type,
+    topics: JSON.stringify(settings.topics),
+    enabled: settings.enabled ? 1 : 0,
+    headers: JSON.stringify(settings.headers),
+    bearer_token: settings.bearerToken,
+    timeout_seconds: settings.timeoutSeconds,
+    max_retries: settings.retryPolicy.maxRetries,
+    backoff_seconds: settings.retryPolicy.backoffSeconds,
+    backoff_strategy: settings.retryPolicy.strategy,
+    echo: settings.configuration.echo ? 1 : 0,
+    channel_types: JSON.stringify(settings.configuration.channelTypes),
+    filters: JSON.stringify(settings.configuration.filters),
+    webengage_url: settings.configuration.webengage?.webhookUrl ?? null,
+    webengage_token: settings.configuration.webengage?.token ?? null,
+  };
+}
+
+export type WebhookFilter = {
+  topic?: string | null;
+  enabled?: boolean | null;
+  type?: WebhookType | null;
+  search?: string | null;
+};
+
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function filterWhere(tenantId: string, filter: WebhookFilter) {
+  return (eb: ExpressionBuilder<Database, 'webhooks'>) => {
+    const conditions = [eb('webhooks.tenant_id', '=', tenantId)];
+    if (filter.enabled != null) conditions.push(eb('webhooks.enabled', '=', filter.enabled ? 1 : 0));
+    if (filter.type != null) conditions.push(eb('webhooks.type', '=', filter.type));
+    if (filter.search) {
+      const pattern = likePattern(filter.search);
+      conditions.push(
+        eb.or([
+          sql<boolean>`lower(coalesce(${eb.ref('webhooks.name')}, '')) like ${pattern} escape '\\'`,
+          sql<boolean>`lower(${eb.ref('webhooks.url')}) like ${pattern} escape '\\'`,
+        ]),
+      );
+    }
+    if (filter.topic) {
+      const patterns = [...new Set([filter.topic, ...topicPatternsFor(filter.topic)])];
+      conditions.push(
+        eb.exists(
+          eb
+            .selectFrom('webhook_topics')
+            .select('webhook_topics.webhook_id')
+            .whereRef('webhook_topics.webhook_id', '=', 'webhooks.id')
+            .where('webhook_topics.topic', 'in', patterns),
+        ),
+      );
+    }
+    return eb.and(conditions);
+  };
+}
+
+type Executor = Db | Transaction<Database>;
+
+async function replaceTopics(trx: Executor, webhook: { id: string; tenantId: string; url: string; topics: string[] }) {
+  await trx.deleteFrom('webhook_topics').where('webhook_id', '=', webhook.id).execute();
+  await trx
+    .insertInto('webhook_topics')
+    .values(webhook.topics.map((topic) => ({ tenant_id: webhook.tenantId, webhook_id: webhook.id, topic, url: webhook.url })))
+    .execute();
+}
+
+export function webhookRepository(db: Executor) {
+  return {
+    async findById(tenantId: string, id: string): Promise<Webhook | undefined> {
+      const row = await db
+        .selectFrom('webhooks')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row && webhookFromRow(row);
+    },
+
+    async findByIds(tenantId: string, ids: readonly string[]): Promise<Webhook[]> {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom('webhooks')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', 'in', ids)
+        .execute();
+      return rows.map(webhookFromRow);
+    },
+
+    /** Other webhooks of the tenant with this URL and their topic patterns. */
+    async topicsAtUrl(tenantId: string, url: string, exceptId: string | null): Promise<{ webhookId: string; topic: string }[]> {
+      let query = db
+        .selectFrom('webhook_topics')
+        .select(['webhook_id as webhookId', 'topic'])
+        .where('tenant_id', '=', tenantId)
+        .where('url', '=', url);
+      if (exceptId) query = query.where('webhook_id', '!=', exceptId);
+      return query.execute();
+    },
+
+    async page(tenantId: string, filter: WebhookFilter, args: PageArgs): Promise<Page<Webhook>> {
+      const where = filterWhere(tenantId, filter);
+      const page = await keysetPage(args, {
+        fetch: (direction, cursor, limit) => {
+          let query = db.selectFrom('webhooks').selectAll().where(where);
+          if (cursor) query = query.where('id', direction === 'older' ? '<' : '>', cursor);
+          return query.orderBy('id', direction === 'older' ? 'desc' : 'asc').limit(limit).execute();
+        },
+        exists: async (direction, cursor) => {
+          const row = await db
+            .selectFrom('webhooks')
+            .select('id')
+            .where(where)
+            .where('id', direction === 'older' ? '<=' : '>=', cursor)
+            .limit(1)
+            .executeTakeFirst();
+          return row !== undefined;
+        },
+      });
+      return { ...page, rows: page.rows.map(webhookFromRow) };
+    },
+
+    async count(tenantId: string, filter: WebhookFilter): Promise<number> {
+      const { count } = await db
+        .selectFrom('webhooks')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where(filterWhere(tenantId, filter))
+        .executeTakeFirstOrThrow();
+      return count;
+    },
+
+    async insert(params: {
+      id: string;
+      tenantId: string;
+      settings: WebhookSettings;
+      signingSecret: string;
+      now: number;
+    }): Promise<Webhook> {
+      const row = await db
+        .insertInto('webhooks')
+        .values({
+          id: params.id,
+          tenant_id: params.tenantId,
+          ...settingsColumns(params.settings),
+          disabled_reason: null,
+          signing_secret: params.signingSecret,
+          consecutive_failures: 0,
+          created_at: params.now,
+          updated_at: params.now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const webhook = webhookFromRow(row);
+      await replaceTopics(db, webhook);
+      return webhook;
+    },
+
+    /** Writes the whole settings state; re-enabling clears the gateway's own disable. */
+    async updateSettings(current: Webhook, settings: WebhookSettings, now: number): Promise<Webhook> {
+      const reenabled = settings.enabled && !current.enabled;
+      const row = await db
+        .updateTable('webhooks')
+        .set({
+          ...settingsColumns(settings),
+          ...(reenabled ? { disabled_reason: null, consecutive_failures: 0 } : {}),
+          ...(!settings.enabled && current.enabled ? { disabled_reason: null } : {}),
+          updated_at: now,
+        })
+        .where('tenant_id', '=', current.tenantId)
+        .where('id', '=', current.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const webhook = webhookFromRow(row);
+      if (settings.url !== current.url || settings.topics.join('\n') !== current.topics.join('\n')) {
+        await replaceTopics(db, webhook);
+      }
+      return webhook;
+    },
+
+    async rotateSecret(current: Webhook, params: { secret: string; previousExpiresAt: number; now: number }): Promise<Webhook> {
+      const row = await db
+        .updateTable('webhooks')
+        .set({
+          signing_secret: params.secret,
+          previous_signing_secret: current.signingSecret,
+          previous_secret_expires_at: params.previousExpiresAt,
+          updated_at: params.now,
+        })
+        .where('tenant_id', '=', current.tenantId)
+        .where('id', '=', current.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return webhookFromRow(row);
+    },
+
+    async delete(tenantId: string, id: string): Promise<boolean> {
+      const result = await db.deleteFrom('webhooks').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+  };
+}
+
+export type WebhookRepository = ReturnType<typeof webhookRepository>;

@@ -1,0 +1,124 @@
+/* eslint-disable */
+import * as types from './graphql.js';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query SigningSecret($id: ID!) {\n    webhook(id: $id) { id signingSecret }\n  }\n": typeof types.SigningSecretDocument,
+    "\n  query ApiKeys {\n    apiKeys { id name prefix scopes createdAt lastUsedAt revokedAt }\n  }\n": typeof types.ApiKeysDocument,
+    "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeySuccess { key apiKey { id name prefix scopes } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on RevokeApiKeySuccess { apiKey { id revokedAt } }\n      ... on NotFoundError { id }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  query NodeById($id: ID!) {\n    node(id: $id) { __typename id ... on Webhook { url } }\n  }\n": typeof types.NodeByIdDocument,
+    "\n  fragment WebhookFields on Webhook {\n    id\n    name\n    url\n    type\n    topics\n    enabled\n    disabledReason\n    headers { name value }\n    hasBearerToken\n    timeoutSeconds\n    retryPolicy { maxRetries backoffSeconds strategy }\n    configuration {\n      echo\n      channelTypes\n      filters { field expression }\n      webengage { webhookUrl hasToken }\n    }\n    createdAt\n    updatedAt\n  }\n": typeof types.WebhookFieldsFragmentDoc,
+    "\n  mutation CreateWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookSuccess { signingSecret webhook { ...WebhookFields } }\n      ... on ValidationError { message code fieldErrors { path message } }\n      ... on ConflictError { message code existingWebhook { id url topics } }\n      ... on ForbiddenError { message code requiredScope }\n    }\n  }\n": typeof types.CreateWebhookDocument,
+    "\n  mutation UpdateWebhook($id: ID!, $input: UpdateWebhookInput!) {\n    updateWebhook(id: $id, input: $input) {\n      __typename\n      ... on UpdateWebhookSuccess { webhook { ...WebhookFields } }\n      ... on ValidationError { message code fieldErrors { path message } }\n      ... on NotFoundError { message code id }\n      ... on ConflictError { message code existingWebhook { id } }\n      ... on ForbiddenError { message code requiredScope }\n    }\n  }\n": typeof types.UpdateWebhookDocument,
+    "\n  query GetWebhook($id: ID!) {\n    webhook(id: $id) { ...WebhookFields }\n  }\n": typeof types.GetWebhookDocument,
+    "\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id) {\n      __typename\n      ... on DeleteWebhookSuccess { deletedWebhookId }\n      ... on NotFoundError { id code }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.DeleteWebhookDocument,
+    "\n  query Viewer {\n    viewer { tenantId tenantName scopes }\n  }\n": typeof types.ViewerDocument,
+    "\n  query WebhooksBySearch($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n": typeof types.WebhooksBySearchDocument,
+    "\n  query WebhooksPage($first: Int, $after: String, $last: Int, $before: String, $filter: WebhookFilter) {\n    webhooks(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      edges { cursor node { id name } }\n      nodes { id }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.WebhooksPageDocument,
+    "\n  mutation RotateSecret($id: ID!, $overlapSeconds: Int) {\n    rotateSigningSecret(id: $id, overlapSeconds: $overlapSeconds) {\n      __typename\n      ... on RotateSigningSecretSuccess { signingSecret previousSecretExpiresAt webhook { id updatedAt } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { id }\n    }\n  }\n": typeof types.RotateSecretDocument,
+};
+const documents: Documents = {
+    "\n  query SigningSecret($id: ID!) {\n    webhook(id: $id) { id signingSecret }\n  }\n": types.SigningSecretDocument,
+    "\n  query ApiKeys {\n    apiKeys { id name prefix scopes createdAt lastUsedAt revokedAt }\n  }\n": types.ApiKeysDocument,
+    "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeySuccess { key apiKey { id name prefix scopes } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on RevokeApiKeySuccess { apiKey { id revokedAt } }\n      ... on NotFoundError { id }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.RevokeApiKeyDocument,
+    "\n  query NodeById($id: ID!) {\n    node(id: $id) { __typename id ... on Webhook { url } }\n  }\n": types.NodeByIdDocument,
+    "\n  fragment WebhookFields on Webhook {\n    id\n    name\n    url\n    type\n    topics\n    enabled\n    disabledReason\n    headers { name value }\n    hasBearerToken\n    timeoutSeconds\n    retryPolicy { maxRetries backoffSeconds strategy }\n    configuration {\n      echo\n      channelTypes\n      filters { field expression }\n      webengage { webhookUrl hasToken }\n    }\n    createdAt\n    updatedAt\n  }\n": types.WebhookFieldsFragmentDoc,
+    "\n  mutation CreateWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookSuccess { signingSecret webhook { ...WebhookFields } }\n      ... on ValidationError { message code fieldErrors { path message } }\n      ... on ConflictError { message code existingWebhook { id url topics } }\n      ... on ForbiddenError { message code requiredScope }\n    }\n  }\n": types.CreateWebhookDocument,
+    "\n  mutation UpdateWebhook($id: ID!, $input: UpdateWebhookInput!) {\n    updateWebhook(id: $id, input: $input) {\n      __typename\n      ... on UpdateWebhookSuccess { webhook { ...WebhookFields } }\n      ... on ValidationError { message code fieldErrors { path message } }\n      ... on NotFoundError { message code id }\n      ... on ConflictError { message code existingWebhook { id } }\n      ... on ForbiddenError { message code requiredScope }\n    }\n  }\n": types.UpdateWebhookDocument,
+    "\n  query GetWebhook($id: ID!) {\n    webhook(id: $id) { ...WebhookFields }\n  }\n": types.GetWebhookDocument,
+    "\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id) {\n      __typename\n      ... on DeleteWebhookSuccess { deletedWebhookId }\n      ... on NotFoundError { id code }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.DeleteWebhookDocument,
+    "\n  query Viewer {\n    viewer { tenantId tenantName scopes }\n  }\n": types.ViewerDocument,
+    "\n  query WebhooksBySearch($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n": types.WebhooksBySearchDocument,
+    "\n  query WebhooksPage($first: Int, $after: String, $last: Int, $before: String, $filter: WebhookFilter) {\n    webhooks(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      edges { cursor node { id name } }\n      nodes { id }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.WebhooksPageDocument,
+    "\n  mutation RotateSecret($id: ID!, $overlapSeconds: Int) {\n    rotateSigningSecret(id: $id, overlapSeconds: $overlapSeconds) {\n      __typename\n      ... on RotateSigningSecretSuccess { signingSecret previousSecretExpiresAt webhook { id updatedAt } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { id }\n    }\n  }\n": types.RotateSecretDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SigningSecret($id: ID!) {\n    webhook(id: $id) { id signingSecret }\n  }\n"): (typeof documents)["\n  query SigningSecret($id: ID!) {\n    webhook(id: $id) { id signingSecret }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeys {\n    apiKeys { id name prefix scopes createdAt lastUsedAt revokedAt }\n  }\n"): (typeof documents)["\n  query ApiKeys {\n    apiKeys { id name prefix scopes createdAt lastUsedAt revokedAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeySuccess { key apiKey { id name prefix scopes } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeySuccess { key apiKey { id name prefix scopes } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on RevokeApiKeySuccess { apiKey { id revokedAt } }\n      ... on NotFoundError { id }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on RevokeApiKeySuccess { apiKey { id revokedAt } }\n      ... on NotFoundError { id }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NodeById($id: ID!) {\n    node(id: $id) { __typename id ... on Webhook { url } }\n  }\n"): (typeof documents)["\n  query NodeById($id: ID!) {\n    node(id: $id) { __typename id ... on Webhook { url } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment WebhookFields on Webhook {\n    id\n    name\n    url\n    type\n    topics\n    enabled\n    disabledReason\n    headers { name value }\n    hasBearerToken\n    timeoutSeconds\n    retryPolicy { maxRetries backoffSeconds strategy }\n    configuration {\n      echo\n      channelTypes\n      filters { field expression }\n      webengage { webhookUrl hasToken }\n    }\n    createdAt\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment WebhookFields on Webhook {\n    id\n    name\n    url\n    type\n    topics\n    enabled\n    disabledReason\n    headers { name value }\n    hasBearerToken\n    timeoutSeconds\n    retryPolicy { maxRetries backoffSeconds strategy }\n    configuration {\n      echo\n      channelTypes\n      filters { field expression }\n      webengage { webhookUrl hasToken }\n    }\n    createdAt\n    updatedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookSuccess { signingSecret webhook { ...WebhookFields } }\n      ... on ValidationError { message code fieldErrors { path message } }\n      ... on ConflictError { message code existingWebhook { id url topics } }\n      ... on ForbiddenError { message code requiredScope }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookSuccess { signingSecret webhook { ...WebhookFields } }\n      ... on ValidationError { message code fieldErrors { path message } }\n      ... on ConflictError { message code existingWebhook { id url topics } }\n      ... on ForbiddenError { message code requiredScope }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateWebhook($id: ID!, $input: UpdateWebhookInput!) {\n    updateWebhook(id: $id, input: $input) {\n      __typename\n      ... on UpdateWebhookSuccess { webhook { ...WebhookFields } }\n      ... on ValidationError { message code fieldErrors { path message } }\n      ... on NotFoundError { message code id }\n      ... on ConflictError { message code existingWebhook { id } }\n      ... on ForbiddenError { message code requiredScope }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateWebhook($id: ID!, $input: UpdateWebhookInput!) {\n    updateWebhook(id: $id, input: $input) {\n      __typename\n      ... on UpdateWebhookSuccess { webhook { ...WebhookFields } }\n      ... on ValidationError { message code fieldErrors { path message } }\n      ... on NotFoundError { message code id }\n      ... on ConflictError { message code existingWebhook { id } }\n      ... on ForbiddenError { message code requiredScope }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GetWebhook($id: ID!) {\n    webhook(id: $id) { ...WebhookFields }\n  }\n"): (typeof documents)["\n  query GetWebhook($id: ID!) {\n    webhook(id: $id) { ...WebhookFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id) {\n      __typename\n      ... on DeleteWebhookSuccess { deletedWebhookId }\n      ... on NotFoundError { id code }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id) {\n      __typename\n      ... on DeleteWebhookSuccess { deletedWebhookId }\n      ... on NotFoundError { id code }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Viewer {\n    viewer { tenantId tenantName scopes }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer { tenantId tenantName scopes }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhooksBySearch($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n"): (typeof documents)["\n  query WebhooksBySearch($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhooksPage($first: Int, $after: String, $last: Int, $before: String, $filter: WebhookFilter) {\n    webhooks(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      edges { cursor node { id name } }\n      nodes { id }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"): (typeof documents)["\n  query WebhooksPage($first: Int, $after: String, $last: Int, $before: String, $filter: WebhookFilter) {\n    webhooks(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      edges { cursor node { id name } }\n      nodes { id }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RotateSecret($id: ID!, $overlapSeconds: Int) {\n    rotateSigningSecret(id: $id, overlapSeconds: $overlapSeconds) {\n      __typename\n      ... on RotateSigningSecretSuccess { signingSecret previousSecretExpiresAt webhook { id updatedAt } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { id }\n    }\n  }\n"): (typeof documents)["\n  mutation RotateSecret($id: ID!, $overlapSeconds: Int) {\n    rotateSigningSecret(id: $id, overlapSeconds: $overlapSeconds) {\n      __typename\n      ... on RotateSigningSecretSuccess { signingSecret previousSecretExpiresAt webhook { id updatedAt } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { id }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print, type ExecutionResult } from 'graphql';
+import { createApp, type App } from '../../src/app.ts';
+import type { ApiKeyScope } from '../../src/auth/scopes.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+
+export type GraphQLResponse<T> = { status: number; body: ExecutionResult<T> };
+
+export type TestApp = {
+  app: App;
+  url: string;
+  adminKey: string;
+  tenantId: string;
+  /** Every log line the app wrote, as text. */
+  logs: string[];
+  request<T, V>(document: TypedDocumentNode<T, V>, variables?: V, key?: string | null): Promise<GraphQLResponse<T>>;
+  /** Like request, but fails the test unless the response has data and no errors. */
+  data<T, V>(document: TypedDocumentNode<T, V>, variables?: V, key?: string | null): Promise<T>;
+  keyFor(scopes: ApiKeyScope[], tenant?: string): Promise<string>;
+  close(): Promise<void>;
+};
+
+/** A real gateway on 127.0.0.1 over a throwaway SQLite file, with its first admin key. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'gateway-test-'));
+  const config = loadConfig({ DATABASE_PATH: join(dir, 'gateway.db'), ALLOW_PRIVATE_ADDRESSES: 'true', LOG_LEVEL: 'debug', ...env });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const app = await createApp(config, { logger: createLogger(config.logLevel, sink) });
+  const server: Server = createServer(app.handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  const first = await app.services.apiKeys.bootstrap();
+  if (!first) throw new Error('expected an empty database');
+
+  async function request<T, V>(document: TypedDocumentNode<T, V>, variables?: V, key: string | null = first!.key) {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...(key ? { 'x-api-key': key } : {}) },
+      body: JSON.stringify({ query: print(document), variables }),
+    });
+    return { status: response.status, body: (await response.json()) as ExecutionResult<T> };
+  }
+
+  return {
+    app,
+    url,
+    adminKey: first.key,
+    tenantId: first.tenantId,
+    logs,
+    request,
+    async data(document, variables, key) {
+      const { body } = await request(document, variables, key);
+      if (body.errors?.length || !body.data) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
+      return body.data;
+    },
+    async keyFor(scopes, tenant = 'default') {
+      const created = await app.services.apiKeys.createForTenantName(tenant, { name: `test ${scopes.join(',')}`, scopes });
+      return created.key;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export const tsxBin = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
+
+export type Spawned = {
+  child: ChildProcessWithoutNullStreams;
+  lines: string[];
+  /** Resolves with the first stdout line (seen or to come) that matches. */
+  waitForLine(pattern: RegExp): Promise<string>;
+  exited: Promise<number | null>;
+};
+
+/** Runs a project script with tsx, collecting its stdout line by line. */
+export function spawnScript(script: string, args: string[], env: Record<string, string>): Spawned {
+  const child = spawn(tsxBin, [script, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
+  const lines: string[] = [];
+  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    lines.push(line);
+    for (const waiter of waiters.filter((w) => w.pattern.test(line))) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve(line);
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    lines,
+    exited,
+    waitForLine(pattern) {
+      const seen = lines.find((line) => pattern.test(line));
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        waiters.push({ pattern, resolve });
+        void exited.then((code) => reject(new Error(`exited with ${code} before printing ${pattern}; stdout:\n${lines.join('\n')}`)));
+      });
+    },
+  };
+}
