@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_init.ts';
+import * as m0002 from './0002_delivery.ts';
 
 /*
  * Every migration, by sortable name. Listed statically rather than read from the folder at run
@@ -7,4 +8,5 @@ import * as m0001 from './0001_init.ts';
  */
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
+  '0002_delivery': m0002,
 };

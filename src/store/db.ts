@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { Kysely, SqliteDialect, type Insertable, type Selectable, type Transaction, type Updateable } from 'kysely';
 
 /*
  * The types say what better-sqlite3 returns: timestamps are integer epoch milliseconds,
@@ -67,11 +67,64 @@ export interface WebhookTopicTable {
   url: string;
 }
 
+export interface EventTable {
+  id: string;
+  tenant_id: string;
+  topic: string;
+  /** JSON text of the published payload. */
+  payload: string;
+  channel_type: string | null;
+  echo: number;
+  idempotency_key: string | null;
+  delivery_count: number;
+  created_at: number;
+}
+
+export interface DeliveryTable {
+  id: string;
+  tenant_id: string;
+  event_id: string;
+  /** No foreign key: history outlives a deleted webhook. */
+  webhook_id: string;
+  status: string;
+  attempt_count: number;
+  /** When the worker should next send it; null once nothing more is scheduled. */
+  next_attempt_at: number | null;
+  /** MANUAL or TEST when the next attempt was asked for by a person; null for SCHEDULED. */
+  next_trigger: string | null;
+  /** A worker's lease: until then no other claim takes it. */
+  locked_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeliveryAttemptTable {
+  id: string;
+  tenant_id: string;
+  delivery_id: string;
+  webhook_id: string;
+  event_id: string;
+  attempt_number: number;
+  trigger: string;
+  outcome: string;
+  url: string;
+  response_status: number | null;
+  response_body: string | null;
+  error: string | null;
+  duration_ms: number;
+  started_at: number;
+  finished_at: number;
+  next_attempt_at: number | null;
+}
+
 export interface Database {
   tenants: TenantTable;
   api_keys: ApiKeyTable;
   webhooks: WebhookTable;
   webhook_topics: WebhookTopicTable;
+  events: EventTable;
+  deliveries: DeliveryTable;
+  delivery_attempts: DeliveryAttemptTable;
 }
 
 export type TenantRow = Selectable<TenantTable>;
@@ -81,7 +134,14 @@ export type WebhookRow = Selectable<WebhookTable>;
 export type NewWebhookRow = Insertable<WebhookTable>;
 export type WebhookRowUpdate = Updateable<WebhookTable>;
 
+export type EventRow = Selectable<EventTable>;
+export type DeliveryRow = Selectable<DeliveryTable>;
+export type NewDeliveryRow = Insertable<DeliveryTable>;
+export type AttemptRow = Selectable<DeliveryAttemptTable>;
+export type NewAttemptRow = Insertable<DeliveryAttemptTable>;
+
 export type Db = Kysely<Database>;
+export type Executor = Db | Transaction<Database>;
 
 /** Opens the SQLite file (creating its folder) with the pragmas every connection needs. */
 export function openDatabase(path: string): Db {

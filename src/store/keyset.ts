@@ -1,3 +1,5 @@
+import { sql, type SelectQueryBuilder } from 'kysely';
+
 /*
  * Relay pagination over ULID ids, newest first. Cursors are ids and comparisons are strict,
  * so no row repeats across pages and inserts between requests never shift a page.
@@ -40,4 +42,20 @@ export async function keysetPage<Row extends { id: string }>(args: PageArgs, sou
   const hasNextPage = rows.length > limit;
   const hasPreviousPage = args.after ? await source.exists('newer', args.after) : false;
   return { rows: rows.slice(0, limit), hasNextPage, hasPreviousPage };
+}
+
+/** A keyset source over any single-table query whose rows carry a ULID `id`. */
+export function byId<DB, TB extends keyof DB, Row extends { id: string }>(
+  base: () => SelectQueryBuilder<DB, TB, Row>,
+): KeysetSource<Row> {
+  const id = sql.ref('id');
+  return {
+    fetch: (direction, cursor, limit) => {
+      let query = base();
+      if (cursor) query = query.where(id, direction === 'older' ? '<' : '>', cursor);
+      return query.orderBy(id, direction === 'older' ? 'desc' : 'asc').limit(limit).execute();
+    },
+    exists: async (direction, cursor) =>
+      (await base().where(id, direction === 'older' ? '<=' : '>=', cursor).limit(1).executeTakeFirst()) !== undefined,
+  };
 }

@@ -1,6 +1,6 @@
-import { sql, type ExpressionBuilder, type Transaction } from 'kysely';
-import type { Database, Db, WebhookRow } from './db.ts';
-import { keysetPage, type Page, type PageArgs } from './keyset.ts';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { Database, Executor, WebhookRow } from './db.ts';
+import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
 import { topicPatternsFor } from '../delivery/matcher.ts';
 
 export const webhookTypes = ['CUSTOM', 'ZAPIER', 'WEBENGAGE', 'INTEGROMAT_MAKE'] as const;
@@ -140,8 +140,6 @@ function filterWhere(tenantId: string, filter: WebhookFilter) {
   };
 }
 
-type Executor = Db | Transaction<Database>;
-
 async function replaceTopics(trx: Executor, webhook: { id: string; tenantId: string; url: string; topics: string[] }) {
   await trx.deleteFrom('webhook_topics').where('webhook_id', '=', webhook.id).execute();
   await trx
@@ -186,23 +184,7 @@ export function webhookRepository(db: Executor) {
 
     async page(tenantId: string, filter: WebhookFilter, args: PageArgs): Promise<Page<Webhook>> {
       const where = filterWhere(tenantId, filter);
-      const page = await keysetPage(args, {
-        fetch: (direction, cursor, limit) => {
-          let query = db.selectFrom('webhooks').selectAll().where(where);
-          if (cursor) query = query.where('id', direction === 'older' ? '<' : '>', cursor);
-          return query.orderBy('id', direction === 'older' ? 'desc' : 'asc').limit(limit).execute();
-        },
-        exists: async (direction, cursor) => {
-          const row = await db
-            .selectFrom('webhooks')
-            .select('id')
-            .where(where)
-            .where('id', direction === 'older' ? '<=' : '>=', cursor)
-            .limit(1)
-            .executeTakeFirst();
-          return row !== undefined;
-        },
-      });
+      const page = await keysetPage(args, byId(() => db.selectFrom('webhooks').selectAll().where(where)));
       return { ...page, rows: page.rows.map(webhookFromRow) };
     },
 

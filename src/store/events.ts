@@ -1,0 +1,77 @@
+import type { EventRow, Executor } from './db.ts';
+import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
+
+export type NewEvent = {
+  id: string;
+  tenantId: string;
+  topic: string;
+  payload: unknown;
+  channelType: string | null;
+  echo: boolean;
+  idempotencyKey: string | null;
+  deliveryCount: number;
+  createdAt: number;
+};
+
+export function eventRepository(db: Executor) {
+  const inTenant = (tenantId: string, topic?: string | null) => {
+    let query = db.selectFrom('events').where('tenant_id', '=', tenantId);
+    if (topic) query = query.where('topic', '=', topic);
+    return query;
+  };
+
+  return {
+    async insert(event: NewEvent): Promise<EventRow> {
+      return db
+        .insertInto('events')
+        .values({
+          id: event.id,
+          tenant_id: event.tenantId,
+          topic: event.topic,
+          payload: JSON.stringify(event.payload),
+          channel_type: event.channelType,
+          echo: event.echo ? 1 : 0,
+          idempotency_key: event.idempotencyKey,
+          delivery_count: event.deliveryCount,
+          created_at: event.createdAt,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+
+    /** The first event published with this key since `since`, if any. */
+    async findByIdempotencyKey(tenantId: string, key: string, since: number): Promise<EventRow | undefined> {
+      return db
+        .selectFrom('events')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('idempotency_key', '=', key)
+        .where('created_at', '>=', since)
+        .orderBy('created_at')
+        .limit(1)
+        .executeTakeFirst();
+    },
+
+    async findById(tenantId: string, id: string): Promise<EventRow | undefined> {
+      return inTenant(tenantId).selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    async findByIds(tenantId: string, ids: readonly string[]): Promise<EventRow[]> {
+      if (ids.length === 0) return [];
+      return inTenant(tenantId).selectAll().where('id', 'in', ids).execute();
+    },
+
+    async page(tenantId: string, topic: string | null | undefined, args: PageArgs): Promise<Page<EventRow>> {
+      return keysetPage(args, byId(() => inTenant(tenantId, topic).selectAll()));
+    },
+
+    async count(tenantId: string, topic: string | null | undefined): Promise<number> {
+      const { count } = await inTenant(tenantId, topic)
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .executeTakeFirstOrThrow();
+      return count;
+    },
+  };
+}
+
+export type EventRepository = ReturnType<typeof eventRepository>;
