@@ -13,9 +13,21 @@ import { createLogger } from './logger.ts';
 import { currentRequestId, newRequestId, withRequestId } from './request-context.ts';
 import { createRepositories, createServices, type Repositories, type Services } from './services/index.ts';
 import { openDatabase, type Db } from './store/db.ts';
+import { createDispatcher, type LookupFunction } from './delivery/dispatcher.ts';
+import { createWorker, type Worker } from './delivery/worker.ts';
+import { createDeliveryPubSub, type DeliveryPubSub } from './pubsub.ts';
 import { migrateToLatest } from './store/migrate.ts';
 
-export type AppOptions = { clock?: Clock; logger?: Logger };
+export type AppOptions = {
+  clock?: Clock;
+  logger?: Logger;
+  /** Jitter source for retry delays; tests pin it. */
+  random?: () => number;
+  /** DNS for deliveries; tests point hostnames at loopback receivers. */
+  lookup?: LookupFunction;
+  /** Start the delivery worker (default true); tests that drive it by hand say false. */
+  startWorker?: boolean;
+};
 
 export type App = {
   config: Config;
@@ -23,9 +35,12 @@ export type App = {
   yoga: YogaServerInstance<Record<string, never>, Context>;
   repos: Repositories;
   services: Services;
+  pubsub: DeliveryPubSub;
+  worker: Worker;
   logger: Logger;
   /** The node:http request listener: health check, then GraphQL (HTTP, SSE, GraphiQL). */
   handle: (request: IncomingMessage, response: ServerResponse) => void;
+  /** Stops claiming, lets attempts in flight finish within the grace period, closes the database. */
   close: () => Promise<void>;
 };
 
@@ -57,7 +72,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const db = openDatabase(config.databasePath);
   await migrateToLatest(db);
   const repos = createRepositories(db);
-  const services = createServices({ db, config, clock });
+  const pubsub = createDeliveryPubSub();
+  const dispatcher = createDispatcher({ allowPrivateAddresses: config.allowPrivateAddresses, lookup: options.lookup });
+  const worker = createWorker({ db, clock, dispatcher, pubsub, logger, config: config.delivery, random: options.random });
+  const services = createServices({ db, config, clock, pubsub, onQueued: () => worker.wake() });
 
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
@@ -72,7 +90,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     context: async ({ request }) => {
       const principal = await authenticate(repos.apiKeys, apiKeyFromHeaders(request.headers), clock.now());
       if (!principal) throw unauthenticated();
-      return { principal, repos, services, logger };
+      return { principal, repos, services, pubsub, logger };
     },
   });
 
@@ -105,15 +123,22 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
   };
 
+  if (options.startWorker !== false) worker.start();
+
   return {
     config,
     db,
     yoga,
     repos,
     services,
+    pubsub,
+    worker,
     logger,
     handle,
     close: async () => {
+      const { unfinished } = await worker.stop(config.delivery.shutdownGraceMs);
+      if (unfinished > 0) logger.warn({ unfinished }, 'attempts still in flight at shutdown come back after their lease');
+      await dispatcher.close();
       await db.destroy();
     },
   };

@@ -10,6 +10,12 @@ const ConfigSchema = z.object({
   DATABASE_PATH: z.string().min(1).default('./data/gateway.db'),
   ALLOW_PRIVATE_ADDRESSES: boolean.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64),
+  DELIVERY_CONCURRENCY_PER_WEBHOOK: z.coerce.number().int().min(1).max(1_000).default(8),
+  DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(120),
+  AUTO_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(100_000).default(25),
+  ATTEMPT_RETENTION_DAYS: z.coerce.number().min(0.001).max(3_650).default(30),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3_600).default(30),
 });
 
 export type Config = {
@@ -19,6 +25,17 @@ export type Config = {
   /** Development and tests only: admit http:// and loopback/private receivers. */
   allowPrivateAddresses: boolean;
   logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
+  delivery: {
+    /** Requests in flight at once, over all endpoints. */
+    concurrency: number;
+    /** Requests in flight at once to one webhook, so a slow endpoint cannot take every slot. */
+    concurrencyPerWebhook: number;
+    /** How long a claim holds a delivery; a crashed worker's claims come back after it. */
+    leaseMs: number;
+    autoDisableAfterFailures: number;
+    attemptRetentionMs: number;
+    shutdownGraceMs: number;
+  };
 };
 
 export class ConfigError extends Error {}
@@ -38,5 +55,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePath: values.DATABASE_PATH,
     allowPrivateAddresses: values.ALLOW_PRIVATE_ADDRESSES,
     logLevel: values.LOG_LEVEL,
+    delivery: {
+      concurrency: values.DELIVERY_CONCURRENCY,
+      concurrencyPerWebhook: values.DELIVERY_CONCURRENCY_PER_WEBHOOK,
+      leaseMs: values.DELIVERY_LEASE_SECONDS * 1000,
+      autoDisableAfterFailures: values.AUTO_DISABLE_AFTER_FAILURES,
+      attemptRetentionMs: values.ATTEMPT_RETENTION_DAYS * 86_400_000,
+      shutdownGraceMs: values.SHUTDOWN_GRACE_SECONDS * 1000,
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/authenticate.ts';
+import type { DeliveryPubSub } from '../pubsub.ts';
 import type { Repositories, Services } from '../services/index.ts';
 
 /** What every resolver receives: an authenticated caller, reads (repos) and writes (services). */
@@ -7,5 +8,6 @@ export interface Context {
   principal: Principal;
   repos: Repositories;
   services: Services;
+  pubsub: DeliveryPubSub;
   logger: Logger;
 }

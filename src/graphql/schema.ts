@@ -5,6 +5,8 @@ import './viewer.ts';
 import './api-key.ts';
 import './webhook.ts';
 import './event-type.ts';
+import './event.ts';
+import './delivery.ts';
 
 builder.queryType({});
 builder.mutationType({});

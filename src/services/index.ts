@@ -6,14 +6,23 @@ import { tenantRepository } from '../store/tenants.ts';
 import { webhookRepository } from '../store/webhooks.ts';
 import { apiKeyService } from './api-keys.ts';
 import { webhookService } from './webhooks.ts';
+import { eventService } from './events.ts';
+import { deliveryService } from './deliveries.ts';
+import { eventRepository } from '../store/events.ts';
+import { deliveryRepository } from '../store/deliveries.ts';
+import { attemptRepository } from '../store/attempts.ts';
+import type { DeliveryPubSub } from '../pubsub.ts';
 
-export type ServiceDeps = { db: Db; config: Config; clock: Clock };
+export type ServiceDeps = { db: Db; config: Config; clock: Clock; pubsub: DeliveryPubSub; onQueued: () => void };
 
 export function createRepositories(db: Db) {
   return {
     tenants: tenantRepository(db),
     apiKeys: apiKeyRepository(db),
     webhooks: webhookRepository(db),
+    events: eventRepository(db),
+    deliveries: deliveryRepository(db),
+    attempts: attemptRepository(db),
   };
 }
 
@@ -21,6 +30,8 @@ export function createServices(deps: ServiceDeps) {
   return {
     apiKeys: apiKeyService(deps),
     webhooks: webhookService(deps),
+    events: eventService(deps),
+    deliveries: deliveryService(deps),
   };
 }
 

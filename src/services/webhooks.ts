@@ -14,11 +14,13 @@ import { mergeUpdate, settingsFromCreate, settingsProblems } from '../domain/web
 import type { Db } from '../store/db.ts';
 import { webhookRepository, type Webhook, type WebhookRepository, type WebhookSettings } from '../store/webhooks.ts';
 import { newId } from '../ids.ts';
+import { publishDeliveries, type DeliveryPubSub } from '../pubsub.ts';
+import { deliveryRepository } from '../store/deliveries.ts';
 
 export const DEFAULT_SECRET_OVERLAP_SECONDS = 86_400;
 export const MAX_SECRET_OVERLAP_SECONDS = 604_800;
 
-export type WebhookServiceDeps = { db: Db; config: Pick<Config, 'allowPrivateAddresses'>; clock: Clock };
+export type WebhookServiceDeps = { db: Db; config: Pick<Config, 'allowPrivateAddresses'>; clock: Clock; pubsub: DeliveryPubSub };
 
 function throwIfAny(errors: FieldError[]): void {
   if (errors.length > 0) throw new ValidationError(errors);
@@ -32,7 +34,7 @@ async function assertNoConflict(repo: WebhookRepository, tenantId: string, setti
   }
 }
 
-export function webhookService({ db, config, clock }: WebhookServiceDeps) {
+export function webhookService({ db, config, clock, pubsub }: WebhookServiceDeps) {
   const schemas = webhookInputSchemas(config.allowPrivateAddresses);
 
   return {
@@ -67,7 +69,7 @@ export function webhookService({ db, config, clock }: WebhookServiceDeps) {
       }
       throwIfAny(nullErrors);
       const changes = parsed.data!;
-      return db.transaction().execute(async (trx) => {
+      const { webhook, failed } = await db.transaction().execute(async (trx) => {
         const repo = webhookRepository(trx);
         const current = await repo.findById(tenantId, id);
         if (!current) throw new NotFoundError(id, 'Webhook');
@@ -76,13 +78,23 @@ export function webhookService({ db, config, clock }: WebhookServiceDeps) {
         if (changes.url !== undefined || changes.topics !== undefined) {
           await assertNoConflict(repo, tenantId, settings, current.id);
         }
-        return repo.updateSettings(current, settings, clock.now());
+        const now = clock.now();
+        const updated = await repo.updateSettings(current, settings, now);
+        // A disabled endpoint receives nothing: what was waiting for it fails now (redeliverFailed brings it back).
+        const failed = current.enabled && !updated.enabled ? await deliveryRepository(trx).failPending(id, now) : [];
+        return { webhook: updated, failed };
       });
+      publishDeliveries(pubsub, failed);
+      return webhook;
     },
 
+    /** Deletes the webhook; its waiting deliveries fail and its history stays. */
     async remove(tenantId: string, id: string): Promise<void> {
-      const deleted = await webhookRepository(db).delete(tenantId, id);
-      if (!deleted) throw new NotFoundError(id, 'Webhook');
+      const failed = await db.transaction().execute(async (trx) => {
+        if (!(await webhookRepository(trx).delete(tenantId, id))) throw new NotFoundError(id, 'Webhook');
+        return deliveryRepository(trx).failPending(id, clock.now());
+      });
+      publishDeliveries(pubsub, failed);
     },
 
     async rotateSecret(tenantId: string, id: string, overlapSeconds: number | null | undefined): Promise<Webhook> {

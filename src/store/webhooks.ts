@@ -261,6 +261,53 @@ export function webhookRepository(db: Executor) {
       return webhookFromRow(row);
     },
 
+    /** Enabled webhooks holding any of these topic patterns. */
+    async findSubscribed(tenantId: string, patterns: readonly string[]): Promise<Webhook[]> {
+      const rows = await db
+        .selectFrom('webhooks')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('enabled', '=', 1)
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('webhook_topics')
+              .select('webhook_topics.webhook_id')
+              .whereRef('webhook_topics.webhook_id', '=', 'webhooks.id')
+              .where('webhook_topics.topic', 'in', patterns),
+          ),
+        )
+        .orderBy('id')
+        .execute();
+      return rows.map(webhookFromRow);
+    },
+
+    async findByIdsAnyTenant(ids: readonly string[]): Promise<Webhook[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('webhooks').selectAll().where('id', 'in', ids).execute();
+      return rows.map(webhookFromRow);
+    },
+
+    /** Counts a failed attempt; returns the new run of consecutive failures. */
+    async countFailure(id: string): Promise<number> {
+      const row = await db
+        .updateTable('webhooks')
+        .set((eb) => ({ consecutive_failures: eb('consecutive_failures', '+', 1) }))
+        .where('id', '=', id)
+        .returning('consecutive_failures')
+        .executeTakeFirst();
+      return row?.consecutive_failures ?? 0;
+    },
+
+    async countSuccess(id: string): Promise<void> {
+      await db.updateTable('webhooks').set({ consecutive_failures: 0 }).where('id', '=', id).where('consecutive_failures', '!=', 0).execute();
+    },
+
+    /** The gateway's own disable, with the reason shown to the tenant. */
+    async disable(id: string, reason: string, now: number): Promise<void> {
+      await db.updateTable('webhooks').set({ enabled: 0, disabled_reason: reason, updated_at: now }).where('id', '=', id).execute();
+    },
+
     async delete(tenantId: string, id: string): Promise<boolean> {
       const result = await db.deleteFrom('webhooks').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
       return result.numDeletedRows > 0n;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type ExecutionResult } from 'graphql';
-import { createApp, type App } from '../../src/app.ts';
+import { createApp, type App, type AppOptions } from '../../src/app.ts';
 import type { ApiKeyScope } from '../../src/auth/scopes.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -28,7 +28,7 @@ export type TestApp = {
 };
 
 /** A real gateway on 127.0.0.1 over a throwaway SQLite file, with its first admin key. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-test-'));
   const config = loadConfig({ DATABASE_PATH: join(dir, 'gateway.db'), ALLOW_PRIVATE_ADDRESSES: 'true', LOG_LEVEL: 'debug', ...env });
   const logs: string[] = [];
@@ -38,7 +38,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       done();
     },
   });
-  const app = await createApp(config, { logger: createLogger(config.logLevel, sink) });
+  const app = await createApp(config, { logger: createLogger(config.logLevel, sink), ...options });
   const server: Server = createServer(app.handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;

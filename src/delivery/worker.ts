@@ -1,0 +1,312 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import { newId } from '../ids.ts';
+import { publishDeliveries, type DeliveryPubSub } from '../pubsub.ts';
+import { attemptRepository } from '../store/attempts.ts';
+import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
+import { deliveryRepository, type AttemptTrigger, type DeliveryStatus } from '../store/deliveries.ts';
+import { eventRepository } from '../store/events.ts';
+import { webhookRepository, type Webhook } from '../store/webhooks.ts';
+import type { AttemptResult, DeliveryDispatcher } from './dispatcher.ts';
+import { buildRequest } from './request.ts';
+import { retryDelayMs } from './retry-schedule.ts';
+
+export type WorkerDeps = {
+  db: Db;
+  clock: Clock;
+  dispatcher: DeliveryDispatcher;
+  pubsub: DeliveryPubSub;
+  logger: Logger;
+  config: Config['delivery'];
+  /** Jitter source; tests pin it. */
+  random?: () => number;
+};
+
+// Looks at the queue at least this often, to pick up retries and leases that ran out.
+const POLL_MS = 1_000;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+type Claimed = { delivery: DeliveryRow; webhook: Webhook | undefined; event: EventRow };
+
+type Outcome = {
+  status: DeliveryStatus;
+  nextAttemptAt: number | null;
+  /** Why the gateway disables the webhook now, if it does. */
+  disableReason: string | null;
+};
+
+/**
+ * What an attempt leaves behind. A person's attempt (MANUAL, TEST) never reopens a finished
+ * delivery's retry schedule; a scheduled one retries until the policy runs out.
+ */
+function outcomeOf(params: {
+  delivery: DeliveryRow;
+  webhook: Webhook | undefined;
+  trigger: AttemptTrigger;
+  result: AttemptResult;
+  consecutiveFailures: number;
+  now: number;
+  autoDisableAfter: number;
+  random: () => number;
+}): Outcome {
+  const { delivery, webhook, trigger, result, now } = params;
+  if (result.outcome === 'SUCCEEDED') return { status: 'SUCCEEDED', nextAttemptAt: null, disableReason: null };
+  let disableReason: string | null = null;
+  if (webhook?.enabled && trigger !== 'TEST') {
+    if (result.responseStatus === 410) disableReason = 'The endpoint answered 410 Gone';
+    else if (params.consecutiveFailures >= params.autoDisableAfter) {
+      disableReason = `Disabled after ${params.consecutiveFailures} consecutive failed attempts`;
+    }
+  }
+  const open = delivery.status === 'PENDING' || delivery.status === 'RETRYING';
+  const attemptNumber = delivery.attempt_count + 1;
+  if (!webhook || disableReason || trigger === 'TEST' || !open || attemptNumber > webhook.retryPolicy.maxRetries) {
+    return { status: open ? 'FAILED' : (delivery.status as DeliveryStatus), nextAttemptAt: null, disableReason };
+  }
+  const delay = retryDelayMs({
+    attemptNumber,
+    backoffSeconds: webhook.retryPolicy.backoffSeconds,
+    strategy: webhook.retryPolicy.strategy,
+    retryAfterMs: result.responseStatus === 429 || result.responseStatus === 503 ? result.retryAfterMs : null,
+    random: params.random,
+  });
+  return { status: 'RETRYING', nextAttemptAt: now + delay, disableReason: null };
+}
+
+export function createWorker(deps: WorkerDeps) {
+  const { db, clock, dispatcher, pubsub, logger, config } = deps;
+  const random = deps.random ?? Math.random;
+  const inFlight = new Set<Promise<void>>();
+  const perWebhook = new Map<string, number>();
+  let running = false;
+  let pumping: Promise<void> | null = null;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+  let lastPrune = 0;
+
+  /** Leases due deliveries in one transaction, keeping every webhook under its own cap. */
+  async function claim(room: number): Promise<Claimed[]> {
+    const now = clock.now();
+    const saturated = [...perWebhook].filter(([, n]) => n >= config.concurrencyPerWebhook).map(([id]) => id);
+    const picked = await db.transaction().execute(async (trx) => {
+      const deliveries = deliveryRepository(trx);
+      const due = await deliveries.findDue(now, room * 4, saturated);
+      const taken = new Map<string, number>();
+      const chosen: DeliveryRow[] = [];
+      for (const delivery of due) {
+        if (chosen.length >= room) break;
+        const busy = (perWebhook.get(delivery.webhook_id) ?? 0) + (taken.get(delivery.webhook_id) ?? 0);
+        if (busy >= config.concurrencyPerWebhook) continue;
+        taken.set(delivery.webhook_id, (taken.get(delivery.webhook_id) ?? 0) + 1);
+        chosen.push(delivery);
+      }
+      await deliveries.lease(
+        chosen.map((delivery) => delivery.id),
+        now + config.leaseMs,
+      );
+      return chosen;
+    });
+    if (picked.length === 0) return [];
+    const webhooks = new Map(
+      (await webhookRepository(db).findByIdsAnyTenant([...new Set(picked.map((d) => d.webhook_id))])).map((w) => [w.id, w]),
+    );
+    const events = new Map<string, EventRow>();
+    for (const [tenantId, ids] of groupBy(picked, (d) => d.tenant_id, (d) => d.event_id)) {
+      for (const event of await eventRepository(db).findByIds(tenantId, ids)) events.set(event.id, event);
+    }
+    return picked.map((delivery) => ({ delivery, webhook: webhooks.get(delivery.webhook_id), event: events.get(delivery.event_id)! }));
+  }
+
+  /** Records the attempt and moves the delivery (and maybe its webhook) on, in one transaction. */
+  async function record(claimed: Claimed, trigger: AttemptTrigger, url: string, startedAt: number, result: AttemptResult) {
+    const finishedAt = clock.now();
+    const { attempt, changed } = await db.transaction().execute(async (trx) => {
+      const deliveries = deliveryRepository(trx);
+      const webhooks = webhookRepository(trx);
+      const delivery = (await deliveries.findById(claimed.delivery.tenant_id, claimed.delivery.id)) ?? claimed.delivery;
+      const webhook = await webhooks.findById(delivery.tenant_id, delivery.webhook_id);
+      let consecutiveFailures = 0;
+      if (webhook && trigger !== 'TEST') {
+        if (result.outcome === 'SUCCEEDED') await webhooks.countSuccess(webhook.id);
+        else consecutiveFailures = await webhooks.countFailure(webhook.id);
+      }
+      const outcome = outcomeOf({
+        delivery,
+        webhook,
+        trigger,
+        result,
+        consecutiveFailures,
+        now: finishedAt,
+        autoDisableAfter: config.autoDisableAfterFailures,
+        random,
+      });
+      const attempt = await attemptRepository(trx).insert({
+        id: newId('attempt', finishedAt),
+        tenant_id: delivery.tenant_id,
+        delivery_id: delivery.id,
+        webhook_id: delivery.webhook_id,
+        event_id: delivery.event_id,
+        attempt_number: delivery.attempt_count + 1,
+        trigger,
+        outcome: result.outcome,
+        url,
+        response_status: result.responseStatus,
+        response_body: result.responseBody,
+        error: result.error,
+        duration_ms: result.durationMs,
+        started_at: startedAt,
+        finished_at: finishedAt,
+        next_attempt_at: outcome.nextAttemptAt,
+      });
+      const changed = [
+        await deliveries.update(delivery.id, {
+          status: outcome.status,
+          attempt_count: delivery.attempt_count + 1,
+          next_attempt_at: outcome.nextAttemptAt,
+          updated_at: finishedAt,
+        }),
+      ];
+      if (webhook && outcome.disableReason) {
+        await webhooks.disable(webhook.id, outcome.disableReason, finishedAt);
+        changed.push(...(await deliveries.failPending(webhook.id, finishedAt)));
+        logger.warn({ webhookId: webhook.id, reason: outcome.disableReason }, 'webhook disabled');
+      }
+      return { attempt, changed };
+    });
+    pubsub.publish('attempt', attempt.tenant_id, attempt);
+    publishDeliveries(pubsub, changed);
+  }
+
+  /** A delivery that can no longer be sent (its webhook is gone or was turned off) fails without an attempt. */
+  async function abandon(claimed: Claimed) {
+    const now = clock.now();
+    const changed = await deliveryRepository(db).update(claimed.delivery.id, {
+      status: claimed.delivery.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED',
+      attempt_count: claimed.delivery.attempt_count,
+      next_attempt_at: null,
+      updated_at: now,
+    });
+    publishDeliveries(pubsub, [changed]);
+  }
+
+  async function attempt(claimed: Claimed) {
+    const trigger = (claimed.delivery.next_trigger ?? 'SCHEDULED') as AttemptTrigger;
+    const { webhook, event } = claimed;
+    if (!webhook || (!webhook.enabled && trigger === 'SCHEDULED')) return abandon(claimed);
+    const startedAt = clock.now();
+    const request = buildRequest(webhook, event, startedAt);
+    const result = await dispatcher.send(request);
+    await record(claimed, trigger, request.url, startedAt, result);
+  }
+
+  function launch(claimed: Claimed) {
+    const webhookId = claimed.delivery.webhook_id;
+    perWebhook.set(webhookId, (perWebhook.get(webhookId) ?? 0) + 1);
+    const task = attempt(claimed)
+      .catch((error: unknown) => {
+        // The lease brings the delivery back; nothing is lost.
+        logger.error({ err: error, deliveryId: claimed.delivery.id }, 'delivery attempt could not be recorded');
+      })
+      .finally(() => {
+        inFlight.delete(task);
+        const left = (perWebhook.get(webhookId) ?? 1) - 1;
+        if (left <= 0) perWebhook.delete(webhookId);
+        else perWebhook.set(webhookId, left);
+        void pump();
+      });
+    inFlight.add(task);
+  }
+
+  async function prune() {
+    const now = clock.now();
+    if (now - lastPrune < PRUNE_EVERY_MS) return;
+    lastPrune = now;
+    const pruned = await attemptRepository(db).deleteFinishedBefore(now - config.attemptRetentionMs);
+    if (pruned > 0) logger.info({ pruned }, 'pruned old delivery attempts');
+  }
+
+  /** Claims until the queue has nothing due or every slot is busy; one round at a time. */
+  function pump(force = false): Promise<void> {
+    if (!running && !force) return Promise.resolve();
+    if (pumping) {
+      again = true;
+      return pumping;
+    }
+    pumping = (async () => {
+      try {
+        await prune();
+        do {
+          again = false;
+          const room = config.concurrency - inFlight.size;
+          if (room <= 0) break;
+          const claimed = await claim(room);
+          for (const item of claimed) launch(item);
+          if (claimed.length === room) again = true;
+        } while (again && (running || force));
+      } catch (error) {
+        logger.error({ err: error }, 'delivery worker could not claim deliveries');
+      } finally {
+        pumping = null;
+      }
+      schedule();
+    })();
+    return pumping;
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    if (!running) return;
+    timer = setTimeout(() => void pump(), POLL_MS);
+    timer.unref();
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      void pump();
+    },
+
+    /** Something became due now (a publish, a redeliver): look at once instead of at the next poll. */
+    wake() {
+      void pump();
+    },
+
+    /**
+     * Claims and sends until nothing is due and nothing is in flight, whether or not the worker
+     * was started: tests that drive the clock call it after each step.
+     */
+    async settle(): Promise<void> {
+      do {
+        await pump(true);
+        await Promise.allSettled([...inFlight]);
+      } while (inFlight.size > 0 || pumping);
+    },
+
+    get inFlight() {
+      return inFlight.size;
+    },
+
+    /** Stops claiming, then waits for attempts in flight up to `graceMs`; what is left comes back after its lease. */
+    async stop(graceMs: number): Promise<{ unfinished: number }> {
+      running = false;
+      clearTimeout(timer);
+      let deadline: NodeJS.Timeout | undefined;
+      const expired = new Promise<void>((resolve) => {
+        deadline = setTimeout(resolve, graceMs);
+      });
+      await Promise.race([Promise.allSettled([...inFlight]), expired]);
+      clearTimeout(deadline);
+      return { unfinished: inFlight.size };
+    },
+  };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string, value: (item: T) => string): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), value(item)]);
+  return groups;
+}
+
+export type Worker = ReturnType<typeof createWorker>;

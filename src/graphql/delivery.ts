@@ -1,0 +1,199 @@
+import { NotFoundError, ValidationError } from '../errors.ts';
+import type { AttemptRow, DeliveryRow } from '../store/db.ts';
+import { attemptTriggers, deliveryStatuses } from '../store/deliveries.ts';
+import type { WebhookAttemptStats } from '../store/attempts.ts';
+import { builder } from './builder.ts';
+import { resultUnion } from './errors.ts';
+import { EventNode } from './event.ts';
+import { pageArgsSchema, toConnection } from './pagination.ts';
+import { WebhookNode } from './webhook.ts';
+
+export const DeliveryStatusEnum = builder.enumType('DeliveryStatus', {
+  values: {
+    PENDING: { description: 'waiting for its first attempt' },
+    RETRYING: { description: 'an attempt failed, another is scheduled' },
+    SUCCEEDED: { description: 'an attempt got a 2xx' },
+    FAILED: { description: 'retries exhausted, or the endpoint was disabled or deleted' },
+  } satisfies Record<(typeof deliveryStatuses)[number], object>,
+});
+
+export const AttemptOutcomeEnum = builder.enumType('AttemptOutcome', {
+  values: {
+    SUCCEEDED: { description: '2xx' },
+    HTTP_ERROR: { description: 'any other status (redirects are not followed)' },
+    TIMED_OUT: { description: 'no complete answer within the webhook timeoutSeconds' },
+    CONNECTION_ERROR: { description: 'refused, reset, DNS, TLS' },
+    BLOCKED: { description: 'the address resolved to a forbidden network (see DESIGN.md)' },
+  },
+});
+
+const AttemptTriggerEnum = builder.enumType('AttemptTrigger', {
+  values: {
+    SCHEDULED: { description: 'the first attempt or a retry on the schedule' },
+    MANUAL: { description: 'asked for with redeliver or redeliverFailed' },
+    TEST: { description: 'sent by sendTestEvent' },
+  } satisfies Record<(typeof attemptTriggers)[number], object>,
+});
+
+export const DeliveryNode = builder.loadableNodeRef('Delivery', {
+  id: { resolve: (delivery: DeliveryRow) => delivery.id },
+  load: (ids: string[], context) => context.repos.deliveries.findByIds(context.principal.tenantId, ids),
+  sort: (delivery) => delivery.id,
+});
+
+DeliveryNode.implement({
+  description: 'One event on its way to one webhook.',
+  fields: (t) => ({
+    webhook: t.field({
+      type: WebhookNode,
+      nullable: true,
+      description: 'Null once the webhook has been deleted; the history stays.',
+      resolve: (delivery) => delivery.webhook_id,
+    }),
+    webhookId: t.exposeID('webhook_id'),
+    event: t.field({ type: EventNode, resolve: (delivery) => delivery.event_id }),
+    status: t.field({ type: DeliveryStatusEnum, resolve: (delivery) => delivery.status as (typeof deliveryStatuses)[number] }),
+    attemptCount: t.exposeInt('attempt_count'),
+    nextAttemptAt: t.field({ type: 'DateTime', nullable: true, resolve: (delivery) => delivery.next_attempt_at }),
+    attempts: t.loadableList({
+      type: DeliveryAttemptNode,
+      description: 'Oldest first.',
+      load: async (deliveryIds: string[], context) => {
+        const rows = await context.repos.attempts.listByDeliveries(context.principal.tenantId, deliveryIds);
+        return deliveryIds.map((id) => rows.filter((row) => row.delivery_id === id));
+      },
+      resolve: (delivery) => delivery.id,
+    }),
+    createdAt: t.field({ type: 'DateTime', resolve: (delivery) => delivery.created_at }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (delivery) => delivery.updated_at }),
+  }),
+});
+
+export const DeliveryAttemptNode = builder.loadableNodeRef('DeliveryAttempt', {
+  id: { resolve: (attempt: AttemptRow) => attempt.id },
+  load: (ids: string[], context) => context.repos.attempts.findByIds(context.principal.tenantId, ids),
+  sort: (attempt) => attempt.id,
+});
+
+DeliveryAttemptNode.implement({
+  description: 'One HTTP request to the endpoint and what came of it.',
+  fields: (t) => ({
+    delivery: t.field({ type: DeliveryNode, resolve: (attempt) => attempt.delivery_id }),
+    webhookId: t.exposeID('webhook_id'),
+    eventId: t.exposeID('event_id'),
+    attemptNumber: t.exposeInt('attempt_number'),
+    trigger: t.field({ type: AttemptTriggerEnum, resolve: (attempt) => attempt.trigger as (typeof attemptTriggers)[number] }),
+    outcome: t.field({ type: AttemptOutcomeEnum, resolve: (attempt) => attempt.outcome as 'SUCCEEDED' }),
+    url: t.field({ type: 'URL', resolve: (attempt) => attempt.url }),
+    responseStatus: t.exposeInt('response_status', { nullable: true }),
+    responseBody: t.exposeString('response_body', { nullable: true, description: 'The first 4 KiB of the response body.' }),
+    error: t.exposeString('error', { nullable: true }),
+    durationMs: t.exposeInt('duration_ms'),
+    startedAt: t.field({ type: 'DateTime', resolve: (attempt) => attempt.started_at }),
+    finishedAt: t.field({ type: 'DateTime', resolve: (attempt) => attempt.finished_at }),
+    nextAttemptAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the next attempt is due, if one is scheduled.',
+      resolve: (attempt) => attempt.next_attempt_at,
+    }),
+  }),
+});
+
+const DeliveryConnection = builder.connectionObject({ type: DeliveryNode, name: 'DeliveryConnection' }, { name: 'DeliveryEdge' });
+
+const WebhookStatsRef = builder.objectRef<WebhookAttemptStats & { consecutiveFailures: number }>('WebhookStats').implement({
+  description: 'Attempts within the retention period (ATTEMPT_RETENTION_DAYS).',
+  fields: (t) => ({
+    attempts: t.exposeInt('attempts'),
+    succeeded: t.exposeInt('succeeded'),
+    failed: t.exposeInt('failed'),
+    consecutiveFailures: t.exposeInt('consecutiveFailures', { description: 'Consecutive failed attempts since the last success.' }),
+    lastAttemptAt: t.field({ type: 'DateTime', nullable: true, resolve: (stats) => stats.lastAttemptAt }),
+    p50DurationMs: t.exposeFloat('p50DurationMs', {
+      nullable: true,
+      description: 'Median and 99th percentile of attempt durations over the last 1,000 attempts.',
+    }),
+    p99DurationMs: t.exposeFloat('p99DurationMs', { nullable: true }),
+  }),
+});
+
+builder.objectFields(WebhookNode, (t) => ({
+  deliveries: t.connection(
+    {
+      type: DeliveryNode,
+      description: 'Newest first.',
+      args: { status: t.arg({ type: DeliveryStatusEnum }) },
+      validate: pageArgsSchema,
+      resolve: async (webhook, args, context) => {
+        const tenantId = context.principal.tenantId;
+        const page = await context.repos.deliveries.pageByWebhook(tenantId, webhook.id, args.status, args);
+        return toConnection(page, () => context.repos.deliveries.countByWebhook(tenantId, webhook.id, args.status));
+      },
+    },
+    DeliveryConnection,
+  ),
+  stats: t.field({
+    type: WebhookStatsRef,
+    resolve: async (webhook, _args, context) => ({
+      ...(await context.repos.attempts.statsForWebhook(context.principal.tenantId, webhook.id)),
+      consecutiveFailures: webhook.consecutiveFailures,
+    }),
+  }),
+}));
+
+builder.queryField('delivery', (t) =>
+  t.field({
+    type: DeliveryNode,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    authScopes: { scope: 'WEBHOOKS_READ' },
+    resolve: async (_root, { id }, context) => (await context.repos.deliveries.findById(context.principal.tenantId, id)) ?? null,
+  }),
+);
+
+const deliveryResult = (name: string) =>
+  builder.objectRef<{ delivery: DeliveryRow }>(name).implement({
+    fields: (t) => ({ delivery: t.field({ type: DeliveryNode, resolve: (result) => result.delivery }) }),
+  });
+const RedeliverSuccess = deliveryResult('RedeliverSuccess');
+const SendTestEventSuccess = deliveryResult('SendTestEventSuccess');
+
+const RedeliverFailedSuccess = builder.objectRef<{ count: number }>('RedeliverFailedSuccess').implement({
+  fields: (t) => ({
+    count: t.exposeInt('count', { description: 'How many FAILED deliveries of the webhook since the given time got a new attempt.' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  redeliver: t.field({
+    type: RedeliverSuccess,
+    description: 'A new attempt of this delivery now, whatever its status.',
+    args: { deliveryId: t.arg.id({ required: true }) },
+    authScopes: { scope: 'WEBHOOKS_WRITE' },
+    errors: resultUnion('RedeliverResult', [NotFoundError, ValidationError]),
+    resolve: async (_root, { deliveryId }, context) => ({
+      delivery: await context.services.deliveries.redeliver(context.principal.tenantId, deliveryId),
+    }),
+  }),
+  redeliverFailed: t.field({
+    type: RedeliverFailedSuccess,
+    description: 'A new attempt, now, of every FAILED delivery of this webhook created at or after `since` (at most 7 days ago).',
+    args: { webhookId: t.arg.id({ required: true }), since: t.arg({ type: 'DateTime', required: true }) },
+    authScopes: { scope: 'WEBHOOKS_WRITE' },
+    errors: resultUnion('RedeliverFailedResult', [NotFoundError, ValidationError]),
+    resolve: async (_root, { webhookId, since }, context) => ({
+      count: await context.services.deliveries.redeliverFailed(context.principal.tenantId, webhookId, since),
+    }),
+  }),
+  sendTestEvent: t.field({
+    type: SendTestEventSuccess,
+    description: 'Sends a webhook.test event to this webhook alone.',
+    args: { webhookId: t.arg.id({ required: true }) },
+    authScopes: { scope: 'WEBHOOKS_WRITE' },
+    errors: resultUnion('SendTestEventResult', [NotFoundError]),
+    resolve: async (_root, { webhookId }, context) => ({
+      delivery: await context.services.deliveries.sendTestEvent(context.principal.tenantId, webhookId),
+    }),
+  }),
+}));

@@ -1,0 +1,89 @@
+import { ValidationError } from '../errors.ts';
+import type { EventRow } from '../store/db.ts';
+import { builder } from './builder.ts';
+import { DeliveryNode } from './delivery.ts';
+import { resultUnion } from './errors.ts';
+import { pageArgsSchema, toConnection } from './pagination.ts';
+
+export const EventNode = builder.loadableNodeRef('Event', {
+  id: { resolve: (event: EventRow) => event.id },
+  load: (ids: string[], context) => context.repos.events.findByIds(context.principal.tenantId, ids),
+  sort: (event) => event.id,
+});
+
+EventNode.implement({
+  description: 'Something a tenant published; delivered to every webhook that matched it then.',
+  fields: (t) => ({
+    topic: t.exposeString('topic'),
+    payload: t.field({ type: 'JSON', resolve: (event) => JSON.parse(event.payload) as unknown }),
+    channelType: t.exposeString('channel_type', { nullable: true }),
+    echo: t.boolean({ resolve: (event) => event.echo === 1 }),
+    idempotencyKey: t.exposeString('idempotency_key', { nullable: true }),
+    createdAt: t.field({ type: 'DateTime', resolve: (event) => event.created_at }),
+    deliveries: t.loadableList({
+      type: DeliveryNode,
+      description: 'One per webhook the event matched when it was published.',
+      load: async (eventIds: string[], context) => {
+        const rows = await context.repos.deliveries.listByEvents(context.principal.tenantId, eventIds);
+        return eventIds.map((id) => rows.filter((row) => row.event_id === id));
+      },
+      resolve: (event) => event.id,
+    }),
+  }),
+});
+
+const EventConnection = builder.connectionObject({ type: EventNode, name: 'EventConnection' }, { name: 'EventEdge' });
+
+builder.queryFields((t) => ({
+  event: t.field({
+    type: EventNode,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    authScopes: { scope: 'WEBHOOKS_READ' },
+    resolve: async (_root, { id }, context) => (await context.repos.events.findById(context.principal.tenantId, id)) ?? null,
+  }),
+  events: t.connection(
+    {
+      type: EventNode,
+      description: 'Published events, newest first.',
+      args: { topic: t.arg.string({ description: 'Only events of exactly this type.' }) },
+      authScopes: { scope: 'WEBHOOKS_READ' },
+      validate: pageArgsSchema,
+      resolve: async (_root, args, context) => {
+        const tenantId = context.principal.tenantId;
+        const page = await context.repos.events.page(tenantId, args.topic, args);
+        return toConnection(page, () => context.repos.events.count(tenantId, args.topic));
+      },
+    },
+    EventConnection,
+  ),
+}));
+
+const PublishEventInput = builder.inputType('PublishEventInput', {
+  fields: (t) => ({
+    topic: t.string({ required: true, description: 'An event type such as message.created (see eventTypes).' }),
+    payload: t.field({ type: 'JSON', required: true, description: 'Any JSON value, at most 256 KiB; delivered as `data`.' }),
+    channelType: t.string({ description: 'The channel it came from (e.g. whatsapp), for configuration.channelTypes.' }),
+    echo: t.boolean({ description: 'The tenant caused it itself; only webhooks with configuration.echo get it.' }),
+    idempotencyKey: t.string({
+      description: 'A second publish with the same key within 24 hours returns the first event and delivers nothing new.',
+    }),
+  }),
+});
+
+const PublishEventSuccess = builder.objectRef<{ event: EventRow; deliveryCount: number }>('PublishEventSuccess').implement({
+  fields: (t) => ({
+    event: t.field({ type: EventNode, resolve: (result) => result.event }),
+    deliveryCount: t.exposeInt('deliveryCount', { description: 'How many deliveries were created (webhooks that matched).' }),
+  }),
+});
+
+builder.mutationField('publishEvent', (t) =>
+  t.field({
+    type: PublishEventSuccess,
+    args: { input: t.arg({ type: PublishEventInput, required: true }) },
+    authScopes: { scope: 'EVENTS_PUBLISH' },
+    errors: resultUnion('PublishEventResult', [ValidationError]),
+    resolve: (_root, { input }, context) => context.services.events.publish(context.principal.tenantId, input),
+  }),
+);

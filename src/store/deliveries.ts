@@ -1,0 +1,130 @@
+import type { DeliveryRow, Executor, NewDeliveryRow } from './db.ts';
+import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
+
+export const deliveryStatuses = ['PENDING', 'RETRYING', 'SUCCEEDED', 'FAILED'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+export const attemptTriggers = ['SCHEDULED', 'MANUAL', 'TEST'] as const;
+export type AttemptTrigger = (typeof attemptTriggers)[number];
+
+export type DeliveryChange = Pick<DeliveryRow, 'status' | 'attempt_count' | 'next_attempt_at' | 'updated_at'>;
+
+export function deliveryRepository(db: Executor) {
+  const ofWebhook = (tenantId: string, webhookId: string, status?: DeliveryStatus | null) => {
+    let query = db.selectFrom('deliveries').where('tenant_id', '=', tenantId).where('webhook_id', '=', webhookId);
+    if (status) query = query.where('status', '=', status);
+    return query;
+  };
+
+  return {
+    async insertMany(rows: NewDeliveryRow[]): Promise<void> {
+      // SQLite caps bound parameters per statement; 11 columns x 500 rows stays well under it.
+      for (let i = 0; i < rows.length; i += 500) await db.insertInto('deliveries').values(rows.slice(i, i + 500)).execute();
+    },
+
+    async findById(tenantId: string, id: string): Promise<DeliveryRow | undefined> {
+      return db.selectFrom('deliveries').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    },
+
+    async findByIds(tenantId: string, ids: readonly string[]): Promise<DeliveryRow[]> {
+      if (ids.length === 0) return [];
+      return db.selectFrom('deliveries').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
+    },
+
+    async listByEvents(tenantId: string, eventIds: readonly string[]): Promise<DeliveryRow[]> {
+      if (eventIds.length === 0) return [];
+      return db
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('event_id', 'in', eventIds)
+        .orderBy('id')
+        .execute();
+    },
+
+    async pageByWebhook(tenantId: string, webhookId: string, status: DeliveryStatus | null | undefined, args: PageArgs): Promise<Page<DeliveryRow>> {
+      return keysetPage(args, byId(() => ofWebhook(tenantId, webhookId, status).selectAll()));
+    },
+
+    async countByWebhook(tenantId: string, webhookId: string, status: DeliveryStatus | null | undefined): Promise<number> {
+      const { count } = await ofWebhook(tenantId, webhookId, status)
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .executeTakeFirstOrThrow();
+      return count;
+    },
+
+    /**
+     * Due deliveries not leased by anyone, oldest due first. `skipWebhooks` are endpoints already
+     * at their in-flight cap, so one slow endpoint cannot fill the batch.
+     */
+    async findDue(now: number, limit: number, skipWebhooks: readonly string[]): Promise<DeliveryRow[]> {
+      let query = db
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('next_attempt_at', 'is not', null)
+        .where('next_attempt_at', '<=', now)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]));
+      if (skipWebhooks.length > 0) query = query.where('webhook_id', 'not in', skipWebhooks);
+      return query.orderBy('next_attempt_at').limit(limit).execute();
+    },
+
+    async lease(ids: readonly string[], until: number): Promise<void> {
+      if (ids.length === 0) return;
+      await db.updateTable('deliveries').set({ locked_until: until }).where('id', 'in', ids).execute();
+    },
+
+    /** When the next attempt is due, ignoring leases: the earliest the worker needs to look again. */
+    async nextDueAt(): Promise<number | null> {
+      const row = await db
+        .selectFrom('deliveries')
+        .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+        .where('next_attempt_at', 'is not', null)
+        .executeTakeFirst();
+      return row?.at ?? null;
+    },
+
+    async update(id: string, change: DeliveryChange): Promise<DeliveryRow> {
+      return db
+        .updateTable('deliveries')
+        .set({ ...change, next_trigger: null, locked_until: null })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+
+    /** Asks for an attempt now, outside the retry schedule. */
+    async requestAttempt(tenantId: string, id: string, trigger: AttemptTrigger, now: number): Promise<DeliveryRow | undefined> {
+      return db
+        .updateTable('deliveries')
+        .set({ next_attempt_at: now, next_trigger: trigger, updated_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    async requestAttemptForFailed(tenantId: string, webhookId: string, since: number, now: number): Promise<number> {
+      const result = await db
+        .updateTable('deliveries')
+        .set({ next_attempt_at: now, next_trigger: 'MANUAL', updated_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('webhook_id', '=', webhookId)
+        .where('status', '=', 'FAILED')
+        .where('created_at', '>=', since)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    /** Ends every delivery still waiting for this webhook; they stay as history, FAILED. */
+    async failPending(webhookId: string, now: number): Promise<DeliveryRow[]> {
+      return db
+        .updateTable('deliveries')
+        .set({ status: 'FAILED', next_attempt_at: null, next_trigger: null, locked_until: null, updated_at: now })
+        .where('webhook_id', '=', webhookId)
+        .where('status', 'in', ['PENDING', 'RETRYING'])
+        .returningAll()
+        .execute();
+    },
+  };
+}
+
+export type DeliveryRepository = ReturnType<typeof deliveryRepository>;
