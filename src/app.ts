@@ -137,8 +137,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     handle,
     close: async () => {
       const { unfinished } = await worker.stop(config.delivery.shutdownGraceMs);
-      if (unfinished > 0) logger.warn({ unfinished }, 'attempts still in flight at shutdown come back after their lease');
-      await dispatcher.close();
+      if (unfinished > 0) {
+        logger.warn({ unfinished }, 'attempts still in flight at shutdown come back after their lease');
+        const ended = worker.abandon();
+        await dispatcher.destroy();
+        await ended;
+      } else {
+        await dispatcher.close();
+      }
       await db.destroy();
     },
   };

@@ -32,7 +32,10 @@ export interface DispatcherOptions {
 
 export interface DeliveryDispatcher {
   send(request: OutboundRequest): Promise<AttemptResult>;
+  /** Waits for requests in flight, then closes the connections. */
   close(): Promise<void>;
+  /** Aborts requests in flight and closes the connections at once (shutdown past its grace period). */
+  destroy(): Promise<void>;
 }
 
 export const RESPONSE_BODY_LIMIT_BYTES = 4096;
@@ -112,5 +115,6 @@ export function createDispatcher(options: DispatcherOptions): DeliveryDispatcher
   return {
     send: (outbound) => attempt(agent, outbound),
     close: () => agent.close(),
+    destroy: () => agent.destroy(),
   };
 }

@@ -84,6 +84,8 @@ export function createWorker(deps: WorkerDeps) {
   let again = false;
   let timer: NodeJS.Timeout | undefined;
   let lastPrune = 0;
+  // Set when shutdown gives up on attempts in flight: their results are not recorded, their leases bring them back.
+  let abandoned = false;
 
   /** Leases due deliveries in one transaction, keeping every webhook under its own cap. */
   async function claim(room: number): Promise<Claimed[]> {
@@ -197,6 +199,7 @@ export function createWorker(deps: WorkerDeps) {
     const startedAt = clock.now();
     const request = buildRequest(webhook, event, startedAt);
     const result = await dispatcher.send(request);
+    if (abandoned) return;
     await record(claimed, trigger, request.url, startedAt, result);
   }
 
@@ -278,10 +281,13 @@ export function createWorker(deps: WorkerDeps) {
      * was started: tests that drive the clock call it after each step.
      */
     async settle(): Promise<void> {
-      do {
+      for (;;) {
         await pump(true);
         await Promise.allSettled([...inFlight]);
-      } while (inFlight.size > 0 || pumping);
+        if (inFlight.size > 0 || pumping) continue;
+        const due = await deliveryRepository(db).findDue(clock.now(), 1, []);
+        if (due.length === 0) return;
+      }
     },
 
     get inFlight() {
@@ -299,6 +305,12 @@ export function createWorker(deps: WorkerDeps) {
       await Promise.race([Promise.allSettled([...inFlight]), expired]);
       clearTimeout(deadline);
       return { unfinished: inFlight.size };
+    },
+
+    /** After stop: what is still in flight will not be recorded. Resolves once those attempts have ended. */
+    async abandon(): Promise<void> {
+      abandoned = true;
+      await Promise.allSettled([...inFlight]);
     },
   };
 }
