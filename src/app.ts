@@ -1,9 +1,11 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { sql } from 'kysely';
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { apiKeyFromHeaders, authenticate } from './auth/authenticate.ts';
+import { apiKeyFromHeaders, authenticate, type Principal } from './auth/authenticate.ts';
+import { createLiveRegistry, type LiveConnection, type LiveRegistry } from './live/registry.ts';
+import { attachWebSockets } from './live/ws-server.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { ForbiddenError, GatewayError } from './errors.ts';
@@ -29,10 +31,16 @@ export type AppOptions = {
   startWorker?: boolean;
 };
 
+/** What a WebSocket operation brings to yoga's context factory beyond the request. */
+type ServerContext = { principal?: Principal; connection?: LiveConnection };
+
 export type App = {
   config: Config;
   db: Db;
-  yoga: YogaServerInstance<Record<string, never>, Context>;
+  yoga: YogaServerInstance<ServerContext, Context>;
+  live: LiveRegistry;
+  /** Serves graphql-ws on this HTTP server's port and GraphQL path. */
+  attachWebSockets: (server: Server) => void;
   repos: Repositories;
   services: Services;
   pubsub: DeliveryPubSub;
@@ -75,9 +83,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const pubsub = createDeliveryPubSub();
   const dispatcher = createDispatcher({ allowPrivateAddresses: config.allowPrivateAddresses, lookup: options.lookup });
   const worker = createWorker({ db, clock, dispatcher, pubsub, logger, config: config.delivery, random: options.random });
-  const services = createServices({ db, config, clock, pubsub, onQueued: () => worker.wake() });
+  const live = createLiveRegistry(config.live);
+  const services = createServices({
+    db,
+    config,
+    clock,
+    pubsub,
+    onQueued: () => worker.wake(),
+    onKeyRevoked: (keyId) => live.revokeKey(keyId),
+  });
 
-  const yoga = createYoga<Record<string, never>, Context>({
+  const yoga = createYoga<ServerContext, Context>({
     schema,
     logging: false,
     landingPage: false,
@@ -87,10 +103,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       headers: JSON.stringify({ 'X-API-Key': 'paste the key printed by npm start' }, null, 2),
       subscriptionsProtocol: 'WS',
     },
-    context: async ({ request }) => {
-      const principal = await authenticate(repos.apiKeys, apiKeyFromHeaders(request.headers), clock.now());
+    context: async (initial) => {
+      // Over WebSocket the connection was authenticated once, in onConnect; HTTP and SSE send the key each time.
+      const principal = initial.principal ?? (await authenticate(repos.apiKeys, apiKeyFromHeaders(initial.request.headers), clock.now()));
       if (!principal) throw unauthenticated();
-      return { principal, repos, services, pubsub, logger };
+      return { principal, repos, services, pubsub, logger, live: { registry: live, connection: initial.connection ?? null } };
     },
   });
 
@@ -124,6 +141,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   };
 
   if (options.startWorker !== false) worker.start();
+  let webSockets: ReturnType<typeof attachWebSockets> | undefined;
 
   return {
     config,
@@ -133,9 +151,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     services,
     pubsub,
     worker,
+    live,
     logger,
     handle,
+    attachWebSockets: (server) => {
+      webSockets = attachWebSockets({
+        server,
+        yoga: yoga as never,
+        authenticate: (key) => authenticate(repos.apiKeys, key, clock.now()),
+      });
+    },
     close: async () => {
+      // Subscribers get a completion for each subscription before their connection closes.
+      live.endAll();
+      await webSockets?.dispose();
       const { unfinished } = await worker.stop(config.delivery.shutdownGraceMs);
       if (unfinished > 0) {
         logger.warn({ unfinished }, 'attempts still in flight at shutdown come back after their lease');

@@ -16,6 +16,9 @@ const ConfigSchema = z.object({
   AUTO_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(100_000).default(25),
   ATTEMPT_RETENTION_DAYS: z.coerce.number().min(0.001).max(3_650).default(30),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3_600).default(30),
+  LIVE_BUFFER_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(100_000).default(100),
+  MAX_SUBSCRIPTIONS_PER_TENANT: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
 });
 
 export type Config = {
@@ -35,6 +38,12 @@ export type Config = {
     autoDisableAfterFailures: number;
     attemptRetentionMs: number;
     shutdownGraceMs: number;
+  };
+  live: {
+    /** Updates a subscription may leave unread before it is ended as too slow. */
+    bufferSize: number;
+    perConnection: number;
+    perTenant: number;
   };
 };
 
@@ -62,6 +71,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       autoDisableAfterFailures: values.AUTO_DISABLE_AFTER_FAILURES,
       attemptRetentionMs: values.ATTEMPT_RETENTION_DAYS * 86_400_000,
       shutdownGraceMs: values.SHUTDOWN_GRACE_SECONDS * 1000,
+    },
+    live: {
+      bufferSize: values.LIVE_BUFFER_SIZE,
+      perConnection: values.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      perTenant: values.MAX_SUBSCRIPTIONS_PER_TENANT,
     },
   };
 }

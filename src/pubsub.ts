@@ -2,14 +2,32 @@ import { createPubSub } from 'graphql-yoga';
 import type { AttemptRow, DeliveryRow } from './store/db.ts';
 
 /*
- * In-process pub/sub for live updates. Every topic is keyed by tenant id, so a subscriber can
- * only ever be handed its own tenant's rows. Publishers call it after their transaction commits.
+ * In-process pub/sub for live updates. Every topic is keyed by tenant id, so a listener can only
+ * ever be handed its own tenant's rows. Publishers call it after their transaction commits.
+ * Built on yoga's createPubSub over an EventTarget, which a Redis event target can replace.
  */
-export function createDeliveryPubSub() {
-  return createPubSub<{
-    attempt: [tenantId: string, attempt: AttemptRow];
-    delivery: [tenantId: string, delivery: DeliveryRow];
-  }>();
+
+type Topics = {
+  attempt: [tenantId: string, attempt: AttemptRow];
+  delivery: [tenantId: string, delivery: DeliveryRow];
+};
+
+export function createDeliveryPubSub(target: EventTarget = new EventTarget()) {
+  const pubsub = createPubSub<Topics>({ eventTarget: target });
+  return {
+    publish: pubsub.publish,
+    /**
+     * Calls `listener` for every row of this tenant on this topic, synchronously, until the
+     * returned function is called. Consumers buffer for themselves (see live/bounded-stream.ts).
+     */
+    listen<T extends keyof Topics>(topic: T, tenantId: string, listener: (row: Topics[T][1]) => void): () => void {
+      // The same `${routingKey}:${id}` topic name createPubSub publishes under.
+      const name = `${topic}:${tenantId}`;
+      const handler = (event: Event) => listener((event as CustomEvent<Topics[T][1]>).detail);
+      target.addEventListener(name, handler);
+      return () => target.removeEventListener(name, handler);
+    },
+  };
 }
 
 export type DeliveryPubSub = ReturnType<typeof createDeliveryPubSub>;

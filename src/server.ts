@@ -6,6 +6,7 @@ async function main() {
   const config = loadConfig();
   const app = await createApp(config);
   const server = createServer(app.handle);
+  app.attachWebSockets(server);
 
   const firstKey = await app.services.apiKeys.bootstrap();
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
@@ -35,7 +36,10 @@ async function main() {
     app.logger.info({ signal }, 'shutting down');
     server.close();
     server.closeIdleConnections();
-    void app.close().then(() => process.exit(0));
+    void app.close().then(() => {
+      server.closeAllConnections();
+      process.exit(0);
+    });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -21,7 +21,7 @@ const sharedContractPath = new URL('../../shared/API.graphql', import.meta.url);
  * Parts of the contract a later issue builds (live updates). Each entry is a type, or
  * Type.field; the list shrinks to nothing as they land.
  */
-const pending = new Set(['Subscription']);
+const pending = new Set<string>([]);
 
 /** Every way the printed schema falls short of the contract: missing or different names and types. */
 function contractGaps(contract: GraphQLSchema, actual: GraphQLSchema): string[] {

@@ -302,7 +302,12 @@ export function createWorker(deps: WorkerDeps) {
       const expired = new Promise<void>((resolve) => {
         deadline = setTimeout(resolve, graceMs);
       });
-      await Promise.race([Promise.allSettled([...inFlight]), expired]);
+      const drained = (async () => {
+        // A claim under way launches its attempts after this point: wait for it, then for them.
+        if (pumping) await pumping;
+        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      })();
+      await Promise.race([drained, expired]);
       clearTimeout(deadline);
       return { unfinished: inFlight.size };
     },

@@ -43,6 +43,8 @@ export const builder = new SchemaBuilder<{
   plugins: [ErrorsPlugin, ScopeAuthPlugin, ValidationPlugin, RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
+    // A subscription without the scope is refused when it starts, not on its first event.
+    authorizeOnSubscribe: true,
     authScopes: (context) => ({
       scope: (needed: ApiKeyScope) => grants(context.principal.scopes, needed),
     }),

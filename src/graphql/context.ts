@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/authenticate.ts';
+import type { LiveConnection, LiveRegistry } from '../live/registry.ts';
 import type { DeliveryPubSub } from '../pubsub.ts';
 import type { Repositories, Services } from '../services/index.ts';
 
@@ -9,5 +10,6 @@ export interface Context {
   repos: Repositories;
   services: Services;
   pubsub: DeliveryPubSub;
+  live: { registry: LiveRegistry; connection: LiveConnection | null };
   logger: Logger;
 }

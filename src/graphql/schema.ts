@@ -7,6 +7,7 @@ import './webhook.ts';
 import './event-type.ts';
 import './event.ts';
 import './delivery.ts';
+import './subscription.ts';
 
 builder.queryType({});
 builder.mutationType({});

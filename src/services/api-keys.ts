@@ -22,7 +22,7 @@ const createApiKeyInput = z.object({
 export type CreateApiKeyInput = z.input<typeof createApiKeyInput>;
 export type CreatedApiKey = { apiKey: ApiKeyRow; key: string };
 
-export function apiKeyService({ db, clock }: { db: Db; clock: Clock }) {
+export function apiKeyService({ db, clock, onKeyRevoked }: { db: Db; clock: Clock; onKeyRevoked?: (keyId: string) => void }) {
   const keys = apiKeyRepository(db);
   const tenants = tenantRepository(db);
 
@@ -42,6 +42,7 @@ export function apiKeyService({ db, clock }: { db: Db; clock: Clock }) {
       if (id === callerKeyId) throw ValidationError.at(['id'], 'a key cannot revoke itself');
       const revoked = await keys.revoke(tenantId, id, clock.now());
       if (!revoked) throw new NotFoundError(id, 'API key');
+      onKeyRevoked?.(id);
       return revoked;
     },
 

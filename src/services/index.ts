@@ -13,7 +13,16 @@ import { deliveryRepository } from '../store/deliveries.ts';
 import { attemptRepository } from '../store/attempts.ts';
 import type { DeliveryPubSub } from '../pubsub.ts';
 
-export type ServiceDeps = { db: Db; config: Config; clock: Clock; pubsub: DeliveryPubSub; onQueued: () => void };
+export type ServiceDeps = {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  pubsub: DeliveryPubSub;
+  /** Deliveries became due now: the worker should look at once. */
+  onQueued: () => void;
+  /** A key was revoked: its live subscriptions end. */
+  onKeyRevoked: (keyId: string) => void;
+};
 
 export function createRepositories(db: Db) {
   return {

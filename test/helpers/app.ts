@@ -40,6 +40,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Ap
   });
   const app = await createApp(config, { logger: createLogger(config.logLevel, sink), ...options });
   const server: Server = createServer(app.handle);
+  app.attachWebSockets(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   // A database reused from an earlier app already has its tenant: mint a fresh admin key there.

@@ -2,6 +2,17 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 export const tsxBin = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
+/** tsx's ESM loader, for running a script in one node process (see `direct`). */
+export const tsxLoader = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+
+export type SpawnOptions = {
+  /**
+   * Run `node --import tsx <script>` instead of the tsx CLI. The CLI runs the script in a child
+   * process and only relays signals it can catch: SIGKILL kills the CLI and leaves the script
+   * running. Tests that kill the script itself need `direct: true`.
+   */
+  direct?: boolean;
+};
 
 export type Spawned = {
   child: ChildProcessWithoutNullStreams;
@@ -12,8 +23,9 @@ export type Spawned = {
 };
 
 /** Runs a project script with tsx, collecting its stdout line by line. */
-export function spawnScript(script: string, args: string[], env: Record<string, string>): Spawned {
-  const child = spawn(tsxBin, [script, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
+export function spawnScript(script: string, args: string[], env: Record<string, string>, options: SpawnOptions = {}): Spawned {
+  const [command, argv] = options.direct ? [process.execPath, ['--import', tsxLoader, script, ...args]] : [tsxBin, [script, ...args]];
+  const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: 'pipe' });
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => {

@@ -1,0 +1,64 @@
+import type { AttemptRow, DeliveryRow } from '../store/db.ts';
+import { builder } from './builder.ts';
+import { AttemptOutcomeEnum, DeliveryAttemptNode, DeliveryNode } from './delivery.ts';
+import type { Context } from './context.ts';
+
+/**
+ * A subscription's stream: this tenant's rows on one topic, narrowed on the server, through a
+ * bounded buffer. Another tenant's ids simply never match.
+ */
+function liveRows<T extends 'attempt' | 'delivery'>(
+  context: Context,
+  topic: T,
+  wanted: (row: T extends 'attempt' ? AttemptRow : DeliveryRow) => boolean,
+) {
+  type Row = T extends 'attempt' ? AttemptRow : DeliveryRow;
+  const stream = context.live.registry.open<Row>(context.principal, context.live.connection);
+  const stop = context.pubsub.listen(topic, context.principal.tenantId, (row) => {
+    if (wanted(row as Row)) stream.push(row as Row);
+  });
+  const end = stream.return.bind(stream);
+  stream.return = () => {
+    stop();
+    return end();
+  };
+  const fail = stream.fail.bind(stream);
+  stream.fail = (error) => {
+    stop();
+    fail(error);
+  };
+  return stream;
+}
+
+builder.subscriptionType({
+  fields: (t) => ({
+    deliveryAttempts: t.field({
+      type: DeliveryAttemptNode,
+      description: 'Every attempt of this tenant as it finishes, optionally narrowed. Nothing of other tenants, ever.',
+      args: {
+        webhookId: t.arg.id(),
+        eventId: t.arg.id(),
+        outcomes: t.arg({ type: [AttemptOutcomeEnum] }),
+      },
+      authScopes: { scope: 'WEBHOOKS_READ' },
+      subscribe: (_root, args, context) =>
+        liveRows(
+          context,
+          'attempt',
+          (attempt) =>
+            (!args.webhookId || attempt.webhook_id === args.webhookId) &&
+            (!args.eventId || attempt.event_id === args.eventId) &&
+            (!args.outcomes || args.outcomes.includes(attempt.outcome as never)),
+        ),
+      resolve: (attempt: AttemptRow) => attempt,
+    }),
+    deliveryUpdated: t.field({
+      type: DeliveryNode,
+      description: 'Every status change of a delivery of this tenant.',
+      args: { webhookId: t.arg.id() },
+      authScopes: { scope: 'WEBHOOKS_READ' },
+      subscribe: (_root, args, context) => liveRows(context, 'delivery', (delivery) => !args.webhookId || delivery.webhook_id === args.webhookId),
+      resolve: (delivery: DeliveryRow) => delivery,
+    }),
+  }),
+});

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import type { Principal } from '../auth/authenticate.ts';
+import { grants } from '../auth/scopes.ts';
+import type { LiveConnection } from './registry.ts';
+
+/** What onConnect learns and every operation on the connection reuses. */
+export type WsExtra = { principal: Principal; connection: LiveConnection };
+
+// graphql-ws's conventional close codes for a refused connection_init.
+export const CLOSE_UNAUTHENTICATED = 4401;
+export const CLOSE_FORBIDDEN = 4403;
+
+/** The key from connectionParams: `{ apiKey }` or `{ authorization: "Bearer …" }`. */
+export function apiKeyFromConnectionParams(params: Record<string, unknown> | undefined): string | null {
+  if (!params) return null;
+  if (typeof params.apiKey === 'string' && params.apiKey.trim()) return params.apiKey.trim();
+  const header = params.authorization ?? params.Authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1] ?? null;
+}
+
+/**
+ * graphql-ws on the HTTP server's port and GraphQL path, executing through yoga's envelop so
+ * the same schema, context and error masking apply as over HTTP and SSE.
+ */
+export function attachWebSockets(params: {
+  server: Server;
+  yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
+  authenticate: (key: string | null) => Promise<Principal | null>;
+}) {
+  const wss = new WebSocketServer({ server: params.server, path: params.yoga.graphqlEndpoint });
+  const disposable = useServer<Record<string, unknown> | undefined, WsExtra>(
+    {
+      execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
+      subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+      onConnect: async (ctx) => {
+        const principal = await params.authenticate(apiKeyFromConnectionParams(ctx.connectionParams));
+        if (!principal) {
+          ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, 'Unauthenticated: send a valid apiKey in connectionParams');
+          return false;
+        }
+        if (!grants(principal.scopes, 'WEBHOOKS_READ')) {
+          ctx.extra.socket.close(CLOSE_FORBIDDEN, 'Forbidden: the API key lacks WEBHOOKS_READ');
+          return false;
+        }
+        const socket = ctx.extra.socket;
+        ctx.extra.principal = principal;
+        ctx.extra.connection = { id: randomUUID(), close: (code, reason) => socket.close(code, reason) };
+        return true;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = params.yoga.getEnveloped({
+          ...ctx,
+          principal: ctx.extra.principal,
+          connection: ctx.extra.connection,
+          params: payload,
+        });
+        const args = {
+          schema,
+          operationName: payload.operationName,
+          document: parse(payload.query),
+          variableValues: payload.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        const errors = validate(args.schema, args.document);
+        return errors.length > 0 ? errors : args;
+      },
+    },
+    wss,
+  );
+  return {
+    /** Closes every connection (clients see 1001 Going away) and the server. */
+    dispose: () => disposable.dispose(),
+  };
+}
