@@ -15,6 +15,8 @@ export type WsExtra = { principal: Principal; connection: LiveConnection };
 export const CLOSE_UNAUTHENTICATED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
 
+const operationKey = (extra: Partial<WsExtra>, id: string) => `${extra.connection?.id}:${id}`;
+
 /** The key from connectionParams: `{ apiKey }` or `{ authorization: "Bearer …" }`. */
 export function apiKeyFromConnectionParams(params: Record<string, unknown> | undefined): string | null {
   if (!params) return null;
@@ -34,6 +36,13 @@ export function attachWebSockets(params: {
   authenticate: (key: string | null) => Promise<Principal | null>;
 }) {
   const wss = new WebSocketServer({ server: params.server, path: params.yoga.graphqlEndpoint });
+  // Operations not yet completed, so shutdown can let their `complete` messages go out before closing.
+  const running = new Set<string>();
+  let drained: (() => void) | null = null;
+  const finished = (key: string) => {
+    running.delete(key);
+    if (running.size === 0) drained?.();
+  };
   const disposable = useServer<Record<string, unknown> | undefined, WsExtra>(
     {
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
@@ -53,7 +62,7 @@ export function attachWebSockets(params: {
         ctx.extra.connection = { id: randomUUID(), close: (code, reason) => socket.close(code, reason) };
         return true;
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = params.yoga.getEnveloped({
           ...ctx,
           principal: ctx.extra.principal,
@@ -69,13 +78,32 @@ export function attachWebSockets(params: {
           rootValue: { execute, subscribe },
         };
         const errors = validate(args.schema, args.document);
-        return errors.length > 0 ? errors : args;
+        if (errors.length > 0) return errors;
+        running.add(operationKey(ctx.extra, id));
+        return args;
+      },
+      onComplete: (ctx, id) => finished(operationKey(ctx.extra, id)),
+      onClose: (ctx) => {
+        for (const key of [...running].filter((k) => k.startsWith(operationKey(ctx.extra, '')))) finished(key);
       },
     },
     wss,
   );
   return {
-    /** Closes every connection (clients see 1001 Going away) and the server. */
-    dispose: () => disposable.dispose(),
+    /**
+     * Waits (a second at most) for operations being completed to send their `complete`, then
+     * closes every connection (clients see 1001 Going away) and the server.
+     */
+    async dispose() {
+      if (running.size > 0) {
+        await new Promise<void>((resolve) => {
+          drained = resolve;
+          setTimeout(resolve, 1_000).unref();
+        });
+        // The last `complete` is sent just after onComplete returns.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await disposable.dispose();
+    },
   };
 }

@@ -38,6 +38,12 @@ type Documents = {
     "\n  query GetWebhook($id: ID!) {\n    webhook(id: $id) { ...WebhookFields }\n  }\n": typeof types.GetWebhookDocument,
     "\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id) {\n      __typename\n      ... on DeleteWebhookSuccess { deletedWebhookId }\n      ... on NotFoundError { id code }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.DeleteWebhookDocument,
     "\n  query Viewer {\n    viewer { tenantId tenantName scopes }\n  }\n": typeof types.ViewerDocument,
+    "\n  subscription LiveAttempts($webhookId: ID, $eventId: ID, $outcomes: [AttemptOutcome!]) {\n    deliveryAttempts(webhookId: $webhookId, eventId: $eventId, outcomes: $outcomes) {\n      id\n      webhookId\n      eventId\n      attemptNumber\n      trigger\n      outcome\n      responseStatus\n      delivery { id }\n    }\n  }\n": typeof types.LiveAttemptsDocument,
+    "\n  subscription LiveDeliveries($webhookId: ID) {\n    deliveryUpdated(webhookId: $webhookId) { id webhookId status attemptCount }\n  }\n": typeof types.LiveDeliveriesDocument,
+    "\n  mutation LiveRedeliver($id: ID!) {\n    redeliver(deliveryId: $id) { __typename }\n  }\n": typeof types.LiveRedeliverDocument,
+    "\n  mutation LiveRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": typeof types.LiveRevokeDocument,
+    "\n  query LiveKeyIds {\n    apiKeys { id prefix }\n  }\n": typeof types.LiveKeyIdsDocument,
+    "query LiveViewer { viewer { tenantId } }": typeof types.LiveViewerDocument,
     "\n  query WebhooksBySearch($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n": typeof types.WebhooksBySearchDocument,
     "\n  query WebhooksPage($first: Int, $after: String, $last: Int, $before: String, $filter: WebhookFilter) {\n    webhooks(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      edges { cursor node { id name } }\n      nodes { id }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.WebhooksPageDocument,
     "\n  mutation RotateSecret($id: ID!, $overlapSeconds: Int) {\n    rotateSigningSecret(id: $id, overlapSeconds: $overlapSeconds) {\n      __typename\n      ... on RotateSigningSecretSuccess { signingSecret previousSecretExpiresAt webhook { id updatedAt } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { id }\n    }\n  }\n": typeof types.RotateSecretDocument,
@@ -67,6 +73,12 @@ const documents: Documents = {
     "\n  query GetWebhook($id: ID!) {\n    webhook(id: $id) { ...WebhookFields }\n  }\n": types.GetWebhookDocument,
     "\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id) {\n      __typename\n      ... on DeleteWebhookSuccess { deletedWebhookId }\n      ... on NotFoundError { id code }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.DeleteWebhookDocument,
     "\n  query Viewer {\n    viewer { tenantId tenantName scopes }\n  }\n": types.ViewerDocument,
+    "\n  subscription LiveAttempts($webhookId: ID, $eventId: ID, $outcomes: [AttemptOutcome!]) {\n    deliveryAttempts(webhookId: $webhookId, eventId: $eventId, outcomes: $outcomes) {\n      id\n      webhookId\n      eventId\n      attemptNumber\n      trigger\n      outcome\n      responseStatus\n      delivery { id }\n    }\n  }\n": types.LiveAttemptsDocument,
+    "\n  subscription LiveDeliveries($webhookId: ID) {\n    deliveryUpdated(webhookId: $webhookId) { id webhookId status attemptCount }\n  }\n": types.LiveDeliveriesDocument,
+    "\n  mutation LiveRedeliver($id: ID!) {\n    redeliver(deliveryId: $id) { __typename }\n  }\n": types.LiveRedeliverDocument,
+    "\n  mutation LiveRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": types.LiveRevokeDocument,
+    "\n  query LiveKeyIds {\n    apiKeys { id prefix }\n  }\n": types.LiveKeyIdsDocument,
+    "query LiveViewer { viewer { tenantId } }": types.LiveViewerDocument,
     "\n  query WebhooksBySearch($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n": types.WebhooksBySearchDocument,
     "\n  query WebhooksPage($first: Int, $after: String, $last: Int, $before: String, $filter: WebhookFilter) {\n    webhooks(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      edges { cursor node { id name } }\n      nodes { id }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.WebhooksPageDocument,
     "\n  mutation RotateSecret($id: ID!, $overlapSeconds: Int) {\n    rotateSigningSecret(id: $id, overlapSeconds: $overlapSeconds) {\n      __typename\n      ... on RotateSigningSecretSuccess { signingSecret previousSecretExpiresAt webhook { id updatedAt } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { id }\n    }\n  }\n": types.RotateSecretDocument,
@@ -182,6 +194,30 @@ export function graphql(source: "\n  mutation DeleteWebhook($id: ID!) {\n    del
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Viewer {\n    viewer { tenantId tenantName scopes }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer { tenantId tenantName scopes }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveAttempts($webhookId: ID, $eventId: ID, $outcomes: [AttemptOutcome!]) {\n    deliveryAttempts(webhookId: $webhookId, eventId: $eventId, outcomes: $outcomes) {\n      id\n      webhookId\n      eventId\n      attemptNumber\n      trigger\n      outcome\n      responseStatus\n      delivery { id }\n    }\n  }\n"): (typeof documents)["\n  subscription LiveAttempts($webhookId: ID, $eventId: ID, $outcomes: [AttemptOutcome!]) {\n    deliveryAttempts(webhookId: $webhookId, eventId: $eventId, outcomes: $outcomes) {\n      id\n      webhookId\n      eventId\n      attemptNumber\n      trigger\n      outcome\n      responseStatus\n      delivery { id }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveDeliveries($webhookId: ID) {\n    deliveryUpdated(webhookId: $webhookId) { id webhookId status attemptCount }\n  }\n"): (typeof documents)["\n  subscription LiveDeliveries($webhookId: ID) {\n    deliveryUpdated(webhookId: $webhookId) { id webhookId status attemptCount }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LiveRedeliver($id: ID!) {\n    redeliver(deliveryId: $id) { __typename }\n  }\n"): (typeof documents)["\n  mutation LiveRedeliver($id: ID!) {\n    redeliver(deliveryId: $id) { __typename }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LiveRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n"): (typeof documents)["\n  mutation LiveRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LiveKeyIds {\n    apiKeys { id prefix }\n  }\n"): (typeof documents)["\n  query LiveKeyIds {\n    apiKeys { id prefix }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LiveViewer { viewer { tenantId } }"): (typeof documents)["query LiveViewer { viewer { tenantId } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

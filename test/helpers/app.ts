@@ -74,9 +74,10 @@ export async function startTestApp(env: Record<string, string> = {}, options: Ap
       return created.key;
     },
     async close() {
+      // The app first: it completes subscriptions and closes WebSockets, which the HTTP server would wait for.
+      await app.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await app.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
