@@ -21,6 +21,9 @@ const ConfigSchema = z.object({
   MAX_SUBSCRIPTIONS_PER_TENANT: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
 });
 
+/** Every environment variable the gateway reads. */
+export const configVariables = Object.keys(ConfigSchema.shape) as (keyof typeof ConfigSchema.shape)[];
+
 export type Config = {
   port: number;
   host: string;

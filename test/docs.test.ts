@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { configVariables, loadConfig } from '../src/config.ts';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+describe('README', () => {
+  it('starts with the two set-up commands', () => {
+    const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(firstBlock).toBe('npm install && npm start\nnpm test\n');
+  });
+
+  it('documents every environment variable with its real default', () => {
+    const defaults = loadConfig({});
+    const row = (name: string) => new RegExp(`^\\| \`${name}\` \\| \`([^\`]*)\` \\|`, 'm').exec(readme)?.[1];
+    const documented = Object.fromEntries(configVariables.map((name) => [name, row(name)]));
+    expect(documented).toEqual({
+      PORT: String(defaults.port),
+      HOST: defaults.host,
+      DATABASE_PATH: defaults.databasePath,
+      ALLOW_PRIVATE_ADDRESSES: String(defaults.allowPrivateAddresses),
+      LOG_LEVEL: defaults.logLevel,
+      DELIVERY_CONCURRENCY: String(defaults.delivery.concurrency),
+      DELIVERY_CONCURRENCY_PER_WEBHOOK: String(defaults.delivery.concurrencyPerWebhook),
+      DELIVERY_LEASE_SECONDS: String(defaults.delivery.leaseMs / 1000),
+      AUTO_DISABLE_AFTER_FAILURES: String(defaults.delivery.autoDisableAfterFailures),
+      ATTEMPT_RETENTION_DAYS: String(defaults.delivery.attemptRetentionMs / 86_400_000),
+      SHUTDOWN_GRACE_SECONDS: String(defaults.delivery.shutdownGraceMs / 1000),
+      LIVE_BUFFER_SIZE: String(defaults.live.bufferSize),
+      MAX_SUBSCRIPTIONS_PER_CONNECTION: String(defaults.live.perConnection),
+      MAX_SUBSCRIPTIONS_PER_TENANT: String(defaults.live.perTenant),
+    });
+  });
+});
