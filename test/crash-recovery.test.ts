@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnScript, type Spawned } from './helpers/process.ts';
+import { countsWhen, createWebhookAt, killGatewayProcesses, publishAt, startGatewayProcess, type GatewayProcess } from './helpers/gateway-process.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
 
 /*
@@ -22,16 +22,8 @@ const KILL_AFTER_RECEIVED = 200;
 const HOLD_PUBLISHING_AT = 1_800;
 
 const dir = mkdtempSync(join(tmpdir(), 'gateway-crash-'));
-const env = {
-  DATABASE_PATH: join(dir, 'gateway.db'),
-  PORT: '0',
-  HOST: '127.0.0.1',
-  ALLOW_PRIVATE_ADDRESSES: 'true',
-  LOG_LEVEL: 'info',
-  DELIVERY_LEASE_SECONDS: '2',
-};
+const env = { DATABASE_PATH: join(dir, 'gateway.db'), DELIVERY_LEASE_SECONDS: '2' };
 
-const servers: Spawned[] = [];
 let receiver: Receiver;
 
 beforeAll(async () => {
@@ -39,89 +31,17 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const server of servers) {
-    if (server.child.exitCode === null && server.child.signalCode === null) {
-      server.child.kill('SIGKILL');
-      await server.exited;
-    }
-  }
+  await killGatewayProcesses();
   await receiver?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-type GraphQLResponse<T> = { data?: T; errors?: { message: string }[] };
-
-async function gql<T>(url: string, key: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': key },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as GraphQLResponse<T>;
-  if (!response.ok || body.errors?.length || !body.data) {
-    throw new Error(`GraphQL request failed (${response.status}): ${JSON.stringify(body)}`);
-  }
-  return body.data;
-}
-
-const CREATE_WEBHOOK = /* GraphQL */ `
-  mutation ($input: CreateWebhookInput!) {
-    createWebhook(input: $input) {
-      __typename
-      ... on CreateWebhookSuccess { webhook { id } signingSecret }
-    }
-  }
-`;
-type CreateWebhookData = { createWebhook: { __typename: string; webhook?: { id: string }; signingSecret?: string } };
-
-const PUBLISH_EVENT = /* GraphQL */ `
-  mutation ($input: PublishEventInput!) {
-    publishEvent(input: $input) {
-      __typename
-      ... on PublishEventSuccess { event { id } deliveryCount }
-    }
-  }
-`;
-type PublishEventData = { publishEvent: { __typename: string; event?: { id: string }; deliveryCount?: number } };
-
-const WEBHOOK_DELIVERIES = /* GraphQL */ `
-  query ($id: ID!) {
-    webhook(id: $id) {
-      all: deliveries(first: 1) { totalCount }
-      succeeded: deliveries(first: 1, status: SUCCEEDED) { totalCount }
-      stats { attempts succeeded failed }
-    }
-  }
-`;
-type WebhookDeliveriesData = {
-  webhook: {
-    all: { totalCount: number };
-    succeeded: { totalCount: number };
-    stats: { attempts: number; succeeded: number; failed: number };
-  } | null;
-};
-
 type BurstPayload = { key: string; n: number };
 type DeliveryBody = { type: string; timestamp: string; data: BurstPayload };
 
-async function startServer(): Promise<{ server: Spawned; url: string }> {
-  const server = spawnScript('src/server.ts', [], env, { direct: true });
-  servers.push(server);
-  const listening = await server.waitForLine(/gateway listening/);
-  return { server, url: (JSON.parse(listening) as { url: string }).url };
-}
-
 const keyOf = (n: number) => `burst-${n}`;
 
-async function publish(url: string, key: string, n: number): Promise<string> {
-  const data = await gql<PublishEventData>(url, key, PUBLISH_EVENT, {
-    input: { topic: 'message.created', payload: { key: keyOf(n), n } satisfies BurstPayload, idempotencyKey: keyOf(n) },
-  });
-  const result = data.publishEvent;
-  if (result.__typename !== 'PublishEventSuccess' || !result.event) throw new Error(`publish ${n}: ${JSON.stringify(result)}`);
-  if (result.deliveryCount !== 1) throw new Error(`publish ${n}: deliveryCount ${result.deliveryCount}`);
-  return result.event.id;
-}
+const publish = (gateway: GatewayProcess, n: number) => publishAt(gateway, keyOf(n), { key: keyOf(n), n } satisfies BurstPayload);
 
 /** Event ids by `data.key`, and the number of requests per event id, from what the receiver got. */
 function tally(requests: Receiver['requests']) {
@@ -142,14 +62,8 @@ describe('crash recovery', () => {
     `SIGKILL in the middle of a ${EVENTS}-event burst, then a restart: every delivery SUCCEEDED, every event received at least once`,
     async () => {
       const started = performance.now();
-      const first = await startServer();
-      const apiKey = (await first.server.waitForLine(/^\s+whgw_/)).trim();
-
-      const created = await gql<CreateWebhookData>(first.url, apiKey, CREATE_WEBHOOK, {
-        input: { url: `${receiver.url}/hook`, topics: ['message.*'] },
-      });
-      expect(created.createWebhook.__typename).toBe('CreateWebhookSuccess');
-      const webhookId = created.createWebhook.webhook!.id;
+      const first = await startGatewayProcess(env);
+      const webhookId = await createWebhookAt(first, `${receiver.url}/hook`);
 
       // The burst: PUBLISH_CONCURRENCY publishers take the next index until all are sent. A
       // publish counts only once its success came back; anything else is published again later.
@@ -175,7 +89,7 @@ describe('crash recovery', () => {
           if (n >= HOLD_PUBLISHING_AT && !killed) await killedSignal;
           inFlight++;
           try {
-            confirmed.set(n, await publish(first.url, apiKey, n));
+            confirmed.set(n, await publish(first, n));
           } catch (error) {
             // Before the kill every publish must work; after it, failures are expected.
             if (!killed) throw error;
@@ -198,14 +112,14 @@ describe('crash recovery', () => {
       expect(unconfirmed.size).toBeGreaterThanOrEqual(EVENTS - HOLD_PUBLISHING_AT);
 
       // Start again on the same database and finish the burst with the same idempotency keys.
-      const second = await startServer();
+      const second = await startGatewayProcess(env, first.key);
       expect(second.server.lines.some((line) => /whgw_/.test(line))).toBe(false);
       const republished = [...unconfirmed];
       let cursor = 0;
       const republisher = async () => {
         while (cursor < republished.length) {
           const n = republished[cursor++]!;
-          confirmed.set(n, await publish(second.url, apiKey, n));
+          confirmed.set(n, await publish(second, n));
         }
       };
       await Promise.all(Array.from({ length: PUBLISH_CONCURRENCY }, republisher));
@@ -222,12 +136,7 @@ describe('crash recovery', () => {
 
       // Then until the gateway has recorded every delivery as SUCCEEDED (deliveries the dead
       // process sent but never recorded come back after their 2 s lease and are sent again).
-      let state: NonNullable<WebhookDeliveriesData['webhook']> | undefined;
-      for (let poll = 0; poll < 50_000; poll++) {
-        state = (await gql<WebhookDeliveriesData>(second.url, apiKey, WEBHOOK_DELIVERIES, { id: webhookId })).webhook!;
-        if (state.succeeded.totalCount >= EVENTS) break;
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+      const state = await countsWhen(second, webhookId, (counts) => counts.succeeded.totalCount >= EVENTS);
 
       const { idsByKey, requestsById } = tally(receiver.requests);
       // One event per idempotency key, and it is the one the publish confirmed.
@@ -239,13 +148,13 @@ describe('crash recovery', () => {
       expect(requestsById.size).toBe(EVENTS);
 
       // Every delivery SUCCEEDED, one per event, none lost, none created twice.
-      expect(state?.succeeded.totalCount).toBe(EVENTS);
-      expect(state?.all.totalCount).toBe(EVENTS);
-      expect(state?.stats.failed).toBe(0);
+      expect(state.succeeded.totalCount).toBe(EVENTS);
+      expect(state.all.totalCount).toBe(EVENTS);
+      expect(state.stats.failed).toBe(0);
       // Recorded attempts: one per delivery, plus none or some for requests repeated after the
       // crash; never more than the receiver actually answered.
-      expect(state?.stats.succeeded).toBeGreaterThanOrEqual(EVENTS);
-      expect(state?.stats.succeeded).toBeLessThanOrEqual(receiver.requests.length);
+      expect(state.stats.succeeded).toBeGreaterThanOrEqual(EVENTS);
+      expect(state.stats.succeeded).toBeLessThanOrEqual(receiver.requests.length);
 
       const duplicates = receiver.requests.length - requestsById.size;
       const repeated = [...requestsById.values()].filter((count) => count > 1).length;
@@ -253,7 +162,7 @@ describe('crash recovery', () => {
       console.log(
         `crash-recovery: ${receivedBeforeKill} deliveries received before the kill, ${inFlightAtKill} publishes in flight at the kill, ` +
           `${unconfirmed.size} publishes repeated after restart, ${repeated} events delivered more than once, ` +
-          `${receiver.requests.length} requests in all, ${state?.stats.attempts} attempts recorded, ` +
+          `${receiver.requests.length} requests in all, ${state.stats.attempts} attempts recorded, ` +
           `${Math.round(performance.now() - started)} ms`,
       );
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { spawnScript, type Spawned } from './helpers/process.ts';
+import { countsWhen, createWebhookAt, killGatewayProcesses, publishAt, startGatewayProcess, webhookCounts, type GatewayProcess } from './helpers/gateway-process.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
 
 /*
@@ -14,7 +14,6 @@ import { startReceiver, type Receiver } from './helpers/receiver.ts';
 const dir = mkdtempSync(join(tmpdir(), 'gateway-shutdown-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const servers: Spawned[] = [];
 let receiver: Receiver;
 
 beforeEach(async () => {
@@ -22,95 +21,11 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    if (server.child.exitCode === null && server.child.signalCode === null) {
-      server.child.kill('SIGKILL');
-      await server.exited;
-    }
-  }
+  await killGatewayProcesses();
   await receiver.close();
 });
 
-type GraphQLResponse<T> = { data?: T; errors?: { message: string }[] };
-
-async function gql<T>(url: string, key: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': key },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as GraphQLResponse<T>;
-  if (!response.ok || body.errors?.length || !body.data) {
-    throw new Error(`GraphQL request failed (${response.status}): ${JSON.stringify(body)}`);
-  }
-  return body.data;
-}
-
-const CREATE_WEBHOOK = /* GraphQL */ `
-  mutation ($input: CreateWebhookInput!) {
-    createWebhook(input: $input) {
-      __typename
-      ... on CreateWebhookSuccess { webhook { id } signingSecret }
-    }
-  }
-`;
-type CreateWebhookData = { createWebhook: { __typename: string; webhook?: { id: string }; signingSecret?: string } };
-
-const PUBLISH_EVENT = /* GraphQL */ `
-  mutation ($input: PublishEventInput!) {
-    publishEvent(input: $input) {
-      __typename
-      ... on PublishEventSuccess { event { id } deliveryCount }
-    }
-  }
-`;
-type PublishEventData = { publishEvent: { __typename: string; event?: { id: string }; deliveryCount?: number } };
-
-const WEBHOOK_STATE = /* GraphQL */ `
-  query ($id: ID!) {
-    webhook(id: $id) {
-      all: deliveries(first: 1) { totalCount }
-      succeeded: deliveries(first: 100, status: SUCCEEDED) { totalCount nodes { id } }
-      stats { attempts succeeded failed }
-    }
-  }
-`;
-type WebhookState = {
-  all: { totalCount: number };
-  succeeded: { totalCount: number; nodes: { id: string }[] };
-  stats: { attempts: number; succeeded: number; failed: number };
-};
-
-type Gateway = { server: Spawned; url: string; key: string };
-
-async function startServer(env: Record<string, string>, key?: string): Promise<Gateway> {
-  const server = spawnScript('src/server.ts', [], env, { direct: true });
-  servers.push(server);
-  const listening = await server.waitForLine(/gateway listening/);
-  const url = (JSON.parse(listening) as { url: string }).url;
-  return { server, url, key: key ?? (await server.waitForLine(/^\s+whgw_/)).trim() };
-}
-
-async function createWebhook(gateway: Gateway, input: Record<string, unknown> = {}): Promise<string> {
-  const data = await gql<CreateWebhookData>(gateway.url, gateway.key, CREATE_WEBHOOK, {
-    input: { url: `${receiver.url}/hook`, topics: ['message.*'], ...input },
-  });
-  expect(data.createWebhook.__typename).toBe('CreateWebhookSuccess');
-  return data.createWebhook.webhook!.id;
-}
-
-async function publish(gateway: Gateway, n: number): Promise<string> {
-  const data = await gql<PublishEventData>(gateway.url, gateway.key, PUBLISH_EVENT, {
-    input: { topic: 'message.created', payload: { n }, idempotencyKey: `shutdown-${n}` },
-  });
-  expect(data.publishEvent).toMatchObject({ __typename: 'PublishEventSuccess', deliveryCount: 1 });
-  return data.publishEvent.event!.id;
-}
-
-async function webhookState(gateway: Gateway, id: string): Promise<WebhookState> {
-  const data = await gql<{ webhook: WebhookState | null }>(gateway.url, gateway.key, WEBHOOK_STATE, { id });
-  return data.webhook!;
-}
+const publish = (gateway: GatewayProcess, n: number) => publishAt(gateway, `shutdown-${n}`, { n });
 
 /** A gate the receiver's held responses wait on. */
 function gate() {
@@ -127,15 +42,11 @@ describe('graceful shutdown', () => {
     async () => {
       const env = {
         DATABASE_PATH: join(dir, 'held.db'),
-        PORT: '0',
-        HOST: '127.0.0.1',
-        ALLOW_PRIVATE_ADDRESSES: 'true',
-        LOG_LEVEL: 'info',
         SHUTDOWN_GRACE_SECONDS: '10',
         DELIVERY_CONCURRENCY: '4',
       };
-      const first = await startServer(env);
-      const webhookId = await createWebhook(first);
+      const first = await startGatewayProcess(env);
+      const webhookId = await createWebhookAt(first, `${receiver.url}/hook`);
 
       const held = gate();
       receiver.reply(() => ({ wait: held.opened, status: 200 }));
@@ -166,9 +77,9 @@ describe('graceful shutdown', () => {
       // finished during the shutdown are recorded, as SUCCEEDED.
       const heldAgain = gate();
       receiver.reply(() => ({ wait: heldAgain.opened, status: 200 }));
-      const second = await startServer(env, first.key);
+      const second = await startGatewayProcess(env, first.key);
       await receiver.received(8);
-      const afterRestart = await webhookState(second, webhookId);
+      const afterRestart = await webhookCounts(second, webhookId);
       expect(afterRestart.stats).toEqual({ attempts: 4, succeeded: 4, failed: 0 });
       expect(afterRestart.succeeded.totalCount).toBe(4);
       expect(afterRestart.all.totalCount).toBe(10);
@@ -176,11 +87,7 @@ describe('graceful shutdown', () => {
       // The other six are delivered after the restart, and none of the four is sent again.
       heldAgain.open();
       await receiver.received(10);
-      let state = afterRestart;
-      for (let poll = 0; poll < 10_000 && state.succeeded.totalCount < 10; poll++) {
-        await new Promise((resolve) => setImmediate(resolve));
-        state = await webhookState(second, webhookId);
-      }
+      const state = await countsWhen(second, webhookId, (counts) => counts.succeeded.totalCount >= 10);
       expect(state.succeeded.totalCount).toBe(10);
       expect(state.stats).toEqual({ attempts: 10, succeeded: 10, failed: 0 });
       expect(receiver.requests).toHaveLength(10);
@@ -199,16 +106,12 @@ describe('graceful shutdown', () => {
     async () => {
       const env = {
         DATABASE_PATH: join(dir, 'hanging.db'),
-        PORT: '0',
-        HOST: '127.0.0.1',
-        ALLOW_PRIVATE_ADDRESSES: 'true',
-        LOG_LEVEL: 'info',
         SHUTDOWN_GRACE_SECONDS: '1',
         DELIVERY_LEASE_SECONDS: '2',
       };
-      const gateway = await startServer(env);
+      const gateway = await startGatewayProcess(env);
       // The attempt timeout (20 s) is far beyond the grace period (1 s): only the deadline may end the wait.
-      const webhookId = await createWebhook(gateway, { timeoutSeconds: 20 });
+      const webhookId = await createWebhookAt(gateway, `${receiver.url}/hook`, { timeoutSeconds: 20 });
       receiver.reply(() => ({ hang: true }));
       const eventIds: string[] = [];
       for (let n = 0; n < 3; n++) eventIds.push(await publish(gateway, n));
@@ -233,15 +136,11 @@ describe('graceful shutdown', () => {
       // Held again, so nothing new is recorded before the stats are read.
       const held = gate();
       receiver.reply(() => ({ wait: held.opened, status: 200 }));
-      const again = await startServer(env, gateway.key);
+      const again = await startGatewayProcess(env, gateway.key);
       await receiver.received(6);
-      expect((await webhookState(again, webhookId)).stats).toEqual({ attempts: 0, succeeded: 0, failed: 0 });
+      expect((await webhookCounts(again, webhookId)).stats).toEqual({ attempts: 0, succeeded: 0, failed: 0 });
       held.open();
-      let state = await webhookState(again, webhookId);
-      for (let poll = 0; poll < 10_000 && state.succeeded.totalCount < 3; poll++) {
-        await new Promise((resolve) => setImmediate(resolve));
-        state = await webhookState(again, webhookId);
-      }
+      const state = await countsWhen(again, webhookId, (counts) => counts.succeeded.totalCount >= 3);
       expect(state.succeeded.totalCount).toBe(3);
       expect(state.stats).toEqual({ attempts: 3, succeeded: 3, failed: 0 });
       expect(new Set(webhookIds(receiver.requests.slice(3)))).toEqual(new Set(eventIds));

@@ -27,6 +27,22 @@ export type TestApp = {
   close(): Promise<void>;
 };
 
+/** One GraphQL request over HTTP, as any client sends it. */
+export async function graphqlAt<T, V>(url: string, document: TypedDocumentNode<T, V>, variables?: V, key?: string | null): Promise<GraphQLResponse<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...(key ? { 'x-api-key': key } : {}) },
+    body: JSON.stringify({ query: print(document), variables }),
+  });
+  return { status: response.status, body: (await response.json()) as ExecutionResult<T> };
+}
+
+/** The data of a response, or an error naming what went wrong. */
+export function dataOf<T>({ status, body }: GraphQLResponse<T>): T {
+  if (body.errors?.length || !body.data) throw new Error(`GraphQL request failed (${status}): ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
 /** A real gateway on 127.0.0.1 over a throwaway SQLite file, with its first admin key. */
 export async function startTestApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-test-'));
@@ -48,14 +64,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: Ap
     (await app.services.apiKeys.bootstrap()) ??
     (await app.services.apiKeys.createForTenantName('default', { name: 'test admin', scopes: ['ADMIN'] }));
 
-  async function request<T, V>(document: TypedDocumentNode<T, V>, variables?: V, key: string | null = first!.key) {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...(key ? { 'x-api-key': key } : {}) },
-      body: JSON.stringify({ query: print(document), variables }),
-    });
-    return { status: response.status, body: (await response.json()) as ExecutionResult<T> };
-  }
+  const request = <T, V>(document: TypedDocumentNode<T, V>, variables?: V, key: string | null = first.key) =>
+    graphqlAt(url, document, variables, key);
 
   return {
     app,
@@ -64,11 +74,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Ap
     tenantId: first.tenantId,
     logs,
     request,
-    async data(document, variables, key) {
-      const { body } = await request(document, variables, key);
-      if (body.errors?.length || !body.data) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
-      return body.data;
-    },
+    data: async (document, variables, key) => dataOf(await request(document, variables, key)),
     async keyFor(scopes, tenant = 'default') {
       const created = await app.services.apiKeys.createForTenantName(tenant, { name: `test ${scopes.join(',')}`, scopes });
       return created.key;

@@ -1,0 +1,77 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { graphql } from '../gql/index.ts';
+import { dataOf, graphqlAt } from './app.ts';
+import { CreateWebhook } from './documents.ts';
+import { PublishEvent } from './delivery-documents.ts';
+import { spawnScript, type Spawned } from './process.ts';
+
+/** The gateway as its own process (`node --import tsx src/server.ts`), for tests that signal or kill it. */
+export type GatewayProcess = { server: Spawned; url: string; key: string };
+
+const started: Spawned[] = [];
+
+/** Starts `src/server.ts`; on an empty database the first admin key it prints is used, otherwise `key`. */
+export async function startGatewayProcess(env: Record<string, string>, key?: string): Promise<GatewayProcess> {
+  const server = spawnScript('src/server.ts', [], { PORT: '0', HOST: '127.0.0.1', ALLOW_PRIVATE_ADDRESSES: 'true', LOG_LEVEL: 'info', ...env }, { direct: true });
+  started.push(server);
+  const listening = await server.waitForLine(/gateway listening/);
+  const url = (JSON.parse(listening) as { url: string }).url;
+  return { server, url, key: key ?? (await server.waitForLine(/^\s+whgw_/)).trim() };
+}
+
+/** Kills whatever a test left running, even when it failed half way. */
+export async function killGatewayProcesses(): Promise<void> {
+  for (const server of started.splice(0)) {
+    if (server.child.exitCode === null && server.child.signalCode === null) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+  }
+}
+
+export function ask<T, V>(gateway: Pick<GatewayProcess, 'url' | 'key'>, document: TypedDocumentNode<T, V>, variables: V): Promise<T> {
+  return graphqlAt(gateway.url, document, variables, gateway.key).then(dataOf);
+}
+
+export async function createWebhookAt(gateway: GatewayProcess, url: string, input: { timeoutSeconds?: number } = {}): Promise<string> {
+  const data = await ask(gateway, CreateWebhook, { input: { url, topics: ['message.*'], ...input } });
+  if (data.createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(JSON.stringify(data.createWebhook));
+  return data.createWebhook.webhook.id;
+}
+
+/** Publishes one message.created event with an idempotency key; returns its id. */
+export async function publishAt(gateway: Pick<GatewayProcess, 'url' | 'key'>, idempotencyKey: string, payload: unknown): Promise<string> {
+  const data = await ask(gateway, PublishEvent, { input: { topic: 'message.created', payload, idempotencyKey } });
+  if (data.publishEvent.__typename !== 'PublishEventSuccess') throw new Error(`publish ${idempotencyKey}: ${JSON.stringify(data.publishEvent)}`);
+  if (data.publishEvent.deliveryCount !== 1) throw new Error(`publish ${idempotencyKey}: deliveryCount ${data.publishEvent.deliveryCount}`);
+  return data.publishEvent.event.id;
+}
+
+const WebhookCounts = graphql(`
+  query WebhookCounts($id: ID!) {
+    webhook(id: $id) {
+      all: deliveries(first: 1) { totalCount }
+      succeeded: deliveries(first: 1, status: SUCCEEDED) { totalCount }
+      stats { attempts succeeded failed }
+    }
+  }
+`);
+
+export async function webhookCounts(gateway: Pick<GatewayProcess, 'url' | 'key'>, id: string) {
+  const { webhook } = await ask(gateway, WebhookCounts, { id });
+  if (!webhook) throw new Error(`webhook ${id} not found`);
+  return webhook;
+}
+
+/**
+ * Asks until `done` holds for the webhook's counts. Each round is an HTTP round trip, so this
+ * waits on the server's progress, never on a timer; `rounds` bounds it.
+ */
+export async function countsWhen(gateway: Pick<GatewayProcess, 'url' | 'key'>, id: string, done: (counts: Awaited<ReturnType<typeof webhookCounts>>) => boolean, rounds = 50_000) {
+  let counts = await webhookCounts(gateway, id);
+  for (let round = 0; round < rounds && !done(counts); round++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    counts = await webhookCounts(gateway, id);
+  }
+  return counts;
+}
