@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { apiKeyFromHeaders, authenticate, type Principal } from './auth/authenticate.ts';
+import { createRateLimiter } from './auth/rate-limiter.ts';
 import { createLiveRegistry, type LiveConnection, type LiveRegistry } from './live/registry.ts';
 import { attachWebSockets } from './live/ws-server.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -84,6 +85,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const dispatcher = createDispatcher({ allowPrivateAddresses: config.allowPrivateAddresses, lookup: options.lookup });
   const worker = createWorker({ db, clock, dispatcher, pubsub, logger, config: config.delivery, random: options.random });
   const live = createLiveRegistry(config.live);
+  const limiter = createRateLimiter({ ...config.rateLimit, clock });
   const services = createServices({
     db,
     config,
@@ -107,7 +109,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       // Over WebSocket the connection was authenticated once, in onConnect; HTTP and SSE send the key each time.
       const principal = initial.principal ?? (await authenticate(repos.apiKeys, apiKeyFromHeaders(initial.request.headers), clock.now()));
       if (!principal) throw unauthenticated();
-      return { principal, repos, services, pubsub, logger, live: { registry: live, connection: initial.connection ?? null } };
+      return {
+        principal,
+        repos,
+        services,
+        pubsub,
+        logger,
+        live: { registry: live, connection: initial.connection ?? null },
+        rateLimit: () => limiter.take(principal.keyId),
+      };
     },
   });
 

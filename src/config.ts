@@ -16,6 +16,8 @@ const ConfigSchema = z.object({
   AUTO_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(100_000).default(25),
   ATTEMPT_RETENTION_DAYS: z.coerce.number().min(0.001).max(3_650).default(30),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3_600).default(30),
+  RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(200),
+  RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(400),
   LIVE_BUFFER_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(100_000).default(100),
   MAX_SUBSCRIPTIONS_PER_TENANT: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
@@ -42,6 +44,8 @@ export type Config = {
     attemptRetentionMs: number;
     shutdownGraceMs: number;
   };
+  /** Mutations per API key: sustained rate (0 = no limit) and burst. */
+  rateLimit: { perSecond: number; burst: number };
   live: {
     /** Updates a subscription may leave unread before it is ended as too slow. */
     bufferSize: number;
@@ -75,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       attemptRetentionMs: values.ATTEMPT_RETENTION_DAYS * 86_400_000,
       shutdownGraceMs: values.SHUTDOWN_GRACE_SECONDS * 1000,
     },
+    rateLimit: { perSecond: values.RATE_LIMIT_PER_SECOND, burst: values.RATE_LIMIT_BURST },
     live: {
       bufferSize: values.LIVE_BUFFER_SIZE,
       perConnection: values.MAX_SUBSCRIPTIONS_PER_CONNECTION,

@@ -26,6 +26,8 @@ describe('README', () => {
       AUTO_DISABLE_AFTER_FAILURES: String(defaults.delivery.autoDisableAfterFailures),
       ATTEMPT_RETENTION_DAYS: String(defaults.delivery.attemptRetentionMs / 86_400_000),
       SHUTDOWN_GRACE_SECONDS: String(defaults.delivery.shutdownGraceMs / 1000),
+      RATE_LIMIT_PER_SECOND: String(defaults.rateLimit.perSecond),
+      RATE_LIMIT_BURST: String(defaults.rateLimit.burst),
       LIVE_BUFFER_SIZE: String(defaults.live.bufferSize),
       MAX_SUBSCRIPTIONS_PER_CONNECTION: String(defaults.live.perConnection),
       MAX_SUBSCRIPTIONS_PER_TENANT: String(defaults.live.perTenant),

@@ -5,6 +5,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import ValidationPlugin from '@pothos/plugin-validation';
+import RateLimitPlugin from './rate-limit-plugin.ts';
 import { GraphQLError } from 'graphql';
 import { grants, type ApiKeyScope } from '../auth/scopes.ts';
 import { ForbiddenError } from '../errors.ts';
@@ -39,8 +40,8 @@ export const builder = new SchemaBuilder<{
   };
   Connection: { totalCount: () => Promise<number> };
 }>({
-  // Errors wrap outermost so ForbiddenError from scope-auth becomes a union member.
-  plugins: [ErrorsPlugin, ScopeAuthPlugin, ValidationPlugin, RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin],
+  // Errors wrap outermost so ForbiddenError (scope-auth) and RateLimitedError become union members.
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, RateLimitPlugin, ValidationPlugin, RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     // A subscription without the scope is refused when it starts, not on its first event.

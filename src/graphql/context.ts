@@ -11,5 +11,7 @@ export interface Context {
   services: Services;
   pubsub: DeliveryPubSub;
   live: { registry: LiveRegistry; connection: LiveConnection | null };
+  /** Takes a token from this key's bucket; throws RateLimitedError when it is empty. */
+  rateLimit: () => void;
   logger: Logger;
 }

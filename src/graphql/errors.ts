@@ -4,7 +4,6 @@ import {
   NotFoundError,
   RateLimitedError,
   ValidationError,
-  type FieldError,
 } from '../errors.ts';
 import { builder } from './builder.ts';
 import { ApiKeyScopeEnum } from './api-key-scope.ts';
@@ -26,12 +25,10 @@ export const ErrorInterface = builder.interfaceRef<GatewayError>('Error').implem
   }),
 });
 
-const FieldErrorRef = builder.objectRef<FieldError>('FieldError').implement({
+const FieldErrorRef = builder.simpleObject('FieldError', {
   fields: (t) => ({
-    path: t.exposeStringList('path', {
-      description: 'Path of the offending input field, e.g. ["input", "retryPolicy", "maxRetries"].',
-    }),
-    message: t.exposeString('message'),
+    path: t.stringList({ description: 'Path of the offending input field, e.g. ["input", "retryPolicy", "maxRetries"].' }),
+    message: t.string(),
   }),
 });
 

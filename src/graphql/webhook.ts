@@ -2,8 +2,6 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import {
   backoffStrategies,
   webhookTypes,
-  type HttpHeader,
-  type PayloadFilter,
   type RetryPolicy,
   type WebengageSettings,
   type Webhook,
@@ -25,8 +23,8 @@ export const WebhookTypeEnum = builder.enumType('WebhookType', {
 
 export const BackoffStrategyEnum = builder.enumType('BackoffStrategy', { values: backoffStrategies });
 
-const HttpHeaderRef = builder.objectRef<HttpHeader>('HttpHeader').implement({
-  fields: (t) => ({ name: t.exposeString('name'), value: t.exposeString('value') }),
+const HttpHeaderRef = builder.simpleObject('HttpHeader', {
+  fields: (t) => ({ name: t.string(), value: t.string() }),
 });
 
 const RetryPolicyRef = builder.objectRef<RetryPolicy>('RetryPolicy').implement({
@@ -37,10 +35,10 @@ const RetryPolicyRef = builder.objectRef<RetryPolicy>('RetryPolicy').implement({
   }),
 });
 
-const PayloadFilterRef = builder.objectRef<PayloadFilter>('PayloadFilter').implement({
+const PayloadFilterRef = builder.simpleObject('PayloadFilter', {
   description:
     "Delivers an event only when every filter matches: the event payload's value at `field` (a dot path) matches `expression`, a glob where * is any run of characters.",
-  fields: (t) => ({ field: t.exposeString('field'), expression: t.exposeString('expression') }),
+  fields: (t) => ({ field: t.string(), expression: t.string() }),
 });
 
 const WebengageConfigurationRef = builder.objectRef<WebengageSettings>('WebengageConfiguration').implement({

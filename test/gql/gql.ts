@@ -45,6 +45,8 @@ type Documents = {
     "\n  mutation LiveRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": typeof types.LiveRevokeDocument,
     "\n  query LiveKeyIds {\n    apiKeys { id prefix }\n  }\n": typeof types.LiveKeyIdsDocument,
     "query LiveViewer { viewer { tenantId } }": typeof types.LiveViewerDocument,
+    "\n  mutation LimitedCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookSuccess { webhook { id } }\n      ... on RateLimitedError { message code retryAfterSeconds }\n    }\n  }\n": typeof types.LimitedCreateDocument,
+    "query LimitedSearch { webhooks(filter: { search: \"/rl/3\" }) { totalCount } }": typeof types.LimitedSearchDocument,
     "\n  query WebhooksBySearch($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n": typeof types.WebhooksBySearchDocument,
     "\n  query WebhooksPage($first: Int, $after: String, $last: Int, $before: String, $filter: WebhookFilter) {\n    webhooks(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      edges { cursor node { id name } }\n      nodes { id }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.WebhooksPageDocument,
     "\n  mutation RotateSecret($id: ID!, $overlapSeconds: Int) {\n    rotateSigningSecret(id: $id, overlapSeconds: $overlapSeconds) {\n      __typename\n      ... on RotateSigningSecretSuccess { signingSecret previousSecretExpiresAt webhook { id updatedAt } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { id }\n    }\n  }\n": typeof types.RotateSecretDocument,
@@ -81,6 +83,8 @@ const documents: Documents = {
     "\n  mutation LiveRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": types.LiveRevokeDocument,
     "\n  query LiveKeyIds {\n    apiKeys { id prefix }\n  }\n": types.LiveKeyIdsDocument,
     "query LiveViewer { viewer { tenantId } }": types.LiveViewerDocument,
+    "\n  mutation LimitedCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookSuccess { webhook { id } }\n      ... on RateLimitedError { message code retryAfterSeconds }\n    }\n  }\n": types.LimitedCreateDocument,
+    "query LimitedSearch { webhooks(filter: { search: \"/rl/3\" }) { totalCount } }": types.LimitedSearchDocument,
     "\n  query WebhooksBySearch($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n": types.WebhooksBySearchDocument,
     "\n  query WebhooksPage($first: Int, $after: String, $last: Int, $before: String, $filter: WebhookFilter) {\n    webhooks(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      edges { cursor node { id name } }\n      nodes { id }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.WebhooksPageDocument,
     "\n  mutation RotateSecret($id: ID!, $overlapSeconds: Int) {\n    rotateSigningSecret(id: $id, overlapSeconds: $overlapSeconds) {\n      __typename\n      ... on RotateSigningSecretSuccess { signingSecret previousSecretExpiresAt webhook { id updatedAt } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { id }\n    }\n  }\n": types.RotateSecretDocument,
@@ -224,6 +228,14 @@ export function graphql(source: "\n  query LiveKeyIds {\n    apiKeys { id prefix
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query LiveViewer { viewer { tenantId } }"): (typeof documents)["query LiveViewer { viewer { tenantId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LimitedCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookSuccess { webhook { id } }\n      ... on RateLimitedError { message code retryAfterSeconds }\n    }\n  }\n"): (typeof documents)["\n  mutation LimitedCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookSuccess { webhook { id } }\n      ... on RateLimitedError { message code retryAfterSeconds }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LimitedSearch { webhooks(filter: { search: \"/rl/3\" }) { totalCount } }"): (typeof documents)["query LimitedSearch { webhooks(filter: { search: \"/rl/3\" }) { totalCount } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

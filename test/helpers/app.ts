@@ -46,7 +46,8 @@ export function dataOf<T>({ status, body }: GraphQLResponse<T>): T {
 /** A real gateway on 127.0.0.1 over a throwaway SQLite file, with its first admin key. */
 export async function startTestApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-test-'));
-  const config = loadConfig({ DATABASE_PATH: join(dir, 'gateway.db'), ALLOW_PRIVATE_ADDRESSES: 'true', LOG_LEVEL: 'debug', ...env });
+  // No rate limit unless a test sets one: most tests send many mutations with one key.
+  const config = loadConfig({ DATABASE_PATH: join(dir, 'gateway.db'), ALLOW_PRIVATE_ADDRESSES: 'true', LOG_LEVEL: 'debug', RATE_LIMIT_PER_SECOND: '0', ...env });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {

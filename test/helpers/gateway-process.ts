@@ -12,7 +12,7 @@ const started: Spawned[] = [];
 
 /** Starts `src/server.ts`; on an empty database the first admin key it prints is used, otherwise `key`. */
 export async function startGatewayProcess(env: Record<string, string>, key?: string): Promise<GatewayProcess> {
-  const server = spawnScript('src/server.ts', [], { PORT: '0', HOST: '127.0.0.1', ALLOW_PRIVATE_ADDRESSES: 'true', LOG_LEVEL: 'info', ...env }, { direct: true });
+  const server = spawnScript('src/server.ts', [], { PORT: '0', HOST: '127.0.0.1', ALLOW_PRIVATE_ADDRESSES: 'true', LOG_LEVEL: 'info', RATE_LIMIT_PER_SECOND: '0', ...env }, { direct: true });
   started.push(server);
   const listening = await server.waitForLine(/gateway listening/);
   const url = (JSON.parse(listening) as { url: string }).url;
