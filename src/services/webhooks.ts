@@ -57,18 +57,18 @@ export function webhookService({ db, config, clock, pubsub }: WebhookServiceDeps
     },
 
     async update(tenantId: string, id: string, input: UpdateWebhookInput): Promise<Webhook> {
-      const nulls = nullsOnRequired(input);
-      const nullErrors = nulls.map((path) => ({
+      // Null on a value that cannot be cleared gets its own message, in place of the parser's.
+      const nullErrors = nullsOnRequired(input).map((path) => ({
         path: ['input', ...path],
         message: 'cannot be null: omit it to keep the current value',
       }));
+      const nullPaths = new Set(nullErrors.map((error) => error.path.join('.')));
       const parsed = schemas.update.safeParse(input);
-      if (!parsed.success) {
-        const isNullPath = (path: string[]) => nullErrors.some((error) => error.path.join('.') === path.join('.'));
-        throwIfAny([...nullErrors, ...fieldErrorsOf(parsed.error, ['input']).filter((error) => !isNullPath(error.path))]);
+      if (!parsed.success || nullErrors.length > 0) {
+        const parseErrors = parsed.success ? [] : fieldErrorsOf(parsed.error, ['input']).filter((error) => !nullPaths.has(error.path.join('.')));
+        throw new ValidationError([...nullErrors, ...parseErrors]);
       }
-      throwIfAny(nullErrors);
-      const changes = parsed.data!;
+      const changes = parsed.data;
       const { webhook, failed } = await db.transaction().execute(async (trx) => {
         const repo = webhookRepository(trx);
         const current = await repo.findById(tenantId, id);
