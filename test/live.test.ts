@@ -168,6 +168,17 @@ describe('authentication over WebSocket and SSE', () => {
     expect(await publisher.closed).toMatchObject({ code: 4403, reason: expect.stringMatching(/WEBHOOKS_READ/) });
   });
 
+  it('accepts the key as headers in connectionParams, as GraphiQL sends them', async () => {
+    const { key } = await tenant();
+    for (const params of [{ 'X-API-Key': key }, { headers: { 'x-api-key': key } }, { headers: { Authorization: `Bearer ${key}` } }]) {
+      const { client } = wsClient(gw.url, params);
+      subscribe(client, LiveAttempts, {});
+      await waitForSubscribers(key, 1);
+      await client.dispose();
+      await waitForSubscribers(key, 0);
+    }
+  });
+
   it('takes the same headers over SSE as over HTTP', async () => {
     const { key } = await tenant();
     expect((await sseSubscribe(gw.url, LiveAttempts, {}, {})).status).toBe(401);

@@ -4,7 +4,7 @@ import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
-import type { Principal } from '../auth/authenticate.ts';
+import { apiKeyFromHeaders, type Principal } from '../auth/authenticate.ts';
 import { grants } from '../auth/scopes.ts';
 import type { LiveConnection } from './registry.ts';
 
@@ -17,13 +17,20 @@ export const CLOSE_FORBIDDEN = 4403;
 
 const operationKey = (extra: Partial<WsExtra>, id: string) => `${extra.connection?.id}:${id}`;
 
-/** The key from connectionParams: `{ apiKey }` or `{ authorization: "Bearer …" }`. */
+/**
+ * The key from connectionParams: `{ apiKey }`, `{ authorization: "Bearer …" }`, or headers as
+ * GraphiQL-style tools send them (`{ "X-API-Key": … }`, or those under `headers`).
+ */
 export function apiKeyFromConnectionParams(params: Record<string, unknown> | undefined): string | null {
   if (!params) return null;
   if (typeof params.apiKey === 'string' && params.apiKey.trim()) return params.apiKey.trim();
-  const header = params.authorization ?? params.Authorization;
-  const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  return match?.[1] ?? null;
+  const nested = typeof params.headers === 'object' && params.headers !== null ? (params.headers as Record<string, unknown>) : {};
+  const entries = [...Object.entries(nested), ...Object.entries(params)];
+  const get = (name: string) => {
+    const value = entries.find(([key]) => key.toLowerCase() === name)?.[1];
+    return typeof value === 'string' ? value : null;
+  };
+  return apiKeyFromHeaders({ get });
 }
 
 /**
