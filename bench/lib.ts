@@ -8,16 +8,22 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
-import { createApp, type App } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
+import type { App } from '../src/app.ts';
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export const ROOT_DIR = dirname(BENCH_DIR);
 export const TMP_DIR = join(BENCH_DIR, 'tmp');
+
+/**
+ * The gateway source under test: src/, or BENCH_SRC_DIR (e.g. a patched copy under bench/tmp/
+ * with db/ beside it) to measure a proposed change without touching src/. Used by the server
+ * processes and the in-process gateway of the delivery scenario; growth always measures src/.
+ */
+export const SRC_DIR = process.env.BENCH_SRC_DIR ? resolve(process.env.BENCH_SRC_DIR) : join(ROOT_DIR, 'src');
 
 /** A fresh, empty folder under bench/tmp/ for one scenario's databases. */
 export function scratchDir(name: string): string {
@@ -32,6 +38,17 @@ export function removeDir(dir: string): void {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Resolves with true when `promise` settles within `ms`, false otherwise; leaves no timer behind. */
+export async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true as const), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -194,18 +211,27 @@ export const startReceiver = () => startBenchServer('receiver');
 
 export type GatewayProcess = ChildServer & { url: string; key: string };
 
-/** The real server (`src/server.ts`) on a fresh database, in its own process. */
+/**
+ * What every gateway under test gets: loopback receivers allowed, no log lines, and no per-key
+ * rate limit (RATE_LIMIT_PER_SECOND=0), because the benchmarks measure capacity, not the policy.
+ */
+export const GATEWAY_ENV: Record<string, string> = { ALLOW_PRIVATE_ADDRESSES: 'true', LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '0' };
+
+/**
+ * The real server (`src/server.ts`) on a fresh database, in its own process. On an empty
+ * database it prints the first admin key and then `Open <url> and send it ...`: that line is
+ * the ready signal, so it works at any LOG_LEVEL (the "gateway listening" log line is info).
+ */
 export async function startGatewayProcess(databasePath: string, env: Record<string, string> = {}): Promise<GatewayProcess> {
-  const listening = (lines: string[]) => lines.find((line) => line.includes('"gateway listening"'));
+  const opened = (lines: string[]) => lines.map((line) => /^Open (http\S+) and send it/.exec(line)?.[1]).find(Boolean);
   const server = await spawnNode({
-    script: join(ROOT_DIR, 'src', 'server.ts'),
-    env: { PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: databasePath, LOG_LEVEL: 'info', ALLOW_PRIVATE_ADDRESSES: 'true', ...env },
-    ready: (lines) => !!listening(lines),
+    script: join(SRC_DIR, 'server.ts'),
+    env: { PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: databasePath, ...GATEWAY_ENV, ...env },
+    ready: (lines) => !!opened(lines),
   });
   const keyLine = server.lines.find((line) => /^ {2}whgw_\S+$/.test(line));
   if (!keyLine) throw new Error('the gateway printed no first admin key (was the database empty?)');
-  const url = (JSON.parse(listening(server.lines)!) as { url: string }).url;
-  return { ...server, url, key: keyLine.trim() };
+  return { ...server, url: opened(server.lines)!, key: keyLine.trim() };
 }
 
 /** VmRSS and VmHWM of a process, in MiB. */
@@ -228,7 +254,9 @@ export type InProcessGateway = {
 
 /** createApp on a fresh database, served on 127.0.0.1, with its first admin key. */
 export async function startInProcessGateway(databasePath: string, env: Record<string, string> = {}, startWorker = true): Promise<InProcessGateway> {
-  const config = loadConfig({ DATABASE_PATH: databasePath, ALLOW_PRIVATE_ADDRESSES: 'true', LOG_LEVEL: 'silent', ...env });
+  const { loadConfig } = (await import(pathToFileURL(join(SRC_DIR, 'config.ts')).href)) as typeof import('../src/config.ts');
+  const { createApp } = (await import(pathToFileURL(join(SRC_DIR, 'app.ts')).href)) as typeof import('../src/app.ts');
+  const config = loadConfig({ DATABASE_PATH: databasePath, ...GATEWAY_ENV, ...env });
   const app = await createApp(config, { startWorker });
   const server = createServer(app.handle);
   app.attachWebSockets(server);

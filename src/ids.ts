@@ -1,7 +1,19 @@
+import { randomFillSync } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 
+// ulid's default source asks the OS for one byte per character (16 calls per id); draw them from a pool instead.
+const pool = new Uint8Array(4096);
+let drawn = pool.length;
+function randomFraction(): number {
+  if (drawn === pool.length) {
+    randomFillSync(pool);
+    drawn = 0;
+  }
+  return pool[drawn++]! / 256;
+}
+
 // Monotonic so ids minted in the same millisecond still sort in creation order (keyset pages rely on it).
-const ulid = monotonicFactory();
+const ulid = monotonicFactory(randomFraction);
 
 export const idPrefixes = {
   tenant: 'ten',

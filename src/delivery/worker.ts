@@ -1,10 +1,11 @@
+import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { newId } from '../ids.ts';
 import { publishDeliveries, type DeliveryPubSub } from '../pubsub.ts';
 import { attemptRepository } from '../store/attempts.ts';
-import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
+import type { Database, Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { deliveryRepository, type AttemptTrigger, type DeliveryStatus } from '../store/deliveries.ts';
 import { eventRepository } from '../store/events.ts';
 import { webhookRepository, type Webhook } from '../store/webhooks.ts';
@@ -120,64 +121,120 @@ export function createWorker(deps: WorkerDeps) {
     return picked.map((delivery) => ({ delivery, webhook: webhooks.get(delivery.webhook_id), event: events.get(delivery.event_id)! }));
   }
 
-  /** Records the attempt and moves the delivery (and maybe its webhook) on, in one transaction. */
-  async function record(claimed: Claimed, trigger: AttemptTrigger, url: string, startedAt: number, result: AttemptResult) {
-    const finishedAt = clock.now();
-    const { attempt, changed } = await db.transaction().execute(async (trx) => {
-      const deliveries = deliveryRepository(trx);
-      const webhooks = webhookRepository(trx);
-      const delivery = (await deliveries.findById(claimed.delivery.tenant_id, claimed.delivery.id)) ?? claimed.delivery;
-      const webhook = await webhooks.findById(delivery.tenant_id, delivery.webhook_id);
-      let consecutiveFailures = 0;
-      if (webhook && trigger !== 'TEST') {
-        if (result.outcome === 'SUCCEEDED') await webhooks.countSuccess(webhook.id);
-        else consecutiveFailures = await webhooks.countFailure(webhook.id);
-      }
-      const outcome = outcomeOf({
-        delivery,
-        webhook,
-        trigger,
-        result,
-        consecutiveFailures,
-        now: finishedAt,
-        autoDisableAfter: config.autoDisableAfterFailures,
-        random,
-      });
-      const attempt = await attemptRepository(trx).insert({
-        id: newId('attempt', finishedAt),
-        tenant_id: delivery.tenant_id,
-        delivery_id: delivery.id,
-        webhook_id: delivery.webhook_id,
-        event_id: delivery.event_id,
-        attempt_number: delivery.attempt_count + 1,
-        trigger,
-        outcome: result.outcome,
-        url,
-        response_status: result.responseStatus,
-        response_body: result.responseBody,
-        error: result.error,
-        duration_ms: result.durationMs,
-        started_at: startedAt,
-        finished_at: finishedAt,
-        next_attempt_at: outcome.nextAttemptAt,
-      });
-      const changed = [
-        await deliveries.update(delivery.id, {
-          status: outcome.status,
-          attempt_count: delivery.attempt_count + 1,
-          next_attempt_at: outcome.nextAttemptAt,
-          updated_at: finishedAt,
-        }),
-      ];
-      if (webhook && outcome.disableReason) {
-        await webhooks.disable(webhook.id, outcome.disableReason, finishedAt);
-        changed.push(...(await deliveries.failPending(webhook.id, finishedAt)));
-        logger.warn({ webhookId: webhook.id, reason: outcome.disableReason }, 'webhook disabled');
-      }
-      return { attempt, changed };
+  type Finished = { claimed: Claimed; trigger: AttemptTrigger; url: string; startedAt: number; finishedAt: number; result: AttemptResult };
+
+  /** Records one attempt and moves its delivery (and maybe its webhook) on, inside the caller's transaction. */
+  async function recordIn(trx: Transaction<Database>, { claimed, trigger, url, startedAt, finishedAt, result }: Finished) {
+    const deliveries = deliveryRepository(trx);
+    const webhooks = webhookRepository(trx);
+    const delivery = (await deliveries.findById(claimed.delivery.tenant_id, claimed.delivery.id)) ?? claimed.delivery;
+    const webhook = await webhooks.findById(delivery.tenant_id, delivery.webhook_id);
+    let consecutiveFailures = 0;
+    if (webhook && trigger !== 'TEST') {
+      // A success has a run of failures to reset only when there is one.
+      if (result.outcome !== 'SUCCEEDED') consecutiveFailures = await webhooks.countFailure(webhook.id);
+      else if (webhook.consecutiveFailures !== 0) await webhooks.countSuccess(webhook.id);
+    }
+    const outcome = outcomeOf({
+      delivery,
+      webhook,
+      trigger,
+      result,
+      consecutiveFailures,
+      now: finishedAt,
+      autoDisableAfter: config.autoDisableAfterFailures,
+      random,
     });
+    const attempt = await attemptRepository(trx).insert({
+      id: newId('attempt', finishedAt),
+      tenant_id: delivery.tenant_id,
+      delivery_id: delivery.id,
+      webhook_id: delivery.webhook_id,
+      event_id: delivery.event_id,
+      attempt_number: delivery.attempt_count + 1,
+      trigger,
+      outcome: result.outcome,
+      url,
+      response_status: result.responseStatus,
+      response_body: result.responseBody,
+      error: result.error,
+      duration_ms: result.durationMs,
+      started_at: startedAt,
+      finished_at: finishedAt,
+      next_attempt_at: outcome.nextAttemptAt,
+    });
+    const changed = [
+      await deliveries.update(delivery.id, {
+        status: outcome.status,
+        attempt_count: delivery.attempt_count + 1,
+        next_attempt_at: outcome.nextAttemptAt,
+        updated_at: finishedAt,
+      }),
+    ];
+    const disabled = webhook && outcome.disableReason ? { webhookId: webhook.id, reason: outcome.disableReason } : null;
+    if (disabled) {
+      await webhooks.disable(disabled.webhookId, disabled.reason, finishedAt);
+      changed.push(...(await deliveries.failPending(disabled.webhookId, finishedAt)));
+    }
+    return { attempt, changed, disabled };
+  }
+
+  type Recorded = Awaited<ReturnType<typeof recordIn>>;
+
+  /** After the commit: subscribers hear of the attempt and the deliveries it moved. */
+  function announce({ attempt, changed, disabled }: Recorded) {
+    if (disabled) logger.warn(disabled, 'webhook disabled');
     pubsub.publish('attempt', attempt.tenant_id, attempt);
     publishDeliveries(pubsub, changed);
+  }
+
+  // Attempts that have ended and wait to be recorded. Everything that ends in the same turn of
+  // the event loop is recorded in one transaction: one commit (one WAL write) for all of them.
+  let unrecorded: { finished: Finished; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  let flushQueued = false;
+
+  async function flush() {
+    flushQueued = false;
+    const batch = unrecorded;
+    unrecorded = [];
+    let recorded: Recorded[];
+    try {
+      recorded = await db.transaction().execute(async (trx) => {
+        const out: Recorded[] = [];
+        for (const { finished } of batch) out.push(await recordIn(trx, finished));
+        return out;
+      });
+    } catch {
+      // One attempt that cannot be recorded must not take the others with it: one by one.
+      for (const { finished, resolve, reject } of batch) {
+        try {
+          announce(await db.transaction().execute((trx) => recordIn(trx, finished)));
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      }
+      return;
+    }
+    recorded.forEach((one, i) => {
+      announce(one);
+      batch[i]!.resolve();
+    });
+  }
+
+  /**
+   * Records the attempt and moves the delivery (and maybe its webhook) on, in one transaction
+   * shared with the attempts that ended alongside it; resolves once that transaction commits.
+   */
+  function record(claimed: Claimed, trigger: AttemptTrigger, url: string, startedAt: number, result: AttemptResult): Promise<void> {
+    const finished: Finished = { claimed, trigger, url, startedAt, finishedAt: clock.now(), result };
+    return new Promise((resolve, reject) => {
+      unrecorded.push({ finished, resolve, reject });
+      if (!flushQueued) {
+        flushQueued = true;
+        setImmediate(() => void flush());
+      }
+    });
   }
 
   /** A delivery that can no longer be sent (its webhook is gone or was turned off) fails without an attempt. */
