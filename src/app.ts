@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { sql } from 'kysely';
 import { GraphQLError } from 'graphql';
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { apiKeyFromHeaders, authenticate, type Principal } from './auth/authenticate.ts';
@@ -99,6 +100,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     schema,
     logging: false,
     landingPage: false,
+    // Compiles each operation once into plain JavaScript: reads of many fields run several times faster.
+    plugins: [useGraphQlJit()],
     maskedErrors: { maskError: maskError(logger), errorMessage: 'Unexpected error; quote the requestId when reporting it' },
     graphiql: {
       title: 'Webhook gateway',

@@ -4,10 +4,12 @@
  * bound, and `onOverflow` lets the owner drop the connection.
  */
 export class BoundedStream<T> implements AsyncIterableIterator<T> {
-  private readonly buffer: T[] = [];
+  private buffer: T[] = [];
   private waiting: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void } | null = null;
-  private failure: unknown = null;
-  private done = false;
+  /** An error not yet handed to the consumer. */
+  private failure: { error: unknown } | null = null;
+  /** No more items will come in (failed, returned or overflowed). */
+  private closed = false;
 
   constructor(
     private readonly capacity: number,
@@ -15,49 +17,49 @@ export class BoundedStream<T> implements AsyncIterableIterator<T> {
   ) {}
 
   push(item: T): void {
-    if (this.done || this.failure) return;
+    if (this.closed) return;
     if (this.waiting) {
       const waiting = this.waiting;
       this.waiting = null;
       waiting.resolve({ value: item, done: false });
-      return;
-    }
-    if (this.buffer.length >= this.capacity) {
+    } else if (this.buffer.length >= this.capacity) {
       this.fail(this.hooks.overflowError());
       this.hooks.onOverflow?.();
-      return;
+    } else {
+      this.buffer.push(item);
     }
-    this.buffer.push(item);
   }
 
-  /** Ends the stream with an error the consumer receives after what it has already been handed. */
+  /** Ends the stream with an error, which the consumer receives once, on its next read. */
   fail(error: unknown): void {
-    if (this.done || this.failure) return;
-    this.failure = error;
-    this.buffer.length = 0;
-    this.hooks.onEnd();
+    if (!this.close()) return;
     if (this.waiting) {
       const waiting = this.waiting;
       this.waiting = null;
       waiting.reject(error);
+    } else {
+      this.failure = { error };
     }
   }
 
   next(): Promise<IteratorResult<T>> {
     if (this.buffer.length > 0) return Promise.resolve({ value: this.buffer.shift()!, done: false });
     if (this.failure) {
-      const failure = this.failure;
-      this.finish();
-      return Promise.reject(failure);
+      const { error } = this.failure;
+      this.failure = null;
+      return Promise.reject(error);
     }
-    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    if (this.closed) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };
     });
   }
 
   return(): Promise<IteratorResult<T>> {
-    this.finish();
+    this.close();
+    this.failure = null;
+    this.waiting?.resolve({ value: undefined, done: true });
+    this.waiting = null;
     return Promise.resolve({ value: undefined, done: true });
   }
 
@@ -65,12 +67,12 @@ export class BoundedStream<T> implements AsyncIterableIterator<T> {
     return this;
   }
 
-  private finish() {
-    if (this.done) return;
-    this.done = true;
-    this.buffer.length = 0;
-    if (!this.failure) this.hooks.onEnd();
-    this.waiting?.resolve({ value: undefined, done: true });
-    this.waiting = null;
+  /** Stops input and frees the buffer; true the first time only. */
+  private close(): boolean {
+    if (this.closed) return false;
+    this.closed = true;
+    this.buffer = [];
+    this.hooks.onEnd();
+    return true;
   }
 }
