@@ -273,7 +273,7 @@ export function createWorker(deps: WorkerDeps) {
         const left = (perWebhook.get(webhookId) ?? 1) - 1;
         if (left <= 0) perWebhook.delete(webhookId);
         else perWebhook.set(webhookId, left);
-        void pump();
+        pumpSoon();
       });
     inFlight.add(task);
   }
@@ -314,6 +314,18 @@ export function createWorker(deps: WorkerDeps) {
     return pumping;
   }
 
+  // Attempts recorded together, and publishes in a burst, free slots or add work in the same
+  // turn: one claim round after them all, not one per attempt.
+  let pumpQueued = false;
+  function pumpSoon() {
+    if (pumpQueued) return;
+    pumpQueued = true;
+    setImmediate(() => {
+      pumpQueued = false;
+      void pump();
+    });
+  }
+
   function schedule() {
     clearTimeout(timer);
     if (!running) return;
@@ -330,7 +342,7 @@ export function createWorker(deps: WorkerDeps) {
 
     /** Something became due now (a publish, a redeliver): look at once instead of at the next poll. */
     wake() {
-      void pump();
+      pumpSoon();
     },
 
     /**
