@@ -2,10 +2,6 @@ export const apiKeyScopes = ['WEBHOOKS_READ', 'WEBHOOKS_WRITE', 'WEBHOOKS_SECRET
 
 export type ApiKeyScope = (typeof apiKeyScopes)[number];
 
-export function isApiKeyScope(value: string): value is ApiKeyScope {
-  return (apiKeyScopes as readonly string[]).includes(value);
-}
-
 /** ADMIN holds every scope. */
 export function grants(held: readonly ApiKeyScope[], needed: ApiKeyScope): boolean {
   return held.includes('ADMIN') || held.includes(needed);

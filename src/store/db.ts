@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, type Insertable, type Selectable, type Transaction, type Updateable } from 'kysely';
+import { Kysely, SqliteDialect, type Insertable, type Selectable, type Transaction } from 'kysely';
 
 /*
  * The types say what better-sqlite3 returns: timestamps are integer epoch milliseconds,
@@ -129,10 +129,7 @@ export interface Database {
 
 export type TenantRow = Selectable<TenantTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
-export type NewApiKeyRow = Insertable<ApiKeyTable>;
 export type WebhookRow = Selectable<WebhookTable>;
-export type NewWebhookRow = Insertable<WebhookTable>;
-export type WebhookRowUpdate = Updateable<WebhookTable>;
 
 export type EventRow = Selectable<EventTable>;
 export type DeliveryRow = Selectable<DeliveryTable>;
