@@ -45,6 +45,9 @@ type Documents = {
     "\n  mutation LiveRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": typeof types.LiveRevokeDocument,
     "\n  query LiveKeyIds {\n    apiKeys { id prefix }\n  }\n": typeof types.LiveKeyIdsDocument,
     "query LiveViewer { viewer { tenantId } }": typeof types.LiveViewerDocument,
+    "\n  query TooNested {\n    webhooks(first: 100) {\n      nodes {\n        deliveries(first: 100) {\n          nodes { attempts { id delivery { webhook { deliveries(first: 100) { nodes { id } } } } } }\n        }\n      }\n    }\n  }\n": typeof types.TooNestedDocument,
+    "\n  query OrdinaryPage {\n    webhooks(first: 100) {\n      totalCount\n      edges { cursor node { id name url topics deliveries(first: 10) { totalCount nodes { id status attempts { id outcome } } } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.OrdinaryPageDocument,
+    "\n  query TooDeep {\n    webhooks(first: 1) { nodes { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { id } } } } } } } } } } } } }\n  }\n": typeof types.TooDeepDocument,
     "\n  mutation LimitedCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookSuccess { webhook { id } }\n      ... on RateLimitedError { message code retryAfterSeconds }\n    }\n  }\n": typeof types.LimitedCreateDocument,
     "query LimitedSearch { webhooks(filter: { search: \"/rl/3\" }) { totalCount } }": typeof types.LimitedSearchDocument,
     "\n  query WebhooksBySearch($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n": typeof types.WebhooksBySearchDocument,
@@ -83,6 +86,9 @@ const documents: Documents = {
     "\n  mutation LiveRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": types.LiveRevokeDocument,
     "\n  query LiveKeyIds {\n    apiKeys { id prefix }\n  }\n": types.LiveKeyIdsDocument,
     "query LiveViewer { viewer { tenantId } }": types.LiveViewerDocument,
+    "\n  query TooNested {\n    webhooks(first: 100) {\n      nodes {\n        deliveries(first: 100) {\n          nodes { attempts { id delivery { webhook { deliveries(first: 100) { nodes { id } } } } } }\n        }\n      }\n    }\n  }\n": types.TooNestedDocument,
+    "\n  query OrdinaryPage {\n    webhooks(first: 100) {\n      totalCount\n      edges { cursor node { id name url topics deliveries(first: 10) { totalCount nodes { id status attempts { id outcome } } } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.OrdinaryPageDocument,
+    "\n  query TooDeep {\n    webhooks(first: 1) { nodes { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { id } } } } } } } } } } } } }\n  }\n": types.TooDeepDocument,
     "\n  mutation LimitedCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookSuccess { webhook { id } }\n      ... on RateLimitedError { message code retryAfterSeconds }\n    }\n  }\n": types.LimitedCreateDocument,
     "query LimitedSearch { webhooks(filter: { search: \"/rl/3\" }) { totalCount } }": types.LimitedSearchDocument,
     "\n  query WebhooksBySearch($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n": types.WebhooksBySearchDocument,
@@ -228,6 +234,18 @@ export function graphql(source: "\n  query LiveKeyIds {\n    apiKeys { id prefix
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query LiveViewer { viewer { tenantId } }"): (typeof documents)["query LiveViewer { viewer { tenantId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TooNested {\n    webhooks(first: 100) {\n      nodes {\n        deliveries(first: 100) {\n          nodes { attempts { id delivery { webhook { deliveries(first: 100) { nodes { id } } } } } }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query TooNested {\n    webhooks(first: 100) {\n      nodes {\n        deliveries(first: 100) {\n          nodes { attempts { id delivery { webhook { deliveries(first: 100) { nodes { id } } } } } }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OrdinaryPage {\n    webhooks(first: 100) {\n      totalCount\n      edges { cursor node { id name url topics deliveries(first: 10) { totalCount nodes { id status attempts { id outcome } } } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query OrdinaryPage {\n    webhooks(first: 100) {\n      totalCount\n      edges { cursor node { id name url topics deliveries(first: 10) { totalCount nodes { id status attempts { id outcome } } } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TooDeep {\n    webhooks(first: 1) { nodes { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { id } } } } } } } } } } } } }\n  }\n"): (typeof documents)["\n  query TooDeep {\n    webhooks(first: 1) { nodes { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { id } } } } } } } } } } } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
