@@ -15,6 +15,7 @@ const ConfigSchema = z.object({
   DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(120),
   AUTO_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(100_000).default(25),
   ATTEMPT_RETENTION_DAYS: z.coerce.number().min(0.001).max(3_650).default(30),
+  EVENT_RETENTION_DAYS: z.coerce.number().min(0.001).max(3_650).default(30),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3_600).default(30),
   RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(200),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(400),
@@ -42,6 +43,8 @@ export type Config = {
     leaseMs: number;
     autoDisableAfterFailures: number;
     attemptRetentionMs: number;
+    /** Events older than this go, with their deliveries and attempts, once nothing is left to send. */
+    eventRetentionMs: number;
     shutdownGraceMs: number;
   };
   /** Mutations per API key: sustained rate (0 = no limit) and burst. */
@@ -77,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       leaseMs: values.DELIVERY_LEASE_SECONDS * 1000,
       autoDisableAfterFailures: values.AUTO_DISABLE_AFTER_FAILURES,
       attemptRetentionMs: values.ATTEMPT_RETENTION_DAYS * 86_400_000,
+      eventRetentionMs: values.EVENT_RETENTION_DAYS * 86_400_000,
       shutdownGraceMs: values.SHUTDOWN_GRACE_SECONDS * 1000,
     },
     rateLimit: { perSecond: values.RATE_LIMIT_PER_SECOND, burst: values.RATE_LIMIT_BURST },

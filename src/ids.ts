@@ -1,5 +1,5 @@
 import { randomFillSync } from 'node:crypto';
-import { monotonicFactory } from 'ulid';
+import { encodeTime, monotonicFactory } from 'ulid';
 
 // ulid's default source asks the OS for one byte per character (16 calls per id); draw them from a pool instead.
 const pool = new Uint8Array(4096);
@@ -28,6 +28,11 @@ export type IdKind = keyof typeof idPrefixes;
 
 export function newId(kind: IdKind, now: number = Date.now()): string {
   return `${idPrefixes[kind]}_${ulid(now)}`;
+}
+
+/** The smallest id of this kind minted at `ms`: every id minted earlier sorts below it. */
+export function firstIdAt(kind: IdKind, ms: number): string {
+  return `${idPrefixes[kind]}_${encodeTime(ms, 10)}${'0'.repeat(16)}`;
 }
 
 /** The kind an id names, or null when it carries no known prefix. */

@@ -425,6 +425,14 @@ describe('disabling endpoints', () => {
   });
 });
 
+const EventIds = graphql(`
+  query RetainedEvents($settled: ID!, $waiting: ID!, $fresh: ID!) {
+    settled: event(id: $settled) { id }
+    waiting: event(id: $waiting) { id }
+    fresh: event(id: $fresh) { id }
+  }
+`);
+
 const Redeliver = graphql(`
   mutation Redeliver($id: ID!) {
     redeliver(deliveryId: $id) {
@@ -574,5 +582,25 @@ describe('stats and retention', () => {
     clock.advance(31 * 24 * 3600 * 1000);
     await settle();
     expect((await hookState(key, hook.id)).stats).toMatchObject({ attempts: 0, lastAttemptAt: null, p50DurationMs: null });
+  });
+
+  it('prunes events past EVENT_RETENTION_DAYS with their deliveries, but not while an attempt is still to come', async () => {
+    const key = await tenantKey();
+    await createHook(key, {});
+    const settled = (await publish(key, {})).event;
+    const waiting = (await publish(key, {})).event;
+    await settle();
+    // One delivery still scheduled far ahead: its event must stay however old it gets.
+    await gw.app.db
+      .updateTable('deliveries')
+      .set({ next_attempt_at: clock.now() + 400 * 24 * 3600 * 1000, status: 'RETRYING' })
+      .where('id', '=', waiting.deliveries[0]!.id)
+      .execute();
+    clock.advance(31 * 24 * 3600 * 1000);
+    const fresh = (await publish(key, {})).event;
+    await settle();
+    const events = await gw.data(EventIds, { settled: settled.id, waiting: waiting.id, fresh: fresh.id }, key);
+    expect(events).toEqual({ settled: null, waiting: { id: waiting.id }, fresh: { id: fresh.id } });
+    expect(await gw.data(GetDelivery, { id: settled.deliveries[0]!.id }, key)).toEqual({ delivery: null });
   });
 });

@@ -25,6 +25,7 @@ describe('README', () => {
       DELIVERY_LEASE_SECONDS: String(defaults.delivery.leaseMs / 1000),
       AUTO_DISABLE_AFTER_FAILURES: String(defaults.delivery.autoDisableAfterFailures),
       ATTEMPT_RETENTION_DAYS: String(defaults.delivery.attemptRetentionMs / 86_400_000),
+      EVENT_RETENTION_DAYS: String(defaults.delivery.eventRetentionMs / 86_400_000),
       SHUTDOWN_GRACE_SECONDS: String(defaults.delivery.shutdownGraceMs / 1000),
       RATE_LIMIT_PER_SECOND: String(defaults.rateLimit.perSecond),
       RATE_LIMIT_BURST: String(defaults.rateLimit.burst),

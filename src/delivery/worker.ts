@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
-import { newId } from '../ids.ts';
+import { firstIdAt, newId } from '../ids.ts';
 import { publishDeliveries, type DeliveryPubSub } from '../pubsub.ts';
 import { attemptRepository } from '../store/attempts.ts';
 import type { Database, Db, DeliveryRow, EventRow } from '../store/db.ts';
@@ -27,6 +27,7 @@ export type WorkerDeps = {
 // Looks at the queue at least this often, to pick up retries and leases that ran out.
 const POLL_MS = 1_000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
+const PRUNE_CHUNK = 1_000;
 
 type Claimed = { delivery: DeliveryRow; webhook: Webhook | undefined; event: EventRow };
 
@@ -284,6 +285,15 @@ export function createWorker(deps: WorkerDeps) {
     lastPrune = now;
     const pruned = await attemptRepository(db).deleteFinishedBefore(now - config.attemptRetentionMs);
     if (pruned > 0) logger.info({ pruned }, 'pruned old delivery attempts');
+    // In chunks, each its own statement, so publishing and recording go on in between.
+    const cutoff = firstIdAt('event', now - config.eventRetentionMs);
+    let events = 0;
+    let chunk: number;
+    do {
+      chunk = await eventRepository(db).deleteSettledBefore(cutoff, PRUNE_CHUNK);
+      events += chunk;
+    } while (chunk === PRUNE_CHUNK);
+    if (events > 0) logger.info({ events }, 'pruned old events with their deliveries');
   }
 
   /** Claims until the queue has nothing due or every slot is busy; one round at a time. */

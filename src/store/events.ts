@@ -65,6 +65,35 @@ export function eventRepository(db: Executor) {
       return keysetPage(args, byId(() => inTenant(tenantId, topic).selectAll()));
     },
 
+    /**
+     * Deletes up to `limit` events created before `cutoffId` (ULIDs sort by time) none of whose
+     * deliveries has an attempt still to come; their deliveries and attempts go with them.
+     */
+    async deleteSettledBefore(cutoffId: string, limit: number): Promise<number> {
+      const result = await db
+        .deleteFrom('events')
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('events as e')
+            .select('e.id')
+            .where('e.id', '<', cutoffId)
+            .where((inner) =>
+              inner.not(
+                inner.exists(
+                  inner
+                    .selectFrom('deliveries')
+                    .select('deliveries.id')
+                    .whereRef('deliveries.event_id', '=', 'e.id')
+                    .where('deliveries.next_attempt_at', 'is not', null),
+                ),
+              ),
+            )
+            .limit(limit),
+        )
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     async count(tenantId: string, topic: string | null | undefined): Promise<number> {
       const { count } = await inTenant(tenantId, topic)
         .select((eb) => eb.fn.countAll<number>().as('count'))
