@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { systemClock } from '../src/clock.ts';
+import { loadConfig } from '../src/config.ts';
 import type { AttemptResult, DeliveryDispatcher } from '../src/delivery/dispatcher.ts';
 import { createWorker } from '../src/delivery/worker.ts';
 import { createLogger } from '../src/logger.ts';
@@ -130,7 +131,8 @@ async function captureStatements(path: string, tenantId: string, dueNow: number)
     dispatcher,
     pubsub: createDeliveryPubSub(),
     logger: createLogger('silent'),
-    config: { concurrency: 64, concurrencyPerWebhook: 8, leaseMs: 120_000, autoDisableAfterFailures: 25, attemptRetentionMs: 30 * DAY, shutdownGraceMs: 1000 },
+    // The defaults, as the gateway runs them.
+    config: loadConfig({}).delivery,
   });
   await worker.settle();
 

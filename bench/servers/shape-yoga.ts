@@ -4,8 +4,8 @@
  * reaches is the cost of that response shape in yoga + graphql-js alone.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga } from 'graphql-yoga';
+import { serveOnLoopback } from './serve.ts';
 
 const now = Date.now();
 const webhooks = Array.from({ length: 20 }, (_, i) => ({
@@ -60,11 +60,4 @@ const yoga = createYoga({
   }),
 });
 const server = createServer(yoga);
-server.listen(0, '127.0.0.1', () => {
-  const { port } = server.address() as AddressInfo;
-  process.stdout.write(`${JSON.stringify({ ready: true, url: `http://127.0.0.1:${port}${yoga.graphqlEndpoint}` })}\n`);
-});
-process.on('SIGTERM', () => {
-  server.closeAllConnections();
-  server.close(() => process.exit(0));
-});
+serveOnLoopback(server, { path: yoga.graphqlEndpoint });

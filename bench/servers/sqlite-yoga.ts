@@ -4,9 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import SQLite from 'better-sqlite3';
 import { createSchema, createYoga } from 'graphql-yoga';
+import { serveOnLoopback } from './serve.ts';
 
 const sqlite = new SQLite(process.env.DATABASE_PATH ?? ':memory:');
 sqlite.pragma('journal_mode = WAL');
@@ -51,14 +51,4 @@ const yoga = createYoga({
   }),
 });
 const server = createServer(yoga);
-server.listen(0, '127.0.0.1', () => {
-  const { port } = server.address() as AddressInfo;
-  process.stdout.write(`${JSON.stringify({ ready: true, url: `http://127.0.0.1:${port}${yoga.graphqlEndpoint}` })}\n`);
-});
-process.on('SIGTERM', () => {
-  server.closeAllConnections();
-  server.close(() => {
-    sqlite.close();
-    process.exit(0);
-  });
-});
+serveOnLoopback(server, { path: yoga.graphqlEndpoint, afterClose: () => sqlite.close() });

@@ -4,11 +4,11 @@
  * Date.now(). What a subscriber sees of it is the floor for publish-to-subscriber latency.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createPubSub, createSchema, createYoga } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import type { ExecutionArgs } from 'graphql';
 import { WebSocketServer } from 'ws';
+import { serveOnLoopback } from './serve.ts';
 
 type Tick = { seq: number; sentAt: number };
 const pubsub = createPubSub<{ tick: [Tick] }>();
@@ -64,12 +64,10 @@ setInterval(() => {
   while (seq < due) pubsub.publish('tick', { seq: seq++, sentAt: Date.now() });
 }, 10);
 
-server.listen(0, '127.0.0.1', () => {
-  const { port } = server.address() as AddressInfo;
-  process.stdout.write(`${JSON.stringify({ ready: true, url: `ws://127.0.0.1:${port}${yoga.graphqlEndpoint}` })}\n`);
-});
-process.on('SIGTERM', () => {
-  for (const client of wss.clients) client.terminate();
-  server.closeAllConnections();
-  server.close(() => process.exit(0));
+serveOnLoopback(server, {
+  scheme: 'ws',
+  path: yoga.graphqlEndpoint,
+  beforeClose: () => {
+    for (const client of wss.clients) client.terminate();
+  },
 });
