@@ -60,6 +60,24 @@ function unauthenticated(): GraphQLError {
   });
 }
 
+/** Largest request body read: a 256 KiB event payload as JSON, with room for the operation around it. */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+
+/**
+ * A request body the gateway will not read, so no client can make it buffer without bound:
+ * over the limit (413), or streamed with no declared length (411).
+ */
+function bodyProblem(request: IncomingMessage): { status: number; message: string } | null {
+  const length = request.headers['content-length'];
+  if (length !== undefined && Number(length) > MAX_REQUEST_BYTES) {
+    return { status: 413, message: `Request body over ${MAX_REQUEST_BYTES} bytes` };
+  }
+  if (length === undefined && request.headers['transfer-encoding'] !== undefined) {
+    return { status: 411, message: 'Send a Content-Length with the request body' };
+  }
+  return null;
+}
+
 /** Expected failures keep their message and code; anything else is logged and replaced. */
 function maskError(logger: Logger) {
   return (error: unknown, message: string): Error => {
@@ -147,6 +165,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         'request',
       );
     });
+    const refused = bodyProblem(request);
+    if (refused) {
+      response.writeHead(refused.status, { 'content-type': 'application/json', connection: 'close' });
+      response.end(JSON.stringify({ errors: [{ message: refused.message, extensions: { code: 'BAD_REQUEST' } }] }));
+      return;
+    }
     withRequestId(requestId, () => {
       if (request.url?.split('?')[0] === '/healthz') void health(response);
       else void yoga.requestListener(request, response);

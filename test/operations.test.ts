@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startTestApp } from './helpers/app.ts';
 import { spawnScript } from './helpers/process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gateway-ops-'));
@@ -70,5 +71,32 @@ describe('npm start and npm run keys', () => {
     server.child.stderr.on('data', (chunk) => (stderr += String(chunk)));
     expect(await server.exited).toBe(1);
     expect(stderr).toMatch(/PORT/);
+  });
+});
+
+describe('request bodies', () => {
+  it('refuses a body over 1 MiB with 413, and a streamed body without a length with 411, reading neither', async () => {
+    const gw = await startTestApp({}, { startWorker: false });
+    const big = JSON.stringify({ query: 'mutation($input: PublishEventInput!) { publishEvent(input: $input) { __typename } }', variables: { input: { topic: 'a.b', payload: 'x'.repeat(1024 * 1024) } } });
+    const tooBig = await fetch(gw.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': gw.adminKey }, body: big });
+    expect(tooBig.status).toBe(413);
+    expect(await tooBig.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
+
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"query":"{ viewer { tenantId } }"}'));
+        controller.close();
+      },
+    });
+    const streamed = await fetch(gw.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': gw.adminKey },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(411);
+    const events = await gw.app.db.selectFrom('events').select('id').execute();
+    expect(events).toHaveLength(0);
+    await gw.close();
   });
 });
