@@ -13,20 +13,11 @@ function liveRows<T extends 'attempt' | 'delivery'>(
   wanted: (row: T extends 'attempt' ? AttemptRow : DeliveryRow) => boolean,
 ) {
   type Row = T extends 'attempt' ? AttemptRow : DeliveryRow;
-  const stream = context.live.registry.open<Row>(context.principal, context.live.connection);
-  const stop = context.pubsub.listen(topic, context.principal.tenantId, (row) => {
+  let stop = () => {};
+  const stream = context.live.registry.open<Row>(context.principal, context.live.connection, () => stop());
+  stop = context.pubsub.listen(topic, context.principal.tenantId, (row) => {
     if (wanted(row as Row)) stream.push(row as Row);
   });
-  const end = stream.return.bind(stream);
-  stream.return = () => {
-    stop();
-    return end();
-  };
-  const fail = stream.fail.bind(stream);
-  stream.fail = (error) => {
-    stop();
-    fail(error);
-  };
   return stream;
 }
 

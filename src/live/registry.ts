@@ -25,8 +25,11 @@ export function createLiveRegistry(limits: LiveLimits) {
   return {
     limits,
 
-    /** A bounded stream for one subscription, or a GraphQLError when a limit is reached. */
-    open<T>(principal: Principal, connection: LiveConnection | null): BoundedStream<T> {
+    /**
+     * A bounded stream for one subscription, or a GraphQLError when a limit is reached.
+     * `onEnd` runs once, however it ends (completed, failed, too slow, revoked).
+     */
+    open<T>(principal: Principal, connection: LiveConnection | null, onEnd: () => void): BoundedStream<T> {
       if (connection && count((entry) => entry.connection?.id === connection.id) >= limits.perConnection) {
         throw liveError(`At most ${limits.perConnection} subscriptions per connection`, 'SUBSCRIPTION_LIMIT');
       }
@@ -41,7 +44,10 @@ export function createLiveRegistry(limits: LiveLimits) {
             liveError(`Subscriber too slow: more than ${limits.bufferSize} updates waited unread, so the subscription was ended`, 'SLOW_CONSUMER'),
           // The connection's socket is backed up too; nothing more can reach it, so close it.
           onOverflow: () => connection?.close(CLOSE_TOO_SLOW, 'Subscriber too slow'),
-          onEnd: () => open.delete(entry),
+          onEnd: () => {
+            open.delete(entry);
+            onEnd();
+          },
         }) as BoundedStream<unknown>,
       };
       open.add(entry);
