@@ -89,7 +89,7 @@ const steps: Step[] = [
         type: 'CUSTOM',
         name: 'Orders ✓ "quoted" \\ back',
         enabled: true,
-        headers: [{ name: 'X-Tenant', value: 't-1' }, { name: 'X-Empty-ish', value: ' spaced ' }],
+        headers: [{ name: 'X-Tenant', value: 't-1' }, { name: 'X-Spaced', value: 'a  b\tc' }],
         bearerToken: 'tok-123',
         timeoutSeconds: 7,
         retryPolicy: { maxRetries: 2, backoffSeconds: 5, strategy: 'LINEAR' },

@@ -1,8 +1,8 @@
 import type { LookupAddress } from 'node:dns';
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { isIP, type LookupFunction as NetLookupFunction } from 'node:net';
+import type { LookupFunction as NetLookupFunction } from 'node:net';
 import { buildConnector } from 'undici';
-import { isForbiddenAddress, isLocalHostname } from './address-guard.ts';
+import { isForbiddenAddress, isForbiddenHost } from './address-guard.ts';
 
 /*
  * The address guard at connect time: the addresses checked are the addresses the socket
@@ -54,11 +54,6 @@ function guardedNetLookup(resolve: LookupFunction, allowPrivateAddresses: boolea
   };
 }
 
-/** Node's net skips `lookup` for IP literals, so those (and `localhost`) are judged here. */
-function isForbiddenLiteral(hostname: string): boolean {
-  return isIP(hostname) !== 0 ? isForbiddenAddress(hostname) : isLocalHostname(hostname);
-}
-
 export function createGuardedConnector(options: {
   allowPrivateAddresses: boolean;
   lookup?: LookupFunction | undefined;
@@ -67,7 +62,8 @@ export function createGuardedConnector(options: {
     lookup: guardedNetLookup(options.lookup ?? defaultLookup, options.allowPrivateAddresses),
   });
   return (target, callback) => {
-    if (!options.allowPrivateAddresses && isForbiddenLiteral(target.hostname)) {
+    // Node's net skips `lookup` for IP literals, so those (and names of this machine) are judged here.
+    if (!options.allowPrivateAddresses && isForbiddenHost(target.hostname)) {
       // undici expects the callback after connect() returns, as a socket error would arrive.
       queueMicrotask(() => callback(new BlockedAddressError(target.hostname), null));
       return;

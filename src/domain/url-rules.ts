@@ -1,10 +1,11 @@
-import { isForbiddenAddress, isLocalHostname } from '../delivery/address-guard.ts';
+import { isForbiddenHost, isLocalHostname } from '../delivery/address-guard.ts';
 
 export const MAX_URL_LENGTH = 2048;
 
 /**
- * Why a delivery URL is unacceptable, or null when it is fine. Literal addresses are judged
- * here; names are judged again at connect time, after DNS, by the address guard.
+ * Why a delivery URL is unacceptable, or null when it is fine. The host is judged here by the
+ * address guard's rule (literal addresses, names of this machine); names are judged again at
+ * connect time, after DNS, by the same rule.
  */
 export function deliveryUrlProblem(raw: string, allowPrivateAddresses: boolean): string | null {
   if (raw.length > MAX_URL_LENGTH) return `must be at most ${MAX_URL_LENGTH} characters`;
@@ -22,10 +23,8 @@ export function deliveryUrlProblem(raw: string, allowPrivateAddresses: boolean):
   if (raw.includes('#')) return 'must not contain a fragment';
   if (!url.hostname) return 'must name a host';
   if (allowPrivateAddresses) return null;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (isLocalHostname(host)) return 'must not point at this machine';
-  if (/^[\d.]+$/.test(host) || host.includes(':')) {
-    if (isForbiddenAddress(host)) return 'must not point at a private, loopback, link-local or reserved address';
-  }
+  // The WHATWG parser has already turned 2130706433, 0x7f.1, 127.1 and 0177.0.0.1 into 127.0.0.1.
+  if (isLocalHostname(url.hostname)) return 'must not point at this machine';
+  if (isForbiddenHost(url.hostname)) return 'must not point at a private, loopback, link-local or reserved address';
   return null;
 }

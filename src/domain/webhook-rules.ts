@@ -16,7 +16,10 @@ export const limits = {
   topics: 50,
   topicLength: 200,
   headers: 20,
+  headerNameLength: 256,
   headerValueLength: 4096,
+  /** Names and values of all custom headers together: receivers commonly cap a header section at 8-16 KiB. */
+  headersTotalLength: 8192,
   bearerTokenLength: 2000,
   timeoutSeconds: { min: 1, max: 60 },
   maxRetries: { min: 0, max: 10 },
@@ -27,22 +30,51 @@ export const limits = {
 } as const;
 
 const TOPIC = /^(\*|[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*(\.\*)?)$/;
+/** RFC 9110 field name: a token. No spaces, colons, control characters or non-ASCII. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const DOT_PATH = /^[^.\s]+(\.[^.\s]+)*$/;
 
-// Set by the gateway itself, or meaningless on a single request: a tenant may not override them.
+/*
+ * Header names a tenant may not set (compared case-insensitively):
+ * - set by the gateway on every request: content-type, user-agent, and every webhook-* name
+ *   (Standard Webhooks' id, timestamp and signature, and any it may add);
+ * - owned by the gateway's framing of the message and its body: host, content-*,
+ *   transfer-encoding, expect;
+ * - hop-by-hop (RFC 9110 7.6.1), meaningless or harmful on one request: connection,
+ *   keep-alive, te, trailer, upgrade, http2-settings, proxy-*.
+ * Authorization is the tenant's, unless the gateway sends a bearer token (settingsProblems).
+ */
 const RESERVED_HEADERS = new Set([
-  'host', 'content-length', 'content-type', 'content-encoding', 'transfer-encoding', 'connection',
-  'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'proxy-authorization', 'proxy-connection',
-  'user-agent',
+  'host', 'content-type', 'transfer-encoding', 'expect', 'user-agent',
+  'connection', 'keep-alive', 'te', 'trailer', 'upgrade', 'http2-settings',
 ]);
+const RESERVED_PREFIXES = ['content-', 'proxy-', 'webhook-'];
 
 export function isReservedHeader(name: string): boolean {
   const lower = name.toLowerCase();
-  return RESERVED_HEADERS.has(lower) || lower.startsWith('webhook-') || lower.startsWith('proxy-');
+  return RESERVED_HEADERS.has(lower) || RESERVED_PREFIXES.some((prefix) => lower.startsWith(prefix));
 }
 
-const noLineBreaks = (value: string) => !/[\r\n\0]/.test(value);
+/**
+ * Why a string cannot be sent as an HTTP field value, or null. Allowed: visible ASCII, and
+ * spaces and tabs between visible characters. Refused rather than trimmed: a receiver strips
+ * surrounding whitespace, so it would not get what was written. Non-ASCII (obs-text) is refused
+ * too: its bytes would depend on an encoding the tenant cannot choose. Never echoes the value,
+ * which may be a credential.
+ */
+export function headerValueProblem(value: string): string | null {
+  if (/[\r\n\0]/.test(value)) return 'must not contain line breaks or NUL';
+  if (/[\x01-\x08\x0b-\x1f\x7f]/.test(value)) return 'must not contain control characters (tab is allowed)';
+  if (/[^\t\x20-\x7e]/.test(value)) return 'must contain only ASCII characters';
+  if (/^[\t ]|[\t ]$/.test(value)) return 'must not start or end with a space or tab';
+  return null;
+}
+
+/** A zod refinement that reports `headerValueProblem` without the value. */
+const headerValueRule = (value: string, ctx: z.RefinementCtx) => {
+  const problem = headerValueProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+};
 
 const deliveryUrl = (allowPrivateAddresses: boolean) =>
   z.string().superRefine((value, ctx) => {
@@ -71,12 +103,13 @@ const headers = z
     z.object({
       name: z
         .string()
-        .regex(HEADER_NAME, 'must be a valid HTTP header name')
-        .refine((value) => !isReservedHeader(value), 'is set by the gateway and cannot be overridden'),
+        .max(limits.headerNameLength, `must be at most ${limits.headerNameLength} characters`)
+        .regex(HEADER_NAME, 'must be an HTTP token: letters, digits and !#$%&\'*+-.^_`|~ only')
+        .refine((value) => !isReservedHeader(value), 'is set by the gateway or hop-by-hop, and cannot be set'),
       value: z
         .string()
         .max(limits.headerValueLength, `must be at most ${limits.headerValueLength} characters`)
-        .refine(noLineBreaks, 'must not contain line breaks'),
+        .superRefine(headerValueRule),
     }),
   )
   .max(limits.headers, `must have at most ${limits.headers} headers`)
@@ -84,16 +117,21 @@ const headers = z
     const seen = new Set<string>();
     list.forEach((header, index) => {
       const key = header.name.toLowerCase();
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: 'is given twice' });
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: 'is given twice (names are case-insensitive)' });
       seen.add(key);
     });
+    const total = list.reduce((sum, header) => sum + header.name.length + header.value.length, 0);
+    if (total > limits.headersTotalLength) {
+      ctx.addIssue({ code: 'custom', message: `must be at most ${limits.headersTotalLength} characters together (names and values)` });
+    }
   });
 
+// Sent as `Authorization: Bearer <token>`, so it obeys the header value rule too.
 const bearerToken = z
   .string()
   .min(1, 'must not be empty')
   .max(limits.bearerTokenLength, `must be at most ${limits.bearerTokenLength} characters`)
-  .refine(noLineBreaks, 'must not contain line breaks');
+  .superRefine(headerValueRule);
 
 const int = (range: { min: number; max: number }) =>
   z

@@ -79,8 +79,15 @@ export function settingsProblems(settings: WebhookSettings): FieldError[] {
   if (webengage && !webengage.webhookUrl) {
     problems.push({ path: ['input', 'configuration', 'webengage', 'webhookUrl'], message: 'is required' });
   }
-  if (settings.bearerToken && settings.headers.some((header) => header.name.toLowerCase() === 'authorization')) {
-    problems.push({ path: ['input', 'headers'], message: 'must not set Authorization when bearerToken is set' });
+  // The gateway sends `Authorization: Bearer` for a bearer token (a WEBENGAGE webhook's token
+  // when it has one): a custom Authorization header would be silently replaced.
+  const sendsBearer = Boolean(settings.bearerToken) || (settings.type === 'WEBENGAGE' && Boolean(webengage?.token));
+  const authorization = settings.headers.findIndex((header) => header.name.toLowerCase() === 'authorization');
+  if (sendsBearer && authorization >= 0) {
+    problems.push({
+      path: ['input', 'headers', String(authorization), 'name'],
+      message: 'must not be Authorization when a bearer token is set',
+    });
   }
   return problems;
 }

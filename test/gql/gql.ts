@@ -40,6 +40,7 @@ type Documents = {
     "\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id) {\n      __typename\n      ... on DeleteWebhookSuccess { deletedWebhookId }\n      ... on NotFoundError { id code }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.DeleteWebhookDocument,
     "\n  query Viewer {\n    viewer { tenantId tenantName scopes }\n  }\n": typeof types.ViewerDocument,
     "\n  query WebhookCounts($id: ID!) {\n    webhook(id: $id) {\n      all: deliveries(first: 1) { totalCount }\n      succeeded: deliveries(first: 1, status: SUCCEEDED) { totalCount }\n      stats { attempts succeeded failed }\n    }\n  }\n": typeof types.WebhookCountsDocument,
+    "\n  query WebhookTotalCount {\n    webhooks { totalCount }\n  }\n": typeof types.WebhookTotalCountDocument,
     "\n  subscription LiveAttempts($webhookId: ID, $eventId: ID, $outcomes: [AttemptOutcome!]) {\n    deliveryAttempts(webhookId: $webhookId, eventId: $eventId, outcomes: $outcomes) {\n      id\n      webhookId\n      eventId\n      attemptNumber\n      trigger\n      outcome\n      responseStatus\n      delivery { id }\n    }\n  }\n": typeof types.LiveAttemptsDocument,
     "\n  subscription LiveDeliveries($webhookId: ID) {\n    deliveryUpdated(webhookId: $webhookId) { id webhookId status attemptCount }\n  }\n": typeof types.LiveDeliveriesDocument,
     "\n  mutation LiveRedeliver($id: ID!) {\n    redeliver(deliveryId: $id) { __typename }\n  }\n": typeof types.LiveRedeliverDocument,
@@ -82,6 +83,7 @@ const documents: Documents = {
     "\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id) {\n      __typename\n      ... on DeleteWebhookSuccess { deletedWebhookId }\n      ... on NotFoundError { id code }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.DeleteWebhookDocument,
     "\n  query Viewer {\n    viewer { tenantId tenantName scopes }\n  }\n": types.ViewerDocument,
     "\n  query WebhookCounts($id: ID!) {\n    webhook(id: $id) {\n      all: deliveries(first: 1) { totalCount }\n      succeeded: deliveries(first: 1, status: SUCCEEDED) { totalCount }\n      stats { attempts succeeded failed }\n    }\n  }\n": types.WebhookCountsDocument,
+    "\n  query WebhookTotalCount {\n    webhooks { totalCount }\n  }\n": types.WebhookTotalCountDocument,
     "\n  subscription LiveAttempts($webhookId: ID, $eventId: ID, $outcomes: [AttemptOutcome!]) {\n    deliveryAttempts(webhookId: $webhookId, eventId: $eventId, outcomes: $outcomes) {\n      id\n      webhookId\n      eventId\n      attemptNumber\n      trigger\n      outcome\n      responseStatus\n      delivery { id }\n    }\n  }\n": types.LiveAttemptsDocument,
     "\n  subscription LiveDeliveries($webhookId: ID) {\n    deliveryUpdated(webhookId: $webhookId) { id webhookId status attemptCount }\n  }\n": types.LiveDeliveriesDocument,
     "\n  mutation LiveRedeliver($id: ID!) {\n    redeliver(deliveryId: $id) { __typename }\n  }\n": types.LiveRedeliverDocument,
@@ -216,6 +218,10 @@ export function graphql(source: "\n  query Viewer {\n    viewer { tenantId tenan
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query WebhookCounts($id: ID!) {\n    webhook(id: $id) {\n      all: deliveries(first: 1) { totalCount }\n      succeeded: deliveries(first: 1, status: SUCCEEDED) { totalCount }\n      stats { attempts succeeded failed }\n    }\n  }\n"): (typeof documents)["\n  query WebhookCounts($id: ID!) {\n    webhook(id: $id) {\n      all: deliveries(first: 1) { totalCount }\n      succeeded: deliveries(first: 1, status: SUCCEEDED) { totalCount }\n      stats { attempts succeeded failed }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookTotalCount {\n    webhooks { totalCount }\n  }\n"): (typeof documents)["\n  query WebhookTotalCount {\n    webhooks { totalCount }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
