@@ -1,0 +1,114 @@
+// The GraphiQL page's own script (served as is; no build step). It asks for the API key, checks
+// it, then mounts yoga's GraphiQL with the key as a header on every HTTP request (introspection
+// included, so Docs works on first load) and as graphql-ws connectionParams (GraphiQL does not
+// copy its Headers tab into them, so subscriptions would otherwise close with 4401).
+// The key stays in this page's memory; it goes to localStorage only when the user ticks
+// "Remember", and never into a URL.
+'use strict';
+(function () {
+  var STORAGE_KEY = 'webhook-gateway.graphiql.apiKey';
+  var config = JSON.parse(document.getElementById('graphiql-config').textContent);
+  var endpoint = config.graphiql.endpoint || location.pathname;
+  var form = document.getElementById('api-key-prompt');
+  var input = document.getElementById('api-key');
+  var remember = document.getElementById('remember-key');
+  var status = document.getElementById('api-key-status');
+
+  // Monaco starts its workers from these URLs: the gateway serves them, same origin.
+  self.MonacoEnvironment = {
+    globalAPI: false,
+    getWorkerUrl: function (_moduleId, label) {
+      return config.workers[label] || config.workers.editorWorkerService;
+    },
+  };
+
+  var bundle = document.getElementById('graphiql-bundle');
+  var bundleLoaded = new Promise(function (resolve, reject) {
+    if (self.YogaGraphiQL) return resolve();
+    bundle.addEventListener('load', function () { resolve(); });
+    bundle.addEventListener('error', function () { reject(new Error('GraphiQL could not be loaded from ' + bundle.src)); });
+  });
+
+  function storage() {
+    try {
+      return self.localStorage;
+    } catch (_) {
+      return null; // storage disabled: remembering is simply unavailable
+    }
+  }
+
+  /** Asks the gateway who the key belongs to: { tenantName } or { error }. */
+  function check(key) {
+    return fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': key },
+      body: JSON.stringify({ query: '{ viewer { tenantName } }' }),
+    })
+      .then(function (response) {
+        return response.json().then(function (body) {
+          if (body && body.data && body.data.viewer) return { tenantName: body.data.viewer.tenantName };
+          var message = body && body.errors && body.errors[0] && body.errors[0].message;
+          return { error: response.status === 401 ? 'That key was not accepted (401): check it and try again.' : message || 'HTTP ' + response.status };
+        });
+      })
+      .catch(function (error) {
+        return { error: 'The gateway did not answer: ' + error.message };
+      });
+  }
+
+  function mount(key, tenantName) {
+    form.hidden = true;
+    document.getElementById('key-bar-text').textContent =
+      'Tenant ' + tenantName + ', key ' + key.slice(0, 13) + '…' + (storage() && storage().getItem(STORAGE_KEY) ? ' (remembered in this browser)' : '');
+    document.getElementById('key-bar').hidden = false;
+    var root = document.getElementById('graphiql-root');
+    root.hidden = false;
+    var options = Object.assign({}, config.graphiql, {
+      additionalHeaders: { 'X-API-Key': key },
+      connectionParams: { apiKey: key },
+      shouldPersistHeaders: false,
+    });
+    self.YogaGraphiQL.renderYogaGraphiQL(root, options);
+  }
+
+  function open(key, keep) {
+    status.textContent = 'Checking the key…';
+    return Promise.all([check(key), bundleLoaded]).then(
+      function (results) {
+        var who = results[0];
+        if (who.error) {
+          status.textContent = who.error;
+          if (storage()) storage().removeItem(STORAGE_KEY);
+          form.hidden = false;
+          input.focus();
+          return;
+        }
+        if (keep && storage()) storage().setItem(STORAGE_KEY, key);
+        status.textContent = '';
+        mount(key, who.tenantName);
+      },
+      function (error) {
+        status.textContent = error.message;
+        form.hidden = false;
+      },
+    );
+  }
+
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var key = input.value.trim();
+    input.value = '';
+    if (key) open(key, remember.checked);
+  });
+
+  document.getElementById('change-key').addEventListener('click', function () {
+    if (storage()) storage().removeItem(STORAGE_KEY);
+    location.reload();
+  });
+
+  var remembered = storage() && storage().getItem(STORAGE_KEY);
+  if (remembered) {
+    form.hidden = true;
+    open(remembered, true);
+  }
+})();
