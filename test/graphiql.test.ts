@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chooseEncoding } from '../src/graphiql/assets.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 
 // The page and its files as a browser fetches them; test/browser/graphiql.test.ts uses them in Chromium.
@@ -105,5 +106,17 @@ describe('GraphiQL page', () => {
     const css = urlsIn(html).find((u) => u.endsWith('/graphiql.css'))!;
     expect((await fetch(base + css.replace('graphiql.css', 'package.json'))).status).toBe(404);
     expect((await fetch(base + css.replace('graphiql.css', '..%2F..%2Fpackage.json'))).status).toBe(404);
+  });
+});
+
+describe('content negotiation', () => {
+  it('prefers brotli, then gzip, honours q=0 and *, and falls back to none', () => {
+    expect(chooseEncoding('gzip, deflate, br, zstd')).toBe('br');
+    expect(chooseEncoding('br;q=0, gzip')).toBe('gzip');
+    expect(chooseEncoding('gzip;q=0.5')).toBe('gzip');
+    expect(chooseEncoding('*')).toBe('br');
+    expect(chooseEncoding('*, br;q=0')).toBe('gzip');
+    expect(chooseEncoding('identity')).toBeNull();
+    expect(chooseEncoding(undefined)).toBeNull();
   });
 });

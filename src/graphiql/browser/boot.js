@@ -37,7 +37,7 @@
     }
   }
 
-  /** Asks the gateway who the key belongs to: { tenantName } or { error }. */
+  /** Asks the gateway who the key belongs to: { tenantName }, or { error, refused } (refused: the key is bad). */
   function check(key) {
     return fetch(endpoint, {
       method: 'POST',
@@ -48,7 +48,8 @@
         return response.json().then(function (body) {
           if (body && body.data && body.data.viewer) return { tenantName: body.data.viewer.tenantName };
           var message = body && body.errors && body.errors[0] && body.errors[0].message;
-          return { error: response.status === 401 ? 'That key was not accepted (401): check it and try again.' : message || 'HTTP ' + response.status };
+          if (response.status === 401) return { error: 'That key was not accepted (401): check it and try again.', refused: true };
+          return { error: message || 'HTTP ' + response.status };
         });
       })
       .catch(function (error) {
@@ -71,15 +72,19 @@
     self.YogaGraphiQL.renderYogaGraphiQL(root, options);
   }
 
+  var submit = form.querySelector('button[type=submit]');
+
   function open(key, keep) {
     status.textContent = 'Checking the key…';
+    submit.disabled = true; // one check at a time, and GraphiQL mounted once
     return Promise.all([check(key), bundleLoaded]).then(
       function (results) {
         var who = results[0];
+        submit.disabled = false;
         if (who.error) {
           status.textContent = who.error;
-          if (storage()) storage().removeItem(STORAGE_KEY);
-          form.hidden = false;
+          // A remembered key is forgotten only when the gateway refuses it, not when it is unreachable.
+          if (who.refused && storage()) storage().removeItem(STORAGE_KEY);
           input.focus();
           return;
         }
@@ -88,8 +93,8 @@
         mount(key, who.tenantName);
       },
       function (error) {
+        submit.disabled = false;
         status.textContent = error.message;
-        form.hidden = false;
       },
     );
   }
@@ -107,8 +112,5 @@
   });
 
   var remembered = storage() && storage().getItem(STORAGE_KEY);
-  if (remembered) {
-    form.hidden = true;
-    open(remembered, true);
-  }
+  if (remembered) open(remembered, true);
 })();
