@@ -128,6 +128,15 @@ describe('GraphiQL in Chromium', () => {
     await page.reload();
     await page.locator('.graphiql-query-editor').waitFor({ state: 'visible', timeout: 20_000 });
     await expect.poll(() => page.locator('#key-bar').innerText()).toMatch(/remembered in this browser/);
+
+    // A key also typed in the Headers tab (lower case here) is sent alone, not joined with the prompt's.
+    await page.getByRole('button', { name: 'Headers' }).click();
+    await page.locator('.graphiql-editor-tool .monaco-editor').last().click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(JSON.stringify({ 'x-api-key': gateway.key }));
+    await setQuery(page, '{ viewer { tenantName } }');
+    await page.locator('.graphiql-execute-button').click();
+    await expect.poll(() => shownResult(page), { timeout: 15_000 }).toContain('"tenantName":"default"');
     await browser.screenshot('graphiql-7-remembered');
 
     await page.getByRole('button', { name: 'Change key' }).click();

@@ -65,7 +65,16 @@
     var root = document.getElementById('graphiql-root');
     root.hidden = false;
     var options = Object.assign({}, config.graphiql, {
-      additionalHeaders: { 'X-API-Key': key },
+      // Called per HTTP request with the Headers tab's headers in request.extensions.headers. When
+      // the tab carries a key of its own, that one alone is sent: two X-API-Key headers in different
+      // cases would reach the gateway joined as "a, b" and be refused.
+      additionalHeaders: function (request) {
+        var tab = (request && request.extensions && request.extensions.headers) || {};
+        var ownKey = Object.keys(tab).some(function (name) {
+          return /^(x-api-key|authorization)$/i.test(name);
+        });
+        return ownKey ? {} : { 'X-API-Key': key };
+      },
       connectionParams: { apiKey: key },
       shouldPersistHeaders: false,
     });
