@@ -18,6 +18,7 @@ import { currentRequestId, newRequestId, withRequestId } from './request-context
 import { createRepositories, createServices, type Repositories, type Services } from './services/index.ts';
 import { openDatabase, type Db } from './store/db.ts';
 import { createDispatcher, type LookupFunction } from './delivery/dispatcher.ts';
+import { createGraphiql } from './graphiql/index.ts';
 import { createWorker, type Worker } from './delivery/worker.ts';
 import { createDeliveryPubSub, type DeliveryPubSub } from './pubsub.ts';
 import { migrateToLatest } from './store/migrate.ts';
@@ -114,17 +115,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     onKeyRevoked: (keyId) => live.revokeKey(keyId),
   });
 
+  const graphiql = createGraphiql('/graphql');
   const yoga = createYoga<ServerContext, Context>({
     schema,
     logging: false,
     landingPage: false,
     plugins: [useCompiledQueries()],
     maskedErrors: { maskError: maskError(logger), errorMessage: 'Unexpected error; quote the requestId when reporting it' },
-    graphiql: {
-      title: 'Webhook gateway',
-      headers: JSON.stringify({ 'X-API-Key': 'paste the key printed by npm start' }, null, 2),
-      subscriptionsProtocol: 'WS',
-    },
+    // Served from the installed package (no CDN); the page asks for the key before GraphiQL starts.
+    graphiql: { title: 'Webhook gateway', subscriptionsProtocol: 'WS' },
+    renderGraphiQL: graphiql.render,
     context: async (initial) => {
       // Over WebSocket the connection was authenticated once, in onConnect; HTTP and SSE send the key each time.
       const principal = initial.principal ?? (await authenticate(repos.apiKeys, apiKeyFromHeaders(initial.request.headers), clock.now()));
@@ -172,7 +172,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
     withRequestId(requestId, () => {
       if (request.url?.split('?')[0] === '/healthz') void health(response);
-      else void yoga.requestListener(request, response);
+      else if (!graphiql.serveAsset(request, response)) void yoga.requestListener(request, response);
     });
   };
 

@@ -1,0 +1,15 @@
+import { configDefaults, defineConfig } from 'vitest/config';
+import base from './vitest.config.ts';
+
+// `npm run test:browser`: GraphiQL (and later the monitor) in a real Chromium. Kept out of
+// `npm test`, which must not need a browser; `.ci/run` runs both.
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    include: ['test/browser/**/*.test.ts'],
+    exclude: configDefaults.exclude,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
