@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ask, killGatewayProcesses, startGatewayProcess, type GatewayProcess } from './helpers/gateway-process.ts';
+import { CreateWebhook } from './helpers/documents.ts';
 import { runToEnd } from './helpers/readme.ts';
 
 /*
@@ -73,5 +74,20 @@ describe('a key the server does not know', () => {
     expect(body.errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
     expect(body.errors[0]!.message).toMatch(/X-API-Key/);
     expect(body.errors[0]!.message).toMatch(/Authorization: Bearer/);
+  });
+});
+
+describe('a local receiver while ALLOW_PRIVATE_ADDRESSES is off', () => {
+  it.each([
+    ['plain http:// on loopback', 'http://127.0.0.1:9000/'],
+    ['plain http:// anywhere', 'http://example.com/hooks'],
+    ['https:// on localhost', 'https://localhost/hooks'],
+    ['https:// on a loopback address', 'https://127.0.0.1/hooks'],
+    ['https:// on a private address', 'https://192.168.1.20/hooks'],
+  ])('%s: the ValidationError names ALLOW_PRIVATE_ADDRESSES', async (_label, url) => {
+    const { createWebhook } = await ask(gw, CreateWebhook, { input: { url, topics: ['message.*'] } });
+    expect(createWebhook.__typename).toBe('ValidationError');
+    if (createWebhook.__typename !== 'ValidationError') return;
+    expect(createWebhook.fieldErrors).toEqual([{ path: ['input', 'url'], message: expect.stringContaining('ALLOW_PRIVATE_ADDRESSES=true') }]);
   });
 });

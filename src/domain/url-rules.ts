@@ -3,6 +3,12 @@ import { isForbiddenAddress, isLocalHostname } from '../delivery/address-guard.t
 export const MAX_URL_LENGTH = 2048;
 
 /**
+ * Where people meet these rules is a first local try with a receiver on 127.0.0.1, so the
+ * refusal says which switch admits it (the env var the config reads; development only).
+ */
+const forLocalReceivers = (what: string) => `(for a ${what} in development, start the gateway with ALLOW_PRIVATE_ADDRESSES=true)`;
+
+/**
  * Why a delivery URL is unacceptable, or null when it is fine. Literal addresses are judged
  * here; names are judged again at connect time, after DNS, by the address guard.
  */
@@ -16,16 +22,18 @@ export function deliveryUrlProblem(raw: string, allowPrivateAddresses: boolean):
   }
   const schemes = allowPrivateAddresses ? ['https:', 'http:'] : ['https:'];
   if (!schemes.includes(url.protocol)) {
-    return allowPrivateAddresses ? 'must use https:// or http://' : 'must use https://';
+    return allowPrivateAddresses ? 'must use https:// or http://' : `must use https:// ${forLocalReceivers('local http:// receiver')}`;
   }
   if (url.username || url.password) return 'must not contain credentials';
   if (raw.includes('#')) return 'must not contain a fragment';
   if (!url.hostname) return 'must name a host';
   if (allowPrivateAddresses) return null;
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (isLocalHostname(host)) return 'must not point at this machine';
+  if (isLocalHostname(host)) return `must not point at this machine ${forLocalReceivers('receiver on this machine')}`;
   if (/^[\d.]+$/.test(host) || host.includes(':')) {
-    if (isForbiddenAddress(host)) return 'must not point at a private, loopback, link-local or reserved address';
+    if (isForbiddenAddress(host)) {
+      return `must not point at a private, loopback, link-local or reserved address ${forLocalReceivers('local or private-network receiver')}`;
+    }
   }
   return null;
 }
