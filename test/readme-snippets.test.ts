@@ -170,6 +170,8 @@ describe('README snippets, run as written', () => {
     const output = await runToEnd(block('mint-key').code, { env: { DATABASE_PATH: gw.databasePath } });
     const key = output.trim().split('\n').at(-1)!;
     expect(key).toMatch(/^whgw_\S+$/);
+    // It says which database the key went into, the one thing that must match the server.
+    expect(output).toContain(` in ${gw.databasePath} `);
     const { status, body } = await graphqlAt(gw.url, Viewer, {}, key);
     expect(status).toBe(200);
     expect(body.data?.viewer).toMatchObject({ tenantName: 'acme' });
