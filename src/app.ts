@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { apiKeyFromHeaders, authenticate, type Principal } from './auth/authenticate.ts';
+import { apiKeyFromHeaders, authenticate, unauthenticatedMessage, type Principal } from './auth/authenticate.ts';
 import { createRateLimiter } from './auth/rate-limiter.ts';
 import { createLiveRegistry, type LiveConnection, type LiveRegistry } from './live/registry.ts';
 import { attachWebSockets } from './live/ws-server.ts';
@@ -55,8 +55,8 @@ export type App = {
   close: () => Promise<void>;
 };
 
-function unauthenticated(): GraphQLError {
-  return new GraphQLError('A valid API key is required: send it as X-API-Key or Authorization: Bearer', {
+function unauthenticated(keySent: boolean): GraphQLError {
+  return new GraphQLError(unauthenticatedMessage(keySent), {
     extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'www-authenticate': 'Bearer' } } },
   });
 }
@@ -128,7 +128,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     context: async (initial) => {
       // Over WebSocket the connection was authenticated once, in onConnect; HTTP and SSE send the key each time.
       const principal = initial.principal ?? (await authenticate(repos.apiKeys, apiKeyFromHeaders(initial.request.headers), clock.now()));
-      if (!principal) throw unauthenticated();
+      if (!principal) throw unauthenticated(apiKeyFromHeaders(initial.request.headers) !== null);
       return {
         principal,
         repos,

@@ -22,6 +22,18 @@ export function apiKeyFromHeaders(headers: { get(name: string): string | null })
   return match?.[1] ?? null;
 }
 
+/**
+ * Why a request without a usable key was refused. An unknown key most often comes from
+ * `npm run keys` run against another database than the server's, so the answer says where to
+ * look; it never repeats the key, and reads the same whether or not the key exists elsewhere.
+ */
+export function unauthenticatedMessage(keySent: boolean): string {
+  return keySent
+    ? "This API key is not known to this server's database (or it was revoked). " +
+        'Keys minted with `npm run keys` go into the database at DATABASE_PATH: run it with the same DATABASE_PATH as the server.'
+    : 'A valid API key is required: send it as X-API-Key or Authorization: Bearer';
+}
+
 export async function authenticate(keys: ApiKeyRepository, key: string | null, now = Date.now()): Promise<Principal | null> {
   if (!key) return null;
   const row = await keys.findActiveByHash(hashApiKey(key));

@@ -2,6 +2,12 @@ import { isForbiddenHost, isLocalHostname } from '../delivery/address-guard.ts';
 
 export const MAX_URL_LENGTH = 2048;
 
+/*
+ * Where people meet these rules is a first local try with a receiver on 127.0.0.1, so the
+ * refusal says which switch admits it (the env var the config reads; development only).
+ */
+const forLocalReceivers = (what: string) => `(for a ${what} in development, start the gateway with ALLOW_PRIVATE_ADDRESSES=true)`;
+
 /**
  * Why a delivery URL is unacceptable, or null when it is fine. The host is judged here by the
  * address guard's rule (literal addresses, names of this machine); names are judged again at
@@ -17,14 +23,16 @@ export function deliveryUrlProblem(raw: string, allowPrivateAddresses: boolean):
   }
   const schemes = allowPrivateAddresses ? ['https:', 'http:'] : ['https:'];
   if (!schemes.includes(url.protocol)) {
-    return allowPrivateAddresses ? 'must use https:// or http://' : 'must use https://';
+    return allowPrivateAddresses ? 'must use https:// or http://' : `must use https:// ${forLocalReceivers('local http:// receiver')}`;
   }
   if (url.username || url.password) return 'must not contain credentials';
   if (raw.includes('#')) return 'must not contain a fragment';
   if (!url.hostname) return 'must name a host';
   if (allowPrivateAddresses) return null;
   // The WHATWG parser has already turned 2130706433, 0x7f.1, 127.1 and 0177.0.0.1 into 127.0.0.1.
-  if (isLocalHostname(url.hostname)) return 'must not point at this machine';
-  if (isForbiddenHost(url.hostname)) return 'must not point at a private, loopback, link-local or reserved address';
+  if (isLocalHostname(url.hostname)) return `must not point at this machine ${forLocalReceivers('receiver on this machine')}`;
+  if (isForbiddenHost(url.hostname)) {
+    return `must not point at a private, loopback, link-local or reserved address ${forLocalReceivers('local or private-network receiver')}`;
+  }
   return null;
 }

@@ -37,7 +37,8 @@ async function main() {
   if (!values.scopes) fail('--scopes is required');
   const scopes = values.scopes.split(',').map((scope) => scope.trim().toUpperCase()).filter(Boolean);
 
-  const db = openDatabase(loadConfig().databasePath);
+  const { databasePath } = loadConfig();
+  const db = openDatabase(databasePath);
   try {
     await migrateToLatest(db);
     const service = apiKeyService({ db, clock: systemClock });
@@ -45,7 +46,10 @@ async function main() {
       name: values.name ?? `cli key (${scopes.join(', ')})`,
       scopes: scopes as (typeof apiKeyScopes)[number][],
     });
-    process.stdout.write(`Created API key ${created.apiKey.id} for tenant "${values.tenant.trim()}" (${created.tenantId}) with ${scopes.join(', ')}:\n${created.key}\n`);
+    // The database is named: a key is only known to a server that uses the same DATABASE_PATH.
+    process.stdout.write(
+      `Created API key ${created.apiKey.id} for tenant "${values.tenant.trim()}" (${created.tenantId}) in ${databasePath} with ${scopes.join(', ')}:\n${created.key}\n`,
+    );
   } catch (error) {
     if (error instanceof ValidationError) fail(error.fieldErrors.map((e) => `${e.path.slice(1).join('.')}: ${e.message}`).join('\n'));
     throw error;

@@ -1,0 +1,297 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, type ExecutionResult } from 'graphql';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { graphqlAt } from './helpers/app.ts';
+import { CreateWebhook, Viewer } from './helpers/documents.ts';
+import { PublishEvent } from './helpers/delivery-documents.ts';
+import { ask, countsWhen, killGatewayProcesses, startGatewayProcess, type GatewayProcess } from './helpers/gateway-process.ts';
+import { sseSubscribe } from './helpers/live.ts';
+import { fencedBlocks, fill, readmeBlock, readmeBlocks, repoRoot, runShell, runToEnd, stopShells, within, type Block } from './helpers/readme.ts';
+import { startReceiver, type Receiver } from './helpers/receiver.ts';
+
+/*
+ * Every block of README.md a reader runs is taken from the README and run here as written,
+ * against the gateway as its own process. Only placeholders change (helpers/readme.ts lists
+ * them): `whgw_...` becomes a real key, `127.0.0.1:4000` the test gateway's address, and so on.
+ */
+
+/** The marked snippets, each run by a test below. A new snippet needs a name here and a test. */
+const snippets = [
+  'setup',
+  'create-webhook',
+  'update-webhook',
+  'mint-key',
+  'publish-event',
+  'verifying-receiver',
+  'watch-attempts',
+  'graphql-ws-client',
+  'sse-curl',
+] as const;
+
+/** Blocks that show what comes back rather than what to run; each is checked against the real thing. */
+const examples = ['delivery-request', 'attempt-result'] as const;
+
+/** Only these kinds of block may be an example: a shell, script or GraphQL block is something to run. */
+const exampleLanguages = ['http', 'json'];
+
+const block = (name: (typeof snippets)[number] | (typeof examples)[number]): Block => readmeBlock(name);
+
+const cleanups: (() => void | Promise<void>)[] = [];
+
+afterEach(async () => {
+  await stopShells();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+afterAll(killGatewayProcesses);
+
+function tempDir(under = tmpdir()): string {
+  const dir = mkdtempSync(join(under, 'snippet-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A folder inside the repository, so a script written there imports the project's packages. */
+function scratchInRepo(): string {
+  const parent = join(repoRoot, '.snippets');
+  mkdirSync(parent, { recursive: true });
+  return tempDir(parent);
+}
+
+/** The gateway as `npm start` runs it, over its own database; `allowPrivate` as ALLOW_PRIVATE_ADDRESSES. */
+async function gateway(allowPrivate: boolean): Promise<GatewayProcess & { databasePath: string; address: string }> {
+  const databasePath = join(tempDir(), 'gateway.db');
+  const started = await startGatewayProcess({ DATABASE_PATH: databasePath, ALLOW_PRIVATE_ADDRESSES: String(allowPrivate) });
+  return { ...started, databasePath, address: new URL(started.url).host };
+}
+
+async function receiverFor(gw: GatewayProcess): Promise<{ receiver: Receiver; webhookId: string; secret: string }> {
+  const receiver = await startReceiver();
+  cleanups.push(() => receiver.close());
+  const { webhookId, secret } = await webhookAt(gw, `${receiver.url}/`);
+  return { receiver, webhookId, secret };
+}
+
+async function webhookAt(gw: GatewayProcess, url: string, extra: { bearerToken?: string; headers?: { name: string; value: string }[] } = {}) {
+  const { createWebhook } = await ask(gw, CreateWebhook, { input: { url, topics: ['message.*'], ...extra } });
+  if (createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(JSON.stringify(createWebhook));
+  return { webhookId: createWebhook.webhook.id, secret: createWebhook.signingSecret };
+}
+
+async function publish(gw: GatewayProcess, idempotencyKey: string): Promise<string> {
+  const { publishEvent } = await ask(gw, PublishEvent, { input: { topic: 'message.created', payload: { id: idempotencyKey }, idempotencyKey } });
+  if (publishEvent.__typename !== 'PublishEventSuccess') throw new Error(JSON.stringify(publishEvent));
+  return publishEvent.event.id;
+}
+
+/** A port nobody listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A script block's first line says how to run it: `// file.mjs — COMMAND`. */
+function usage(script: Block): { file: string; command: string } {
+  const match = /^\/\/ (\S+) — (.+)$/.exec(script.code.split('\n')[0] ?? '');
+  if (!match) throw new Error(`the ${script.name} block must start with "// file.mjs — how to run it"`);
+  return { file: match[1]!, command: match[2]! };
+}
+
+type Attempt = Record<string, unknown> & { id: string; eventId: string; outcome: string };
+
+describe('README blocks', () => {
+  it('finds fenced blocks, indented ones too, with the marker on the line before', () => {
+    const found = fencedBlocks(['<!-- snippet: a -->', '```sh', 'echo a', '```', '', '- item', '', '  <!-- example: b -->', '  ```json', '  {"b": 1}', '  ```', '```js', 'c()', '```'].join('\n'));
+    expect(found.map(({ kind, name, lang, code }) => ({ kind, name, lang, code }))).toEqual([
+      { kind: 'snippet', name: 'a', lang: 'sh', code: 'echo a\n' },
+      { kind: 'example', name: 'b', lang: 'json', code: '{"b": 1}\n' },
+      { kind: null, name: null, lang: 'js', code: 'c()\n' },
+    ]);
+  });
+
+  it('marks every block, and every marked snippet is one this file runs', () => {
+    const blocks = readmeBlocks();
+    const unmarked = blocks.filter((b) => !b.kind).map((b) => `README.md:${b.line} ${b.lang}: ${b.code.split('\n')[0]}`);
+    expect(unmarked, 'put <!-- snippet: NAME --> before the block and run it in test/readme-snippets.test.ts').toEqual([]);
+    const names = blocks.map((b) => b.name);
+    expect(names.filter((name, i) => names.indexOf(name) !== i), 'marker names are unique').toEqual([]);
+    expect(blocks.filter((b) => b.kind === 'snippet').map((b) => b.name).sort()).toEqual([...snippets].sort());
+    expect(blocks.filter((b) => b.kind === 'example').map((b) => b.name).sort()).toEqual([...examples].sort());
+    const runnableExamples = blocks.filter((b) => b.kind === 'example' && !exampleLanguages.includes(b.lang));
+    expect(runnableExamples.map((b) => `${b.name} (${b.lang})`), 'a block in a runnable language is a snippet').toEqual([]);
+  });
+});
+
+describe('README snippets, run as written', () => {
+  it('setup: npm start on an empty database prints the first ADMIN key and serves it', async () => {
+    // `npm install` needs the registry and `npm test` is this suite: the block's `npm start` runs here.
+    const commands = block('setup').code.trim().split(/\n|&&/).map((command) => command.trim());
+    expect(commands).toEqual(['npm install', 'npm start', 'npm test']);
+    const shell = runShell(commands[1]!, { env: { PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: join(tempDir(), 'gateway.db'), LOG_LEVEL: 'info' } });
+    const key = (await within(shell.waitForLine(/^\s+whgw_/), 20_000, shell)).trim();
+    const { url } = JSON.parse(await within(shell.waitForLine(/gateway listening/), 20_000, shell)) as { url: string };
+    const { status, body } = await graphqlAt(url, Viewer, {}, key);
+    expect(status).toBe(200);
+    expect(body.data?.viewer).toEqual({ tenantId: expect.any(String), tenantName: 'default', scopes: ['ADMIN'] });
+  });
+
+  it('create-webhook and update-webhook: the curl blocks create a webhook and change one field of it', async () => {
+    // ALLOW_PRIVATE_ADDRESSES off, as a plain `npm start` runs.
+    const gw = await gateway(false);
+    const create = runShell(fill(block('create-webhook').code, { key: gw.key, gateway: gw.address }));
+    expect(await create.exited, create.transcript()).toBe(0);
+    const created = JSON.parse(create.lines.join('\n')) as ExecutionResult<{ createWebhook: Record<string, any> }>;
+    expect(created.errors, create.transcript()).toBeUndefined();
+    const { createWebhook } = created.data!;
+    expect(createWebhook).toMatchObject({
+      __typename: 'CreateWebhookSuccess',
+      signingSecret: expect.stringMatching(/^whsec_/),
+      webhook: { id: expect.stringMatching(/^wh_/), url: 'https://example.com/hooks/orders', topics: ['message.*'], enabled: true, timeoutSeconds: 15 },
+    });
+
+    // A reader carries KEY over from the block before, in the same shell.
+    const update = runShell(fill(block('update-webhook').code, { webhookId: createWebhook.webhook.id, gateway: gw.address }), { env: { KEY: gw.key } });
+    expect(await update.exited, update.transcript()).toBe(0);
+    const updated = JSON.parse(update.lines.join('\n')) as ExecutionResult<{ updateWebhook: unknown }>;
+    expect(updated.errors, update.transcript()).toBeUndefined();
+    expect(updated.data?.updateWebhook).toEqual({
+      __typename: 'UpdateWebhookSuccess',
+      webhook: { id: createWebhook.webhook.id, name: 'Orders', url: 'https://example.com/hooks/orders', topics: ['message.*'], timeoutSeconds: 30 },
+    });
+  });
+
+  it('mint-key: npm run keys, with the server\'s DATABASE_PATH, prints a key last that the server accepts', async () => {
+    const gw = await gateway(false);
+    const output = await runToEnd(block('mint-key').code, { env: { DATABASE_PATH: gw.databasePath } });
+    const key = output.trim().split('\n').at(-1)!;
+    expect(key).toMatch(/^whgw_\S+$/);
+    // It says which database the key went into, the one thing that must match the server.
+    expect(output).toContain(` in ${gw.databasePath} `);
+    const { status, body } = await graphqlAt(gw.url, Viewer, {}, key);
+    expect(status).toBe(200);
+    expect(body.data?.viewer).toMatchObject({ tenantName: 'acme' });
+    expect([...(body.data?.viewer.scopes ?? [])].sort()).toEqual(['EVENTS_PUBLISH', 'WEBHOOKS_READ', 'WEBHOOKS_WRITE']);
+  });
+
+  it('publish-event: the mutation publishes, and the request matches the delivery-request example', async () => {
+    const gw = await gateway(true);
+    const receiver = await startReceiver();
+    cleanups.push(() => receiver.close());
+    await webhookAt(gw, `${receiver.url}/your/endpoint`, { bearerToken: 'reader-token', headers: [{ name: 'x-your-header', value: 'yes' }] });
+
+    const response = await fetch(gw.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': gw.key },
+      body: JSON.stringify({ query: block('publish-event').code }),
+    });
+    const published = (await response.json()) as ExecutionResult<{ publishEvent: Record<string, any> }>;
+    expect(published.errors).toBeUndefined();
+    expect(published.data?.publishEvent).toEqual({ deliveryCount: 1, event: { id: expect.stringMatching(/^evt_/) } });
+
+    // What the endpoint receives, as the example shows it: request line, header names, body fields.
+    const [request] = await receiver.received(1);
+    const example = block('delivery-request').code;
+    const [head = '', body = ''] = example.split('\n\n');
+    const [requestLine, ...headerLines] = head.split('\n');
+    expect(requestLine).toBe(`${request!.method} ${request!.path} HTTP/1.1`);
+    const shown = Object.fromEntries(headerLines.map((line) => /^([\w-]+): (\S+(?: \S+)*?)(?:\s{2,}\(.*\))?$/.exec(line)!.slice(1, 3) as [string, string]));
+    // Set by the HTTP client on every request, not by the gateway.
+    const transport = ['host', 'connection', 'content-length', 'transfer-encoding'];
+    expect(Object.keys(shown).sort()).toEqual(Object.keys(request!.headers).filter((name) => !transport.includes(name)).sort());
+    expect(shown['content-type']).toBe(request!.headers['content-type']);
+    expect(shown['user-agent']).toBe(request!.headers['user-agent']);
+    expect(request!.headers['webhook-id']).toBe(published.data?.publishEvent.event.id);
+    const sent = JSON.parse(request!.body) as Record<string, unknown>;
+    expect([...body.matchAll(/"(\w+)":/g)].map((m) => m[1]).slice(0, 3)).toEqual(Object.keys(sent));
+    expect(sent).toMatchObject({ type: 'message.created', data: { id: 'msg_1', text: 'hello', campaign_name: 'prod-spring' } });
+  });
+
+  it('verifying-receiver: the receiver verifies a real signed delivery, and refuses a forged one', async () => {
+    const gw = await gateway(true);
+    const script = block('verifying-receiver');
+    const { file, command } = usage(script);
+    const port = await freePort();
+    const { webhookId, secret } = await webhookAt(gw, `http://127.0.0.1:${port}/`);
+    const dir = scratchInRepo();
+    writeFileSync(join(dir, file), fill(script.code, { receiverPort: String(port) }));
+    const shell = runShell(fill(command, { secret }), { cwd: dir });
+    await within(shell.waitForLine(/listening/), 20_000, shell);
+
+    const eventId = await publish(gw, 'receiver-1');
+    const line = await within(shell.waitForLine(new RegExp(eventId)), 20_000, shell);
+    expect(line).toMatch(new RegExp(`^${eventId} message.created `));
+    const counts = await countsWhen(gw, webhookId, (c) => c.stats.attempts >= 1);
+    expect(counts.succeeded.totalCount).toBe(1);
+
+    const forged = await fetch(`http://127.0.0.1:${port}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'webhook-id': eventId, 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' },
+      body: JSON.stringify({ type: 'message.created', timestamp: new Date().toISOString(), data: {} }),
+    });
+    expect(forged.status).toBe(400);
+  });
+
+  it('watch-attempts: the GraphiQL subscription yields the attempt the attempt-result example shows', async () => {
+    const gw = await gateway(true);
+    await receiverFor(gw);
+    const stream = await sseSubscribe(gw.url, parse(block('watch-attempts').code), {}, { 'x-api-key': gw.key });
+    cleanups.push(() => stream.close());
+    expect(stream.status).toBe(200);
+    const eventId = await publish(gw, 'watch-1');
+    const result = (await stream.next()) as ExecutionResult<{ deliveryAttempts: Attempt }> | null;
+    expect(result?.errors).toBeUndefined();
+    const attempt = result!.data!.deliveryAttempts;
+    expect(attempt.eventId).toBe(eventId);
+
+    const example = (JSON.parse(block('attempt-result').code) as { data: { deliveryAttempts: Record<string, unknown> } }).data.deliveryAttempts;
+    expect(Object.keys(attempt).sort()).toEqual(Object.keys(example).sort());
+    for (const [field, shown] of Object.entries(example)) {
+      if (typeof shown === 'string' && shown.endsWith('…')) expect(attempt[field], field).toMatch(new RegExp(`^${shown.split('_')[0]}_`));
+      else if (field === 'durationMs') expect(attempt[field]).toEqual(expect.any(Number));
+      else expect(attempt[field], field).toEqual(shown);
+    }
+  });
+
+  it('graphql-ws-client: the script runs with node (Node 20: no global WebSocket) and prints an attempt', async () => {
+    const gw = await gateway(true);
+    const { receiver } = await receiverFor(gw);
+    const script = block('graphql-ws-client');
+    const { file, command } = usage(script);
+    const dir = scratchInRepo();
+    writeFileSync(join(dir, file), fill(script.code, { gateway: gw.address }));
+    // Newer Node versions have a global WebSocket; take it away, as on Node 20, which `engines` admits.
+    const shell = runShell(fill(command, { key: gw.key }), { cwd: dir, env: { NODE_OPTIONS: '--no-experimental-websocket' } });
+
+    // Nothing tells when the client has subscribed: publish until it prints an attempt.
+    const printed = shell.waitForLine(/deliveryAttempts/);
+    let seen = false;
+    void printed.then(() => (seen = true), () => {});
+    const eventIds: string[] = [];
+    for (let round = 1; !seen && round <= 200; round++) {
+      eventIds.push(await publish(gw, `ws-${round}`));
+      await within(Promise.race([receiver.received(round), printed]), 20_000, shell);
+    }
+    const result = JSON.parse(await within(printed, 20_000, shell)) as ExecutionResult<{ deliveryAttempts: Attempt }>;
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.deliveryAttempts).toMatchObject({ id: expect.stringMatching(/^att_/), outcome: 'SUCCEEDED' });
+    expect(eventIds).toContain(result.data?.deliveryAttempts.eventId);
+  });
+
+  it('sse-curl: curl streams the subscription and receives an attempt when an event is published', async () => {
+    const gw = await gateway(true);
+    await receiverFor(gw);
+    const shell = runShell(fill(block('sse-curl').code, { gateway: gw.address }), { env: { KEY: gw.key } });
+    // The stream opens with a comment line once the subscription is in place.
+    await within(shell.waitForLine(/^:/), 20_000, shell);
+    const eventId = await publish(gw, 'sse-1');
+    const line = await within(shell.waitForLine(/^data:/), 20_000, shell);
+    const result = JSON.parse(line.replace(/^data: ?/, '')) as ExecutionResult<{ deliveryAttempts: Attempt }>;
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.deliveryAttempts).toMatchObject({ eventId, outcome: 'SUCCEEDED' });
+  });
+});
