@@ -413,6 +413,8 @@ describe('the queries from issue 10', () => {
     const { body } = await post(leakingPublish, key);
     expectNoLeak([PUBLISH], body, 'publishEvent');
     expect(body.errors?.[0]).toMatchObject({ path: ['publishEvent', 'event', 'deliveries'], extensions: { code: 'FORBIDDEN', requiredScope: READ } });
+    // Non-null all the way up: GraphQL nulls the whole data, as the README says.
+    expect(body.data ?? null).toBeNull();
     const allowed = await post(`mutation { publishEvent(input: { topic: "message.created", payload: { kind: "seeded-again" } }) {
       __typename ... on PublishEventSuccess { deliveryCount event { id } } } }`, key);
     expect(allowed.body.errors).toBeUndefined();
