@@ -4,10 +4,11 @@ import { parseScopes } from '../store/api-keys.ts';
 import { ApiKeyScopeEnum } from './api-key-scope.ts';
 import { builder } from './builder.ts';
 import { resultUnion } from './errors.ts';
+import { readableWith } from './read-scopes.ts';
 
 export const ApiKeyNode = builder.loadableNode('ApiKey', {
   description: 'An API key of this tenant. The key itself is shown once, when it is created.',
-  authScopes: { scope: 'ADMIN' },
+  authScopes: readableWith('ApiKey'),
   id: { resolve: (key: ApiKeyRow) => key.id },
   load: async (ids: string[], context) => {
     const rows = await Promise.all(ids.map((id) => context.repos.apiKeys.findById(context.principal.tenantId, id)));

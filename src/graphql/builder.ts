@@ -13,6 +13,7 @@ import { grants, type ApiKeyScope } from '../auth/scopes.ts';
 import { ForbiddenError } from '../errors.ts';
 import { idKind } from '../ids.ts';
 import type { Context } from './context.ts';
+import { readScopeOf } from './read-scopes.ts';
 
 function requiredScopeOf(failure: AuthFailure): ApiKeyScope {
   if (failure.kind === AuthScopeFailureType.AuthScope) return failure.parameter as ApiKeyScope;
@@ -69,8 +70,15 @@ export const builder = new SchemaBuilder<{
     },
     nodeQueryOptions: {
       authScopes: { scope: 'WEBHOOKS_READ' },
-      // An id of no known kind (or of a kind this schema lacks) is simply not found.
-      resolve: (_root, { id }, _context, info, resolveNode) => (info.schema.getType(id.typename) ? resolveNode(id) : null),
+      // An id of no known kind (or of a kind this schema lacks) is simply not found. An id of a
+      // type the key may not read is refused by its kind alone, before anything is loaded, so
+      // the answer says nothing about whether that object exists.
+      resolve: (_root, { id }, context, info, resolveNode) => {
+        if (!info.schema.getType(id.typename)) return null;
+        const needed = readScopeOf(id.typename);
+        if (needed && !grants(context.principal.scopes, needed)) throw new ForbiddenError(needed);
+        return resolveNode(id);
+      },
     },
     nodesQueryOptions: false,
     nodesOnConnection: true,

@@ -6,6 +6,7 @@ import { builder } from './builder.ts';
 import { resultUnion } from './errors.ts';
 import { EventNode } from './event.ts';
 import { pageArgsSchema, toConnection } from './pagination.ts';
+import { openId, readableWith } from './read-scopes.ts';
 import { WebhookNode } from './webhook.ts';
 
 export const DeliveryStatusEnum = builder.enumType('DeliveryStatus', {
@@ -36,13 +37,14 @@ const AttemptTriggerEnum = builder.enumType('AttemptTrigger', {
 });
 
 export const DeliveryNode = builder.loadableNodeRef('Delivery', {
-  id: { resolve: (delivery: DeliveryRow) => delivery.id },
+  id: { resolve: (delivery: DeliveryRow) => delivery.id, ...openId },
   load: (ids: string[], context) => context.repos.deliveries.findByIds(context.principal.tenantId, ids),
   sort: (delivery) => delivery.id,
 });
 
 DeliveryNode.implement({
   description: 'One event on its way to one webhook.',
+  authScopes: readableWith('Delivery'),
   fields: (t) => ({
     webhook: t.field({
       type: WebhookNode,
@@ -70,13 +72,14 @@ DeliveryNode.implement({
 });
 
 export const DeliveryAttemptNode = builder.loadableNodeRef('DeliveryAttempt', {
-  id: { resolve: (attempt: AttemptRow) => attempt.id },
+  id: { resolve: (attempt: AttemptRow) => attempt.id, ...openId },
   load: (ids: string[], context) => context.repos.attempts.findByIds(context.principal.tenantId, ids),
   sort: (attempt) => attempt.id,
 });
 
 DeliveryAttemptNode.implement({
   description: 'One HTTP request to the endpoint and what came of it.',
+  authScopes: readableWith('DeliveryAttempt'),
   fields: (t) => ({
     delivery: t.field({ type: DeliveryNode, resolve: (attempt) => attempt.delivery_id }),
     webhookId: t.exposeID('webhook_id'),
@@ -104,6 +107,7 @@ const DeliveryConnection = builder.connectionObject({ type: DeliveryNode, name: 
 
 const WebhookStatsRef = builder.objectRef<WebhookAttemptStats & { consecutiveFailures: number }>('WebhookStats').implement({
   description: 'Attempts within the retention period (ATTEMPT_RETENTION_DAYS).',
+  authScopes: readableWith('WebhookStats'),
   fields: (t) => ({
     attempts: t.exposeInt('attempts'),
     succeeded: t.exposeInt('succeeded'),

@@ -4,15 +4,17 @@ import { builder } from './builder.ts';
 import { DeliveryNode } from './delivery.ts';
 import { resultUnion } from './errors.ts';
 import { pageArgsSchema, toConnection } from './pagination.ts';
+import { openId, readableWith } from './read-scopes.ts';
 
 export const EventNode = builder.loadableNodeRef('Event', {
-  id: { resolve: (event: EventRow) => event.id },
+  id: { resolve: (event: EventRow) => event.id, ...openId },
   load: (ids: string[], context) => context.repos.events.findByIds(context.principal.tenantId, ids),
   sort: (event) => event.id,
 });
 
 EventNode.implement({
   description: 'Something a tenant published; delivered to every webhook that matched it then.',
+  authScopes: readableWith('Event'),
   fields: (t) => ({
     topic: t.exposeString('topic'),
     payload: t.field({ type: 'JSON', resolve: (event) => JSON.parse(event.payload) as unknown }),

@@ -10,6 +10,7 @@ import {
 import { builder } from './builder.ts';
 import { ErrorInterface, resultUnion } from './errors.ts';
 import { pageArgsSchema, toConnection } from './pagination.ts';
+import { openId, readableWith, signingSecretScopes } from './read-scopes.ts';
 
 export const WebhookTypeEnum = builder.enumType('WebhookType', {
   description: 'How requests to the endpoint are shaped.',
@@ -24,10 +25,12 @@ export const WebhookTypeEnum = builder.enumType('WebhookType', {
 export const BackoffStrategyEnum = builder.enumType('BackoffStrategy', { values: backoffStrategies });
 
 const HttpHeaderRef = builder.simpleObject('HttpHeader', {
+  authScopes: readableWith('HttpHeader'),
   fields: (t) => ({ name: t.string(), value: t.string() }),
 });
 
 const RetryPolicyRef = builder.objectRef<RetryPolicy>('RetryPolicy').implement({
+  authScopes: readableWith('RetryPolicy'),
   fields: (t) => ({
     maxRetries: t.exposeInt('maxRetries', { description: 'Retries after the first attempt, 0..10.' }),
     backoffSeconds: t.exposeInt('backoffSeconds', { description: 'Base delay between attempts, 1..300 seconds.' }),
@@ -38,10 +41,12 @@ const RetryPolicyRef = builder.objectRef<RetryPolicy>('RetryPolicy').implement({
 const PayloadFilterRef = builder.simpleObject('PayloadFilter', {
   description:
     "Delivers an event only when every filter matches: the event payload's value at `field` (a dot path) matches `expression`, a glob where * is any run of characters.",
+  authScopes: readableWith('PayloadFilter'),
   fields: (t) => ({ field: t.string(), expression: t.string() }),
 });
 
 const WebengageConfigurationRef = builder.objectRef<WebengageSettings>('WebengageConfiguration').implement({
+  authScopes: readableWith('WebengageConfiguration'),
   fields: (t) => ({
     webhookUrl: t.field({ type: 'URL', resolve: (settings) => settings.webhookUrl }),
     hasToken: t.boolean({ description: 'The token itself is write-only.', resolve: (settings) => settings.token !== null }),
@@ -49,6 +54,7 @@ const WebengageConfigurationRef = builder.objectRef<WebengageSettings>('Webengag
 });
 
 const WebhookConfigurationRef = builder.objectRef<WebhookConfiguration>('WebhookConfiguration').implement({
+  authScopes: readableWith('WebhookConfiguration'),
   fields: (t) => ({
     echo: t.exposeBoolean('echo', { description: 'Deliver echo events too (events the tenant itself caused).' }),
     channelTypes: t.exposeStringList('channelTypes', {
@@ -60,7 +66,8 @@ const WebhookConfigurationRef = builder.objectRef<WebhookConfiguration>('Webhook
 });
 
 export const WebhookNode = builder.loadableNode('Webhook', {
-  id: { resolve: (webhook: Webhook) => webhook.id },
+  authScopes: readableWith('Webhook'),
+  id: { resolve: (webhook: Webhook) => webhook.id, ...openId },
   load: (ids: string[], context) => context.repos.webhooks.findByIds(context.principal.tenantId, ids),
   sort: (webhook) => webhook.id,
   fields: (t) => ({
@@ -82,7 +89,7 @@ export const WebhookNode = builder.loadableNode('Webhook', {
     configuration: t.field({ type: WebhookConfigurationRef, resolve: (webhook) => webhook.configuration }),
     signingSecret: t.string({
       description: 'The Standard Webhooks signing secret (whsec_…). Needs the webhooks:secrets scope.',
-      authScopes: { scope: 'WEBHOOKS_SECRETS' },
+      authScopes: signingSecretScopes,
       resolve: (webhook) => webhook.signingSecret,
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (webhook) => webhook.createdAt }),
