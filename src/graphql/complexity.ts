@@ -7,7 +7,23 @@ import type { Context } from './context.ts';
  * attempts x their webhook x ... in one request. A field costs 1; its sub-selection counts once
  * per item it may return.
  */
-export const queryLimits = { complexity: 50_000, depth: 12 };
+export const queryLimits = {
+  /** Cost budget of one operation (see fieldComplexity). */
+  complexity: 50_000,
+  /** Levels of nested fields, fragments flattened. */
+  depth: 12,
+  /** Lexical tokens in the operation text: stops the parser before deep nesting can recurse. */
+  tokens: 2_000,
+  /** Brackets ({ [ () open at once in the operation text: bounds the parser's recursion. */
+  nesting: 64,
+  /** Aliased fields in one operation (__typename excepted). */
+  aliases: 15,
+  /** Directives in one operation. */
+  directives: 20,
+};
+
+/** extensions.code of every refusal for the operation's shape or cost. */
+export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
 
 const LIST_MULTIPLIER = 10;
 
@@ -26,5 +42,5 @@ export function complexityError(kind: string, result: { complexity: number; dept
     kind === 'Depth'
       ? `Query is nested ${result.depth} levels deep; at most ${result.maxDepth} are allowed`
       : `Query would cost ${result.complexity}; at most ${result.maxComplexity} is allowed (ask for smaller pages or fewer nested lists)`;
-  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } });
+  return new GraphQLError(message, { extensions: { code: QUERY_TOO_COMPLEX } });
 }
