@@ -7,6 +7,7 @@ import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import ValidationPlugin from '@pothos/plugin-validation';
 import RateLimitPlugin from './rate-limit-plugin.ts';
+import InputLimitsPlugin from './input-limits-plugin.ts';
 import { complexityError, fieldComplexity, queryLimits } from './complexity.ts';
 import { GraphQLError } from 'graphql';
 import { grants, type ApiKeyScope } from '../auth/scopes.ts';
@@ -42,8 +43,9 @@ export const builder = new SchemaBuilder<{
   };
   Connection: { totalCount: () => Promise<number> };
 }>({
-  // Errors wrap outermost so ForbiddenError (scope-auth) and RateLimitedError become union members.
-  plugins: [ComplexityPlugin, ErrorsPlugin, ScopeAuthPlugin, RateLimitPlugin, ValidationPlugin, RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin],
+  // Errors wrap outermost so ForbiddenError (scope-auth), RateLimitedError and an input over its
+  // limit (ValidationError) become union members.
+  plugins: [ComplexityPlugin, ErrorsPlugin, ScopeAuthPlugin, RateLimitPlugin, InputLimitsPlugin, ValidationPlugin, RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin],
   defaultFieldNullability: false,
   complexity: { fieldComplexity, complexityError, limit: queryLimits },
   scopeAuth: {
