@@ -1,9 +1,9 @@
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
-import { GraphQLError, Lexer, parse, Source, TokenKind, type ValidationContext } from 'graphql';
+import { GraphQLError, Kind, Lexer, getOperationAST, parse, Source, TokenKind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { QUERY_TOO_COMPLEX, queryLimits } from './graphql/complexity.ts';
+import { CostLimitError, QUERY_TOO_COMPLEX, operationCost, queryLimits } from './graphql/complexity.ts';
 
 /*
  * Limits on the operation's text, checked while it is parsed and validated: before
@@ -57,9 +57,33 @@ function refuse(context: ValidationContext | null, error: GraphQLError) {
 
 const armor = { exposeLimits: true, propagateOnRejection: false, onReject: [refuse] };
 
+function costProblem(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: unknown): CostLimitError | null {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return null;
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  const cost = operationCost(schema, operation, fragments, (variables ?? {}) as Record<string, unknown>);
+  return cost > queryLimits.complexity ? new CostLimitError(cost) : null;
+}
+
+/** The cost rules of src/graphql/complexity.ts, applied to the document and its variables before execution. */
+function useCostLimit(): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const refused = costProblem(args.schema, args.document, args.operationName, args.variableValues);
+      if (refused) setResultAndStopExecution({ errors: [refused] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const refused = costProblem(args.schema, args.document, args.operationName, args.variableValues);
+      if (refused) setResultAndStopExecution({ errors: [refused] });
+    },
+  };
+}
+
 export function queryLimitPlugins(): Plugin[] {
   return [
     useOperationTextLimits(),
+    useCostLimit(),
     maxDepthPlugin({ ...armor, n: queryLimits.depth, flattenFragments: true, ignoreIntrospection: true }) as Plugin,
     maxAliasesPlugin({ ...armor, n: queryLimits.aliases }) as Plugin,
     maxDirectivesPlugin({ ...armor, n: queryLimits.directives }) as Plugin,
