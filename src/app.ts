@@ -97,7 +97,8 @@ function maskError(logger: Logger) {
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const db = openDatabase(config.databasePath);
+  // Statements take turns by request, a few milliseconds at a time, so no request holds the thread.
+  const db = openDatabase(config.databasePath, { turns: { sliceMs: 5, keyOf: currentRequestId } });
   await migrateToLatest(db);
   const repos = createRepositories(db);
   const pubsub = createDeliveryPubSub();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import SQLite from 'better-sqlite3';
 import { startRawGateway, type RawGateway } from './helpers/raw-gateway.ts';
 
 /*
@@ -23,6 +24,55 @@ describe('cost reflects the work', () => {
     const { body } = await post(`query { ${['a', 'b', 'c'].map(page).join(' ')} }`);
     expect(body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^Query would cost \d+; at most 50000/), extensions: { code: 'QUERY_TOO_COMPLEX' } });
   });
+
+  it('while the heaviest allowed query runs, /healthz and another tenant answer first', async () => {
+    // Seed 100 webhooks with 2,000 attempts each, so every stats field reads real rows.
+    const tenantId = ((await post('{ viewer { tenantId } }')).body.data!.viewer as { tenantId: string }).tenantId;
+    await post(`mutation { createWebhook(input: { url: "http://127.0.0.1:9/template", topics: ["workflow.*"] }) { __typename } }`);
+    const sqlite = new SQLite(gateway.databasePath);
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = OFF');
+    const template = sqlite.prepare('select * from webhooks where tenant_id = ? limit 1').get(tenantId) as Record<string, unknown> | undefined;
+    expect(template).toBeDefined();
+    const columns = Object.keys(template!);
+    const insertWebhook = sqlite.prepare(`insert into webhooks (${columns.join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')})`);
+    const insertAttempt = sqlite.prepare(
+      `insert into delivery_attempts (id, tenant_id, delivery_id, webhook_id, event_id, attempt_number, trigger, outcome, url, response_status, response_body, error, duration_ms, started_at, finished_at, next_attempt_at)
+       values (?, ?, ?, ?, 'evt_seed', 1, 'SCHEDULED', 'SUCCEEDED', 'http://127.0.0.1:9/hook', 200, null, null, ?, 0, 0, null)`,
+    );
+    sqlite.transaction(() => {
+      for (let w = 0; w < 100; w++) {
+        const id = `wh_seed${String(w).padStart(22, '0')}`;
+        insertWebhook.run({ ...template, id, url: `http://127.0.0.1:9/seed/${w}` });
+        for (let a = 0; a < 2_000; a++) insertAttempt.run(`att_${id}_${String(a).padStart(6, '0')}`, tenantId, `dlv_seed_${w}_${a}`, id, (a * 7) % 1000);
+      }
+    })();
+    sqlite.close();
+    const otherKey = await gateway.keyForTenant('other', 'WEBHOOKS_READ');
+
+    // The heaviest read the limits allow: as many pages of webhooks with stats as the budget admits.
+    const page = (name: string) => `${name}: webhooks(first: 100) { nodes { id stats { attempts p50DurationMs p99DurationMs } } }`;
+    const heaviest = `query { ${['a', 'b'].map(page).join(' ')} }`;
+    const order: string[] = [];
+    const heavy = post(heaviest).then((result) => {
+      order.push('heavy');
+      return result;
+    });
+    // Sent one after another while the heavy query runs: each must be answered before it ends.
+    let healthy = 0;
+    for (let i = 0; i < 5; i++) {
+      const response = await fetch(gateway.url.replace(/\/graphql$/, '/healthz'));
+      expect(response.status).toBe(200);
+      healthy++;
+      order.push(`healthz ${healthy}`);
+    }
+    const other = await post('{ webhooks(first: 10) { totalCount nodes { id } } }', undefined, otherKey);
+    expect(other.body.errors).toBeUndefined();
+    order.push('other tenant');
+    const { body } = await heavy;
+    expect(body.errors).toBeUndefined();
+    expect(order.at(-1)).toBe('heavy');
+  }, 60_000);
 });
 
 it('logs none of these refusals at error level', () => {
