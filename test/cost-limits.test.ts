@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import SQLite from 'better-sqlite3';
+import { getOperationAST, Kind, parse } from 'graphql';
+import { operationCost } from '../src/graphql/complexity.ts';
+import { schema } from '../src/graphql/schema.ts';
 import { startRawGateway, type RawGateway } from './helpers/raw-gateway.ts';
 
 /*
@@ -15,7 +18,32 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => gateway.stop());
 
+function costOf(query: string, variables: Record<string, unknown> = {}) {
+  const document = parse(query);
+  const fragments = Object.fromEntries(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])));
+  return operationCost(schema, getOperationAST(document)!, fragments, variables);
+}
+
 describe('cost reflects the work', () => {
+  it('prices each kind of field by the statements it runs', () => {
+    // A connection: one statement (10) plus its page of rows; nodes' fields once per row.
+    expect(costOf('{ webhooks(first: 5) { nodes { id } } }')).toBe(10 + 5 + 1 + 5 * 1);
+    // The page size from a variable, and the default page (20) without one.
+    expect(costOf('query ($n: Int) { webhooks(first: $n) { nodes { id } } }', { n: 50 })).toBe(10 + 50 + 1 + 50);
+    expect(costOf('{ webhooks { nodes { id } } }')).toBe(10 + 20 + 1 + 20);
+    // totalCount: one count per connection, not one per row of its page.
+    expect(costOf('{ webhooks(first: 100) { totalCount } }')).toBe(10 + 100 + 100);
+    // A nested connection runs its statements once per parent row.
+    expect(costOf('{ webhooks(first: 10) { nodes { deliveries(first: 2) { totalCount } } } }')).toBe(10 + 10 + 1 + 10 * (10 + 2 + 100));
+    // stats: two statements and 1,000 rows sorted, per webhook.
+    expect(costOf('{ webhooks(first: 10) { nodes { stats { attempts } } } }')).toBe(10 + 10 + 1 + 10 * (220 + 1));
+    // Lookups by id run a statement each; fields loaded by dataloader batches cost 1 per row.
+    expect(costOf('{ delivery(id: "x") { webhook { id } event { id } attempts { id } } }')).toBe(10 + (1 + 1) + (1 + 1) + (1 + 10 * 1));
+    // Fragments count like the fields they hold.
+    expect(costOf('{ webhook(id: "x") { ...W } } fragment W on Webhook { stats { attempts } }')).toBe(10 + 221);
+    expect(costOf('{ webhook(id: "x") { ... on Webhook { stats { attempts } } } }')).toBe(10 + 221);
+  });
+
   it('the 1,000-alias query without aliases still costs what its stats queries do', async () => {
     // 100 webhooks x stats is within budget; 3 pages of them with stats are not.
     const page = (name: string) => `${name}: webhooks(first: 100) { nodes { id stats { attempts p50DurationMs p99DurationMs } } }`;
