@@ -22,6 +22,7 @@ import { createGraphiql } from './graphiql/index.ts';
 import { createWorker, type Worker } from './delivery/worker.ts';
 import { createDeliveryPubSub, type DeliveryPubSub } from './pubsub.ts';
 import { migrateToLatest } from './store/migrate.ts';
+import { queryLimitPlugins } from './query-limits.ts';
 
 export type AppOptions = {
   clock?: Clock;
@@ -98,7 +99,8 @@ function maskError(logger: Logger) {
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const db = openDatabase(config.databasePath);
+  // Statements take turns by request, a few milliseconds at a time, so no request holds the thread.
+  const db = openDatabase(config.databasePath, { turns: { sliceMs: 5, keyOf: currentRequestId } });
   await migrateToLatest(db);
   const repos = createRepositories(db);
   const pubsub = createDeliveryPubSub();
@@ -120,7 +122,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     schema,
     logging: false,
     landingPage: false,
-    plugins: [useCompiledQueries()],
+    // Token, depth, alias and directive limits while parsing and validating, before authentication;
+    // compiled execution for queries only (see compiled-queries.ts).
+    plugins: [...queryLimitPlugins(), useCompiledQueries()],
     maskedErrors: { maskError: maskError(logger), errorMessage: 'Unexpected error; quote the requestId when reporting it' },
     // Served from the installed package (no CDN); the page asks for the key before GraphiQL starts.
     graphiql: { title: 'Webhook gateway', subscriptionsProtocol: 'WS' },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
 import { filtersMatch, topicPatternsFor } from '../delivery/matcher.ts';
+import { jsonTooDeep, tooDeep } from '../domain/input-limits.ts';
 import { parseInput } from '../domain/validation.ts';
 import { newId } from '../ids.ts';
 import { publishDeliveries, type DeliveryPubSub } from '../pubsub.ts';
@@ -19,10 +20,15 @@ const publishInput = z.object({
     .max(200, 'must be at most 200 characters')
     .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be an event type such as message.created (no wildcards)')
     .refine((topic) => topic !== TEST_TOPIC, `${TEST_TOPIC} is sent by sendTestEvent only`),
-  payload: z
-    .unknown()
-    .refine((payload) => payload !== undefined && payload !== null, 'is required')
-    .refine((payload) => Buffer.byteLength(JSON.stringify(payload)) <= MAX_PAYLOAD_BYTES, `must be at most ${MAX_PAYLOAD_BYTES / 1024} KiB as JSON`),
+  // One check after another, each only once the one before passed: JSON.stringify recurses and
+  // overflows the stack on a value nested a few thousand deep, so depth is checked first.
+  payload: z.unknown().superRefine((payload, ctx) => {
+    if (payload === undefined || payload === null) ctx.addIssue({ code: 'custom', message: 'is required' });
+    else if (jsonTooDeep(payload)) ctx.addIssue({ code: 'custom', message: tooDeep });
+    else if (Buffer.byteLength(JSON.stringify(payload)) > MAX_PAYLOAD_BYTES) {
+      ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_PAYLOAD_BYTES / 1024} KiB as JSON` });
+    }
+  }),
   channelType: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters').nullish(),
   echo: z.boolean().nullish(),
   idempotencyKey: z.string().min(1, 'must not be empty').max(255, 'must be at most 255 characters').nullish(),

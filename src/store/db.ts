@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
+import { TakingTurnsSqliteDialect, type TurnOptions } from './fair-turns.ts';
 import { Kysely, SqliteDialect, type Insertable, type Selectable, type Transaction } from 'kysely';
 
 /*
@@ -141,7 +142,7 @@ export type Db = Kysely<Database>;
 export type Executor = Db | Transaction<Database>;
 
 /** Opens the SQLite file (creating its folder) with the pragmas every connection needs. */
-export function openDatabase(path: string): Db {
+export function openDatabase(path: string, options: { turns?: TurnOptions } = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
@@ -151,7 +152,9 @@ export function openDatabase(path: string): Db {
   // A checkpoint copies the WAL back with an fsync; every ~64 MB of WAL instead of every ~4 MB
   // takes most of those fsyncs off the publish and delivery commits.
   sqlite.pragma('wal_autocheckpoint = 16384');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const config = { database: withStatementCache(sqlite) };
+  // A server shares the one thread between requests: statements in turns (see fair-turns.ts).
+  return new Kysely<Database>({ dialect: options.turns ? new TakingTurnsSqliteDialect(config, options.turns) : new SqliteDialect(config) });
 }
 
 /**
