@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deliveryUrlProblem } from './url-rules.ts';
+import { text } from './validation.ts';
 import { isValidSigningSecret } from '../delivery/signer.ts';
 import { backoffStrategies, webhookTypes } from '../store/webhooks.ts';
 
@@ -50,8 +51,7 @@ const deliveryUrl = (allowPrivateAddresses: boolean) =>
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
-const name = z
-  .string()
+const name = text()
   .max(limits.nameLength, `must be at most ${limits.nameLength} characters`)
   .refine((value) => value.trim().length > 0, 'must not be empty');
 
@@ -89,8 +89,7 @@ const headers = z
     });
   });
 
-const bearerToken = z
-  .string()
+const bearerToken = text()
   .min(1, 'must not be empty')
   .max(limits.bearerTokenLength, `must be at most ${limits.bearerTokenLength} characters`)
   .refine(noLineBreaks, 'must not contain line breaks');
@@ -112,16 +111,15 @@ const configuration = (allowPrivateAddresses: boolean) =>
   z.object({
     echo: z.boolean().nullish(),
     channelTypes: z
-      .array(z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters'))
+      .array(text().min(1, 'must not be empty').max(64, 'must be at most 64 characters'))
       .max(limits.channelTypes, `must have at most ${limits.channelTypes} channel types`)
       .transform((list) => [...new Set(list)])
       .nullish(),
     filters: z
       .array(
         z.object({
-          field: z.string().max(200, 'must be at most 200 characters').regex(DOT_PATH, 'must be a dot path such as campaign_name or data.status'),
-          expression: z
-            .string()
+          field: text().max(200, 'must be at most 200 characters').regex(DOT_PATH, 'must be a dot path such as campaign_name or data.status'),
+          expression: text()
             .min(1, 'must not be empty')
             .max(limits.filterLength, `must be at most ${limits.filterLength} characters`),
         }),
