@@ -374,7 +374,11 @@ export const overrides: Record<string, fc.Arbitrary<unknown>> = {
   'PublishEventInput.idempotencyKey': idempotencyKeyArb,
   'CreateApiKeyInput.name': nameArb,
   'WebhookFilter.topic': topicArb,
-  'WebhookFilter.search': fc.oneof(anyString, fc.constantFrom('orders', 'example', '100%_', '\\', '%')),
+  // TODO(issue 10 point (a), LIKE pattern limit): a search over ~50,000 bytes is INTERNAL_SERVER_ERROR
+  // ("LIKE or GLOB pattern too complex"); lift the filter once that branch refuses it by name.
+  'WebhookFilter.search': fc
+    .oneof(anyString, longString, fc.constantFrom('orders', 'example', '100%_', '\\', '%'))
+    .filter((search) => Buffer.byteLength(search) <= Number(process.env.FUZZ_MAX_SEARCH_BYTES ?? 40_000)),
   'Query.events.topic': topicArb,
   'Query.webhooks.after': fc.oneof(anyId, anyString),
   'Query.webhooks.before': fc.oneof(anyId, anyString),
@@ -395,9 +399,71 @@ const scalarArbs: Record<string, fc.Arbitrary<unknown>> = {
   JSON: anyJson,
 };
 
+// ---------------------------------------------------------------- clean values
+
+/*
+ * Junk alone almost never gets past GraphQL's coercion: a create input has a dozen slots, and
+ * one wrong type anywhere refuses it. Half the cases are therefore "clean": well-typed and
+ * mostly plausible values, so the accepted paths (and their read-back) are exercised as hard as
+ * the refusals. Clean values still include edge cases (boundaries, unicode, other tenants' ids).
+ */
+export type Mode = 'clean' | 'chaos';
+
+const publicHost = fc.constantFrom('hooks.example.com', 'example.org', 'a.b.example.net', 'xn--bcher-kva.example', '8.8.8.8', '[2606:4700::1111]', 'EXAMPLE.COM');
+const cleanUrl = fc
+  .tuple(publicHost, fc.oneof(fc.constantFrom('', '/', '/hook', '/é', '/a?b=c'), fc.webPath()), fc.noBias(fc.nat({ max: 1_000_000_000 })))
+  .map(([host, path, n]) => `https://${host}${path.startsWith('/') || path === '' ? path : `/${path}`}${path.includes('?') ? '&' : '?'}n=${n}`);
+const cleanString = fc.oneof(
+  { weight: 4, arbitrary: fc.string({ minLength: 1, maxLength: 12 }) },
+  { weight: 2, arbitrary: fc.string({ unit: grapheme, minLength: 1, maxLength: 8 }) },
+  { weight: 1, arbitrary: fc.constantFrom('', ' ', 'caf\u00e9', 'cafe\u0301', '😀', '%_\\', 'a'.repeat(150), 'a'.repeat(151)) },
+);
+const cleanInt = fc.oneof(fc.integer({ min: 0, max: 60 }), fc.constantFrom(0, 1, 10, 11, 60, 61, 300, 301, 3600, 86_400, 604_800, 604_801, -1));
+const cleanId = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(...refNames.filter((name) => name.startsWith('own.'))).map((name) => new Ref(name)) },
+  { weight: 1, arbitrary: fc.constantFrom(...refNames.filter((name) => !name.startsWith('own.'))).map((name) => new Ref(name)) },
+);
+const cleanTopic = fc.constantFrom(...eventTypes.map((type) => type.name), 'message.*', 'workflow.*', '*', 'custom.thing');
+const cleanSecret = fc.integer({ min: 24, max: 64 }).chain((length) => fc.uint8Array({ minLength: length, maxLength: length })).map((bytes) => `whsec_${base64(bytes)}`);
+
+const cleanScalars: Record<string, fc.Arbitrary<unknown>> = {
+  String: cleanString,
+  Int: cleanInt,
+  Float: cleanInt,
+  Boolean: fc.boolean(),
+  ID: cleanId,
+  URL: cleanUrl,
+  DateTime: fc.integer({ min: -7 * day + 60_000, max: 0 }).map((offset) => new Rel(offset, 'iso')),
+  JSON: fc.oneof(realisticPayload, fc.jsonValue({ maxDepth: 3 })),
+};
+
+const cleanOverrides: Record<string, fc.Arbitrary<unknown>> = {
+  'CreateWebhookInput.topics': fc.array(cleanTopic, { minLength: 1, maxLength: 3 }),
+  'UpdateWebhookInput.topics': fc.array(cleanTopic, { minLength: 1, maxLength: 3 }),
+  'CreateWebhookInput.signingSecret': cleanSecret,
+  'HttpHeaderInput.name': fc.constantFrom('X-Custom-Header', 'X-A', 'X-B', 'x-trace', 'Authorization'),
+  'HttpHeaderInput.value': fc.oneof(fc.constantFrom('value', 'Bearer abc', ''), fc.string({ maxLength: 10 })),
+  'PayloadFilterInput.field': fc.constantFrom('campaign_name', 'status', 'data.status', 'id', 'items.0.id'),
+  'PayloadFilterInput.expression': fc.constantFrom('*', 'prod-*', 'ok', 'sent', '*e*'),
+  'WebhookConfigurationInput.channelTypes': fc.array(fc.constantFrom('whatsapp', 'sms', 'email'), { maxLength: 3 }),
+  'PublishEventInput.topic': fc.constantFrom(...eventTypes.map((type) => type.name), 'custom.thing', 'message'),
+  'PublishEventInput.channelType': fc.constantFrom('whatsapp', 'sms', 'email'),
+  'PublishEventInput.idempotencyKey': fc.oneof(fc.constantFrom('k1', 'k2', 'k3'), fc.string({ minLength: 1, maxLength: 8 })),
+  'WebhookFilter.topic': cleanTopic,
+  // Ids of the kind the argument names, most of the time: otherwise almost every case is NotFound.
+  ...Object.fromEntries(
+    ['Mutation.updateWebhook.id', 'Mutation.deleteWebhook.id', 'Mutation.rotateSigningSecret.id', 'Mutation.redeliverFailed.webhookId', 'Mutation.sendTestEvent.webhookId'].map((key) => [
+      key,
+      fc.oneof({ weight: 6, arbitrary: fc.constantFrom(new Ref('own.webhook'), new Ref('own.webhook2')) }, { weight: 1, arbitrary: cleanId }),
+    ]),
+  ),
+  'Mutation.redeliver.deliveryId': fc.oneof({ weight: 6, arbitrary: fc.constantFrom(new Ref('own.delivery'), new Ref('own.failedDelivery'), new Ref('own.deliveryOfDeleted')) }, { weight: 1, arbitrary: cleanId }),
+  'Mutation.revokeApiKey.id': fc.oneof({ weight: 6, arbitrary: fc.constantFrom(new Ref('own.apiKey'), new Ref('own.revokedApiKey'), new Ref('own.selfKey')) }, { weight: 1, arbitrary: cleanId }),
+};
+
 /** Overrides that name no field of the schema: a renamed field must not silently lose its arbitrary. */
 export function staleOverrides(schema: GraphQLSchema): string[] {
-  return Object.keys(overrides).filter((key) => {
+  return [...Object.keys(overrides), ...Object.keys(cleanOverrides)].filter((key) => {
     const [typeName, fieldName, argName] = key.split('.') as [string, string, string | undefined];
     const type = schema.getType(typeName);
     if (argName !== undefined) {
@@ -408,42 +474,57 @@ export function staleOverrides(schema: GraphQLSchema): string[] {
   });
 }
 
-/** A plain type, rarely swapped for junk of another type. */
-function withJunk(arbitrary: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
-  return fc.oneof({ weight: 12, arbitrary }, { weight: 1, arbitrary: wrongType });
+function overrideFor(key: string | null, mode: Mode): fc.Arbitrary<unknown> | undefined {
+  if (!key) return undefined;
+  return (mode === 'clean' ? cleanOverrides[key] : undefined) ?? overrides[key];
 }
 
-function namedArb(type: GraphQLNamedType, key: string | null, depth: number): fc.Arbitrary<unknown> {
-  if (key && overrides[key]) return overrides[key];
+/** A plain type, rarely (and never in clean mode) swapped for junk of another type. */
+function withJunk(arbitrary: fc.Arbitrary<unknown>, mode: Mode): fc.Arbitrary<unknown> {
+  return mode === 'clean' ? arbitrary : fc.oneof({ weight: 12, arbitrary }, { weight: 1, arbitrary: wrongType });
+}
+
+function namedArb(type: GraphQLNamedType, key: string | null, depth: number, mode: Mode): fc.Arbitrary<unknown> {
+  const override = overrideFor(key, mode);
+  if (override) return override;
   if (isScalarType(type)) {
-    const arbitrary = scalarArbs[type.name];
-    if (!arbitrary) throw new Error(`no arbitrary for scalar ${type.name}: add one to scalarArbs`);
+    const arbitrary = (mode === 'clean' ? cleanScalars : scalarArbs)[type.name];
+    if (!arbitrary) throw new Error(`no arbitrary for scalar ${type.name}: add one to scalarArbs and cleanScalars`);
     return arbitrary;
   }
-  if (isEnumType(type)) return enumValues(type.getValues().map((value) => value.name));
+  if (isEnumType(type)) {
+    const values = type.getValues().map((value) => value.name);
+    return mode === 'clean' ? fc.constantFrom(...values) : enumValues(values);
+  }
   if (isInputObjectType(type)) {
     if (depth > 6) return fc.constant({});
     const fields = Object.values(type.getFields());
-    return fc.record(Object.fromEntries(fields.map((field) => [field.name, fieldArb(field.type, `${type.name}.${field.name}`, depth + 1)])));
+    return fc.record(Object.fromEntries(fields.map((field) => [field.name, fieldArb(field.type, `${type.name}.${field.name}`, depth + 1, mode)])));
   }
   throw new Error(`${type.name} is not an input type`);
 }
 
 /** A value for a slot of this type: usually well-typed, sometimes null, absent (undefined) or of another type. */
-export function fieldArb(type: GraphQLInputType, key: string | null, depth = 0): fc.Arbitrary<unknown> {
+export function fieldArb(type: GraphQLInputType, key: string | null, depth = 0, mode: Mode = 'chaos'): fc.Arbitrary<unknown> {
+  if (mode === 'clean') {
+    if (isNonNullType(type)) return valueArb(type, key, depth, mode);
+    return fc.oneof({ weight: 12, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 5, arbitrary: valueArb(type, key, depth, mode) });
+  }
   return fc.oneof(
     { weight: 3, arbitrary: fc.constant(undefined) },
     { weight: 1, arbitrary: fc.constant(null) },
-    { weight: 10, arbitrary: valueArb(type, key, depth) },
+    { weight: 10, arbitrary: valueArb(type, key, depth, mode) },
   );
 }
 
 /** A value of exactly this type (or junk), never absent. */
-export function valueArb(type: GraphQLInputType, key: string | null, depth = 0): fc.Arbitrary<unknown> {
-  if (isNonNullType(type)) return valueArb(type.ofType, key, depth);
-  if (key && overrides[key]) return withJunk(overrides[key]);
+export function valueArb(type: GraphQLInputType, key: string | null, depth = 0, mode: Mode = 'chaos'): fc.Arbitrary<unknown> {
+  if (isNonNullType(type)) return valueArb(type.ofType, key, depth, mode);
+  const override = overrideFor(key, mode);
+  if (override) return withJunk(override, mode);
   if (isListType(type)) {
-    const item = withJunk(namedOrList(type.ofType, depth));
+    const item = withJunk(namedOrList(type.ofType, depth, mode), mode);
+    if (mode === 'clean') return fc.oneof({ weight: 6, arbitrary: fc.array(item, { maxLength: 3 }) }, { weight: 1, arbitrary: item });
     return withJunk(
       fc.oneof(
         { weight: 6, arbitrary: fc.array(item, { maxLength: 4 }) },
@@ -451,20 +532,21 @@ export function valueArb(type: GraphQLInputType, key: string | null, depth = 0):
         // A single value where a list is expected: GraphQL coerces it to a list of one.
         { weight: 1, arbitrary: item },
       ),
+      mode,
     );
   }
-  return withJunk(namedArb(type, key, depth));
+  return withJunk(namedArb(type, key, depth, mode), mode);
 }
 
-function namedOrList(type: GraphQLInputType, depth: number): fc.Arbitrary<unknown> {
-  if (isNonNullType(type)) return namedOrList(type.ofType, depth);
-  if (isListType(type)) return valueArb(type, null, depth);
-  return namedArb(type, null, depth);
+function namedOrList(type: GraphQLInputType, depth: number, mode: Mode): fc.Arbitrary<unknown> {
+  if (isNonNullType(type)) return namedOrList(type.ofType, depth, mode);
+  if (isListType(type)) return valueArb(type, null, depth, mode);
+  return namedArb(type, null, depth, mode);
 }
 
 // ---------------------------------------------------------------- operations from the schema
 
-export type Variable = { name: string; type: string; arbitrary: fc.Arbitrary<unknown>; argument: string };
+export type Variable = { name: string; type: string; arbitrary: fc.Arbitrary<unknown>; clean: fc.Arbitrary<unknown>; argument: string };
 export type Operation = { field: string; text: string; variables: Variable[] };
 
 function argVariables(owner: string, field: GraphQLField<unknown, unknown>, prefix: string): { args: string; variables: Variable[] } {
@@ -475,6 +557,7 @@ function argVariables(owner: string, field: GraphQLField<unknown, unknown>, pref
     arbitrary: isNonNullType(arg.type)
       ? fc.oneof({ weight: 14, arbitrary: valueArb(arg.type, `${owner}.${field.name}.${arg.name}`) }, { weight: 1, arbitrary: fc.constantFrom(undefined, null) })
       : fieldArb(arg.type, `${owner}.${field.name}.${arg.name}`),
+    clean: fieldArb(arg.type, `${owner}.${field.name}.${arg.name}`, 0, 'clean'),
   }));
   const args = field.args.length ? `(${field.args.map((arg, index) => `${arg.name}: $${variables[index]!.name}`).join(', ')})` : '';
   return { args, variables };
@@ -504,9 +587,9 @@ function selection(type: GraphQLNamedType, depth: number, withArgs: boolean, var
       variables.push(...made.variables);
       args = made.args;
     }
-    // Lists of objects below the first level (an event's deliveries, a delivery's attempts)
+    // Lists of nodes below the first level (an event's deliveries, a delivery's attempts)
     // multiply the cost of every case and say nothing more about the arguments.
-    const listOfObjects = !isLeafType(named) && isListType(isNonNullType(field.type) ? field.type.ofType : field.type);
+    const listOfObjects = isObjectType(named) && 'id' in named.getFields() && isListType(isNonNullType(field.type) ? field.type.ofType : field.type);
     if (isLeafType(named)) parts.push(`${field.name}${args}`);
     else if (depth > 0 && !(listOfObjects && depth < rootDepth)) parts.push(`${field.name}${args} { ${selection(named, depth - 1, withArgs, variables, `${path}_${field.name}`, rootDepth)} }`);
   }

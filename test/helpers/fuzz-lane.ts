@@ -214,10 +214,12 @@ export type LaneCase = { field: string; variables: Record<string, unknown> };
 /** Picks an operation (by its root field), then a value for each of its variables. */
 export function caseArb(operations: Operation[]): fc.Arbitrary<LaneCase> {
   return fc.oneof(
-    ...operations.map((operation) =>
-      fc
-        .record(Object.fromEntries(operation.variables.map((variable) => [variable.name, variable.arbitrary])))
-        .map((variables) => ({ field: operation.field, variables })),
+    ...operations.flatMap((operation) =>
+      (['clean', 'arbitrary'] as const).map((mode) =>
+        fc
+          .record(Object.fromEntries(operation.variables.map((variable) => [variable.name, variable[mode]])))
+          .map((variables) => ({ field: operation.field, variables })),
+      ),
     ),
   );
 }

@@ -15,6 +15,8 @@ const asList = (value: unknown): unknown[] | null | undefined => (value == null 
 const dedup = <T>(list: T[]) => [...new Set(list)];
 const obj = (value: unknown): Input | null | undefined => value as Input | null | undefined;
 const json = (value: unknown) => JSON.stringify(value);
+/** "Characters" in the README are code points: an emoji is one, as the validation counts it. */
+const characters = (value: string) => [...value].length;
 
 const TOPIC = /^(\*|[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*(\.\*)?)$/;
 const SECRET = /^whsec_[A-Za-z0-9+/]+=*$/;
@@ -40,7 +42,7 @@ export function webhookRuleProblems(row: WebhookRow): string[] {
   if (url && (url.username || url.password)) bad(`url ${short(row.url)} has credentials`);
   if (row.url.includes('#')) bad(`url ${short(row.url)} has a fragment`);
   if (row.url.length > 2048) bad(`url is ${row.url.length} characters`);
-  if (row.name !== null && (row.name.length > 150 || row.name.trim() === '')) bad(`name ${short(row.name)}`);
+  if (row.name !== null && (characters(row.name) > 150 || row.name.trim() === '')) bad(`name ${short(row.name)}`);
   const topics = JSON.parse(row.topics) as string[];
   if (topics.length < 1 || topics.length > 50) bad(`${topics.length} topics`);
   for (const topic of topics) if (!TOPIC.test(topic) || topic.length > 200) bad(`topic ${short(topic)}`);
@@ -50,7 +52,7 @@ export function webhookRuleProblems(row: WebhookRow): string[] {
     if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(header.name)) bad(`header name ${short(header.name)}`);
     if (/[\r\n\0]/.test(header.value)) bad(`header value ${short(header.value)}`);
   }
-  if (row.bearer_token !== null && (row.bearer_token.length < 1 || row.bearer_token.length > 2000 || /[\r\n\0]/.test(row.bearer_token))) bad('bearer token');
+  if (row.bearer_token !== null && (row.bearer_token.length < 1 || characters(row.bearer_token) > 2000 || /[\r\n\0]/.test(row.bearer_token))) bad('bearer token');
   if (!(row.timeout_seconds >= 1 && row.timeout_seconds <= 60)) bad(`timeoutSeconds ${row.timeout_seconds}`);
   if (!(row.max_retries >= 0 && row.max_retries <= 10)) bad(`maxRetries ${row.max_retries}`);
   if (!(row.backoff_seconds >= 1 && row.backoff_seconds <= 300)) bad(`backoffSeconds ${row.backoff_seconds}`);
@@ -129,7 +131,14 @@ function createWebhook({ variables, result, diff, after }: OracleArgs): string[]
 }
 
 /** The GraphQL view the mutation returned must be what was stored. */
-function viewProblems(view: Input, row: WebhookRow): string[] {
+function withoutTypenames(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutTypenames);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== '__typename').map(([key, inner]) => [key, withoutTypenames(inner)]));
+}
+
+function viewProblems(returned: Input, row: WebhookRow): string[] {
+  const view = withoutTypenames(returned) as Input;
   const configuration = obj(view.configuration);
   const retry = obj(view.retryPolicy);
   const webengage = obj(configuration?.webengage);
@@ -361,7 +370,7 @@ function createApiKey({ variables, result, diff }: OracleArgs): string[] {
   const row = diff.apiKeys.added[0]!;
   problems.push(...mismatches({ name: input.name, scopes: json(dedup(asList(input.scopes) as string[])), revoked_at: null }, row as unknown as Record<string, unknown>, 'createApiKey stored'));
   const name = input.name as string;
-  if (name.length > 100 || name.trim() === '') problems.push(`accepted key name ${short(name)}`);
+  if (characters(name) > 100 || name.trim() === '') problems.push(`accepted key name ${short(name)}`);
   if (obj(result.apiKey)?.id !== row.id || typeof result.key !== 'string' || !String(result.key).startsWith(row.prefix)) problems.push('result does not name the stored key');
   return problems;
 }
