@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../src/graphql/schema.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 import { argumentsOf, operationsOf } from './helpers/fuzz-arbitraries.ts';
-import { caseArb, fc, fingerprint, fuzzSeed, leakedIds, makeFixture, post, resolver, runsScale, serialise, transportProblems, type Fixture } from './helpers/fuzz-lane.ts';
+import { caseArb, fc, fingerprint, fuzzSeed, leakedIds, makeFixture, post, resolver, runsScale, serialise, subscribeOnce, transportProblems, type Fixture } from './helpers/fuzz-lane.ts';
 
 /*
  * Property-based fuzzing of every query argument (root fields and the connections below them,
@@ -15,7 +15,9 @@ const LANES = Number(process.env.FUZZ_LANES ?? 4);
 const RUNS_PER_LANE = Math.round(700 * runsScale);
 const seed = fuzzSeed();
 const operations = operationsOf(schema, 'query', 2);
-const byField = new Map(operations.map((operation) => [operation.field, operation]));
+const subscriptions = operationsOf(schema, 'subscription', 1);
+const byField = new Map([...operations, ...subscriptions].map((operation) => [operation.field, operation]));
+const SUBSCRIPTION_RUNS = Math.round(300 * runsScale);
 
 let gw: TestApp;
 let victim: Fixture;
@@ -57,8 +59,9 @@ async function runLane(lane: number): Promise<void> {
 describe('fuzzing every query argument', () => {
   it('derives a variable for every argument of the queries and of the fields below them', () => {
     const fuzzed = new Set(operations.flatMap((operation) => operation.variables.map((variable) => variable.argument)));
-    const queryArgs = argumentsOf(schema).filter((argument) => !argument.startsWith('Mutation.') && !argument.startsWith('Subscription.'));
-    expect(queryArgs.filter((argument) => !fuzzed.has(argument))).toEqual([]);
+    for (const operation of subscriptions) for (const variable of operation.variables) fuzzed.add(variable.argument);
+    const readArgs = argumentsOf(schema).filter((argument) => !argument.startsWith('Mutation.'));
+    expect(readArgs.filter((argument) => !fuzzed.has(argument))).toEqual([]);
   });
 
   it(
@@ -74,4 +77,29 @@ describe('fuzzing every query argument', () => {
     },
     300_000,
   );
+
+  it('opens or refuses every generated subscription (SSE) without an internal error or another tenant’s data', async () => {
+    const fixture = await makeFixture(gw.app, 'subscriber');
+    const property = fc.asyncProperty(caseArb(subscriptions), async ({ field, variables }) => {
+      executed++;
+      const body = serialise(byField.get(field)!.text, variables, resolver(fixture, victim));
+      const before = gw.app.live.count(fixture.tenantId);
+      const exchange = await subscribeOnce(gw.url, fixture.key, body, () => gw.app.live.count(fixture.tenantId) > before);
+      const problems = exchange.status >= 500 ? [`HTTP ${exchange.status}`] : [];
+      if (/INTERNAL_SERVER_ERROR|Unexpected error/.test(exchange.text)) problems.push('INTERNAL_SERVER_ERROR in the stream');
+      if (!exchange.open && !/"errors"/.test(exchange.text)) problems.push('a stream that ended without an error');
+      const leaked = leakedIds(victim, body, exchange.text);
+      if (leaked.length) problems.push(`the stream names ids of another tenant: ${leaked.join(', ')}`);
+      // Closing the stream ends the subscription; wait for the registry to say so before the next case.
+      for (let round = 0; gw.app.live.count(fixture.tenantId) > before && round < 100_000; round++) await new Promise((resolve) => setImmediate(resolve));
+      if (gw.app.live.count(fixture.tenantId) > before) problems.push('a closed stream left its subscription open');
+      if (problems.length) throw new Error(`${field}: ${problems.join('\n')}\nrequest: ${body}\nstream ${exchange.status}: ${exchange.text.slice(0, 2000)}`);
+    });
+    try {
+      await fc.assert(property, { seed, numRuns: SUBSCRIPTION_RUNS });
+    } catch (error) {
+      const cause = (error as Error).cause;
+      throw new Error(`subscription fuzzing failed; reproduce with FUZZ_SEED=${seed}\n${(error as Error).message}${cause instanceof Error ? `\n${cause.message}` : ''}`);
+    }
+  });
 });

@@ -600,9 +600,9 @@ let currentSchema: GraphQLSchema | null = null;
 const schemaOf = (_type: GraphQLNamedType) => currentSchema!;
 
 /** One operation per root field that takes arguments, with a variable for each argument. */
-export function operationsOf(schema: GraphQLSchema, root: 'mutation' | 'query', depth: number): Operation[] {
+export function operationsOf(schema: GraphQLSchema, root: 'mutation' | 'query' | 'subscription', depth: number): Operation[] {
   currentSchema = schema;
-  const rootType = root === 'mutation' ? schema.getMutationType() : schema.getQueryType();
+  const rootType = root === 'mutation' ? schema.getMutationType() : root === 'query' ? schema.getQueryType() : schema.getSubscriptionType();
   if (!rootType) return [];
   return Object.values(rootType.getFields())
     .filter((field) => field.args.length > 0)

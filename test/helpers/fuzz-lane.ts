@@ -92,6 +92,40 @@ export function leakedIds(victim: Fixture, request: string, response: string): s
   return Object.values(victim.ids).filter((id) => response.includes(id) && !request.includes(id));
 }
 
+/**
+ * A subscription over SSE, the body exactly as given. Resolves once the server has either ended
+ * the stream (a refusal: its events are returned) or registered the subscription (`opened`
+ * turns true, checked after every turn of the event loop); then the stream is closed.
+ */
+export function subscribeOnce(url: string, key: string, body: string, opened: () => boolean): Promise<Exchange & { open: boolean }> {
+  return new Promise((resolve, reject) => {
+    const headers = { 'content-type': 'application/json', accept: 'text/event-stream', 'x-api-key': key, 'content-length': Buffer.byteLength(body) };
+    const req = request(url, { method: 'POST', headers }, (response) => {
+      let text = '';
+      let settled = false;
+      const settle = (open: boolean) => {
+        if (settled) return;
+        settled = true;
+        req.destroy();
+        resolve({ status: response.statusCode ?? 0, text, body: null, open });
+      };
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => settle(false));
+      response.on('error', () => settle(false));
+      const watch = (rounds: number) => {
+        if (settled) return;
+        if (opened()) settle(true);
+        else if (rounds > 100_000) reject(new Error(`subscription neither opened nor ended: ${text}`));
+        else setImmediate(() => watch(rounds + 1));
+      };
+      watch(0);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** Problems every response must be free of, whatever was sent. */
 export function transportProblems(exchange: Exchange): string[] {
   const problems: string[] = [];
