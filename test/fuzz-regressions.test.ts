@@ -73,3 +73,25 @@ describe('unpaired surrogates (JSON admits "\\ud800", UTF-8 storage does not)', 
     expect(body.data?.publishEvent.__typename).toBe('PublishEventSuccess');
   });
 });
+
+const SearchWebhooks = graphql(`
+  query FuzzRegressionSearchWebhooks($search: String!) {
+    webhooks(filter: { search: $search }) { totalCount nodes { id } }
+  }
+`);
+
+describe('webhooks(filter: { search }) is case-insensitive beyond ASCII', () => {
+  it('finds a webhook named with non-ASCII capitals by its exact name, lower case and upper case', async () => {
+    // SQLite's lower() left "É" alone while the search was lowered in JavaScript, so "École"
+    // could not even find itself.
+    const tenant = await gw.keyFor(['ADMIN'], 'unicode-search');
+    const created = await gw.data(CreateWebhook, { input: { url: 'https://hooks.example.com/school', topics: ['message.created'], name: 'École Ÿ' } }, tenant);
+    if (created.createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(JSON.stringify(created.createWebhook));
+    for (const search of ['École', 'école', 'ÉCOLE', 'ÿ', 'Ÿ']) {
+      const { webhooks } = await gw.data(SearchWebhooks, { search }, tenant);
+      expect({ search, ids: webhooks.nodes.map((node) => node.id) }).toEqual({ search, ids: [created.createWebhook.webhook.id] });
+    }
+    // Lowering is not accent folding: "ecole" is another word.
+    expect((await gw.data(SearchWebhooks, { search: 'ecole' }, tenant)).webhooks.totalCount).toBe(0);
+  });
+});

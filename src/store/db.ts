@@ -151,6 +151,9 @@ export function openDatabase(path: string): Db {
   // A checkpoint copies the WAL back with an fsync; every ~64 MB of WAL instead of every ~4 MB
   // takes most of those fsyncs off the publish and delivery commits.
   sqlite.pragma('wal_autocheckpoint = 16384');
+  // SQLite's lower() folds ASCII only, so a search lowered in JavaScript ("école") never met a
+  // stored "École". Lower as JavaScript (and Postgres) do, for every letter.
+  sqlite.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
 }
 

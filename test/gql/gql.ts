@@ -30,6 +30,7 @@ type Documents = {
     "\n  mutation SendTestEvent($webhookId: ID!) {\n    sendTestEvent(webhookId: $webhookId) {\n      __typename\n      ... on SendTestEventSuccess { delivery { id status event { topic } } }\n      ... on NotFoundError { id }\n    }\n  }\n": typeof types.SendTestEventDocument,
     "\n  mutation DeleteHookForHistory($id: ID!) {\n    deleteWebhook(id: $id) { __typename }\n  }\n": typeof types.DeleteHookForHistoryDocument,
     "\n  mutation FuzzRegressionCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": typeof types.FuzzRegressionCreateApiKeyDocument,
+    "\n  query FuzzRegressionSearchWebhooks($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n": typeof types.FuzzRegressionSearchWebhooksDocument,
     "\n  mutation PublishEvent($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess { deliveryCount event { id topic createdAt deliveries { id webhookId status } } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.PublishEventDocument,
     "\n  fragment DeliveryAttemptFields on DeliveryAttempt {\n    id\n    attemptNumber\n    trigger\n    outcome\n    url\n    responseStatus\n    responseBody\n    error\n    durationMs\n    startedAt\n    finishedAt\n    nextAttemptAt\n    webhookId\n    eventId\n  }\n": typeof types.DeliveryAttemptFieldsFragmentDoc,
     "\n  query GetDelivery($id: ID!) {\n    delivery(id: $id) {\n      id\n      status\n      attemptCount\n      nextAttemptAt\n      webhookId\n      webhook { id }\n      event { id topic }\n      attempts { ...DeliveryAttemptFields }\n    }\n  }\n": typeof types.GetDeliveryDocument,
@@ -73,6 +74,7 @@ const documents: Documents = {
     "\n  mutation SendTestEvent($webhookId: ID!) {\n    sendTestEvent(webhookId: $webhookId) {\n      __typename\n      ... on SendTestEventSuccess { delivery { id status event { topic } } }\n      ... on NotFoundError { id }\n    }\n  }\n": types.SendTestEventDocument,
     "\n  mutation DeleteHookForHistory($id: ID!) {\n    deleteWebhook(id: $id) { __typename }\n  }\n": types.DeleteHookForHistoryDocument,
     "\n  mutation FuzzRegressionCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": types.FuzzRegressionCreateApiKeyDocument,
+    "\n  query FuzzRegressionSearchWebhooks($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n": types.FuzzRegressionSearchWebhooksDocument,
     "\n  mutation PublishEvent($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess { deliveryCount event { id topic createdAt deliveries { id webhookId status } } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.PublishEventDocument,
     "\n  fragment DeliveryAttemptFields on DeliveryAttempt {\n    id\n    attemptNumber\n    trigger\n    outcome\n    url\n    responseStatus\n    responseBody\n    error\n    durationMs\n    startedAt\n    finishedAt\n    nextAttemptAt\n    webhookId\n    eventId\n  }\n": types.DeliveryAttemptFieldsFragmentDoc,
     "\n  query GetDelivery($id: ID!) {\n    delivery(id: $id) {\n      id\n      status\n      attemptCount\n      nextAttemptAt\n      webhookId\n      webhook { id }\n      event { id topic }\n      attempts { ...DeliveryAttemptFields }\n    }\n  }\n": types.GetDeliveryDocument,
@@ -178,6 +180,10 @@ export function graphql(source: "\n  mutation DeleteHookForHistory($id: ID!) {\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation FuzzRegressionCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"): (typeof documents)["\n  mutation FuzzRegressionCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FuzzRegressionSearchWebhooks($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n"): (typeof documents)["\n  query FuzzRegressionSearchWebhooks($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
