@@ -2,13 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../src/graphql/schema.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 import { argumentsOf, operationsOf } from './helpers/fuzz-arbitraries.ts';
-import { caseArb, fc, fingerprint, fuzzSeed, leakedIds, makeFixture, post, resolver, runsScale, serialise, subscribeOnce, transportProblems, type Fixture } from './helpers/fuzz-lane.ts';
+import { expectedWebhookCount } from './helpers/fuzz-oracles.ts';
+import { asReceived, caseArb, fc, fingerprint, fuzzSeed, leakedIds, makeFixture, post, resolver, runsScale, serialise, subscribeOnce, transportProblems, type Fixture } from './helpers/fuzz-lane.ts';
 
 /*
  * Property-based fuzzing of every query argument (root fields and the connections below them,
  * e.g. Webhook.deliveries), over HTTP against one real server; see fuzz-mutations.test.ts for
  * the set-up. For every case: no HTTP 5xx, no INTERNAL_SERVER_ERROR, nothing of another tenant
- * in the answer, and neither tenant changed by reading.
+ * in the answer, neither tenant changed by reading, and webhooks(filter:) counts what the
+ * README's filter definitions select.
  */
 
 const LANES = Number(process.env.FUZZ_LANES ?? 4);
@@ -22,6 +24,7 @@ const SUBSCRIPTION_RUNS = Math.round(300 * runsScale);
 let gw: TestApp;
 let victim: Fixture;
 let executed = 0;
+let checkedCounts = 0;
 
 beforeAll(async () => {
   console.log(`fuzz-queries: FUZZ_SEED=${seed} (lanes use ${seed}..${seed + LANES - 1}), ${LANES} x ${RUNS_PER_LANE} cases`);
@@ -42,6 +45,13 @@ async function runLane(lane: number): Promise<void> {
     const leaked = leakedIds(victim, body, exchange.text);
     if (leaked.length) problems.push(`the response names ids of another tenant: ${leaked.join(', ')}`);
     if ((await fingerprint(gw.app, fixture.tenantId)) !== ownPrint) problems.push('reading changed the tenant');
+    const connection = exchange.body?.data?.webhooks as { totalCount?: number } | null | undefined;
+    if (field === 'webhooks' && typeof connection?.totalCount === 'number') {
+      checkedCounts++;
+      const rows = await gw.app.db.selectFrom('webhooks').selectAll().where('tenant_id', '=', fixture.tenantId).execute();
+      const expected = expectedWebhookCount(rows, asReceived(body).filter as Record<string, unknown> | null | undefined);
+      if (connection.totalCount !== expected) problems.push(`webhooks(filter:) counted ${connection.totalCount}, the README's filters give ${expected}`);
+    }
     if ((await fingerprint(gw.app, victim.tenantId)) !== victimPrint) problems.push('reading changed the victim tenant');
     if (problems.length) {
       const clip = (text: string) => (text.length > 3000 ? `${text.slice(0, 3000)}… (${text.length} chars)` : text);
@@ -71,7 +81,7 @@ describe('fuzzing every query argument', () => {
       const lanes = await Promise.allSettled(Array.from({ length: LANES }, (_, lane) => runLane(lane)));
       const failures = lanes.flatMap((lane) => (lane.status === 'rejected' ? [(lane.reason as Error).message] : []));
       const cpu = process.cpuUsage(cpuAtStart);
-      console.log(`fuzz-queries: ${executed} cases run (seed ${seed}), ${Math.round((cpu.user + cpu.system) / 1000)} ms of CPU`);
+      console.log(`fuzz-queries: ${executed} cases run (seed ${seed}), ${checkedCounts} webhooks(filter:) counts checked, ${Math.round((cpu.user + cpu.system) / 1000)} ms of CPU`);
       expect(failures).toEqual([]);
       expect(executed).toBeGreaterThanOrEqual(LANES * RUNS_PER_LANE);
     },

@@ -133,6 +133,9 @@ export function transportProblems(exchange: Exchange): string[] {
   if (/INTERNAL_SERVER_ERROR|Unexpected error/.test(exchange.text)) problems.push('INTERNAL_SERVER_ERROR in the response');
   if (exchange.status < 400 && exchange.body === null) problems.push('a response body that is not JSON');
   if (exchange.body && exchange.body.data === undefined && !exchange.body.errors?.length) problems.push('neither data nor errors');
+  // The documents are fixed per operation; only variables vary. A document the server cannot
+  // parse or validate is a fault of the fuzzer, which would then test nothing.
+  if (/GRAPHQL_(PARSE|VALIDATION)_FAILED/.test(exchange.text)) problems.push('the generated document is invalid (a fuzzer bug)');
   return problems;
 }
 
@@ -289,7 +292,7 @@ export async function makeFixture(app: TestApp['app'], tenantName: string): Prom
   const admin = await services.apiKeys.createForTenantName(tenantName, { name: 'fuzz admin', scopes: ['ADMIN'] });
   const tenantId = admin.tenantId;
   const host = `${tenantName.replace(/[^a-z0-9-]/gi, '-')}.example.com`;
-  const webhook = await services.webhooks.create(tenantId, { url: `https://${host}/one`, topics: ['message.*'] });
+  const webhook = await services.webhooks.create(tenantId, { url: `https://${host}/one`, topics: ['message.*'], name: 'École Ÿ Straße' });
   const webhook2 = await services.webhooks.create(tenantId, {
     url: `https://${host}/two`,
     topics: ['workflow.*', 'message.created'],

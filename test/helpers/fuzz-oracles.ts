@@ -402,3 +402,16 @@ export const oracles: Record<string, (args: OracleArgs) => string[]> = {
   createApiKey,
   revokeApiKey,
 };
+
+/** How many of the tenant's webhooks `webhooks(filter:)` should count, by the README's definition of each filter. */
+export function expectedWebhookCount(rows: WebhookRow[], filter: Record<string, unknown> | null | undefined): number {
+  const search = typeof filter?.search === 'string' && filter.search !== '' ? filter.search.toLowerCase() : null;
+  const topic = typeof filter?.topic === 'string' && filter.topic !== '' ? filter.topic : null;
+  return rows.filter((row) => {
+    if (filter?.enabled != null && (row.enabled === 1) !== filter.enabled) return false;
+    if (filter?.type != null && row.type !== filter.type) return false;
+    if (search !== null && !(row.name ?? '').toLowerCase().includes(search) && !row.url.toLowerCase().includes(search)) return false;
+    if (topic !== null && !(JSON.parse(row.topics) as string[]).some((pattern) => pattern === topic || topicMatches(pattern, topic))) return false;
+    return true;
+  }).length;
+}
