@@ -2,15 +2,14 @@ import { z } from 'zod';
 import { mintApiKey } from '../auth/api-key-secret.ts';
 import { apiKeyScopes } from '../auth/scopes.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
-import { parseInput } from '../domain/validation.ts';
+import { parseInput, text } from '../domain/validation.ts';
 import type { Db, ApiKeyRow } from '../store/db.ts';
 import { apiKeyRepository } from '../store/api-keys.ts';
 import { tenantRepository } from '../store/tenants.ts';
 import type { Clock } from '../clock.ts';
 
 const createApiKeyInput = z.object({
-  name: z
-    .string()
+  name: text()
     .max(100, 'must be at most 100 characters')
     .refine((value) => value.trim().length > 0, 'must not be empty'),
   scopes: z

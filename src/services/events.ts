@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Clock } from '../clock.ts';
 import { filtersMatch, topicPatternsFor } from '../delivery/matcher.ts';
 import { jsonTooDeep, tooDeep } from '../domain/input-limits.ts';
-import { parseInput } from '../domain/validation.ts';
+import { parseInput, text } from '../domain/validation.ts';
 import { newId } from '../ids.ts';
 import { publishDeliveries, type DeliveryPubSub } from '../pubsub.ts';
 import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
@@ -29,9 +29,9 @@ const publishInput = z.object({
       ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_PAYLOAD_BYTES / 1024} KiB as JSON` });
     }
   }),
-  channelType: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters').nullish(),
+  channelType: text().min(1, 'must not be empty').max(64, 'must be at most 64 characters').nullish(),
   echo: z.boolean().nullish(),
-  idempotencyKey: z.string().min(1, 'must not be empty').max(255, 'must be at most 255 characters').nullish(),
+  idempotencyKey: text().min(1, 'must not be empty').max(255, 'must be at most 255 characters').nullish(),
 });
 
 // GraphQL types a JSON argument as optional; the parse insists on a payload.

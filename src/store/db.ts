@@ -152,6 +152,9 @@ export function openDatabase(path: string, options: { turns?: TurnOptions } = {}
   // A checkpoint copies the WAL back with an fsync; every ~64 MB of WAL instead of every ~4 MB
   // takes most of those fsyncs off the publish and delivery commits.
   sqlite.pragma('wal_autocheckpoint = 16384');
+  // SQLite's lower() folds ASCII only, so a search lowered in JavaScript ("école") never met a
+  // stored "École". Lower as JavaScript (and Postgres) do, for every letter.
+  sqlite.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
   const config = { database: withStatementCache(sqlite) };
   // A server shares the one thread between requests: statements in turns (see fair-turns.ts).
   return new Kysely<Database>({ dialect: options.turns ? new TakingTurnsSqliteDialect(config, options.turns) : new SqliteDialect(config) });

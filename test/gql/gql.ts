@@ -29,6 +29,8 @@ type Documents = {
     "\n  mutation RedeliverFailed($webhookId: ID!, $since: DateTime!) {\n    redeliverFailed(webhookId: $webhookId, since: $since) {\n      __typename\n      ... on RedeliverFailedSuccess { count }\n      ... on NotFoundError { id }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": typeof types.RedeliverFailedDocument,
     "\n  mutation SendTestEvent($webhookId: ID!) {\n    sendTestEvent(webhookId: $webhookId) {\n      __typename\n      ... on SendTestEventSuccess { delivery { id status event { topic } } }\n      ... on NotFoundError { id }\n    }\n  }\n": typeof types.SendTestEventDocument,
     "\n  mutation DeleteHookForHistory($id: ID!) {\n    deleteWebhook(id: $id) { __typename }\n  }\n": typeof types.DeleteHookForHistoryDocument,
+    "\n  mutation FuzzRegressionCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": typeof types.FuzzRegressionCreateApiKeyDocument,
+    "\n  query FuzzRegressionSearchWebhooks($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n": typeof types.FuzzRegressionSearchWebhooksDocument,
     "\n  mutation PublishEvent($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess { deliveryCount event { id topic createdAt deliveries { id webhookId status } } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.PublishEventDocument,
     "\n  fragment DeliveryAttemptFields on DeliveryAttempt {\n    id\n    attemptNumber\n    trigger\n    outcome\n    url\n    responseStatus\n    responseBody\n    error\n    durationMs\n    startedAt\n    finishedAt\n    nextAttemptAt\n    webhookId\n    eventId\n  }\n": typeof types.DeliveryAttemptFieldsFragmentDoc,
     "\n  query GetDelivery($id: ID!) {\n    delivery(id: $id) {\n      id\n      status\n      attemptCount\n      nextAttemptAt\n      webhookId\n      webhook { id }\n      event { id topic }\n      attempts { ...DeliveryAttemptFields }\n    }\n  }\n": typeof types.GetDeliveryDocument,
@@ -72,6 +74,8 @@ const documents: Documents = {
     "\n  mutation RedeliverFailed($webhookId: ID!, $since: DateTime!) {\n    redeliverFailed(webhookId: $webhookId, since: $since) {\n      __typename\n      ... on RedeliverFailedSuccess { count }\n      ... on NotFoundError { id }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": types.RedeliverFailedDocument,
     "\n  mutation SendTestEvent($webhookId: ID!) {\n    sendTestEvent(webhookId: $webhookId) {\n      __typename\n      ... on SendTestEventSuccess { delivery { id status event { topic } } }\n      ... on NotFoundError { id }\n    }\n  }\n": types.SendTestEventDocument,
     "\n  mutation DeleteHookForHistory($id: ID!) {\n    deleteWebhook(id: $id) { __typename }\n  }\n": types.DeleteHookForHistoryDocument,
+    "\n  mutation FuzzRegressionCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": types.FuzzRegressionCreateApiKeyDocument,
+    "\n  query FuzzRegressionSearchWebhooks($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n": types.FuzzRegressionSearchWebhooksDocument,
     "\n  mutation PublishEvent($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess { deliveryCount event { id topic createdAt deliveries { id webhookId status } } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.PublishEventDocument,
     "\n  fragment DeliveryAttemptFields on DeliveryAttempt {\n    id\n    attemptNumber\n    trigger\n    outcome\n    url\n    responseStatus\n    responseBody\n    error\n    durationMs\n    startedAt\n    finishedAt\n    nextAttemptAt\n    webhookId\n    eventId\n  }\n": types.DeliveryAttemptFieldsFragmentDoc,
     "\n  query GetDelivery($id: ID!) {\n    delivery(id: $id) {\n      id\n      status\n      attemptCount\n      nextAttemptAt\n      webhookId\n      webhook { id }\n      event { id topic }\n      attempts { ...DeliveryAttemptFields }\n    }\n  }\n": types.GetDeliveryDocument,
@@ -174,6 +178,14 @@ export function graphql(source: "\n  mutation SendTestEvent($webhookId: ID!) {\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteHookForHistory($id: ID!) {\n    deleteWebhook(id: $id) { __typename }\n  }\n"): (typeof documents)["\n  mutation DeleteHookForHistory($id: ID!) {\n    deleteWebhook(id: $id) { __typename }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FuzzRegressionCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"): (typeof documents)["\n  mutation FuzzRegressionCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FuzzRegressionSearchWebhooks($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n"): (typeof documents)["\n  query FuzzRegressionSearchWebhooks($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
