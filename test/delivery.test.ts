@@ -9,7 +9,7 @@ import { newId } from '../src/ids.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 import { fakeClock, type FakeClock } from './helpers/clock.ts';
 import { CreateWebhook, UpdateWebhook } from './helpers/documents.ts';
-import { GetDelivery, PublishEvent, WebhookDeliveries } from './helpers/delivery-documents.ts';
+import { GetDelivery, PublishEvent, RedeliverFailed, WebhookDeliveries } from './helpers/delivery-documents.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
 
 /*
@@ -438,17 +438,6 @@ const Redeliver = graphql(`
     redeliver(deliveryId: $id) {
       __typename
       ... on RedeliverSuccess { delivery { id status } }
-      ... on NotFoundError { id }
-      ... on ValidationError { fieldErrors { path message } }
-    }
-  }
-`);
-
-const RedeliverFailed = graphql(`
-  mutation RedeliverFailed($webhookId: ID!, $since: DateTime!) {
-    redeliverFailed(webhookId: $webhookId, since: $since) {
-      __typename
-      ... on RedeliverFailedSuccess { count }
       ... on NotFoundError { id }
       ... on ValidationError { fieldErrors { path message } }
     }

@@ -39,12 +39,12 @@ export function deliveryService({ db, clock, pubsub, onQueued }: DeliveryService
       const now = clock.now();
       if (since < now - REDELIVER_FAILED_MAX_AGE_MS) throw ValidationError.at(['since'], 'must be at most 7 days ago');
       if (since > now) throw ValidationError.at(['since'], 'must not be in the future');
-      const count = await db.transaction().execute(async (trx) => {
+      const deliveries = await db.transaction().execute(async (trx) => {
         if (!(await webhookRepository(trx).findById(tenantId, webhookId))) throw new NotFoundError(webhookId, 'Webhook');
         return deliveryRepository(trx).requestAttemptForFailed(tenantId, webhookId, since, now);
       });
-      if (count > 0) onQueued();
-      return count;
+      queued(deliveries);
+      return deliveries.length;
     },
 
     /** A webhook.test event to this webhook alone, enabled or not: checking an endpoint before enabling it is the point. */

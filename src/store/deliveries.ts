@@ -102,16 +102,16 @@ export function deliveryRepository(db: Executor) {
         .executeTakeFirst();
     },
 
-    async requestAttemptForFailed(tenantId: string, webhookId: string, since: number, now: number): Promise<number> {
-      const result = await db
+    async requestAttemptForFailed(tenantId: string, webhookId: string, since: number, now: number): Promise<DeliveryRow[]> {
+      return db
         .updateTable('deliveries')
         .set({ next_attempt_at: now, next_trigger: 'MANUAL', updated_at: now })
         .where('tenant_id', '=', tenantId)
         .where('webhook_id', '=', webhookId)
         .where('status', '=', 'FAILED')
         .where('created_at', '>=', since)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
+        .returningAll()
+        .execute();
     },
 
     /** Ends every delivery still waiting for this webhook; they stay as history, FAILED. */
