@@ -2,7 +2,6 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
 import { apiKeyRepository } from '../store/api-keys.ts';
-import { tenantRepository } from '../store/tenants.ts';
 import { webhookRepository } from '../store/webhooks.ts';
 import { apiKeyService } from './api-keys.ts';
 import { webhookService } from './webhooks.ts';
@@ -26,7 +25,6 @@ export type ServiceDeps = {
 
 export function createRepositories(db: Db) {
   return {
-    tenants: tenantRepository(db),
     apiKeys: apiKeyRepository(db),
     webhooks: webhookRepository(db),
     events: eventRepository(db),
