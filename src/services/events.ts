@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
-import { filtersMatch, topicPatternsFor } from '../delivery/matcher.ts';
+import { receives, topicPatternsFor } from '../domain/topic-routing.ts';
 import { parseInput } from '../domain/validation.ts';
 import { newId } from '../ids.ts';
 import { publishDeliveries, type DeliveryPubSub } from '../pubsub.ts';
 import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { eventRepository } from '../store/events.ts';
-import { webhookRepository, type Webhook } from '../store/webhooks.ts';
+import { webhookRepository } from '../store/webhooks.ts';
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -31,14 +31,6 @@ const publishInput = z.object({
 // GraphQL types a JSON argument as optional; the parse insists on a payload.
 export type PublishEventInput = Partial<z.input<typeof publishInput>> & { topic: string };
 export type Published = { event: EventRow; deliveryCount: number };
-
-/** Whether a published event goes to this webhook, beyond its topic (checked by the query). */
-export function webhookWants(webhook: Webhook, event: { payload: unknown; channelType: string | null; echo: boolean }): boolean {
-  const { channelTypes, echo, filters } = webhook.configuration;
-  if (event.echo && !echo) return false;
-  if (channelTypes.length > 0 && (event.channelType === null || !channelTypes.includes(event.channelType))) return false;
-  return filtersMatch(filters, event.payload);
-}
 
 /** A delivery due now; `trigger` marks one a person asked for (TEST) rather than the schedule. */
 export function pendingDelivery(params: {
@@ -84,7 +76,7 @@ export function eventService({ db, clock, pubsub, onQueued }: EventServiceDeps) 
           if (first) return { event: first, deliveries: [] as DeliveryRow[], deliveryCount: first.delivery_count };
         }
         const candidates = await webhookRepository(trx).findSubscribed(tenantId, topicPatternsFor(event.topic));
-        const targets = candidates.filter((webhook) => webhookWants(webhook, event));
+        const targets = candidates.filter((webhook) => receives(webhook, event));
         const eventId = newId('event', now);
         const row = await events.insert({ id: eventId, tenantId, ...event, deliveryCount: targets.length, createdAt: now });
         const deliveries = targets.map((webhook) => pendingDelivery({ tenantId, eventId, webhookId: webhook.id, now, trigger: null }));

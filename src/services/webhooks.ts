@@ -1,8 +1,8 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
-import { patternsOverlap } from '../delivery/matcher.ts';
 import { generateSigningSecret } from '../delivery/signer.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../errors.ts';
+import { patternsOverlap } from '../domain/topic-routing.ts';
 import { fieldErrorsOf, parseInput } from '../domain/validation.ts';
 import {
   nullsOnRequired,

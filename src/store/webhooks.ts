@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Database, Executor, WebhookRow } from './db.ts';
 import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
-import { topicPatternsFor } from '../delivery/matcher.ts';
+import { topicPatternsFor, type PayloadFilter } from '../domain/topic-routing.ts';
 
 export const webhookTypes = ['CUSTOM', 'ZAPIER', 'WEBENGAGE', 'INTEGROMAT_MAKE'] as const;
 export type WebhookType = (typeof webhookTypes)[number];
@@ -9,7 +9,6 @@ export const backoffStrategies = ['EXPONENTIAL', 'LINEAR', 'FIXED'] as const;
 export type BackoffStrategy = (typeof backoffStrategies)[number];
 
 export type HttpHeader = { name: string; value: string };
-export type PayloadFilter = { field: string; expression: string };
 export type RetryPolicy = { maxRetries: number; backoffSeconds: number; strategy: BackoffStrategy };
 export type WebengageSettings = { webhookUrl: string; token: string | null };
 export type WebhookConfiguration = {
@@ -125,7 +124,7 @@ function filterWhere(tenantId: string, filter: WebhookFilter) {
       );
     }
     if (filter.topic) {
-      const patterns = [...new Set([filter.topic, ...topicPatternsFor(filter.topic)])];
+      const patterns = topicPatternsFor(filter.topic);
       conditions.push(
         eb.exists(
           eb
@@ -261,7 +260,10 @@ export function webhookRepository(db: Executor) {
       return webhookFromRow(row);
     },
 
-    /** Enabled webhooks holding any of these topic patterns. */
+    /**
+     * Enabled webhooks holding any of these topic patterns (`topicPatternsFor`): the candidates an
+     * event may reach, found by index; `receives` decides.
+     */
     async findSubscribed(tenantId: string, patterns: readonly string[]): Promise<Webhook[]> {
       const rows = await db
         .selectFrom('webhooks')
