@@ -3,12 +3,12 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { firstIdAt, newId } from '../ids.ts';
-import { publishDeliveries, type DeliveryPubSub } from '../pubsub.ts';
 import { attemptRepository } from '../store/attempts.ts';
 import type { Database, Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { deliveryRepository, type AttemptTrigger, type DeliveryStatus } from '../store/deliveries.ts';
 import { eventRepository } from '../store/events.ts';
 import { webhookRepository, type Webhook } from '../store/webhooks.ts';
+import type { Announcer } from './announcer.ts';
 import type { AttemptResult, DeliveryDispatcher } from './dispatcher.ts';
 import { buildRequest } from './request.ts';
 import { retryDelayMs } from './retry-schedule.ts';
@@ -17,7 +17,7 @@ export type WorkerDeps = {
   db: Db;
   clock: Clock;
   dispatcher: DeliveryDispatcher;
-  pubsub: DeliveryPubSub;
+  announcer: Announcer;
   logger: Logger;
   config: Config['delivery'];
   /** Jitter source; tests pin it. */
@@ -77,7 +77,7 @@ function outcomeOf(params: {
 }
 
 export function createWorker(deps: WorkerDeps) {
-  const { db, clock, dispatcher, pubsub, logger, config } = deps;
+  const { db, clock, dispatcher, announcer, logger, config } = deps;
   const random = deps.random ?? Math.random;
   const inFlight = new Set<Promise<void>>();
   const perWebhook = new Map<string, number>();
@@ -185,8 +185,7 @@ export function createWorker(deps: WorkerDeps) {
   /** After the commit: subscribers hear of the attempt and the deliveries it moved. */
   function announce({ attempt, changed, disabled }: Recorded) {
     if (disabled) logger.warn(disabled, 'webhook disabled');
-    pubsub.publish('attempt', attempt.tenant_id, attempt);
-    publishDeliveries(pubsub, changed);
+    announcer.committed({ attempts: [attempt], deliveries: changed });
   }
 
   // Attempts that have ended and wait to be recorded. Everything that ends in the same turn of
@@ -247,7 +246,7 @@ export function createWorker(deps: WorkerDeps) {
       next_attempt_at: null,
       updated_at: now,
     });
-    publishDeliveries(pubsub, [changed]);
+    announcer.committed({ deliveries: [changed] });
   }
 
   async function attempt(claimed: Claimed) {

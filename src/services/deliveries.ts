@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.ts';
+import type { Announcer } from '../delivery/announcer.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { publishDeliveries, type DeliveryPubSub } from '../pubsub.ts';
 import type { Db, DeliveryRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { eventRepository } from '../store/events.ts';
@@ -10,14 +10,9 @@ import { pendingDelivery, TEST_TOPIC } from './events.ts';
 
 export const REDELIVER_FAILED_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
-export type DeliveryServiceDeps = { db: Db; clock: Clock; pubsub: DeliveryPubSub; onQueued: () => void };
+export type DeliveryServiceDeps = { db: Db; clock: Clock; announcer: Announcer };
 
-export function deliveryService({ db, clock, pubsub, onQueued }: DeliveryServiceDeps) {
-  function queued(deliveries: DeliveryRow[]) {
-    publishDeliveries(pubsub, deliveries);
-    if (deliveries.length > 0) onQueued();
-  }
-
+export function deliveryService({ db, clock, announcer }: DeliveryServiceDeps) {
   return {
     /** A MANUAL attempt as soon as a worker slot is free, whatever the delivery's status. */
     async redeliver(tenantId: string, deliveryId: string): Promise<DeliveryRow> {
@@ -31,7 +26,7 @@ export function deliveryService({ db, clock, pubsub, onQueued }: DeliveryService
         }
         return (await deliveries.requestAttempt(tenantId, deliveryId, 'MANUAL', now))!;
       });
-      queued([delivery]);
+      announcer.committed({ deliveries: [delivery] });
       return delivery;
     },
 
@@ -43,7 +38,7 @@ export function deliveryService({ db, clock, pubsub, onQueued }: DeliveryService
         if (!(await webhookRepository(trx).findById(tenantId, webhookId))) throw new NotFoundError(webhookId, 'Webhook');
         return deliveryRepository(trx).requestAttemptForFailed(tenantId, webhookId, since, now);
       });
-      queued(deliveries);
+      announcer.committed({ deliveries });
       return deliveries.length;
     },
 
@@ -69,7 +64,7 @@ export function deliveryService({ db, clock, pubsub, onQueued }: DeliveryService
         await deliveryRepository(trx).insertMany([row]);
         return row;
       });
-      queued([delivery]);
+      announcer.committed({ deliveries: [delivery] });
       return delivery;
     },
   };

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
+import type { Announcer } from '../delivery/announcer.ts';
 import { receives, topicPatternsFor } from '../domain/topic-routing.ts';
 import { parseInput } from '../domain/validation.ts';
 import { newId } from '../ids.ts';
-import { publishDeliveries, type DeliveryPubSub } from '../pubsub.ts';
 import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { eventRepository } from '../store/events.ts';
@@ -55,9 +55,9 @@ export function pendingDelivery(params: {
   };
 }
 
-export type EventServiceDeps = { db: Db; clock: Clock; pubsub: DeliveryPubSub; onQueued: () => void };
+export type EventServiceDeps = { db: Db; clock: Clock; announcer: Announcer };
 
-export function eventService({ db, clock, pubsub, onQueued }: EventServiceDeps) {
+export function eventService({ db, clock, announcer }: EventServiceDeps) {
   return {
     async publish(tenantId: string, input: PublishEventInput): Promise<Published> {
       const parsed = parseInput(publishInput, input, ['input']);
@@ -83,10 +83,7 @@ export function eventService({ db, clock, pubsub, onQueued }: EventServiceDeps) 
         await deliveryRepository(trx).insertMany(deliveries);
         return { event: row, deliveries, deliveryCount: targets.length };
       });
-      if (result.deliveries.length > 0) {
-        publishDeliveries(pubsub, result.deliveries);
-        onQueued();
-      }
+      announcer.committed({ deliveries: result.deliveries });
       return { event: result.event, deliveryCount: result.deliveryCount };
     },
   };

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import type { Announcer } from '../delivery/announcer.ts';
 import type { Db } from '../store/db.ts';
 import { apiKeyRepository } from '../store/api-keys.ts';
 import { webhookRepository } from '../store/webhooks.ts';
@@ -10,15 +11,13 @@ import { deliveryService } from './deliveries.ts';
 import { eventRepository } from '../store/events.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { attemptRepository } from '../store/attempts.ts';
-import type { DeliveryPubSub } from '../pubsub.ts';
 
 export type ServiceDeps = {
   db: Db;
   config: Config;
   clock: Clock;
-  pubsub: DeliveryPubSub;
-  /** Deliveries became due now: the worker should look at once. */
-  onQueued: () => void;
+  /** Publishes what a write committed and wakes the worker when a delivery is due now. */
+  announcer: Announcer;
   /** A key was revoked: its live subscriptions end. */
   onKeyRevoked: (keyId: string) => void;
 };
