@@ -9,7 +9,8 @@ import {
   topicPatternsFor,
   valueAtPath,
 } from '../src/domain/topic-routing.ts';
-import { MAX_RETRY_DELAY_MS, parseRetryAfter, retryDelayMs, type BackoffStrategy } from '../src/delivery/retry-schedule.ts';
+import { MAX_RETRY_DELAY_MS, parseRetryAfter, retryDelayMs } from '../src/delivery/retry-schedule.ts';
+import type { BackoffStrategy } from '../src/store/webhooks.ts';
 import { generateSigningSecret, isValidSigningSecret, signPayload } from '../src/delivery/signer.ts';
 
 describe('topicMatches', () => {

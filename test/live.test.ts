@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { graphql } from './gql/index.ts';
 import type { CreateWebhookInput } from './gql/graphql.ts';
+import type { AttemptRow } from '../src/store/db.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 import { fakeClock } from './helpers/clock.ts';
 import { CreateWebhook } from './helpers/documents.ts';
@@ -327,7 +328,7 @@ describe('limits and slow consumers', () => {
   });
 });
 
-function attemptRow(tenantId: string, n: number, body: string) {
+function attemptRow(tenantId: string, n: number, body: string): AttemptRow {
   return {
     id: `att_${String(n).padStart(26, '0')}`,
     tenant_id: tenantId,

@@ -5,13 +5,15 @@ import type { Config } from '../config.ts';
 import { firstIdAt, newId } from '../ids.ts';
 import { attemptRepository } from '../store/attempts.ts';
 import type { Database, Db, DeliveryRow, EventRow } from '../store/db.ts';
-import { deliveryRepository, type AttemptTrigger, type DeliveryStatus } from '../store/deliveries.ts';
+import type { AttemptTrigger } from '../domain/delivery-lifecycle.ts';
+import { statusWhenEnded } from '../domain/delivery-lifecycle.ts';
+import { deliveryRepository } from '../store/deliveries.ts';
 import { eventRepository } from '../store/events.ts';
 import { webhookRepository, type Webhook } from '../store/webhooks.ts';
 import type { Announcer } from './announcer.ts';
 import type { AttemptResult, DeliveryDispatcher } from './dispatcher.ts';
 import { buildRequest } from './request.ts';
-import { retryDelayMs } from './retry-schedule.ts';
+import { canSend, decideOutcome, failureCountChange } from './outcome.ts';
 
 export type WorkerDeps = {
   db: Db;
@@ -30,51 +32,6 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000;
 const PRUNE_CHUNK = 1_000;
 
 type Claimed = { delivery: DeliveryRow; webhook: Webhook | undefined; event: EventRow };
-
-type Outcome = {
-  status: DeliveryStatus;
-  nextAttemptAt: number | null;
-  /** Why the gateway disables the webhook now, if it does. */
-  disableReason: string | null;
-};
-
-/**
- * What an attempt leaves behind. A person's attempt (MANUAL, TEST) never reopens a finished
- * delivery's retry schedule; a scheduled one retries until the policy runs out.
- */
-function outcomeOf(params: {
-  delivery: DeliveryRow;
-  webhook: Webhook | undefined;
-  trigger: AttemptTrigger;
-  result: AttemptResult;
-  consecutiveFailures: number;
-  now: number;
-  autoDisableAfter: number;
-  random: () => number;
-}): Outcome {
-  const { delivery, webhook, trigger, result, now } = params;
-  if (result.outcome === 'SUCCEEDED') return { status: 'SUCCEEDED', nextAttemptAt: null, disableReason: null };
-  let disableReason: string | null = null;
-  if (webhook?.enabled && trigger !== 'TEST') {
-    if (result.responseStatus === 410) disableReason = 'The endpoint answered 410 Gone';
-    else if (params.consecutiveFailures >= params.autoDisableAfter) {
-      disableReason = `Disabled after ${params.consecutiveFailures} consecutive failed attempts`;
-    }
-  }
-  const open = delivery.status === 'PENDING' || delivery.status === 'RETRYING';
-  const attemptNumber = delivery.attempt_count + 1;
-  if (!webhook || disableReason || trigger === 'TEST' || !open || attemptNumber > webhook.retryPolicy.maxRetries) {
-    return { status: open ? 'FAILED' : (delivery.status as DeliveryStatus), nextAttemptAt: null, disableReason };
-  }
-  const delay = retryDelayMs({
-    attemptNumber,
-    backoffSeconds: webhook.retryPolicy.backoffSeconds,
-    strategy: webhook.retryPolicy.strategy,
-    retryAfterMs: result.responseStatus === 429 || result.responseStatus === 503 ? result.retryAfterMs : null,
-    random: params.random,
-  });
-  return { status: 'RETRYING', nextAttemptAt: now + delay, disableReason: null };
-}
 
 export function createWorker(deps: WorkerDeps) {
   const { db, clock, dispatcher, announcer, logger, config } = deps;
@@ -130,18 +87,18 @@ export function createWorker(deps: WorkerDeps) {
     const webhooks = webhookRepository(trx);
     const delivery = (await deliveries.findById(claimed.delivery.tenant_id, claimed.delivery.id)) ?? claimed.delivery;
     const webhook = await webhooks.findById(delivery.tenant_id, delivery.webhook_id);
-    let consecutiveFailures = 0;
-    if (webhook && trigger !== 'TEST') {
+    let counted = webhook ?? null;
+    if (webhook) {
+      const change = failureCountChange(trigger, result);
       // A success has a run of failures to reset only when there is one.
-      if (result.outcome !== 'SUCCEEDED') consecutiveFailures = await webhooks.countFailure(webhook.id);
-      else if (webhook.consecutiveFailures !== 0) await webhooks.countSuccess(webhook.id);
+      if (change === 'counted') counted = (await webhooks.countFailure(webhook.id)) ?? null;
+      else if (change === 'reset' && webhook.consecutiveFailures !== 0) await webhooks.countSuccess(webhook.id);
     }
-    const outcome = outcomeOf({
-      delivery,
-      webhook,
+    const outcome = decideOutcome({
+      delivery: { status: delivery.status, attemptCount: delivery.attempt_count },
+      webhook: counted,
       trigger,
       result,
-      consecutiveFailures,
       now: finishedAt,
       autoDisableAfter: config.autoDisableAfterFailures,
       random,
@@ -152,7 +109,7 @@ export function createWorker(deps: WorkerDeps) {
       delivery_id: delivery.id,
       webhook_id: delivery.webhook_id,
       event_id: delivery.event_id,
-      attempt_number: delivery.attempt_count + 1,
+      attempt_number: outcome.attemptCount,
       trigger,
       outcome: result.outcome,
       url,
@@ -167,7 +124,7 @@ export function createWorker(deps: WorkerDeps) {
     const changed = [
       await deliveries.update(delivery.id, {
         status: outcome.status,
-        attempt_count: delivery.attempt_count + 1,
+        attempt_count: outcome.attemptCount,
         next_attempt_at: outcome.nextAttemptAt,
         updated_at: finishedAt,
       }),
@@ -241,7 +198,7 @@ export function createWorker(deps: WorkerDeps) {
   async function abandon(claimed: Claimed) {
     const now = clock.now();
     const changed = await deliveryRepository(db).update(claimed.delivery.id, {
-      status: claimed.delivery.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED',
+      status: statusWhenEnded(claimed.delivery.status),
       attempt_count: claimed.delivery.attempt_count,
       next_attempt_at: null,
       updated_at: now,
@@ -250,9 +207,9 @@ export function createWorker(deps: WorkerDeps) {
   }
 
   async function attempt(claimed: Claimed) {
-    const trigger = (claimed.delivery.next_trigger ?? 'SCHEDULED') as AttemptTrigger;
+    const trigger = claimed.delivery.next_trigger ?? 'SCHEDULED';
     const { webhook, event } = claimed;
-    if (!webhook || (!webhook.enabled && trigger === 'SCHEDULED')) return abandon(claimed);
+    if (!canSend(webhook, trigger)) return abandon(claimed);
     const startedAt = clock.now();
     const request = buildRequest(webhook, event, startedAt);
     const result = await dispatcher.send(request);

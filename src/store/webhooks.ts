@@ -290,17 +290,21 @@ export function webhookRepository(db: Executor) {
       return rows.map(webhookFromRow);
     },
 
-    /** Counts a failed attempt; returns the new run of consecutive failures. */
-    async countFailure(id: string): Promise<number> {
+    /**
+     * Counts a failed attempt and returns the webhook as it now stands (undefined once deleted):
+     * what the outcome rules need, without reading it again.
+     */
+    async countFailure(id: string): Promise<Webhook | undefined> {
       const row = await db
         .updateTable('webhooks')
         .set((eb) => ({ consecutive_failures: eb('consecutive_failures', '+', 1) }))
         .where('id', '=', id)
-        .returning('consecutive_failures')
+        .returningAll()
         .executeTakeFirst();
-      return row?.consecutive_failures ?? 0;
+      return row && webhookFromRow(row);
     },
 
+    /** Ends a run of failures; writes nothing when there is none. */
     async countSuccess(id: string): Promise<void> {
       await db.updateTable('webhooks').set({ consecutive_failures: 0 }).where('id', '=', id).where('consecutive_failures', '!=', 0).execute();
     },
