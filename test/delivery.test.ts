@@ -539,6 +539,30 @@ describe('manual attempts', () => {
   });
 });
 
+describe('a webhook changed while its attempt is in flight', () => {
+  // The recorder trusts what the claim read unless the delivery changed meanwhile: these are the changes.
+  it.each(['disabled', 'deleted'] as const)('%s: its delivery stays FAILED, with the attempt recorded', async (change) => {
+    const key = await tenantKey();
+    const hook = await createHook(key, {});
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    receiver.reply((request) => (request.path === hook.path ? { wait: held, status: 500 } : { status: 200 }));
+    const before = receiver.requests.length;
+    const id = (await publish(key, {})).event.deliveries[0]!.id;
+    const settled = settle();
+    await receiver.received(before + 1);
+    if (change === 'disabled') await gw.data(UpdateWebhook, { id: hook.id, input: { enabled: false } }, key);
+    else await gw.data(DeleteHook, { id: hook.id }, key);
+    expect((await delivery(key, id)).status).toBe('FAILED');
+    answer();
+    await settled;
+    const after = await delivery(key, id);
+    expect(after).toMatchObject({ status: 'FAILED', attemptCount: 1, nextAttemptAt: null });
+    expect(after.attempts).toMatchObject([{ attemptNumber: 1, outcome: 'HTTP_ERROR', nextAttemptAt: null }]);
+    receiver.reply(() => ({ status: 200 }));
+  });
+});
+
 describe('stats and retention', () => {
   it('counts attempts, failures, the last attempt and duration percentiles; prunes old attempts', async () => {
     const key = await tenantKey();

@@ -77,6 +77,21 @@ export function deliveryRepository(db: Executor) {
         .executeTakeFirstOrThrow();
     },
 
+    /**
+     * Moves a delivery on from the state a claim read, in one statement; undefined when its
+     * status or attempt count changed since (the caller reads it and decides again).
+     */
+    async updateFrom(claimed: Pick<DeliveryRow, 'id' | 'status' | 'attempt_count'>, change: DeliveryChange): Promise<DeliveryRow | undefined> {
+      return db
+        .updateTable('deliveries')
+        .set({ ...change, next_trigger: null, locked_until: null })
+        .where('id', '=', claimed.id)
+        .where('status', '=', claimed.status)
+        .where('attempt_count', '=', claimed.attempt_count)
+        .returningAll()
+        .executeTakeFirst();
+    },
+
     /** Asks for an attempt now, outside the retry schedule. */
     async requestAttempt(tenantId: string, id: string, trigger: AttemptTrigger, now: number): Promise<DeliveryRow | undefined> {
       return db
