@@ -148,26 +148,17 @@ async function replaceTopics(trx: Executor, webhook: { id: string; tenantId: str
 }
 
 export function webhookRepository(db: Executor) {
+  const inTenant = (tenantId: string) => db.selectFrom('webhooks').selectAll().where('tenant_id', '=', tenantId);
+
   return {
     async findById(tenantId: string, id: string): Promise<Webhook | undefined> {
-      const row = await db
-        .selectFrom('webhooks')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const row = await inTenant(tenantId).where('id', '=', id).executeTakeFirst();
       return row && webhookFromRow(row);
     },
 
     async findByIds(tenantId: string, ids: readonly string[]): Promise<Webhook[]> {
       if (ids.length === 0) return [];
-      const rows = await db
-        .selectFrom('webhooks')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('id', 'in', ids)
-        .execute();
-      return rows.map(webhookFromRow);
+      return (await inTenant(tenantId).where('id', 'in', ids).execute()).map(webhookFromRow);
     },
 
     /** Other webhooks of the tenant with this URL and their topic patterns. */
