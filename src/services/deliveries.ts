@@ -1,12 +1,13 @@
 import type { Clock } from '../clock.ts';
 import type { Announcer } from '../delivery/announcer.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
+import { TEST_TOPIC } from '../domain/event-types.ts';
 import { newId } from '../ids.ts';
 import type { Db, DeliveryRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { eventRepository } from '../store/events.ts';
 import { webhookRepository } from '../store/webhooks.ts';
-import { pendingDelivery, TEST_TOPIC } from './events.ts';
+import { pendingDelivery } from './events.ts';
 
 export const REDELIVER_FAILED_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 

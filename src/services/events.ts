@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
 import type { Announcer } from '../delivery/announcer.ts';
+import { TEST_TOPIC } from '../domain/event-types.ts';
 import { receives, topicPatternsFor } from '../domain/topic-routing.ts';
 import { parseInput } from '../domain/validation.ts';
 import { newId } from '../ids.ts';
@@ -11,7 +12,6 @@ import { webhookRepository } from '../store/webhooks.ts';
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
-export const TEST_TOPIC = 'webhook.test';
 
 const publishInput = z.object({
   topic: z
