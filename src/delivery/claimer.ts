@@ -74,8 +74,6 @@ export function createClaimer({ db, clock, config }: ClaimerDeps) {
   };
 }
 
-export type Claimer = ReturnType<typeof createClaimer>;
-
 function groupBy<T>(items: readonly T[], key: (item: T) => string, value: (item: T) => string): Map<string, string[]> {
   const groups = new Map<string, string[]>();
   for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), value(item)]);

@@ -49,7 +49,8 @@ export function createWorker(deps: WorkerDeps) {
   // Set when shutdown gives up on attempts in flight: their results are not recorded, their leases bring them back.
   let abandoned = false;
 
-  async function attempt(claimed: Claimed) {
+  /** Sends one claimed delivery (or not, when it can no longer be sent) and hands the result to the recorder. */
+  async function deliver(claimed: Claimed) {
     const trigger = claimed.delivery.next_trigger ?? 'SCHEDULED';
     const { webhook, event } = claimed;
     if (!canSend(webhook, trigger)) {
@@ -63,7 +64,7 @@ export function createWorker(deps: WorkerDeps) {
   }
 
   function launch(claimed: Claimed) {
-    const task = attempt(claimed)
+    const task = deliver(claimed)
       .catch((error: unknown) => {
         // The lease brings the delivery back; nothing is lost.
         logger.error({ err: error, deliveryId: claimed.delivery.id }, 'delivery attempt could not be recorded');
