@@ -19,6 +19,7 @@ import { createRepositories, createServices, type Repositories, type Services } 
 import { openDatabase, type Db } from './store/db.ts';
 import { createDispatcher, type LookupFunction } from './delivery/dispatcher.ts';
 import { createGraphiql } from './graphiql/index.ts';
+import { createAnnouncer } from './delivery/announcer.ts';
 import { createWorker, type Worker } from './delivery/worker.ts';
 import { createDeliveryPubSub, type DeliveryPubSub } from './pubsub.ts';
 import { migrateToLatest } from './store/migrate.ts';
@@ -105,15 +106,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const repos = createRepositories(db);
   const pubsub = createDeliveryPubSub();
   const dispatcher = createDispatcher({ allowPrivateAddresses: config.allowPrivateAddresses, lookup: options.lookup });
-  const worker = createWorker({ db, clock, dispatcher, pubsub, logger, config: config.delivery, random: options.random });
+  // Every write path announces through this one notifier; a delivery due now wakes the worker.
+  const announcer = createAnnouncer({ pubsub, clock, wake: () => worker.wake() });
+  const worker = createWorker({ db, clock, dispatcher, announcer, logger, config: config.delivery, random: options.random });
   const live = createLiveRegistry(config.live);
   const limiter = createRateLimiter({ ...config.rateLimit, clock });
   const services = createServices({
     db,
     config,
     clock,
-    pubsub,
-    onQueued: () => worker.wake(),
+    announcer,
     onKeyRevoked: (keyId) => live.revokeKey(keyId),
   });
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { mintApiKey } from '../auth/api-key-secret.ts';
-import { apiKeyScopes } from '../auth/scopes.ts';
+import { apiKeyScopes, type ApiKeyScope } from '../auth/scopes.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { parseInput, text } from '../domain/validation.ts';
 import type { Db, ApiKeyRow } from '../store/db.ts';
-import { apiKeyRepository } from '../store/api-keys.ts';
+import { apiKeyRepository, type ApiKeyRepository } from '../store/api-keys.ts';
 import { tenantRepository } from '../store/tenants.ts';
 import type { Clock } from '../clock.ts';
 
@@ -25,15 +25,17 @@ export function apiKeyService({ db, clock, onKeyRevoked }: { db: Db; clock: Cloc
   const keys = apiKeyRepository(db);
   const tenants = tenantRepository(db);
 
-  async function create(tenantId: string, input: CreateApiKeyInput): Promise<CreatedApiKey> {
-    const { name, scopes } = parseInput(createApiKeyInput, input, ['input']);
+  async function mint(repository: ApiKeyRepository, tenantId: string, name: string, scopes: ApiKeyScope[]): Promise<CreatedApiKey> {
     const minted = mintApiKey();
-    const apiKey = await keys.create({ tenantId, name, scopes, prefix: minted.prefix, hash: minted.hash, now: clock.now() });
+    const apiKey = await repository.create({ tenantId, name, scopes, prefix: minted.prefix, hash: minted.hash, now: clock.now() });
     return { apiKey, key: minted.key };
   }
 
   return {
-    create,
+    async create(tenantId: string, input: CreateApiKeyInput): Promise<CreatedApiKey> {
+      const { name, scopes } = parseInput(createApiKeyInput, input, ['input']);
+      return mint(keys, tenantId, name, scopes);
+    },
 
     list: (tenantId: string) => keys.listByTenant(tenantId),
 
@@ -47,8 +49,12 @@ export function apiKeyService({ db, clock, onKeyRevoked }: { db: Db; clock: Cloc
 
     /** For operators (CLI, first start): the tenant is made when it does not exist yet. */
     async createForTenantName(tenantName: string, input: CreateApiKeyInput): Promise<CreatedApiKey & { tenantId: string }> {
-      const tenant = (await tenants.findByName(tenantName)) ?? (await tenants.create(tenantName, clock.now()));
-      return { ...(await create(tenant.id, input)), tenantId: tenant.id };
+      const { name, scopes } = parseInput(createApiKeyInput, input, ['input']);
+      // One transaction: a tenant is never left behind without the key it was made for.
+      return db.transaction().execute(async (trx) => {
+        const tenant = await tenantRepository(trx).findOrCreate(tenantName, clock.now());
+        return { ...(await mint(apiKeyRepository(trx), tenant.id, name, scopes)), tenantId: tenant.id };
+      });
     },
 
     /** On an empty database: a default tenant and its first ADMIN key; null when there is a tenant already. */

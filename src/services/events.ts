@@ -1,18 +1,18 @@
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
-import { filtersMatch, topicPatternsFor } from '../delivery/matcher.ts';
+import type { Announcer } from '../delivery/announcer.ts';
+import { TEST_TOPIC } from '../domain/event-types.ts';
 import { jsonTooDeep, tooDeep } from '../domain/input-limits.ts';
+import { receives, topicPatternsFor } from '../domain/topic-routing.ts';
 import { parseInput, text } from '../domain/validation.ts';
 import { newId } from '../ids.ts';
-import { publishDeliveries, type DeliveryPubSub } from '../pubsub.ts';
 import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { eventRepository } from '../store/events.ts';
-import { webhookRepository, type Webhook } from '../store/webhooks.ts';
+import { webhookRepository } from '../store/webhooks.ts';
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
-export const TEST_TOPIC = 'webhook.test';
 
 const publishInput = z.object({
   topic: z
@@ -38,14 +38,6 @@ const publishInput = z.object({
 export type PublishEventInput = Partial<z.input<typeof publishInput>> & { topic: string };
 export type Published = { event: EventRow; deliveryCount: number };
 
-/** Whether a published event goes to this webhook, beyond its topic (checked by the query). */
-export function webhookWants(webhook: Webhook, event: { payload: unknown; channelType: string | null; echo: boolean }): boolean {
-  const { channelTypes, echo, filters } = webhook.configuration;
-  if (event.echo && !echo) return false;
-  if (channelTypes.length > 0 && (event.channelType === null || !channelTypes.includes(event.channelType))) return false;
-  return filtersMatch(filters, event.payload);
-}
-
 /** A delivery due now; `trigger` marks one a person asked for (TEST) rather than the schedule. */
 export function pendingDelivery(params: {
   tenantId: string;
@@ -69,9 +61,9 @@ export function pendingDelivery(params: {
   };
 }
 
-export type EventServiceDeps = { db: Db; clock: Clock; pubsub: DeliveryPubSub; onQueued: () => void };
+export type EventServiceDeps = { db: Db; clock: Clock; announcer: Announcer };
 
-export function eventService({ db, clock, pubsub, onQueued }: EventServiceDeps) {
+export function eventService({ db, clock, announcer }: EventServiceDeps) {
   return {
     async publish(tenantId: string, input: PublishEventInput): Promise<Published> {
       const parsed = parseInput(publishInput, input, ['input']);
@@ -90,17 +82,14 @@ export function eventService({ db, clock, pubsub, onQueued }: EventServiceDeps) 
           if (first) return { event: first, deliveries: [] as DeliveryRow[], deliveryCount: first.delivery_count };
         }
         const candidates = await webhookRepository(trx).findSubscribed(tenantId, topicPatternsFor(event.topic));
-        const targets = candidates.filter((webhook) => webhookWants(webhook, event));
+        const targets = candidates.filter((webhook) => receives(webhook, event));
         const eventId = newId('event', now);
         const row = await events.insert({ id: eventId, tenantId, ...event, deliveryCount: targets.length, createdAt: now });
         const deliveries = targets.map((webhook) => pendingDelivery({ tenantId, eventId, webhookId: webhook.id, now, trigger: null }));
         await deliveryRepository(trx).insertMany(deliveries);
         return { event: row, deliveries, deliveryCount: targets.length };
       });
-      if (result.deliveries.length > 0) {
-        publishDeliveries(pubsub, result.deliveries);
-        onQueued();
-      }
+      announcer.committed({ deliveries: result.deliveries });
       return { event: result.event, deliveryCount: result.deliveryCount };
     },
   };

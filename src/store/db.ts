@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { TakingTurnsSqliteDialect, type TurnOptions } from './fair-turns.ts';
 import { Kysely, SqliteDialect, type Insertable, type Selectable, type Transaction } from 'kysely';
+import type { AttemptTrigger, DeliveryStatus } from '../domain/delivery-lifecycle.ts';
 
 /*
  * The types say what better-sqlite3 returns: timestamps are integer epoch milliseconds,
@@ -87,12 +88,12 @@ export interface DeliveryTable {
   event_id: string;
   /** No foreign key: history outlives a deleted webhook. */
   webhook_id: string;
-  status: string;
+  status: DeliveryStatus;
   attempt_count: number;
   /** When the worker should next send it; null once nothing more is scheduled. */
   next_attempt_at: number | null;
   /** MANUAL or TEST when the next attempt was asked for by a person; null for SCHEDULED. */
-  next_trigger: string | null;
+  next_trigger: AttemptTrigger | null;
   /** A worker's lease: until then no other claim takes it. */
   locked_until: number | null;
   created_at: number;
@@ -106,7 +107,7 @@ export interface DeliveryAttemptTable {
   webhook_id: string;
   event_id: string;
   attempt_number: number;
-  trigger: string;
+  trigger: AttemptTrigger;
   outcome: string;
   url: string;
   response_status: number | null;
