@@ -23,7 +23,7 @@ beforeAll(async () => {
       (repo as Record<string, unknown>)[name] = (...args: unknown[]) => {
         // A batch loader counts the ids it is asked for, not its calls: a long request yields the
         // database between statements (store/fair-turns.ts), which may split one batch in two.
-        const asked = Array.isArray(args[0]) ? args[0].length : 1;
+        const asked = args.find((arg): arg is unknown[] => Array.isArray(arg))?.length ?? 1;
         calls.set(`${repoName}.${name}`, (calls.get(`${repoName}.${name}`) ?? 0) + asked);
         return (method as (...a: unknown[]) => unknown)(...args);
       };
