@@ -9,7 +9,7 @@ import { createLiveRegistry, type LiveConnection, type LiveRegistry } from './li
 import { attachWebSockets } from './live/ws-server.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
-import { ForbiddenError, GatewayError } from './errors.ts';
+import { ForbiddenError, GatewayError } from './domain/errors.ts';
 import type { Context } from './graphql/context.ts';
 import { schema } from './graphql/schema.ts';
 import { useCompiledQueries } from './graphql/compiled-queries.ts';
@@ -19,11 +19,11 @@ import { createRepositories, createServices, type Repositories, type Services } 
 import { openDatabase, type Db } from './store/db.ts';
 import { createDispatcher, type LookupFunction } from './delivery/dispatcher.ts';
 import { createGraphiql } from './graphiql/index.ts';
-import { createAnnouncer } from './delivery/announcer.ts';
+import { createAnnouncer } from './services/announcer.ts';
 import { createWorker, type Worker } from './delivery/worker.ts';
-import { createDeliveryPubSub, type DeliveryPubSub } from './pubsub.ts';
+import { createDeliveryPubSub, type DeliveryPubSub } from './live/pubsub.ts';
 import { migrateToLatest } from './store/migrate.ts';
-import { queryLimitPlugins } from './query-limits.ts';
+import { queryLimitPlugins } from './graphql/query-limits.ts';
 
 export type AppOptions = {
   clock?: Clock;

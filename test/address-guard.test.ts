@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isForbiddenAddress, isForbiddenHost } from '../src/delivery/address-guard.ts';
+import { isForbiddenAddress, isForbiddenHost } from '../src/domain/address-rules.ts';
 import { createDispatcher, type DeliveryDispatcher } from '../src/delivery/dispatcher.ts';
 import type { LookupFunction } from '../src/delivery/guarded-connector.ts';
 import { CreateWebhook, GetWebhook, UpdateWebhook } from './helpers/documents.ts';

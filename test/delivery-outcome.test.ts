@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AttemptTrigger, DeliveryStatus } from '../src/domain/delivery-lifecycle.ts';
 import { canSend, decideOutcome, failureCountChange, type Outcome, type OutcomeInput } from '../src/delivery/outcome.ts';
 import { MAX_RETRY_DELAY_MS } from '../src/delivery/retry-schedule.ts';
-import type { RetryPolicy } from '../src/store/webhooks.ts';
+import type { RetryPolicy } from '../src/domain/webhook.ts';
 
 /*
  * The outcome rules as a table: one row per case, read left to right as

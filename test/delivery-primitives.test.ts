@@ -10,8 +10,9 @@ import {
   valueAtPath,
 } from '../src/domain/topic-routing.ts';
 import { MAX_RETRY_DELAY_MS, parseRetryAfter, retryDelayMs } from '../src/delivery/retry-schedule.ts';
-import type { BackoffStrategy } from '../src/store/webhooks.ts';
-import { generateSigningSecret, isValidSigningSecret, signPayload } from '../src/delivery/signer.ts';
+import type { BackoffStrategy } from '../src/domain/webhook.ts';
+import { generateSigningSecret, isValidSigningSecret } from '../src/domain/signing-secret.ts';
+import { signPayload } from '../src/delivery/signer.ts';
 
 describe('topicMatches', () => {
   it.each([

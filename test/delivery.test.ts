@@ -5,7 +5,7 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './gql/index.ts';
 import type { CreateWebhookInput, PublishEventInput } from './gql/graphql.ts';
-import { newId } from '../src/ids.ts';
+import { newId } from '../src/domain/ids.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 import { fakeClock, type FakeClock } from './helpers/clock.ts';
 import { CreateWebhook, UpdateWebhook } from './helpers/documents.ts';

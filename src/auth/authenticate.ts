@@ -1,7 +1,7 @@
 import type { ApiKeyRepository } from '../store/api-keys.ts';
 import { parseScopes } from '../store/api-keys.ts';
 import { hashApiKey } from './api-key-secret.ts';
-import type { ApiKeyScope } from './scopes.ts';
+import type { ApiKeyScope } from '../domain/scopes.ts';
 
 /** Who is calling: one API key of one tenant. */
 export type Principal = {

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.ts';
-import { RateLimitedError } from '../errors.ts';
+import { RateLimitedError } from '../domain/errors.ts';
 
 /**
  * A token bucket per API key: `perSecond` sustained, up to `burst` at once. In memory, so per

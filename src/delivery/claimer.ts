@@ -3,7 +3,8 @@ import type { Config } from '../config.ts';
 import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { eventRepository } from '../store/events.ts';
-import { webhookRepository, type Webhook } from '../store/webhooks.ts';
+import { webhookRepository } from '../store/webhooks.ts';
+import { type Webhook } from '../domain/webhook.ts';
 
 /** A leased delivery with what sending it needs; `webhook` is undefined when it has been deleted. */
 export type Claimed = { delivery: DeliveryRow; webhook: Webhook | undefined; event: EventRow };

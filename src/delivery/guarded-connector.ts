@@ -2,7 +2,7 @@ import type { LookupAddress } from 'node:dns';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupFunction as NetLookupFunction } from 'node:net';
 import { buildConnector } from 'undici';
-import { isForbiddenAddress, isForbiddenHost } from './address-guard.ts';
+import { isForbiddenAddress, isForbiddenHost } from '../domain/address-rules.ts';
 
 /*
  * The address guard at connect time: the addresses checked are the addresses the socket

@@ -1,5 +1,5 @@
 import { isOpen, statusWhenEnded, type AttemptTrigger, type DeliveryStatus } from '../domain/delivery-lifecycle.ts';
-import type { RetryPolicy } from '../store/webhooks.ts';
+import type { RetryPolicy } from '../domain/webhook.ts';
 import type { AttemptResult } from './dispatcher.ts';
 import { retryDelayMs } from './retry-schedule.ts';
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
-import { firstIdAt } from '../ids.ts';
+import { firstIdAt } from '../domain/ids.ts';
 import { attemptRepository } from '../store/attempts.ts';
 import type { Db } from '../store/db.ts';
 import { eventRepository } from '../store/events.ts';

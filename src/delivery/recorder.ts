@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { Transaction } from 'kysely';
 import type { AttemptTrigger } from '../domain/delivery-lifecycle.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../domain/ids.ts';
 import { attemptRepository } from '../store/attempts.ts';
 import type { AttemptRow, Database, Db, DeliveryRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { webhookRepository } from '../store/webhooks.ts';
-import type { Announcer } from './announcer.ts';
+import type { AfterCommit } from './after-commit.ts';
 import type { Claimed } from './claimer.ts';
 import type { AttemptResult } from './dispatcher.ts';
 import { decideOutcome, failureCountChange, type OutcomeInput } from './outcome.ts';
@@ -23,7 +23,7 @@ type Recorded = { attempt: AttemptRow | null; changed: DeliveryRow[]; disabled: 
 
 export type RecorderDeps = {
   db: Db;
-  announcer: Announcer;
+  announcer: AfterCommit;
   logger: Logger;
   autoDisableAfter: number;
   random: () => number;

@@ -1,5 +1,5 @@
 import type { EventRow } from '../store/db.ts';
-import type { Webhook } from '../store/webhooks.ts';
+import type { Webhook } from '../domain/webhook.ts';
 import type { OutboundRequest } from './dispatcher.ts';
 import { signPayload } from './signer.ts';
 

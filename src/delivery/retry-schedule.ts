@@ -1,4 +1,4 @@
-import type { BackoffStrategy } from '../store/webhooks.ts';
+import type { BackoffStrategy } from '../domain/webhook.ts';
 import { parseHttpDate } from './http-date.ts';
 
 export const MAX_RETRY_DELAY_MS = 24 * 60 * 60 * 1000;

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
-import type { Announcer } from './announcer.ts';
+import type { AfterCommit } from './after-commit.ts';
 import { createClaimer, type Claimed } from './claimer.ts';
 import type { DeliveryDispatcher } from './dispatcher.ts';
 import { canSend } from './outcome.ts';
@@ -12,7 +12,7 @@ import { buildRequest } from './request.ts';
 
 /*
  * The delivery loop: claim (claimer.ts) -> sign and send (request.ts, dispatcher.ts) -> record
- * and announce (recorder.ts, outcome.ts, announcer.ts); pruning (pruner.ts) on the way. This
+ * and announce (recorder.ts, outcome.ts, services/announcer.ts); pruning (pruner.ts) on the way. This
  * file only decides when to look at the queue and how many attempts run at once.
  */
 
@@ -20,7 +20,7 @@ export type WorkerDeps = {
   db: Db;
   clock: Clock;
   dispatcher: DeliveryDispatcher;
-  announcer: Announcer;
+  announcer: AfterCommit;
   logger: Logger;
   config: Config['delivery'];
   /** Jitter source; tests pin it. */

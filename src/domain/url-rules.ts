@@ -1,4 +1,4 @@
-import { isForbiddenHost, isLocalHostname } from '../delivery/address-guard.ts';
+import { isForbiddenHost, isLocalHostname } from './address-rules.ts';
 import { isWellFormed, NOT_WELL_FORMED } from './validation.ts';
 
 export const MAX_URL_LENGTH = 2048;

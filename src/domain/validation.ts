@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError, type FieldError } from '../errors.ts';
+import { ValidationError, type FieldError } from './errors.ts';
 
 const LONE_SURROGATE = /\p{Cs}/u;
 

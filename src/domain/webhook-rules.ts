@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { deliveryUrlProblem } from './url-rules.ts';
 import { text } from './validation.ts';
-import { isValidSigningSecret } from '../delivery/signer.ts';
-import { backoffStrategies, webhookTypes } from '../store/webhooks.ts';
+import { isValidSigningSecret } from './signing-secret.ts';
+import { backoffStrategies, webhookTypes } from '../domain/webhook.ts';
 
 export const webhookDefaults = {
   type: 'CUSTOM',

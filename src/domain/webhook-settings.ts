@@ -1,5 +1,5 @@
-import type { FieldError } from '../errors.ts';
-import type { WebhookConfiguration, WebhookSettings } from '../store/webhooks.ts';
+import type { FieldError } from './errors.ts';
+import type { WebhookConfiguration, WebhookSettings } from '../domain/webhook.ts';
 import { webhookDefaults, type ParsedCreateWebhookInput, type ParsedUpdateWebhookInput } from './webhook-rules.ts';
 
 type ConfigurationInput = NonNullable<ParsedCreateWebhookInput['configuration']>;

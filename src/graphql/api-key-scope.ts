@@ -1,4 +1,4 @@
-import { apiKeyScopes } from '../auth/scopes.ts';
+import { apiKeyScopes } from '../domain/scopes.ts';
 import { builder } from './builder.ts';
 
 const descriptions: Record<(typeof apiKeyScopes)[number], string> = {

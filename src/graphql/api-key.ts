@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { ApiKeyRow } from '../store/db.ts';
 import { parseScopes } from '../store/api-keys.ts';
 import { ApiKeyScopeEnum } from './api-key-scope.ts';

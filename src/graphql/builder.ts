@@ -8,9 +8,9 @@ import ValidationPlugin from '@pothos/plugin-validation';
 import RateLimitPlugin from './rate-limit-plugin.ts';
 import InputLimitsPlugin from './input-limits-plugin.ts';
 import { GraphQLError } from 'graphql';
-import { grants, type ApiKeyScope } from '../auth/scopes.ts';
-import { ForbiddenError } from '../errors.ts';
-import { idKind } from '../ids.ts';
+import { grants, type ApiKeyScope } from '../domain/scopes.ts';
+import { ForbiddenError } from '../domain/errors.ts';
+import { idKind } from '../domain/ids.ts';
 import type { Context } from './context.ts';
 import { readScopeOf } from './read-scopes.ts';
 

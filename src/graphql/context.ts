@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/authenticate.ts';
 import type { LiveConnection, LiveRegistry } from '../live/registry.ts';
-import type { DeliveryPubSub } from '../pubsub.ts';
+import type { DeliveryPubSub } from '../live/pubsub.ts';
 import type { Repositories, Services } from '../services/index.ts';
 
 /** What every resolver receives: an authenticated caller, reads (repos) and writes (services). */

@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { AttemptRow, DeliveryRow } from '../store/db.ts';
 import { attemptTriggers, deliveryStatuses } from '../domain/delivery-lifecycle.ts';
 import type { WebhookAttemptStats } from '../store/attempts.ts';
@@ -102,6 +102,19 @@ DeliveryAttemptNode.implement({
     }),
   }),
 });
+
+// Event's deliveries are defined here, beside Delivery, so event.ts need not import this file.
+builder.objectField(EventNode, 'deliveries', (t) =>
+  t.loadableList({
+    type: DeliveryNode,
+    description: 'One per webhook the event matched when it was published.',
+    load: async (eventIds: string[], context) => {
+      const rows = await context.repos.deliveries.listByEvents(context.principal.tenantId, eventIds);
+      return eventIds.map((id) => rows.filter((row) => row.event_id === id));
+    },
+    resolve: (event) => event.id,
+  }),
+);
 
 const DeliveryConnection = builder.connectionObject({ type: DeliveryNode, name: 'DeliveryConnection' }, { name: 'DeliveryEdge' });
 

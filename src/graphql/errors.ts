@@ -4,7 +4,7 @@ import {
   NotFoundError,
   RateLimitedError,
   ValidationError,
-} from '../errors.ts';
+} from '../domain/errors.ts';
 import { builder } from './builder.ts';
 import { ApiKeyScopeEnum } from './api-key-scope.ts';
 

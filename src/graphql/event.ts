@@ -1,7 +1,6 @@
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../domain/errors.ts';
 import type { EventRow } from '../store/db.ts';
 import { builder } from './builder.ts';
-import { DeliveryNode } from './delivery.ts';
 import { resultUnion } from './errors.ts';
 import { pageArgsSchema, toConnection } from './pagination.ts';
 import { openId, readableWith } from './read-scopes.ts';
@@ -22,15 +21,6 @@ EventNode.implement({
     echo: t.boolean({ resolve: (event) => event.echo === 1 }),
     idempotencyKey: t.exposeString('idempotency_key', { nullable: true }),
     createdAt: t.field({ type: 'DateTime', resolve: (event) => event.created_at }),
-    deliveries: t.loadableList({
-      type: DeliveryNode,
-      description: 'One per webhook the event matched when it was published.',
-      load: async (eventIds: string[], context) => {
-        const rows = await context.repos.deliveries.listByEvents(context.principal.tenantId, eventIds);
-        return eventIds.map((id) => rows.filter((row) => row.event_id === id));
-      },
-      resolve: (event) => event.id,
-    }),
   }),
 });
 

@@ -11,7 +11,7 @@ import {
   type GraphQLResolveInfo,
 } from 'graphql';
 import { DEFAULT_STRING_MAX_LENGTH, jsonTooDeep, stringLimits, tooDeep, tooLong } from '../domain/input-limits.ts';
-import { ValidationError, type FieldError } from '../errors.ts';
+import { ValidationError, type FieldError } from '../domain/errors.ts';
 
 declare global {
   export namespace PothosSchemaTypes {

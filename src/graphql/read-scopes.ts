@@ -1,4 +1,4 @@
-import type { ApiKeyScope } from '../auth/scopes.ts';
+import type { ApiKeyScope } from '../domain/scopes.ts';
 
 /*
  * Who may read what, once for the whole schema. Each type that holds tenant data names the scope

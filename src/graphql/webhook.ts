@@ -1,12 +1,5 @@
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import {
-  backoffStrategies,
-  webhookTypes,
-  type RetryPolicy,
-  type WebengageSettings,
-  type Webhook,
-  type WebhookConfiguration,
-} from '../store/webhooks.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { backoffStrategies, webhookTypes, type RetryPolicy, type WebengageSettings, type Webhook, type WebhookConfiguration } from '../domain/webhook.ts';
 import { builder } from './builder.ts';
 import { ErrorInterface, resultUnion } from './errors.ts';
 import { pageArgsSchema, toConnection } from './pagination.ts';

@@ -5,7 +5,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { apiKeyFromHeaders, type Principal } from '../auth/authenticate.ts';
-import { grants } from '../auth/scopes.ts';
+import { grants } from '../domain/scopes.ts';
 import type { LiveConnection } from './registry.ts';
 
 /** What onConnect learns and every operation on the connection reuses. */

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { apiKeyScopes } from '../auth/scopes.ts';
+import { apiKeyScopes } from '../domain/scopes.ts';
 import { systemClock } from '../clock.ts';
 import { loadConfig } from '../config.ts';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../domain/errors.ts';
 import { apiKeyService } from '../services/api-keys.ts';
 import { openDatabase } from '../store/db.ts';
 import { migrateToLatest } from '../store/migrate.ts';

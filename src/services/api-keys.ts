@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { mintApiKey } from '../auth/api-key-secret.ts';
-import { apiKeyScopes, type ApiKeyScope } from '../auth/scopes.ts';
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { apiKeyScopes, type ApiKeyScope } from '../domain/scopes.ts';
+import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { parseInput, text } from '../domain/validation.ts';
 import type { Db, ApiKeyRow } from '../store/db.ts';
 import { apiKeyRepository, type ApiKeyRepository } from '../store/api-keys.ts';

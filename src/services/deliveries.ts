@@ -1,8 +1,8 @@
 import type { Clock } from '../clock.ts';
-import type { Announcer } from '../delivery/announcer.ts';
-import { NotFoundError, ValidationError } from '../errors.ts';
+import type { AfterCommit } from '../delivery/after-commit.ts';
+import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { TEST_TOPIC } from '../domain/event-types.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../domain/ids.ts';
 import type { Db, DeliveryRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { eventRepository } from '../store/events.ts';
@@ -11,7 +11,7 @@ import { pendingDelivery } from './events.ts';
 
 export const REDELIVER_FAILED_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
-export type DeliveryServiceDeps = { db: Db; clock: Clock; announcer: Announcer };
+export type DeliveryServiceDeps = { db: Db; clock: Clock; announcer: AfterCommit };
 
 export function deliveryService({ db, clock, announcer }: DeliveryServiceDeps) {
   return {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
-import type { Announcer } from '../delivery/announcer.ts';
+import type { AfterCommit } from '../delivery/after-commit.ts';
 import { TEST_TOPIC } from '../domain/event-types.ts';
 import { jsonTooDeep, tooDeep } from '../domain/input-limits.ts';
 import { receives, topicPatternsFor } from '../domain/topic-routing.ts';
 import { parseInput, text } from '../domain/validation.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../domain/ids.ts';
 import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { eventRepository } from '../store/events.ts';
@@ -61,7 +61,7 @@ export function pendingDelivery(params: {
   };
 }
 
-export type EventServiceDeps = { db: Db; clock: Clock; announcer: Announcer };
+export type EventServiceDeps = { db: Db; clock: Clock; announcer: AfterCommit };
 
 export function eventService({ db, clock, announcer }: EventServiceDeps) {
   return {

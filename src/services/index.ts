@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
-import type { Announcer } from '../delivery/announcer.ts';
+import type { AfterCommit } from '../delivery/after-commit.ts';
 import type { Db } from '../store/db.ts';
 import { apiKeyRepository } from '../store/api-keys.ts';
 import { webhookRepository } from '../store/webhooks.ts';
@@ -17,7 +17,7 @@ export type ServiceDeps = {
   config: Config;
   clock: Clock;
   /** Publishes what a write committed and wakes the worker when a delivery is due now. */
-  announcer: Announcer;
+  announcer: AfterCommit;
   /** A key was revoked: its live subscriptions end. */
   onKeyRevoked: (keyId: string) => void;
 };

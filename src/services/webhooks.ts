@@ -1,8 +1,8 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
-import type { Announcer } from '../delivery/announcer.ts';
-import { generateSigningSecret } from '../delivery/signer.ts';
-import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../errors.ts';
+import type { AfterCommit } from '../delivery/after-commit.ts';
+import { generateSigningSecret } from '../domain/signing-secret.ts';
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../domain/errors.ts';
 import { patternsOverlap } from '../domain/topic-routing.ts';
 import { fieldErrorsOf, parseInput } from '../domain/validation.ts';
 import {
@@ -13,14 +13,15 @@ import {
 } from '../domain/webhook-rules.ts';
 import { mergeUpdate, settingsFromCreate, settingsProblems } from '../domain/webhook-settings.ts';
 import type { Db } from '../store/db.ts';
-import { webhookRepository, type Webhook, type WebhookRepository, type WebhookSettings } from '../store/webhooks.ts';
-import { newId } from '../ids.ts';
+import { webhookRepository, type WebhookRepository } from '../store/webhooks.ts';
+import { type Webhook, type WebhookSettings } from '../domain/webhook.ts';
+import { newId } from '../domain/ids.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 
 export const DEFAULT_SECRET_OVERLAP_SECONDS = 86_400;
 export const MAX_SECRET_OVERLAP_SECONDS = 604_800;
 
-export type WebhookServiceDeps = { db: Db; config: Pick<Config, 'allowPrivateAddresses'>; clock: Clock; announcer: Announcer };
+export type WebhookServiceDeps = { db: Db; config: Pick<Config, 'allowPrivateAddresses'>; clock: Clock; announcer: AfterCommit };
 
 function throwIfAny(errors: FieldError[]): void {
   if (errors.length > 0) throw new ValidationError(errors);

@@ -1,6 +1,6 @@
 import type { ApiKeyRow, Executor } from './db.ts';
-import type { ApiKeyScope } from '../auth/scopes.ts';
-import { newId } from '../ids.ts';
+import type { ApiKeyScope } from '../domain/scopes.ts';
+import { newId } from '../domain/ids.ts';
 
 export type ApiKeyWithTenant = ApiKeyRow & { tenant_name: string };
 

@@ -1,5 +1,5 @@
 import type { Executor, TenantRow } from './db.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../domain/ids.ts';
 
 export function tenantRepository(db: Executor) {
   return {

@@ -2,47 +2,7 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import type { Database, Executor, WebhookRow } from './db.ts';
 import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
 import { topicPatternsFor, type PayloadFilter } from '../domain/topic-routing.ts';
-
-export const webhookTypes = ['CUSTOM', 'ZAPIER', 'WEBENGAGE', 'INTEGROMAT_MAKE'] as const;
-export type WebhookType = (typeof webhookTypes)[number];
-export const backoffStrategies = ['EXPONENTIAL', 'LINEAR', 'FIXED'] as const;
-export type BackoffStrategy = (typeof backoffStrategies)[number];
-
-export type HttpHeader = { name: string; value: string };
-export type RetryPolicy = { maxRetries: number; backoffSeconds: number; strategy: BackoffStrategy };
-export type WebengageSettings = { webhookUrl: string; token: string | null };
-export type WebhookConfiguration = {
-  echo: boolean;
-  channelTypes: string[];
-  filters: PayloadFilter[];
-  webengage: WebengageSettings | null;
-};
-
-/** What a tenant sets on a webhook: the whole writable state, after defaults. */
-export type WebhookSettings = {
-  name: string | null;
-  url: string;
-  type: WebhookType;
-  topics: string[];
-  enabled: boolean;
-  headers: HttpHeader[];
-  bearerToken: string | null;
-  timeoutSeconds: number;
-  retryPolicy: RetryPolicy;
-  configuration: WebhookConfiguration;
-};
-
-export type Webhook = WebhookSettings & {
-  id: string;
-  tenantId: string;
-  disabledReason: string | null;
-  signingSecret: string;
-  previousSigningSecret: string | null;
-  previousSecretExpiresAt: number | null;
-  consecutiveFailures: number;
-  createdAt: number;
-  updatedAt: number;
-};
+import type { BackoffStrategy, HttpHeader, Webhook, WebhookSettings, WebhookType } from '../domain/webhook.ts';
 
 export function webhookFromRow(row: WebhookRow): Webhook {
   return {

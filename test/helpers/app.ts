@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type ExecutionResult } from 'graphql';
 import { createApp, type App, type AppOptions } from '../../src/app.ts';
-import type { ApiKeyScope } from '../../src/auth/scopes.ts';
+import type { ApiKeyScope } from '../../src/domain/scopes.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 

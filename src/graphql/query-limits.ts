@@ -3,7 +3,7 @@ import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { GraphQLError, Kind, Lexer, getOperationAST, parse, Source, TokenKind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { CostLimitError, QUERY_TOO_COMPLEX, operationCost, queryLimits } from './graphql/complexity.ts';
+import { CostLimitError, QUERY_TOO_COMPLEX, operationCost, queryLimits } from './complexity.ts';
 
 /*
  * Limits on the operation's text, checked while it is parsed and validated: before

@@ -1,8 +1,6 @@
 import type { Clock } from '../clock.ts';
-import type { DeliveryPubSub } from '../pubsub.ts';
-import type { AttemptRow, DeliveryRow } from '../store/db.ts';
-
-export type Committed = { attempts?: readonly AttemptRow[]; deliveries?: readonly DeliveryRow[] };
+import type { DeliveryPubSub } from '../live/pubsub.ts';
+import type { AfterCommit, Committed } from '../delivery/after-commit.ts';
 
 /**
  * The after-commit notifier, used by every write path (services and the worker's recorder):
@@ -10,7 +8,7 @@ export type Committed = { attempts?: readonly AttemptRow[]; deliveries?: readonl
  * deliveries is due now the worker is woken instead of finding it at its next poll.
  * Called only after the commit, so nobody hears of a row a rollback took back.
  */
-export function createAnnouncer({ pubsub, clock, wake }: { pubsub: DeliveryPubSub; clock: Clock; wake: () => void }) {
+export function createAnnouncer({ pubsub, clock, wake }: { pubsub: DeliveryPubSub; clock: Clock; wake: () => void }): AfterCommit {
   return {
     committed({ attempts = [], deliveries = [] }: Committed): void {
       for (const attempt of attempts) pubsub.publish('attempt', attempt.tenant_id, attempt);
@@ -20,5 +18,3 @@ export function createAnnouncer({ pubsub, clock, wake }: { pubsub: DeliveryPubSu
     },
   };
 }
-
-export type Announcer = ReturnType<typeof createAnnouncer>;

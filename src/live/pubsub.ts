@@ -1,5 +1,5 @@
 import { createPubSub } from 'graphql-yoga';
-import type { AttemptRow, DeliveryRow } from './store/db.ts';
+import type { AttemptRow, DeliveryRow } from '../store/db.ts';
 
 /*
  * In-process pub/sub for live updates. Every topic is keyed by tenant id, so a listener can only

@@ -1,4 +1,4 @@
-import type { ApiKeyScope } from './auth/scopes.ts';
+import type { ApiKeyScope } from './scopes.ts';
 
 /*
  * Expected failures, as values. Services throw or return these; the GraphQL layer registers each

@@ -1,0 +1,27 @@
+import { randomBytes } from 'node:crypto';
+
+/* The Standard Webhooks secret format: whsec_ and the base64 of 24 to 64 random bytes. */
+
+const SECRET_PREFIX = 'whsec_';
+const MIN_KEY_BYTES = 24;
+const MAX_KEY_BYTES = 64;
+
+/** The HMAC key a secret stands for, or null when it is not a well-formed secret. */
+export function signingKeyBytes(secret: string): Buffer | null {
+  if (!secret.startsWith(SECRET_PREFIX)) return null;
+  const encoded = secret.slice(SECRET_PREFIX.length);
+  const key = Buffer.from(encoded, 'base64');
+  // Node's decoder skips characters it does not know and accepts URL-safe ones; re-encoding
+  // catches both, as well as missing padding and non-canonical trailing bits.
+  if (key.toString('base64') !== encoded) return null;
+  if (key.length < MIN_KEY_BYTES || key.length > MAX_KEY_BYTES) return null;
+  return key;
+}
+
+export function isValidSigningSecret(secret: string): boolean {
+  return signingKeyBytes(secret) !== null;
+}
+
+export function generateSigningSecret(): string {
+  return `${SECRET_PREFIX}${randomBytes(32).toString('base64')}`;
+}
