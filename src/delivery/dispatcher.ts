@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { AttemptOutcome } from '../domain/delivery-lifecycle.ts';
 import { Agent, request } from 'undici';
 import { describeFailure } from './attempt-error.ts';
 import { createGuardedConnector, type LookupFunction } from './guarded-connector.ts';
@@ -6,7 +7,6 @@ import { parseRetryAfter } from './retry-schedule.ts';
 
 export type { LookupFunction } from './guarded-connector.ts';
 
-export type AttemptOutcome = 'SUCCEEDED' | 'HTTP_ERROR' | 'TIMED_OUT' | 'CONNECTION_ERROR' | 'BLOCKED';
 
 export interface OutboundRequest {
   url: string;

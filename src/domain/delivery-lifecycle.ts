@@ -11,6 +11,10 @@ export type DeliveryStatus = (typeof deliveryStatuses)[number];
 export const attemptTriggers = ['SCHEDULED', 'MANUAL', 'TEST'] as const;
 export type AttemptTrigger = (typeof attemptTriggers)[number];
 
+/** How one attempt ended: 2xx, another status, no answer in time, no connection, or a forbidden address. */
+export const attemptOutcomes = ['SUCCEEDED', 'HTTP_ERROR', 'TIMED_OUT', 'CONNECTION_ERROR', 'BLOCKED'] as const;
+export type AttemptOutcome = (typeof attemptOutcomes)[number];
+
 /** Statuses whose schedule still has an attempt to come. */
 export const openStatuses = ['PENDING', 'RETRYING'] as const satisfies readonly DeliveryStatus[];
 

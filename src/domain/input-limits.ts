@@ -13,6 +13,8 @@
 export const ID_MAX_LENGTH = 64;
 export const URL_MAX_LENGTH = 2048;
 export const TOPIC_MAX_LENGTH = 200;
+/** A channel name (whatsapp, sms): an event's channelType and a webhook's channelTypes. */
+export const CHANNEL_TYPE_MAX_LENGTH = 64;
 /** A JSON value (an event payload) may hold objects and arrays nested this deep. */
 export const MAX_JSON_DEPTH = 32;
 
@@ -56,9 +58,9 @@ export const stringLimits: Readonly<Record<string, number>> = {
   'PayloadFilterInput.expression': 500,
   'WebengageConfigurationInput.webhookUrl': URL_MAX_LENGTH,
   'WebengageConfigurationInput.token': 2000,
-  'WebhookConfigurationInput.channelTypes': 64,
+  'WebhookConfigurationInput.channelTypes': CHANNEL_TYPE_MAX_LENGTH,
   'PublishEventInput.topic': TOPIC_MAX_LENGTH,
-  'PublishEventInput.channelType': 64,
+  'PublishEventInput.channelType': CHANNEL_TYPE_MAX_LENGTH,
   'PublishEventInput.idempotencyKey': 255,
 };
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deliveryUrlProblem } from './url-rules.ts';
+import { CHANNEL_TYPE_MAX_LENGTH, TOPIC_MAX_LENGTH } from './input-limits.ts';
 import { text } from './validation.ts';
 import { isValidSigningSecret } from './signing-secret.ts';
 import { backoffStrategies, webhookTypes } from '../domain/webhook.ts';
@@ -15,7 +16,8 @@ export const webhookDefaults = {
 export const limits = {
   nameLength: 150,
   topics: 50,
-  topicLength: 200,
+  topicLength: TOPIC_MAX_LENGTH,
+  channelTypeLength: CHANNEL_TYPE_MAX_LENGTH,
   headers: 20,
   headerNameLength: 256,
   headerValueLength: 4096,
@@ -151,7 +153,7 @@ const configuration = (allowPrivateAddresses: boolean) =>
   z.object({
     echo: z.boolean().nullish(),
     channelTypes: z
-      .array(text().min(1, 'must not be empty').max(64, 'must be at most 64 characters'))
+      .array(text().min(1, 'must not be empty').max(limits.channelTypeLength, `must be at most ${limits.channelTypeLength} characters`))
       .max(limits.channelTypes, `must have at most ${limits.channelTypes} channel types`)
       .transform((list) => [...new Set(list)])
       .nullish(),

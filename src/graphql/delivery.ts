@@ -1,6 +1,6 @@
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { AttemptRow, DeliveryRow } from '../store/db.ts';
-import { attemptTriggers, deliveryStatuses } from '../domain/delivery-lifecycle.ts';
+import { attemptTriggers, deliveryStatuses, type AttemptOutcome } from '../domain/delivery-lifecycle.ts';
 import type { WebhookAttemptStats } from '../store/attempts.ts';
 import { builder } from './builder.ts';
 import { resultUnion } from './errors.ts';
@@ -25,7 +25,7 @@ export const AttemptOutcomeEnum = builder.enumType('AttemptOutcome', {
     TIMED_OUT: { description: 'no complete answer within the webhook timeoutSeconds' },
     CONNECTION_ERROR: { description: 'refused, reset, DNS, TLS' },
     BLOCKED: { description: 'the address resolved to a forbidden network (see DESIGN.md)' },
-  },
+  } satisfies Record<AttemptOutcome, object>,
 });
 
 const AttemptTriggerEnum = builder.enumType('AttemptTrigger', {
@@ -86,7 +86,7 @@ DeliveryAttemptNode.implement({
     eventId: t.exposeID('event_id'),
     attemptNumber: t.exposeInt('attempt_number'),
     trigger: t.field({ type: AttemptTriggerEnum, resolve: (attempt) => attempt.trigger as (typeof attemptTriggers)[number] }),
-    outcome: t.field({ type: AttemptOutcomeEnum, resolve: (attempt) => attempt.outcome as 'SUCCEEDED' }),
+    outcome: t.field({ type: AttemptOutcomeEnum, resolve: (attempt) => attempt.outcome }),
     url: t.field({ type: 'URL', resolve: (attempt) => attempt.url }),
     responseStatus: t.exposeInt('response_status', { nullable: true }),
     responseBody: t.exposeString('response_body', { nullable: true, description: 'The first 4 KiB of the response body.' }),

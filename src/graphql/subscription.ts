@@ -1,3 +1,4 @@
+import type { LiveTopics } from '../live/pubsub.ts';
 import type { AttemptRow, DeliveryRow } from '../store/db.ts';
 import { builder } from './builder.ts';
 import { AttemptOutcomeEnum, DeliveryAttemptNode, DeliveryNode } from './delivery.ts';
@@ -7,16 +8,11 @@ import type { Context } from './context.ts';
  * A subscription's stream: this tenant's rows on one topic, narrowed on the server, through a
  * bounded buffer. Another tenant's ids simply never match.
  */
-function liveRows<T extends 'attempt' | 'delivery'>(
-  context: Context,
-  topic: T,
-  wanted: (row: T extends 'attempt' ? AttemptRow : DeliveryRow) => boolean,
-) {
-  type Row = T extends 'attempt' ? AttemptRow : DeliveryRow;
+function liveRows<T extends keyof LiveTopics>(context: Context, topic: T, wanted: (row: LiveTopics[T][1]) => boolean) {
   let stop = () => {};
-  const stream = context.live.registry.open<Row>(context.principal, context.live.connection, () => stop());
+  const stream = context.live.registry.open<LiveTopics[T][1]>(context.principal, context.live.connection, () => stop());
   stop = context.pubsub.listen(topic, context.principal.tenantId, (row) => {
-    if (wanted(row as Row)) stream.push(row as Row);
+    if (wanted(row)) stream.push(row);
   });
   return stream;
 }
@@ -39,7 +35,7 @@ builder.subscriptionType({
           (attempt) =>
             (!args.webhookId || attempt.webhook_id === args.webhookId) &&
             (!args.eventId || attempt.event_id === args.eventId) &&
-            (!args.outcomes || args.outcomes.includes(attempt.outcome as never)),
+            (!args.outcomes || args.outcomes.includes(attempt.outcome)),
         ),
       resolve: (attempt: AttemptRow) => attempt,
     }),

@@ -7,23 +7,24 @@ import type { AttemptRow, DeliveryRow } from '../store/db.ts';
  * Built on yoga's createPubSub over an EventTarget, which a Redis event target can replace.
  */
 
-type Topics = {
+/** Each topic's arguments: the tenant it belongs to, and the row. */
+export type LiveTopics = {
   attempt: [tenantId: string, attempt: AttemptRow];
   delivery: [tenantId: string, delivery: DeliveryRow];
 };
 
 export function createDeliveryPubSub(target: EventTarget = new EventTarget()) {
-  const pubsub = createPubSub<Topics>({ eventTarget: target });
+  const pubsub = createPubSub<LiveTopics>({ eventTarget: target });
   return {
     publish: pubsub.publish,
     /**
      * Calls `listener` for every row of this tenant on this topic, synchronously, until the
      * returned function is called. Consumers buffer for themselves (see live/bounded-stream.ts).
      */
-    listen<T extends keyof Topics>(topic: T, tenantId: string, listener: (row: Topics[T][1]) => void): () => void {
+    listen<T extends keyof LiveTopics>(topic: T, tenantId: string, listener: (row: LiveTopics[T][1]) => void): () => void {
       // The same `${routingKey}:${id}` topic name createPubSub publishes under.
       const name = `${topic}:${tenantId}`;
-      const handler = (event: Event) => listener((event as CustomEvent<Topics[T][1]>).detail);
+      const handler = (event: Event) => listener((event as CustomEvent<LiveTopics[T][1]>).detail);
       target.addEventListener(name, handler);
       return () => target.removeEventListener(name, handler);
     },

@@ -7,8 +7,11 @@ export type LiveConnection = { id: string; close(code: number, reason: string): 
 
 export type LiveLimits = { bufferSize: number; perConnection: number; perTenant: number };
 
+// graphql-ws's conventional close codes: a key no longer (or never) valid, a key without the
+// scope, and ours for a consumer that could not keep up.
+export const CLOSE_UNAUTHENTICATED = 4401;
+export const CLOSE_FORBIDDEN = 4403;
 export const CLOSE_TOO_SLOW = 4429;
-export const CLOSE_KEY_REVOKED = 4401;
 
 type Entry = { principal: Principal; connection: LiveConnection | null; stream: BoundedStream<unknown> };
 
@@ -56,7 +59,7 @@ export function createLiveRegistry(limits: LiveLimits) {
     revokeKey(keyId: string): void {
       for (const entry of [...open].filter((e) => e.principal.keyId === keyId)) {
         entry.stream.fail(liveError('The API key of this subscription was revoked', 'UNAUTHENTICATED'));
-        entry.connection?.close(CLOSE_KEY_REVOKED, 'API key revoked');
+        entry.connection?.close(CLOSE_UNAUTHENTICATED, 'API key revoked');
       }
     },
 

@@ -6,14 +6,11 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { apiKeyFromHeaders, type Principal } from '../auth/authenticate.ts';
 import { grants } from '../domain/scopes.ts';
-import type { LiveConnection } from './registry.ts';
+import { CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, type LiveConnection } from './registry.ts';
 
 /** What onConnect learns and every operation on the connection reuses. */
 export type WsExtra = { principal: Principal; connection: LiveConnection };
 
-// graphql-ws's conventional close codes for a refused connection_init.
-export const CLOSE_UNAUTHENTICATED = 4401;
-export const CLOSE_FORBIDDEN = 4403;
 
 const operationKey = (extra: Partial<WsExtra>, id: string) => `${extra.connection?.id}:${id}`;
 

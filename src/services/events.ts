@@ -5,6 +5,7 @@ import { TEST_TOPIC } from '../domain/event-types.ts';
 import { jsonTooDeep, tooDeep } from '../domain/input-limits.ts';
 import { receives, topicPatternsFor } from '../domain/topic-routing.ts';
 import { parseInput, text } from '../domain/validation.ts';
+import { limits } from '../domain/webhook-rules.ts';
 import { newId } from '../domain/ids.ts';
 import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
@@ -17,7 +18,7 @@ export const MAX_PAYLOAD_BYTES = 256 * 1024;
 const publishInput = z.object({
   topic: z
     .string()
-    .max(200, 'must be at most 200 characters')
+    .max(limits.topicLength, `must be at most ${limits.topicLength} characters`)
     .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be an event type such as message.created (no wildcards)')
     .refine((topic) => topic !== TEST_TOPIC, `${TEST_TOPIC} is sent by sendTestEvent only`),
   // One check after another, each only once the one before passed: JSON.stringify recurses and
@@ -29,7 +30,7 @@ const publishInput = z.object({
       ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_PAYLOAD_BYTES / 1024} KiB as JSON` });
     }
   }),
-  channelType: text().min(1, 'must not be empty').max(64, 'must be at most 64 characters').nullish(),
+  channelType: text().min(1, 'must not be empty').max(limits.channelTypeLength, `must be at most ${limits.channelTypeLength} characters`).nullish(),
   echo: z.boolean().nullish(),
   idempotencyKey: text().min(1, 'must not be empty').max(255, 'must be at most 255 characters').nullish(),
 });
@@ -75,11 +76,11 @@ export function eventService({ db, clock, announcer }: EventServiceDeps) {
         echo: parsed.echo ?? false,
         idempotencyKey: parsed.idempotencyKey ?? null,
       };
-      const result = await db.transaction().execute(async (trx) => {
+      const result = await db.transaction().execute(async (trx): Promise<{ event: EventRow; deliveries: DeliveryRow[]; deliveryCount: number }> => {
         const events = eventRepository(trx);
         if (event.idempotencyKey) {
           const first = await events.findByIdempotencyKey(tenantId, event.idempotencyKey, now - IDEMPOTENCY_WINDOW_MS);
-          if (first) return { event: first, deliveries: [] as DeliveryRow[], deliveryCount: first.delivery_count };
+          if (first) return { event: first, deliveries: [], deliveryCount: first.delivery_count };
         }
         const candidates = await webhookRepository(trx).findSubscribed(tenantId, topicPatternsFor(event.topic));
         const targets = candidates.filter((webhook) => receives(webhook, event));

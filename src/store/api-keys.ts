@@ -1,11 +1,11 @@
-import type { ApiKeyRow, Executor } from './db.ts';
+import { parseJson, type ApiKeyRow, type Executor } from './db.ts';
 import type { ApiKeyScope } from '../domain/scopes.ts';
 import { newId } from '../domain/ids.ts';
 
 export type ApiKeyWithTenant = ApiKeyRow & { tenant_name: string };
 
 export function parseScopes(row: Pick<ApiKeyRow, 'scopes'>): ApiKeyScope[] {
-  return JSON.parse(row.scopes) as ApiKeyScope[];
+  return parseJson(row.scopes);
 }
 
 export function apiKeyRepository(db: Executor) {

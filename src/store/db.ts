@@ -2,13 +2,25 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { TakingTurnsSqliteDialect, type TurnOptions } from './fair-turns.ts';
-import { Kysely, SqliteDialect, type Insertable, type Selectable, type Transaction } from 'kysely';
-import type { AttemptTrigger, DeliveryStatus } from '../domain/delivery-lifecycle.ts';
+import { Kysely, SqliteDialect, type ColumnType, type Generated, type Insertable, type Selectable, type Transaction } from 'kysely';
+import type { AttemptOutcome, AttemptTrigger, DeliveryStatus } from '../domain/delivery-lifecycle.ts';
+import type { ApiKeyScope } from '../domain/scopes.ts';
+import type { PayloadFilter } from '../domain/topic-routing.ts';
+import type { BackoffStrategy, HttpHeader, WebhookType } from '../domain/webhook.ts';
 
 /*
  * The types say what better-sqlite3 returns: timestamps are integer epoch milliseconds,
  * booleans are 0/1, lists and objects are JSON text. Repositories turn them into domain values.
  */
+
+/** JSON text of a T: written as any string, read back through `parseJson` as a T. */
+declare const jsonOf: unique symbol;
+export type JsonText<T> = ColumnType<string & { readonly [jsonOf]: T }, string, string>;
+
+/** The value a JSON column holds, typed by its column: the one place stored JSON is parsed. */
+export function parseJson<T>(text: string & { readonly [jsonOf]: T }): T {
+  return JSON.parse(text);
+}
 
 export interface TenantTable {
   id: string;
@@ -22,8 +34,7 @@ export interface ApiKeyTable {
   name: string;
   prefix: string;
   key_hash: string;
-  /** JSON array of ApiKeyScope. */
-  scopes: string;
+  scopes: JsonText<ApiKeyScope[]>;
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
@@ -34,29 +45,26 @@ export interface WebhookTable {
   tenant_id: string;
   name: string | null;
   url: string;
-  type: string;
-  /** JSON array of topic patterns. */
-  topics: string;
+  type: WebhookType;
+  /** Topic patterns. */
+  topics: JsonText<string[]>;
   enabled: number;
   disabled_reason: string | null;
-  /** JSON array of { name, value }. */
-  headers: string;
+  headers: JsonText<HttpHeader[]>;
   bearer_token: string | null;
   timeout_seconds: number;
   max_retries: number;
   backoff_seconds: number;
-  backoff_strategy: string;
+  backoff_strategy: BackoffStrategy;
   echo: number;
-  /** JSON array of channel names. */
-  channel_types: string;
-  /** JSON array of { field, expression }. */
-  filters: string;
+  channel_types: JsonText<string[]>;
+  filters: JsonText<PayloadFilter[]>;
   webengage_url: string | null;
   webengage_token: string | null;
   signing_secret: string;
   previous_signing_secret: string | null;
   previous_secret_expires_at: number | null;
-  consecutive_failures: number;
+  consecutive_failures: Generated<number>;
   created_at: number;
   updated_at: number;
 }
@@ -89,7 +97,7 @@ export interface DeliveryTable {
   /** No foreign key: history outlives a deleted webhook. */
   webhook_id: string;
   status: DeliveryStatus;
-  attempt_count: number;
+  attempt_count: Generated<number>;
   /** When the worker should next send it; null once nothing more is scheduled. */
   next_attempt_at: number | null;
   /** MANUAL or TEST when the next attempt was asked for by a person; null for SCHEDULED. */
@@ -108,7 +116,7 @@ export interface DeliveryAttemptTable {
   event_id: string;
   attempt_number: number;
   trigger: AttemptTrigger;
-  outcome: string;
+  outcome: AttemptOutcome;
   url: string;
   response_status: number | null;
   response_body: string | null;

@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder } from 'kysely';
-import type { Database, Executor, WebhookRow } from './db.ts';
+import { parseJson, type Database, type Executor, type WebhookRow } from './db.ts';
 import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
 import { topicPatternsFor, type PayloadFilter } from '../domain/topic-routing.ts';
 import type { BackoffStrategy, HttpHeader, Webhook, WebhookSettings, WebhookType } from '../domain/webhook.ts';
@@ -10,22 +10,22 @@ export function webhookFromRow(row: WebhookRow): Webhook {
     tenantId: row.tenant_id,
     name: row.name,
     url: row.url,
-    type: row.type as WebhookType,
-    topics: JSON.parse(row.topics) as string[],
+    type: row.type,
+    topics: parseJson(row.topics),
     enabled: row.enabled === 1,
     disabledReason: row.disabled_reason,
-    headers: JSON.parse(row.headers) as HttpHeader[],
+    headers: parseJson(row.headers),
     bearerToken: row.bearer_token,
     timeoutSeconds: row.timeout_seconds,
     retryPolicy: {
       maxRetries: row.max_retries,
       backoffSeconds: row.backoff_seconds,
-      strategy: row.backoff_strategy as BackoffStrategy,
+      strategy: row.backoff_strategy,
     },
     configuration: {
       echo: row.echo === 1,
-      channelTypes: JSON.parse(row.channel_types) as string[],
-      filters: JSON.parse(row.filters) as PayloadFilter[],
+      channelTypes: parseJson(row.channel_types),
+      filters: parseJson(row.filters),
       webengage: row.webengage_url ? { webhookUrl: row.webengage_url, token: row.webengage_token } : null,
     },
     signingSecret: row.signing_secret,
