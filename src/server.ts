@@ -8,27 +8,7 @@ async function main() {
   const server = createServer(app.handle);
   app.attachWebSockets(server);
 
-  const firstKey = await app.services.apiKeys.bootstrap();
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-
-  if (firstKey) {
-    process.stdout.write(
-      [
-        '',
-        'Created tenant "default" and its first ADMIN API key. It is shown once; store it now:',
-        '',
-        `  ${firstKey.key}`,
-        '',
-        `Open ${base}/graphql and send it as the X-API-Key header.`,
-        '',
-      ].join('\n') + '\n',
-    );
-  }
-  app.logger.info({ url: `${base}/graphql`, databasePath: config.databasePath }, 'gateway listening');
-
+  // Before anything says the gateway is up: a SIGTERM sent on that news must find its handler.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -43,6 +23,28 @@ async function main() {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  const firstKey = await app.services.apiKeys.bootstrap();
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  if (firstKey) {
+    process.stdout.write(
+      [
+        '',
+        'Created tenant "default" and its first ADMIN API key. It is shown once; store it now:',
+        '',
+        `  ${firstKey.key}`,
+        '',
+        `Open ${base}/graphql and enter it when GraphiQL asks; clients send it as the X-API-Key header.`,
+        '',
+      ].join('\n') + '\n',
+    );
+  }
+  app.logger.info({ url: `${base}/graphql`, databasePath: config.databasePath }, 'gateway listening');
+
 }
 
 main().catch((error: unknown) => {

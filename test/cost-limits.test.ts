@@ -1,22 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import SQLite from 'better-sqlite3';
 import { getOperationAST, Kind, parse } from 'graphql';
 import { operationCost } from '../src/graphql/complexity.ts';
 import { schema } from '../src/graphql/schema.ts';
-import { startRawGateway, type RawGateway } from './helpers/raw-gateway.ts';
+import { rawGatewayForFile } from './helpers/raw-gateway.ts';
 
 /*
  * What a query costs reflects the SQL it runs, and the heaviest query the limits allow does not
  * keep the one thread from anyone else.
  */
 
-let gateway: RawGateway;
-const post = (...args: Parameters<RawGateway['post']>) => gateway.post(...args);
-
-beforeAll(async () => {
-  gateway = await startRawGateway();
-}, 60_000);
-afterAll(() => gateway.stop());
+const raw = rawGatewayForFile();
+const post = raw.post;
 
 function costOf(query: string, variables: Record<string, unknown> = {}) {
   const document = parse(query);
@@ -57,7 +52,7 @@ describe('cost reflects the work', () => {
     // Seed 100 webhooks with 2,000 attempts each, so every stats field reads real rows.
     const tenantId = ((await post('{ viewer { tenantId } }')).body.data!.viewer as { tenantId: string }).tenantId;
     await post(`mutation { createWebhook(input: { url: "http://127.0.0.1:9/template", topics: ["workflow.*"] }) { __typename } }`);
-    const sqlite = new SQLite(gateway.databasePath);
+    const sqlite = new SQLite(raw.gateway.databasePath);
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = OFF');
     const template = sqlite.prepare('select * from webhooks where tenant_id = ? limit 1').get(tenantId) as Record<string, unknown> | undefined;
@@ -76,7 +71,7 @@ describe('cost reflects the work', () => {
       }
     })();
     sqlite.close();
-    const otherKey = await gateway.keyForTenant('other', 'WEBHOOKS_READ');
+    const otherKey = await raw.gateway.keyForTenant('other', 'WEBHOOKS_READ');
 
     // The heaviest read the limits allow: as many pages of webhooks with stats as the budget admits.
     const page = (name: string) => `${name}: webhooks(first: 100) { nodes { id stats { attempts p50DurationMs p99DurationMs } } }`;
@@ -89,7 +84,7 @@ describe('cost reflects the work', () => {
     // Sent one after another while the heavy query runs: each must be answered before it ends.
     let healthy = 0;
     for (let i = 0; i < 5; i++) {
-      const response = await fetch(gateway.url.replace(/\/graphql$/, '/healthz'));
+      const response = await fetch(raw.gateway.url.replace(/\/graphql$/, '/healthz'));
       expect(response.status).toBe(200);
       healthy++;
       order.push(`healthz ${healthy}`);
@@ -104,5 +99,5 @@ describe('cost reflects the work', () => {
 });
 
 it('logs none of these refusals at error level', () => {
-  expect(gateway.errorLogLines()).toEqual([]);
+  expect(raw.gateway.errorLogLines()).toEqual([]);
 });

@@ -3,6 +3,8 @@ import { schema } from '../src/graphql/schema.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 import { argumentsOf, operationsOf, staleOverrides } from './helpers/fuzz-arbitraries.ts';
 import {
+  assertLane,
+  failCase,
   asReceived,
   caseArb,
   describeDiff,
@@ -96,17 +98,9 @@ async function runLane(lane: number): Promise<void> {
     if ((await fingerprint(gw.app, victim.tenantId)) !== victimPrint) {
       problems.push(`the victim tenant changed: ${describeDiff(diffOf(victimState, await snapshot(gw.app, victim.tenantId))).join('; ')}`);
     }
-    if (problems.length) {
-      const clip = (text: string) => (text.length > 3000 ? `${text.slice(0, 3000)}… (${text.length} chars)` : text);
-      throw new Error(`${field}: ${problems.join('\n')}\nrequest: ${clip(body)}\nresponse ${exchange.status}: ${clip(exchange.text)}`);
-    }
+    failCase(field, problems, body, exchange);
   });
-  try {
-    await fc.assert(property, { seed: seed + lane, numRuns: RUNS_PER_LANE });
-  } catch (error) {
-    const cause = (error as Error).cause;
-    throw new Error(`fuzz lane ${lane} failed; reproduce with FUZZ_SEED=${seed}\n${(error as Error).message}${cause instanceof Error ? `\n${cause.message}` : ''}`);
-  }
+  await assertLane(property, seed, lane, RUNS_PER_LANE);
 }
 
 describe('fuzzing every mutation', () => {

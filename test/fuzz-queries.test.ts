@@ -3,7 +3,7 @@ import { schema } from '../src/graphql/schema.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 import { argumentsOf, operationsOf } from './helpers/fuzz-arbitraries.ts';
 import { expectedWebhookCount } from './helpers/fuzz-oracles.ts';
-import { asReceived, caseArb, fc, fingerprint, fuzzSeed, leakedIds, makeFixture, post, resolver, runsScale, serialise, subscribeOnce, transportProblems, type Fixture } from './helpers/fuzz-lane.ts';
+import { asReceived, assertLane, caseArb, failCase, fc, fingerprint, fuzzSeed, leakedIds, makeFixture, post, resolver, runsScale, serialise, subscribeOnce, transportProblems, type Fixture } from './helpers/fuzz-lane.ts';
 
 /*
  * Property-based fuzzing of every query argument (root fields and the connections below them,
@@ -53,17 +53,9 @@ async function runLane(lane: number): Promise<void> {
       if (connection.totalCount !== expected) problems.push(`webhooks(filter:) counted ${connection.totalCount}, the README's filters give ${expected}`);
     }
     if ((await fingerprint(gw.app, victim.tenantId)) !== victimPrint) problems.push('reading changed the victim tenant');
-    if (problems.length) {
-      const clip = (text: string) => (text.length > 3000 ? `${text.slice(0, 3000)}… (${text.length} chars)` : text);
-      throw new Error(`${field}: ${problems.join('\n')}\nrequest: ${clip(body)}\nresponse ${exchange.status}: ${clip(exchange.text)}`);
-    }
+    failCase(field, problems, body, exchange);
   });
-  try {
-    await fc.assert(property, { seed: seed + lane, numRuns: RUNS_PER_LANE });
-  } catch (error) {
-    const cause = (error as Error).cause;
-    throw new Error(`fuzz lane ${lane} failed; reproduce with FUZZ_SEED=${seed}\n${(error as Error).message}${cause instanceof Error ? `\n${cause.message}` : ''}`);
-  }
+  await assertLane(property, seed, lane, RUNS_PER_LANE);
 }
 
 describe('fuzzing every query argument', () => {

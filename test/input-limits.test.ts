@@ -1,22 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { getNamedType, isInputObjectType, isObjectType, isScalarType, type GraphQLInputType } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stringLimits } from '../src/domain/input-limits.ts';
 import { schema } from '../src/graphql/schema.ts';
-import { startRawGateway, type RawGateway } from './helpers/raw-gateway.ts';
+import { rawGatewayForFile } from './helpers/raw-gateway.ts';
 
 /*
  * Inputs over their documented limits never reach SQLite: BAD_USER_INPUT on queries, a
  * ValidationError in the result union on mutations.
  */
 
-let gateway: RawGateway;
-const post = (...args: Parameters<RawGateway['post']>) => gateway.post(...args);
-
-beforeAll(async () => {
-  gateway = await startRawGateway();
-}, 60_000);
-afterAll(() => gateway.stop());
+const raw = rawGatewayForFile();
+const post = raw.post;
 
 describe('input limits: checked before any SQL', () => {
   it('a search string over its limit is BAD_USER_INPUT, not a SQLite error', async () => {
@@ -80,7 +75,7 @@ describe('input limits: checked before any SQL', () => {
     // Written out by hand: JSON.stringify itself overflows on a value this deep.
     const deep = `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`;
     const query = 'mutation ($input: PublishEventInput!) { publishEvent(input: $input) { __typename ... on ValidationError { fieldErrors { path message } } } }';
-    const { body } = await gateway.postBody(`{"query":${JSON.stringify(query)},"variables":{"input":{"topic":"message.created","payload":${deep}}}}`);
+    const { body } = await raw.gateway.postBody(`{"query":${JSON.stringify(query)},"variables":{"input":{"topic":"message.created","payload":${deep}}}}`);
     expect(body.data?.publishEvent).toEqual({
       __typename: 'ValidationError',
       fieldErrors: [{ path: ['input', 'payload'], message: 'must be nested at most 32 levels deep' }],
@@ -92,5 +87,5 @@ describe('input limits: checked before any SQL', () => {
 });
 
 it('logs none of these refusals at error level', () => {
-  expect(gateway.errorLogLines()).toEqual([]);
+  expect(raw.gateway.errorLogLines()).toEqual([]);
 });

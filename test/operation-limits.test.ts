@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { startRawGateway, type RawGateway } from './helpers/raw-gateway.ts';
+import { rawGatewayForFile } from './helpers/raw-gateway.ts';
 
 /*
  * Operation texts built to stall or crash the gateway: each is an ordinary client error (code
@@ -11,17 +11,12 @@ import { startRawGateway, type RawGateway } from './helpers/raw-gateway.ts';
 const deepSelection = (levels: number) => `query { ${'webhooks { nodes { '.repeat(levels)}id${' } }'.repeat(levels)} }`;
 const deepList = (levels: number) => `query { webhooks(filter: { topic: ${'['.repeat(levels)}"a"${']'.repeat(levels)} }) { totalCount } }`;
 
-let gateway: RawGateway;
-const post = (...args: Parameters<RawGateway['post']>) => gateway.post(...args);
-
-beforeAll(async () => {
-  gateway = await startRawGateway();
-}, 60_000);
-afterAll(() => gateway.stop());
+const raw = rawGatewayForFile();
+const post = raw.post;
 
 describe('parser limits: refused before any work, as client errors', () => {
   it('refuses a selection nested 25,000 deep (300 KB), with or without a key, as a 4xx with a code', async () => {
-    for (const key of [gateway.key, null]) {
+    for (const key of [raw.gateway.key, null]) {
       const { status, body } = await post(deepSelection(25_000), undefined, key);
       expect(status).toBeGreaterThanOrEqual(400);
       expect(status).toBeLessThan(500);
@@ -52,9 +47,9 @@ describe('parser limits: refused before any work, as client errors', () => {
   });
 
   it('over SSE the same deep query is a client error too', async () => {
-    const response = await fetch(gateway.url, {
+    const response = await fetch(raw.gateway.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-api-key': gateway.key },
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-api-key': raw.gateway.key },
       body: JSON.stringify({ query: `subscription { deliveryUpdated { ${'webhook { deliveries { nodes { '.repeat(20_000)}id${' } } }'.repeat(20_000)} } }` }),
     });
     const text = await response.text();
@@ -65,9 +60,9 @@ describe('parser limits: refused before any work, as client errors', () => {
   it('over graphql-ws a bad operation errors alone: the connection and its other subscriptions live on', async () => {
     const closes: number[] = [];
     const client: Client = createClient({
-      url: gateway.url.replace(/^http/, 'ws'),
+      url: raw.gateway.url.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
-      connectionParams: { apiKey: gateway.key },
+      connectionParams: { apiKey: raw.gateway.key },
       retryAttempts: 0,
       lazy: false,
       on: { closed: (event) => closes.push((event as CloseEvent).code) },
@@ -106,5 +101,5 @@ describe('parser limits: refused before any work, as client errors', () => {
 });
 
 it('logs none of these refusals at error level', () => {
-  expect(gateway.errorLogLines()).toEqual([]);
+  expect(raw.gateway.errorLogLines()).toEqual([]);
 });

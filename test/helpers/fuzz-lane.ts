@@ -350,3 +350,20 @@ export function fixtureIntact(fixture: Fixture, state: Snapshot): boolean {
     state.events.size < 200
   );
 }
+
+/** Fails one fuzz case with what went wrong, the request and the response (long ones clipped). */
+export function failCase(field: string, problems: string[], body: string, exchange: Exchange): void {
+  if (!problems.length) return;
+  const clip = (text: string) => (text.length > 3000 ? `${text.slice(0, 3000)}… (${text.length} chars)` : text);
+  throw new Error(`${field}: ${problems.join('\n')}\nrequest: ${clip(body)}\nresponse ${exchange.status}: ${clip(exchange.text)}`);
+}
+
+/** Runs one lane's property from its own seed; a failure names the run's seed to replay it. */
+export async function assertLane(property: fc.IAsyncProperty<[LaneCase]>, seed: number, lane: number, numRuns: number): Promise<void> {
+  try {
+    await fc.assert(property, { seed: seed + lane, numRuns });
+  } catch (error) {
+    const cause = (error as Error).cause;
+    throw new Error(`fuzz lane ${lane} failed; reproduce with FUZZ_SEED=${seed}\n${(error as Error).message}${cause instanceof Error ? `\n${cause.message}` : ''}`);
+  }
+}

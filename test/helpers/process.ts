@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 
 export const tsxBin = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
 /** tsx's ESM loader, for running a script in one node process (see `direct`). */
@@ -26,26 +27,33 @@ export type Spawned = {
 export function spawnScript(script: string, args: string[], env: Record<string, string>, options: SpawnOptions = {}): Spawned {
   const [command, argv] = options.direct ? [process.execPath, ['--import', tsxLoader, script, ...args]] : [tsxBin, [script, ...args]];
   const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: 'pipe' });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const { lines, waitForLine } = stdoutLines(child.stdout, exited, (pattern, code) => `exited with ${code} before printing ${pattern}; stdout:\n${lines.join('\n')}`);
+  return { child, lines, exited, waitForLine };
+}
+
+/**
+ * A child's stdout as lines, and `waitForLine`: the first line (seen or to come) that matches,
+ * or a rejection with `failure`'s message once the child has ended without printing one.
+ */
+export function stdoutLines(stdout: Readable, exited: Promise<number | null>, failure: (pattern: RegExp, code: number | null) => string) {
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-  createInterface({ input: child.stdout }).on('line', (line) => {
+  createInterface({ input: stdout }).on('line', (line) => {
     lines.push(line);
     for (const waiter of waiters.filter((w) => w.pattern.test(line))) {
       waiters.splice(waiters.indexOf(waiter), 1);
       waiter.resolve(line);
     }
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return {
-    child,
     lines,
-    exited,
-    waitForLine(pattern) {
+    waitForLine(pattern: RegExp): Promise<string> {
       const seen = lines.find((line) => pattern.test(line));
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
         waiters.push({ pattern, resolve });
-        void exited.then((code) => reject(new Error(`exited with ${code} before printing ${pattern}; stdout:\n${lines.join('\n')}`)));
+        void exited.then((code) => reject(new Error(failure(pattern, code))));
       });
     },
   };

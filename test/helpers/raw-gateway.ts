@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { killGatewayProcesses, startGatewayProcess, type GatewayProcess } from './gateway-process.ts';
 import { spawnScript } from './process.ts';
 
@@ -58,5 +58,20 @@ export async function startRawGateway(): Promise<RawGateway> {
       await killGatewayProcesses();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** One raw gateway for a test file: started before its first test, stopped after its last. */
+export function rawGatewayForFile() {
+  let gateway: RawGateway;
+  beforeAll(async () => {
+    gateway = await startRawGateway();
+  }, 60_000);
+  afterAll(() => gateway.stop());
+  return {
+    get gateway() {
+      return gateway;
+    },
+    post: (...args: Parameters<RawGateway['post']>) => gateway.post(...args),
   };
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { stdoutLines } from './process.ts';
 
 export const repoRoot = new URL('../..', import.meta.url).pathname;
 
@@ -106,32 +107,17 @@ export function runShell(command: string, options: { cwd?: string; env?: Record<
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  const lines: string[] = [];
   const stderr: string[] = [];
-  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    lines.push(line);
-    for (const waiter of waiters.filter((w) => w.pattern.test(line))) {
-      waiters.splice(waiters.indexOf(waiter), 1);
-      waiter.resolve(line);
-    }
-  });
   createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const transcript = () => `$ ${command}\n--- stdout\n${lines.join('\n')}\n--- stderr\n${stderr.join('\n')}`;
+  const { lines, waitForLine } = stdoutLines(child.stdout, exited, (pattern, code) => `ended (${code}) before printing ${pattern}\n${transcript()}`);
   const shell: Shell = {
     lines,
     stderr,
     exited,
     transcript,
-    waitForLine(pattern) {
-      const seen = lines.find((line) => pattern.test(line));
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        waiters.push({ pattern, resolve });
-        void exited.then((code) => reject(new Error(`ended (${code}) before printing ${pattern}\n${transcript()}`)));
-      });
-    },
+    waitForLine,
     async stop() {
       running.delete(shell);
       if (child.exitCode !== null || child.signalCode !== null) return;
