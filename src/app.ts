@@ -98,7 +98,7 @@ function maskError(logger: Logger) {
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const db = openDatabase(config.databasePath);
+  const db = openDatabase(config);
   await migrateToLatest(db);
   const repos = createRepositories(db);
   const pubsub = createDeliveryPubSub();

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 const boolean = z
@@ -8,6 +10,12 @@ const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_PATH: z.string().min(1).default('./data/gateway.db'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL (unset it to use the SQLite file at DATABASE_PATH)')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1_000).default(10),
+  INSTANCE_ID: z.string().min(1).max(200).optional(),
   ALLOW_PRIVATE_ADDRESSES: boolean.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64),
@@ -31,6 +39,12 @@ export type Config = {
   port: number;
   host: string;
   databasePath: string;
+  /** Postgres instead of the SQLite file, when set; instances sharing it act as one gateway. */
+  databaseUrl: string | null;
+  /** Postgres connections per instance at most. */
+  databasePoolSize: number;
+  /** Names this process on its delivery leases and in logs; unique per running instance. */
+  instanceId: string;
   /** Development and tests only: admit http:// and loopback/private receivers. */
   allowPrivateAddresses: boolean;
   logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
@@ -72,6 +86,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: values.PORT,
     host: values.HOST,
     databasePath: values.DATABASE_PATH,
+    databaseUrl: values.DATABASE_URL ?? null,
+    databasePoolSize: values.DATABASE_POOL_SIZE,
+    instanceId: values.INSTANCE_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     allowPrivateAddresses: values.ALLOW_PRIVATE_ADDRESSES,
     logLevel: values.LOG_LEVEL,
     delivery: {

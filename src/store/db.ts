@@ -1,11 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, type Insertable, type Selectable, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type Insertable, type Selectable, type Transaction } from 'kysely';
+import pg from 'pg';
 
 /*
- * The types say what better-sqlite3 returns: timestamps are integer epoch milliseconds,
+ * The types say what both drivers return: timestamps are integer epoch milliseconds,
  * booleans are 0/1, lists and objects are JSON text. Repositories turn them into domain values.
+ * On Postgres that holds because the pool parses int8 as a number (see openDatabase) and flags
+ * are integer columns, not booleans.
  */
 
 export interface TenantTable {
@@ -140,8 +143,49 @@ export type NewAttemptRow = Insertable<DeliveryAttemptTable>;
 export type Db = Kysely<Database>;
 export type Executor = Db | Transaction<Database>;
 
+export type DatabaseConfig = {
+  databasePath: string;
+  /** postgres://… when set: the gateway runs on Postgres, and several instances can share it. */
+  databaseUrl: string | null;
+  /** Connections one instance holds open to Postgres at most. */
+  databasePoolSize: number;
+};
+
+/** The seam between the engines: Postgres when a URL is configured, the SQLite file otherwise. */
+export function openDatabase(config: DatabaseConfig): Db {
+  return config.databaseUrl ? openPostgres(config.databaseUrl, config.databasePoolSize) : openSqlite(config.databasePath);
+}
+
+const INT8_OID = 20;
+
+/**
+ * int8 columns (our epoch-millisecond timestamps, `count(*)`) arrive from pg as strings, which
+ * would make `enabled === 1`-style checks and arithmetic wrong; they are parsed as numbers, on
+ * this pool only (no change to pg's global parsers). Epoch milliseconds stay far below 2^53.
+ */
+function parseInt8(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new RangeError(`int8 value ${text} is beyond a safe JavaScript integer`);
+  return value;
+}
+
+function openPostgres(url: string, poolSize: number): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    application_name: 'webhook-gateway',
+    types: {
+      getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format)),
+    },
+  });
+  // An idle connection the server drops (restart, failover) emits 'error' on the pool; unheard it
+  // would end the process. The pool already discards that connection and opens a new one on demand.
+  pool.on('error', () => {});
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
 /** Opens the SQLite file (creating its folder) with the pragmas every connection needs. */
-export function openDatabase(path: string): Db {
+function openSqlite(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
