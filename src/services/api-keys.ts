@@ -3,7 +3,9 @@ import { mintApiKey } from '../auth/api-key-secret.ts';
 import { apiKeyScopes } from '../auth/scopes.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { parseInput } from '../domain/validation.ts';
-import type { Db, ApiKeyRow } from '../store/db.ts';
+import type { Transaction } from 'kysely';
+import type { ApiKeyRow, Database, Db, Executor } from '../store/db.ts';
+import { lockName } from '../store/dialect.ts';
 import { apiKeyRepository } from '../store/api-keys.ts';
 import { tenantRepository } from '../store/tenants.ts';
 import type { Clock } from '../clock.ts';
@@ -24,13 +26,19 @@ export type CreatedApiKey = { apiKey: ApiKeyRow; key: string };
 
 export function apiKeyService({ db, clock, onKeyRevoked }: { db: Db; clock: Clock; onKeyRevoked?: (keyId: string) => void }) {
   const keys = apiKeyRepository(db);
-  const tenants = tenantRepository(db);
 
-  async function create(tenantId: string, input: CreateApiKeyInput): Promise<CreatedApiKey> {
+  async function create(tenantId: string, input: CreateApiKeyInput, executor: Executor = db): Promise<CreatedApiKey> {
     const { name, scopes } = parseInput(createApiKeyInput, input, ['input']);
     const minted = mintApiKey();
-    const apiKey = await keys.create({ tenantId, name, scopes, prefix: minted.prefix, hash: minted.hash, now: clock.now() });
+    const apiKey = await apiKeyRepository(executor).create({ tenantId, name, scopes, prefix: minted.prefix, hash: minted.hash, now: clock.now() });
     return { apiKey, key: minted.key };
+  }
+
+  /** Finds or makes the tenant, then its key, in one transaction; callers hold the lock that makes "find or make" safe. */
+  async function createInTenant(trx: Transaction<Database>, tenantName: string, input: CreateApiKeyInput) {
+    const tenants = tenantRepository(trx);
+    const tenant = (await tenants.findByName(tenantName)) ?? (await tenants.create(tenantName, clock.now()));
+    return { ...(await create(tenant.id, input, trx)), tenantId: tenant.id };
   }
 
   return {
@@ -48,14 +56,22 @@ export function apiKeyService({ db, clock, onKeyRevoked }: { db: Db; clock: Cloc
 
     /** For operators (CLI, first start): the tenant is made when it does not exist yet. */
     async createForTenantName(tenantName: string, input: CreateApiKeyInput): Promise<CreatedApiKey & { tenantId: string }> {
-      const tenant = (await tenants.findByName(tenantName)) ?? (await tenants.create(tenantName, clock.now()));
-      return { ...(await create(tenant.id, input)), tenantId: tenant.id };
+      return db.transaction().execute(async (trx) => {
+        // Two first keys for one new tenant (two CLI runs, two instances) would both find no tenant and both make it.
+        await lockName(trx, 'tenant-name', tenantName);
+        return createInTenant(trx, tenantName, input);
+      });
     },
 
     /** On an empty database: a default tenant and its first ADMIN key; null when there is a tenant already. */
     async bootstrap(): Promise<(CreatedApiKey & { tenantId: string }) | null> {
-      if ((await tenants.count()) > 0) return null;
-      return this.createForTenantName('default', { name: 'first admin key', scopes: ['ADMIN'] });
+      return db.transaction().execute(async (trx) => {
+        // Instances starting together on an empty database: one of them makes and prints the first key.
+        await lockName(trx, 'bootstrap');
+        if ((await tenantRepository(trx).count()) > 0) return null;
+        await lockName(trx, 'tenant-name', 'default');
+        return createInTenant(trx, 'default', { name: 'first admin key', scopes: ['ADMIN'] });
+      });
     },
   };
 }

@@ -6,6 +6,7 @@ import { newId } from '../ids.ts';
 import { publishDeliveries, type DeliveryPubSub } from '../pubsub.ts';
 import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
+import { lockName } from '../store/dialect.ts';
 import { eventRepository } from '../store/events.ts';
 import { webhookRepository, type Webhook } from '../store/webhooks.ts';
 
@@ -80,6 +81,8 @@ export function eventService({ db, clock, pubsub, onQueued }: EventServiceDeps) 
       const result = await db.transaction().execute(async (trx) => {
         const events = eventRepository(trx);
         if (event.idempotencyKey) {
+          // Concurrent publishes with one key wait here for the first to commit, then find its event.
+          await lockName(trx, 'idempotency-key', tenantId, event.idempotencyKey);
           const first = await events.findByIdempotencyKey(tenantId, event.idempotencyKey, now - IDEMPOTENCY_WINDOW_MS);
           if (first) return { event: first, deliveries: [] as DeliveryRow[], deliveryCount: first.delivery_count };
         }

@@ -1,4 +1,4 @@
-import type { ApiKeyRow, Db } from './db.ts';
+import type { ApiKeyRow, Executor } from './db.ts';
 import type { ApiKeyScope } from '../auth/scopes.ts';
 import { newId } from '../ids.ts';
 
@@ -8,7 +8,7 @@ export function parseScopes(row: Pick<ApiKeyRow, 'scopes'>): ApiKeyScope[] {
   return JSON.parse(row.scopes) as ApiKeyScope[];
 }
 
-export function apiKeyRepository(db: Db) {
+export function apiKeyRepository(db: Executor) {
   return {
     async create(params: {
       tenantId: string;

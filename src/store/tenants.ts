@@ -1,7 +1,7 @@
-import type { Db, TenantRow } from './db.ts';
+import type { Executor, TenantRow } from './db.ts';
 import { newId } from '../ids.ts';
 
-export function tenantRepository(db: Db) {
+export function tenantRepository(db: Executor) {
   return {
     async findByName(name: string): Promise<TenantRow | undefined> {
       return db.selectFrom('tenants').selectAll().where('name', '=', name).executeTakeFirst();
