@@ -97,6 +97,8 @@ export interface DeliveryTable {
   next_trigger: string | null;
   /** A worker's lease: until then no other claim takes it. */
   locked_until: number | null;
+  /** Who holds the lease: an `instances.owner`, or null when no one does. */
+  locked_by: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -120,6 +122,15 @@ export interface DeliveryAttemptTable {
   next_attempt_at: number | null;
 }
 
+/** One running gateway process, as long as it keeps beating. */
+export interface InstanceTable {
+  owner: string;
+  instance_id: string;
+  started_at: number;
+  /** Epoch milliseconds by the database's clock. */
+  heartbeat_at: number;
+}
+
 export interface Database {
   tenants: TenantTable;
   api_keys: ApiKeyTable;
@@ -128,6 +139,7 @@ export interface Database {
   events: EventTable;
   deliveries: DeliveryTable;
   delivery_attempts: DeliveryAttemptTable;
+  instances: InstanceTable;
 }
 
 export type TenantRow = Selectable<TenantTable>;

@@ -85,7 +85,7 @@ export function deliveryRepository(db: Executor) {
     async update(id: string, change: DeliveryChange): Promise<DeliveryRow> {
       return db
         .updateTable('deliveries')
-        .set({ ...change, next_trigger: null, locked_until: null })
+        .set({ ...change, next_trigger: null, locked_until: null, locked_by: null })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -118,7 +118,7 @@ export function deliveryRepository(db: Executor) {
     async failPending(webhookId: string, now: number): Promise<DeliveryRow[]> {
       return db
         .updateTable('deliveries')
-        .set({ status: 'FAILED', next_attempt_at: null, next_trigger: null, locked_until: null, updated_at: now })
+        .set({ status: 'FAILED', next_attempt_at: null, next_trigger: null, locked_until: null, locked_by: null, updated_at: now })
         .where('webhook_id', '=', webhookId)
         .where('status', 'in', ['PENDING', 'RETRYING'])
         .returningAll()

@@ -63,6 +63,13 @@ export function forUpdate<Q extends { forUpdate(): Q }>(db: AnyDb, query: Q): Q 
   return engineOf(db) === 'postgres' ? query.forUpdate() : query;
 }
 
+/** Now, in epoch milliseconds, by the database's clock: the one clock every instance agrees on. */
+export function databaseNowMs(db: AnyDb) {
+  return engineOf(db) === 'postgres'
+    ? sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint`
+    : sql<number>`cast((julianday('now') - 2440587.5) * 86400000 as integer)`;
+}
+
 /**
  * Text as both engines store it: Postgres refuses NUL in `text`, SQLite keeps it. Stripped on
  * both, so a response body reads back the same whichever engine recorded it.
