@@ -13,6 +13,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { systemClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
+import { createAnnouncer } from '../src/delivery/announcer.ts';
 import type { AttemptResult, DeliveryDispatcher } from '../src/delivery/dispatcher.ts';
 import { createWorker } from '../src/delivery/worker.ts';
 import { createLogger } from '../src/logger.ts';
@@ -125,11 +126,12 @@ async function captureStatements(path: string, tenantId: string, dueNow: number)
   current = 'claim + record (worker)';
   const succeeded: AttemptResult = { outcome: 'SUCCEEDED', responseStatus: 200, responseBody: 'ok', error: null, durationMs: 1, retryAfterMs: null };
   const dispatcher: DeliveryDispatcher = { send: async () => succeeded, close: async () => undefined, destroy: async () => undefined };
+  const announcer = createAnnouncer({ pubsub: createDeliveryPubSub(), clock: systemClock, wake: () => undefined });
   const worker = createWorker({
     db,
     clock: systemClock,
     dispatcher,
-    pubsub: createDeliveryPubSub(),
+    announcer,
     logger: createLogger('silent'),
     // The defaults, as the gateway runs them.
     config: loadConfig({}).delivery,
@@ -137,7 +139,7 @@ async function captureStatements(path: string, tenantId: string, dueNow: number)
   await worker.settle();
 
   current = 'publish';
-  const events = eventService({ db, clock: systemClock, pubsub: createDeliveryPubSub(), onQueued: () => undefined });
+  const events = eventService({ db, clock: systemClock, announcer });
   await events.publish(tenantId, { topic: 'order.created', payload: { orderId: 'explain' }, idempotencyKey: `explain-${now}` });
   await db.destroy();
 

@@ -19,9 +19,11 @@ import { createRepositories, createServices, type Repositories, type Services } 
 import { openDatabase, type Db } from './store/db.ts';
 import { createDispatcher, type LookupFunction } from './delivery/dispatcher.ts';
 import { createGraphiql } from './graphiql/index.ts';
+import { createAnnouncer } from './delivery/announcer.ts';
 import { createWorker, type Worker } from './delivery/worker.ts';
 import { createDeliveryPubSub, type DeliveryPubSub } from './pubsub.ts';
 import { migrateToLatest } from './store/migrate.ts';
+import { queryLimitPlugins } from './query-limits.ts';
 
 export type AppOptions = {
   clock?: Clock;
@@ -98,20 +100,22 @@ function maskError(logger: Logger) {
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const db = openDatabase(config);
+  // On SQLite statements take turns by request, a few milliseconds at a time, so no request holds the thread.
+  const db = openDatabase(config, { turns: { sliceMs: 5, keyOf: currentRequestId } });
   await migrateToLatest(db);
   const repos = createRepositories(db);
   const pubsub = createDeliveryPubSub();
   const dispatcher = createDispatcher({ allowPrivateAddresses: config.allowPrivateAddresses, lookup: options.lookup });
-  const worker = createWorker({ db, clock, dispatcher, pubsub, logger, config: config.delivery, random: options.random });
+  // Every write path announces through this one notifier; a delivery due now wakes the worker.
+  const announcer = createAnnouncer({ pubsub, clock, wake: () => worker.wake() });
+  const worker = createWorker({ db, clock, dispatcher, announcer, logger, config: config.delivery, random: options.random });
   const live = createLiveRegistry(config.live);
   const limiter = createRateLimiter({ ...config.rateLimit, clock });
   const services = createServices({
     db,
     config,
     clock,
-    pubsub,
-    onQueued: () => worker.wake(),
+    announcer,
     onKeyRevoked: (keyId) => live.revokeKey(keyId),
   });
 
@@ -120,7 +124,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     schema,
     logging: false,
     landingPage: false,
-    plugins: [useCompiledQueries()],
+    // Token, depth, alias and directive limits while parsing and validating, before authentication;
+    // compiled execution for queries only (see compiled-queries.ts).
+    plugins: [...queryLimitPlugins(), useCompiledQueries()],
     maskedErrors: { maskError: maskError(logger), errorMessage: 'Unexpected error; quote the requestId when reporting it' },
     // Served from the installed package (no CDN); the page asks for the key before GraphiQL starts.
     graphiql: { title: 'Webhook gateway', subscriptionsProtocol: 'WS' },

@@ -31,7 +31,3 @@ export function createDeliveryPubSub(target: EventTarget = new EventTarget()) {
 }
 
 export type DeliveryPubSub = ReturnType<typeof createDeliveryPubSub>;
-
-export function publishDeliveries(pubsub: DeliveryPubSub, deliveries: readonly DeliveryRow[]): void {
-  for (const delivery of deliveries) pubsub.publish('delivery', delivery.tenant_id, delivery);
-}

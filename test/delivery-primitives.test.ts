@@ -4,11 +4,13 @@ import {
   filtersMatch,
   globMatches,
   patternsOverlap,
+  receives,
   topicMatches,
   topicPatternsFor,
   valueAtPath,
-} from '../src/delivery/matcher.ts';
-import { MAX_RETRY_DELAY_MS, parseRetryAfter, retryDelayMs, type BackoffStrategy } from '../src/delivery/retry-schedule.ts';
+} from '../src/domain/topic-routing.ts';
+import { MAX_RETRY_DELAY_MS, parseRetryAfter, retryDelayMs } from '../src/delivery/retry-schedule.ts';
+import type { BackoffStrategy } from '../src/store/webhooks.ts';
 import { generateSigningSecret, isValidSigningSecret, signPayload } from '../src/delivery/signer.ts';
 
 describe('topicMatches', () => {
@@ -27,6 +29,24 @@ describe('topicMatches', () => {
     ['message', 'message.created', false],
   ])('%s against %s -> %s', (pattern, topic, expected) => {
     expect(topicMatches(pattern, topic)).toBe(expected);
+  });
+});
+
+describe('receives', () => {
+  const webhook = { enabled: true, topics: ['message.*'], configuration: { echo: false, channelTypes: [] as string[], filters: [{ field: 'kind', expression: 'order' }] } };
+  const event = { topic: 'message.created', payload: { kind: 'order' }, channelType: null, echo: false };
+  it.each([
+    ['a matching event', {}, {}, true],
+    ['a disabled webhook', { enabled: false }, {}, false],
+    ['another topic', {}, { topic: 'workflow.created' }, false],
+    ['a payload the filter refuses', {}, { payload: { kind: 'refund' } }, false],
+    ['an echo event without echo', {}, { echo: true }, false],
+    ['an echo event with echo', { configuration: { ...webhook.configuration, echo: true } }, { echo: true }, true],
+    ['no channel when channelTypes is set', { configuration: { ...webhook.configuration, channelTypes: ['sms'] } }, {}, false],
+    ['another channel', { configuration: { ...webhook.configuration, channelTypes: ['sms'] } }, { channelType: 'whatsapp' }, false],
+    ['a listed channel', { configuration: { ...webhook.configuration, channelTypes: ['sms'] } }, { channelType: 'sms' }, true],
+  ])('%s -> %s', (_name, webhookChange, eventChange, expected) => {
+    expect(receives({ ...webhook, ...webhookChange }, { ...event, ...eventChange })).toBe(expected);
   });
 });
 

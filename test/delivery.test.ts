@@ -9,7 +9,7 @@ import { newId } from '../src/ids.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 import { fakeClock, type FakeClock } from './helpers/clock.ts';
 import { CreateWebhook, UpdateWebhook } from './helpers/documents.ts';
-import { GetDelivery, PublishEvent, WebhookDeliveries } from './helpers/delivery-documents.ts';
+import { GetDelivery, PublishEvent, RedeliverFailed, WebhookDeliveries } from './helpers/delivery-documents.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
 
 /*
@@ -444,17 +444,6 @@ const Redeliver = graphql(`
   }
 `);
 
-const RedeliverFailed = graphql(`
-  mutation RedeliverFailed($webhookId: ID!, $since: DateTime!) {
-    redeliverFailed(webhookId: $webhookId, since: $since) {
-      __typename
-      ... on RedeliverFailedSuccess { count }
-      ... on NotFoundError { id }
-      ... on ValidationError { fieldErrors { path message } }
-    }
-  }
-`);
-
 const SendTestEvent = graphql(`
   mutation SendTestEvent($webhookId: ID!) {
     sendTestEvent(webhookId: $webhookId) {
@@ -547,6 +536,30 @@ describe('manual attempts', () => {
     expect(after).toMatchObject({ status: 'FAILED', webhook: null, webhookId: hook.id, nextAttemptAt: null });
     expect(after.attempts).toHaveLength(1);
     expect(requestsTo(hook.path)).toHaveLength(1);
+  });
+});
+
+describe('a webhook changed while its attempt is in flight', () => {
+  // The recorder trusts what the claim read unless the delivery changed meanwhile: these are the changes.
+  it.each(['disabled', 'deleted'] as const)('%s: its delivery stays FAILED, with the attempt recorded', async (change) => {
+    const key = await tenantKey();
+    const hook = await createHook(key, {});
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    receiver.reply((request) => (request.path === hook.path ? { wait: held, status: 500 } : { status: 200 }));
+    const before = receiver.requests.length;
+    const id = (await publish(key, {})).event.deliveries[0]!.id;
+    const settled = settle();
+    await receiver.received(before + 1);
+    if (change === 'disabled') await gw.data(UpdateWebhook, { id: hook.id, input: { enabled: false } }, key);
+    else await gw.data(DeleteHook, { id: hook.id }, key);
+    expect((await delivery(key, id)).status).toBe('FAILED');
+    answer();
+    await settled;
+    const after = await delivery(key, id);
+    expect(after).toMatchObject({ status: 'FAILED', attemptCount: 1, nextAttemptAt: null });
+    expect(after.attempts).toMatchObject([{ attemptNumber: 1, outcome: 'HTTP_ERROR', nextAttemptAt: null }]);
+    receiver.reply(() => ({ status: 200 }));
   });
 });
 

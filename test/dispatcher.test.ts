@@ -186,16 +186,14 @@ describe('dispatcher with private addresses allowed', () => {
     expect(Buffer.byteLength(result.responseBody ?? '')).toBe(4096);
   });
 
-  it('honours Retry-After on 429', async () => {
-    const receiver = await startReceiver(reply(429, '', { 'retry-after': '7' }));
-    const result = await dispatcher.send(post(receiver.url));
-    expect(result).toMatchObject({ outcome: 'HTTP_ERROR', responseStatus: 429, retryAfterMs: 7000 });
-  });
-
-  it('ignores Retry-After on other statuses', async () => {
-    const receiver = await startReceiver(reply(500, '', { 'retry-after': '7' }));
-    const result = await dispatcher.send(post(receiver.url));
-    expect(result.retryAfterMs).toBeNull();
+  it('reports Retry-After, on 429 and on any other status (the outcome rules decide which count)', async () => {
+    for (const status of [429, 500]) {
+      const receiver = await startReceiver(reply(status, '', { 'retry-after': '7' }));
+      const result = await dispatcher.send(post(receiver.url));
+      expect(result).toMatchObject({ outcome: 'HTTP_ERROR', responseStatus: status, retryAfterMs: 7000 });
+    }
+    const without = await startReceiver(reply(429, ''));
+    expect((await dispatcher.send(post(without.url))).retryAfterMs).toBeNull();
   });
 
   it('reaches a hostname that the injected lookup maps to loopback', async () => {

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { graphql } from './gql/index.ts';
 import type { CreateWebhookInput } from './gql/graphql.ts';
+import type { AttemptRow } from '../src/store/db.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 import { fakeClock } from './helpers/clock.ts';
 import { CreateWebhook } from './helpers/documents.ts';
-import { GetDelivery, PublishEvent } from './helpers/delivery-documents.ts';
+import { GetDelivery, PublishEvent, RedeliverFailed } from './helpers/delivery-documents.ts';
 import { sseSubscribe, subscribe, wsClient } from './helpers/live.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
 
@@ -123,6 +124,37 @@ describe('deliveryAttempts and deliveryUpdated over graphql-ws', () => {
     expect((await updates.take(3)).map((result) => result.data!.deliveryUpdated.status)).toEqual(['PENDING', 'RETRYING', 'FAILED']);
     expect((await attempts.take(2)).map((result) => result.data!.deliveryAttempts.attemptNumber)).toEqual([1, 2]);
     receiver.reply(() => ({ status: 200 }));
+    await client.dispose();
+  });
+
+  it('redeliverFailed announces every delivery it queues again, as redeliver does', async () => {
+    const { key } = await tenant();
+    const target = await hook(key, { retryPolicy: { maxRetries: 0 } });
+    receiver.reply((request) => (request.path === target.path ? { status: 500 } : { status: 200 }));
+    await publish(key);
+    await publish(key);
+    await gw.app.worker.settle();
+    receiver.reply(() => ({ status: 200 }));
+    const { client } = wsClient(gw.url, { apiKey: key });
+    const updates = subscribe(client, LiveDeliveries, { webhookId: target.id });
+    await waitForSubscribers(key, 1);
+
+    const since = new Date(clock.now() - 60_000).toISOString();
+    expect((await gw.data(RedeliverFailed, { webhookId: target.id, since }, key)).redeliverFailed).toMatchObject({ count: 2 });
+    await gw.app.worker.settle();
+    // Everything up to the two successes, in the order published.
+    const seen: { status: string; attemptCount: number }[] = [];
+    while (seen.filter((update) => update.status === 'SUCCEEDED').length < 2) {
+      const { status, attemptCount } = (await updates.next()).data!.deliveryUpdated;
+      seen.push({ status, attemptCount });
+    }
+    // Queued again (still FAILED, one attempt made), then sent.
+    expect(seen).toEqual([
+      { status: 'FAILED', attemptCount: 1 },
+      { status: 'FAILED', attemptCount: 1 },
+      { status: 'SUCCEEDED', attemptCount: 2 },
+      { status: 'SUCCEEDED', attemptCount: 2 },
+    ]);
     await client.dispose();
   });
 
@@ -296,7 +328,7 @@ describe('limits and slow consumers', () => {
   });
 });
 
-function attemptRow(tenantId: string, n: number, body: string) {
+function attemptRow(tenantId: string, n: number, body: string): AttemptRow {
   return {
     id: `att_${String(n).padStart(26, '0')}`,
     tenant_id: tenantId,
@@ -322,7 +354,8 @@ describe('shutdown', () => {
     const app = await startTestApp({}, { startWorker: false });
     const { client, closed } = wsClient(app.url, { apiKey: app.adminKey });
     const sub = subscribe(client, LiveAttempts, {});
-    for (let i = 0; i < 1000 && app.app.live.count() === 0; i++) await new Promise((resolve) => setImmediate(resolve));
+    // Timers, not setImmediate rounds: on Postgres the key check in onConnect waits on a socket.
+    for (let i = 0; i < 1000 && app.app.live.count() === 0; i++) await new Promise((resolve) => setTimeout(resolve, 2));
     await app.close();
     expect(await sub.ended).toBe('complete');
     expect((await closed).code).toBe(1001);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/ids.ts';
-import { openDatabase, type Db } from '../src/store/db.ts';
+import { openDatabase, type Db, type NewDeliveryRow } from '../src/store/db.ts';
 import { leaseRepository } from '../src/store/leases.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 import { freshPostgresDatabase, type TestDatabase } from './helpers/postgres.ts';
@@ -29,7 +29,7 @@ async function seed(db: Db, count: number, now: number): Promise<string[]> {
     .values({ id: eventId, tenant_id: tenantId, topic: 'message.created', payload: '{}', channel_type: null, echo: 0, idempotency_key: null, delivery_count: count, created_at: now })
     .execute();
   const webhooks = Array.from({ length: WEBHOOKS }, (_, i) => `wh_${String(i).padStart(2, '0')}_${eventId}`);
-  const rows = Array.from({ length: count }, (_, i) => ({
+  const rows: NewDeliveryRow[] = Array.from({ length: count }, (_, i) => ({
     id: newId('delivery', now),
     tenant_id: tenantId,
     event_id: eventId,

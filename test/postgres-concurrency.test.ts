@@ -7,6 +7,8 @@ import { apiKeyService } from '../src/services/api-keys.ts';
 import { createRepositories, createServices } from '../src/services/index.ts';
 import { openDatabase, type Db } from '../src/store/db.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
+import { tenantRepository } from '../src/store/tenants.ts';
+import { createAnnouncer } from '../src/delivery/announcer.ts';
 import { freshPostgresDatabase, type TestDatabase } from './helpers/postgres.ts';
 
 /*
@@ -28,8 +30,9 @@ beforeEach(async () => {
   db = openDatabase(config);
   await migrateToLatest(db);
   repos = createRepositories(db);
-  services = createServices({ db, config, clock: systemClock, pubsub: createDeliveryPubSub(), onQueued: () => {}, onKeyRevoked: () => {} });
-  tenantId = (await repos.tenants.create('acme')).id;
+  const announcer = createAnnouncer({ pubsub: createDeliveryPubSub(), clock: systemClock, wake: () => {} });
+  services = createServices({ db, config, clock: systemClock, announcer, onKeyRevoked: () => {} });
+  tenantId = (await tenantRepository(db).findOrCreate('acme')).id;
 });
 
 afterEach(async () => {
@@ -113,6 +116,6 @@ describe('on an empty Postgres database', () => {
     const results = await times(N, () => keys.bootstrap());
     expect(results.filter((r) => r.status === 'rejected').map((r) => String(r.reason))).toEqual([]);
     expect(results.filter((r) => r.status === 'fulfilled' && r.value !== null)).toHaveLength(1);
-    expect(await createRepositories(emptyDb).tenants.count()).toBe(1);
+    expect(await tenantRepository(emptyDb).count()).toBe(1);
   });
 });

@@ -21,6 +21,7 @@ export interface AttemptResult {
   responseBody: string | null;
   error: string | null;
   durationMs: number;
+  /** What the response's Retry-After asked for, whatever its status; the outcome rules decide whether it counts. */
   retryAfterMs: number | null;
 }
 
@@ -83,14 +84,13 @@ async function attempt(agent: Agent, outbound: OutboundRequest): Promise<Attempt
     responseStatus = response.statusCode;
     const responseBody = await readBodyPrefix(response.body, RESPONSE_BODY_LIMIT_BYTES);
     const succeeded = responseStatus >= 200 && responseStatus < 300;
-    const honoursRetryAfter = responseStatus === 429 || responseStatus === 503;
     return {
       outcome: succeeded ? 'SUCCEEDED' : 'HTTP_ERROR',
       responseStatus,
       responseBody,
       error: succeeded ? null : httpErrorMessage(responseStatus),
       durationMs: elapsed(),
-      retryAfterMs: honoursRetryAfter ? parseRetryAfter(firstHeader(response.headers['retry-after']), Date.now()) : null,
+      retryAfterMs: parseRetryAfter(firstHeader(response.headers['retry-after']), Date.now()),
     };
   } catch (error) {
     const failure = timedOut

@@ -1,6 +1,5 @@
+import type { BackoffStrategy } from '../store/webhooks.ts';
 import { parseHttpDate } from './http-date.ts';
-
-export type BackoffStrategy = 'EXPONENTIAL' | 'LINEAR' | 'FIXED';
 
 export const MAX_RETRY_DELAY_MS = 24 * 60 * 60 * 1000;
 

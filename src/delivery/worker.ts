@@ -1,23 +1,26 @@
-import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
-import { firstIdAt, newId } from '../ids.ts';
-import { publishDeliveries, type DeliveryPubSub } from '../pubsub.ts';
-import { attemptRepository } from '../store/attempts.ts';
-import type { Database, Db, DeliveryRow, EventRow } from '../store/db.ts';
-import { deliveryRepository, type AttemptTrigger, type DeliveryStatus } from '../store/deliveries.ts';
-import { eventRepository } from '../store/events.ts';
-import { webhookRepository, type Webhook } from '../store/webhooks.ts';
-import type { AttemptResult, DeliveryDispatcher } from './dispatcher.ts';
+import type { Db } from '../store/db.ts';
+import type { Announcer } from './announcer.ts';
+import { createClaimer, type Claimed } from './claimer.ts';
+import type { DeliveryDispatcher } from './dispatcher.ts';
+import { canSend } from './outcome.ts';
+import { createPruner } from './pruner.ts';
+import { createRecorder } from './recorder.ts';
 import { buildRequest } from './request.ts';
-import { retryDelayMs } from './retry-schedule.ts';
+
+/*
+ * The delivery loop: claim (claimer.ts) -> sign and send (request.ts, dispatcher.ts) -> record
+ * and announce (recorder.ts, outcome.ts, announcer.ts); pruning (pruner.ts) on the way. This
+ * file only decides when to look at the queue and how many attempts run at once.
+ */
 
 export type WorkerDeps = {
   db: Db;
   clock: Clock;
   dispatcher: DeliveryDispatcher;
-  pubsub: DeliveryPubSub;
+  announcer: Announcer;
   logger: Logger;
   config: Config['delivery'];
   /** Jitter source; tests pin it. */
@@ -26,274 +29,52 @@ export type WorkerDeps = {
 
 // Looks at the queue at least this often, to pick up retries and leases that ran out.
 const POLL_MS = 1_000;
-const PRUNE_EVERY_MS = 60 * 60 * 1000;
-const PRUNE_CHUNK = 1_000;
-
-type Claimed = { delivery: DeliveryRow; webhook: Webhook | undefined; event: EventRow };
-
-type Outcome = {
-  status: DeliveryStatus;
-  nextAttemptAt: number | null;
-  /** Why the gateway disables the webhook now, if it does. */
-  disableReason: string | null;
-};
-
-/**
- * What an attempt leaves behind. A person's attempt (MANUAL, TEST) never reopens a finished
- * delivery's retry schedule; a scheduled one retries until the policy runs out.
- */
-function outcomeOf(params: {
-  delivery: DeliveryRow;
-  webhook: Webhook | undefined;
-  trigger: AttemptTrigger;
-  result: AttemptResult;
-  consecutiveFailures: number;
-  now: number;
-  autoDisableAfter: number;
-  random: () => number;
-}): Outcome {
-  const { delivery, webhook, trigger, result, now } = params;
-  if (result.outcome === 'SUCCEEDED') return { status: 'SUCCEEDED', nextAttemptAt: null, disableReason: null };
-  let disableReason: string | null = null;
-  if (webhook?.enabled && trigger !== 'TEST') {
-    if (result.responseStatus === 410) disableReason = 'The endpoint answered 410 Gone';
-    else if (params.consecutiveFailures >= params.autoDisableAfter) {
-      disableReason = `Disabled after ${params.consecutiveFailures} consecutive failed attempts`;
-    }
-  }
-  const open = delivery.status === 'PENDING' || delivery.status === 'RETRYING';
-  const attemptNumber = delivery.attempt_count + 1;
-  if (!webhook || disableReason || trigger === 'TEST' || !open || attemptNumber > webhook.retryPolicy.maxRetries) {
-    return { status: open ? 'FAILED' : (delivery.status as DeliveryStatus), nextAttemptAt: null, disableReason };
-  }
-  const delay = retryDelayMs({
-    attemptNumber,
-    backoffSeconds: webhook.retryPolicy.backoffSeconds,
-    strategy: webhook.retryPolicy.strategy,
-    retryAfterMs: result.responseStatus === 429 || result.responseStatus === 503 ? result.retryAfterMs : null,
-    random: params.random,
-  });
-  return { status: 'RETRYING', nextAttemptAt: now + delay, disableReason: null };
-}
 
 export function createWorker(deps: WorkerDeps) {
-  const { db, clock, dispatcher, pubsub, logger, config } = deps;
-  const random = deps.random ?? Math.random;
+  const { clock, dispatcher, logger, config } = deps;
+  const claimer = createClaimer(deps);
+  const recorder = createRecorder({
+    db: deps.db,
+    announcer: deps.announcer,
+    logger,
+    autoDisableAfter: config.autoDisableAfterFailures,
+    random: deps.random ?? Math.random,
+  });
+  const pruner = createPruner(deps);
   const inFlight = new Set<Promise<void>>();
-  const perWebhook = new Map<string, number>();
   let running = false;
   let pumping: Promise<void> | null = null;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
-  let lastPrune = 0;
   // Set when shutdown gives up on attempts in flight: their results are not recorded, their leases bring them back.
   let abandoned = false;
 
-  /** Leases due deliveries in one transaction, keeping every webhook under its own cap. */
-  async function claim(room: number): Promise<Claimed[]> {
-    const now = clock.now();
-    const saturated = [...perWebhook].filter(([, n]) => n >= config.concurrencyPerWebhook).map(([id]) => id);
-    const picked = await db.transaction().execute(async (trx) => {
-      const deliveries = deliveryRepository(trx);
-      const due = await deliveries.findDue(now, room * 4, saturated);
-      const taken = new Map<string, number>();
-      const chosen: DeliveryRow[] = [];
-      for (const delivery of due) {
-        if (chosen.length >= room) break;
-        const busy = (perWebhook.get(delivery.webhook_id) ?? 0) + (taken.get(delivery.webhook_id) ?? 0);
-        if (busy >= config.concurrencyPerWebhook) continue;
-        taken.set(delivery.webhook_id, (taken.get(delivery.webhook_id) ?? 0) + 1);
-        chosen.push(delivery);
-      }
-      await deliveries.lease(
-        chosen.map((delivery) => delivery.id),
-        now + config.leaseMs,
-      );
-      return chosen;
-    });
-    if (picked.length === 0) return [];
-    const webhooks = new Map(
-      (await webhookRepository(db).findByIdsAnyTenant([...new Set(picked.map((d) => d.webhook_id))])).map((w) => [w.id, w]),
-    );
-    const events = new Map<string, EventRow>();
-    for (const [tenantId, ids] of groupBy(picked, (d) => d.tenant_id, (d) => d.event_id)) {
-      for (const event of await eventRepository(db).findByIds(tenantId, ids)) events.set(event.id, event);
-    }
-    return picked.map((delivery) => ({ delivery, webhook: webhooks.get(delivery.webhook_id), event: events.get(delivery.event_id)! }));
-  }
-
-  type Finished = { claimed: Claimed; trigger: AttemptTrigger; url: string; startedAt: number; finishedAt: number; result: AttemptResult };
-
-  /** Records one attempt and moves its delivery (and maybe its webhook) on, inside the caller's transaction. */
-  async function recordIn(trx: Transaction<Database>, { claimed, trigger, url, startedAt, finishedAt, result }: Finished) {
-    const deliveries = deliveryRepository(trx);
-    const webhooks = webhookRepository(trx);
-    const delivery = (await deliveries.findById(claimed.delivery.tenant_id, claimed.delivery.id)) ?? claimed.delivery;
-    const webhook = await webhooks.findById(delivery.tenant_id, delivery.webhook_id);
-    let consecutiveFailures = 0;
-    if (webhook && trigger !== 'TEST') {
-      // A success has a run of failures to reset only when there is one.
-      if (result.outcome !== 'SUCCEEDED') consecutiveFailures = await webhooks.countFailure(webhook.id);
-      else if (webhook.consecutiveFailures !== 0) await webhooks.countSuccess(webhook.id);
-    }
-    const outcome = outcomeOf({
-      delivery,
-      webhook,
-      trigger,
-      result,
-      consecutiveFailures,
-      now: finishedAt,
-      autoDisableAfter: config.autoDisableAfterFailures,
-      random,
-    });
-    const attempt = await attemptRepository(trx).insert({
-      id: newId('attempt', finishedAt),
-      tenant_id: delivery.tenant_id,
-      delivery_id: delivery.id,
-      webhook_id: delivery.webhook_id,
-      event_id: delivery.event_id,
-      attempt_number: delivery.attempt_count + 1,
-      trigger,
-      outcome: result.outcome,
-      url,
-      response_status: result.responseStatus,
-      response_body: result.responseBody,
-      error: result.error,
-      duration_ms: result.durationMs,
-      started_at: startedAt,
-      finished_at: finishedAt,
-      next_attempt_at: outcome.nextAttemptAt,
-    });
-    const changed = [
-      await deliveries.update(delivery.id, {
-        status: outcome.status,
-        attempt_count: delivery.attempt_count + 1,
-        next_attempt_at: outcome.nextAttemptAt,
-        updated_at: finishedAt,
-      }),
-    ];
-    const disabled = webhook && outcome.disableReason ? { webhookId: webhook.id, reason: outcome.disableReason } : null;
-    if (disabled) {
-      await webhooks.disable(disabled.webhookId, disabled.reason, finishedAt);
-      changed.push(...(await deliveries.failPending(disabled.webhookId, finishedAt)));
-    }
-    return { attempt, changed, disabled };
-  }
-
-  type Recorded = Awaited<ReturnType<typeof recordIn>>;
-
-  /** After the commit: subscribers hear of the attempt and the deliveries it moved. */
-  function announce({ attempt, changed, disabled }: Recorded) {
-    if (disabled) logger.warn(disabled, 'webhook disabled');
-    pubsub.publish('attempt', attempt.tenant_id, attempt);
-    publishDeliveries(pubsub, changed);
-  }
-
-  // Attempts that have ended and wait to be recorded. Everything that ends in the same turn of
-  // the event loop is recorded in one transaction: one commit (one WAL write) for all of them.
-  let unrecorded: { finished: Finished; resolve: () => void; reject: (error: unknown) => void }[] = [];
-  let flushQueued = false;
-
-  async function flush() {
-    flushQueued = false;
-    const batch = unrecorded;
-    unrecorded = [];
-    let recorded: Recorded[];
-    try {
-      recorded = await db.transaction().execute(async (trx) => {
-        const out: Recorded[] = [];
-        for (const { finished } of batch) out.push(await recordIn(trx, finished));
-        return out;
-      });
-    } catch {
-      // One attempt that cannot be recorded must not take the others with it: one by one.
-      for (const { finished, resolve, reject } of batch) {
-        try {
-          announce(await db.transaction().execute((trx) => recordIn(trx, finished)));
-          resolve();
-        } catch (error) {
-          reject(error);
-        }
-      }
-      return;
-    }
-    recorded.forEach((one, i) => {
-      announce(one);
-      batch[i]!.resolve();
-    });
-  }
-
-  /**
-   * Records the attempt and moves the delivery (and maybe its webhook) on, in one transaction
-   * shared with the attempts that ended alongside it; resolves once that transaction commits.
-   */
-  function record(claimed: Claimed, trigger: AttemptTrigger, url: string, startedAt: number, result: AttemptResult): Promise<void> {
-    const finished: Finished = { claimed, trigger, url, startedAt, finishedAt: clock.now(), result };
-    return new Promise((resolve, reject) => {
-      unrecorded.push({ finished, resolve, reject });
-      if (!flushQueued) {
-        flushQueued = true;
-        setImmediate(() => void flush());
-      }
-    });
-  }
-
-  /** A delivery that can no longer be sent (its webhook is gone or was turned off) fails without an attempt. */
-  async function abandon(claimed: Claimed) {
-    const now = clock.now();
-    const changed = await deliveryRepository(db).update(claimed.delivery.id, {
-      status: claimed.delivery.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED',
-      attempt_count: claimed.delivery.attempt_count,
-      next_attempt_at: null,
-      updated_at: now,
-    });
-    publishDeliveries(pubsub, [changed]);
-  }
-
-  async function attempt(claimed: Claimed) {
-    const trigger = (claimed.delivery.next_trigger ?? 'SCHEDULED') as AttemptTrigger;
+  /** Sends one claimed delivery (or not, when it can no longer be sent) and hands the result to the recorder. */
+  async function deliver(claimed: Claimed) {
+    const trigger = claimed.delivery.next_trigger ?? 'SCHEDULED';
     const { webhook, event } = claimed;
-    if (!webhook || (!webhook.enabled && trigger === 'SCHEDULED')) return abandon(claimed);
+    if (!canSend(webhook, trigger)) {
+      return recorder.record({ claimed, trigger, finishedAt: clock.now(), attempt: null });
+    }
     const startedAt = clock.now();
     const request = buildRequest(webhook, event, startedAt);
     const result = await dispatcher.send(request);
     if (abandoned) return;
-    await record(claimed, trigger, request.url, startedAt, result);
+    await recorder.record({ claimed, trigger, finishedAt: clock.now(), attempt: { url: request.url, startedAt, result } });
   }
 
   function launch(claimed: Claimed) {
-    const webhookId = claimed.delivery.webhook_id;
-    perWebhook.set(webhookId, (perWebhook.get(webhookId) ?? 0) + 1);
-    const task = attempt(claimed)
+    const task = deliver(claimed)
       .catch((error: unknown) => {
         // The lease brings the delivery back; nothing is lost.
         logger.error({ err: error, deliveryId: claimed.delivery.id }, 'delivery attempt could not be recorded');
       })
       .finally(() => {
         inFlight.delete(task);
-        const left = (perWebhook.get(webhookId) ?? 1) - 1;
-        if (left <= 0) perWebhook.delete(webhookId);
-        else perWebhook.set(webhookId, left);
+        claimer.release(claimed);
         pumpSoon();
       });
     inFlight.add(task);
-  }
-
-  async function prune() {
-    const now = clock.now();
-    if (now - lastPrune < PRUNE_EVERY_MS) return;
-    lastPrune = now;
-    const pruned = await attemptRepository(db).deleteFinishedBefore(now - config.attemptRetentionMs);
-    if (pruned > 0) logger.info({ pruned }, 'pruned old delivery attempts');
-    // In chunks, each its own statement, so publishing and recording go on in between.
-    const cutoff = firstIdAt('event', now - config.eventRetentionMs);
-    let events = 0;
-    let chunk: number;
-    do {
-      chunk = await eventRepository(db).deleteSettledBefore(cutoff, PRUNE_CHUNK);
-      events += chunk;
-    } while (chunk === PRUNE_CHUNK);
-    if (events > 0) logger.info({ events }, 'pruned old events with their deliveries');
   }
 
   /** Claims until the queue has nothing due or every slot is busy; one round at a time. */
@@ -305,12 +86,12 @@ export function createWorker(deps: WorkerDeps) {
     }
     pumping = (async () => {
       try {
-        await prune();
+        await pruner.pruneIfDue();
         do {
           again = false;
           const room = config.concurrency - inFlight.size;
           if (room <= 0) break;
-          const claimed = await claim(room);
+          const claimed = await claimer.claim(room);
           for (const item of claimed) launch(item);
           if (claimed.length === room) again = true;
         } while (again && (running || force));
@@ -364,8 +145,7 @@ export function createWorker(deps: WorkerDeps) {
         await pump(true);
         await Promise.allSettled([...inFlight]);
         if (inFlight.size > 0 || pumping) continue;
-        const due = await deliveryRepository(db).findDue(clock.now(), 1, []);
-        if (due.length === 0) return;
+        if (!(await claimer.anyDue())) return;
       }
     },
 
@@ -397,12 +177,6 @@ export function createWorker(deps: WorkerDeps) {
       await Promise.allSettled([...inFlight]);
     },
   };
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string, value: (item: T) => string): Map<string, string[]> {
-  const groups = new Map<string, string[]>();
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), value(item)]);
-  return groups;
 }
 
 export type Worker = ReturnType<typeof createWorker>;

@@ -4,6 +4,9 @@
  */
 export type EventType = { name: string; description: string };
 
+/** The topic of sendTestEvent's events; tenants cannot publish it. */
+export const TEST_TOPIC = 'webhook.test';
+
 export const eventTypes: readonly EventType[] = [
   { name: 'message.received', description: 'An inbound message from a customer (Connectly and Kapso "messages").' },
   { name: 'message.created', description: 'A message was created (org-apps MESSAGE_CREATED).' },
@@ -21,5 +24,5 @@ export const eventTypes: readonly EventType[] = [
   { name: 'workflow.deleted', description: 'A workflow was deleted (Interactly workflow_deleted).' },
   { name: 'workflow.run_started', description: 'A workflow run started (Interactly workflow_run_started).' },
   { name: 'workflow.run_completed', description: 'A workflow run finished (Interactly workflow_run_completed).' },
-  { name: 'webhook.test', description: 'Sent by sendTestEvent to check an endpoint; never published by tenants.' },
+  { name: TEST_TOPIC, description: 'Sent by sendTestEvent to check an endpoint; never published by tenants.' },
 ];

@@ -1,4 +1,5 @@
 import { isForbiddenHost, isLocalHostname } from '../delivery/address-guard.ts';
+import { isWellFormed, NOT_WELL_FORMED } from './validation.ts';
 
 export const MAX_URL_LENGTH = 2048;
 
@@ -15,6 +16,7 @@ const forLocalReceivers = (what: string) => `(for a ${what} in development, star
  */
 export function deliveryUrlProblem(raw: string, allowPrivateAddresses: boolean): string | null {
   if (raw.length > MAX_URL_LENGTH) return `must be at most ${MAX_URL_LENGTH} characters`;
+  if (!isWellFormed(raw)) return NOT_WELL_FORMED;
   let url: URL;
   try {
     url = new URL(raw);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deliveryUrlProblem } from './url-rules.ts';
+import { text } from './validation.ts';
 import { isValidSigningSecret } from '../delivery/signer.ts';
 import { backoffStrategies, webhookTypes } from '../store/webhooks.ts';
 
@@ -82,8 +83,7 @@ const deliveryUrl = (allowPrivateAddresses: boolean) =>
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
-const name = z
-  .string()
+const name = text()
   .max(limits.nameLength, `must be at most ${limits.nameLength} characters`)
   .refine((value) => value.trim().length > 0, 'must not be empty');
 
@@ -126,7 +126,8 @@ const headers = z
     }
   });
 
-// Sent as `Authorization: Bearer <token>`, so it obeys the header value rule too.
+// Sent as `Authorization: Bearer <token>`, so it obeys the header value rule too (visible ASCII,
+// which already refuses a lone surrogate: one message, not two).
 const bearerToken = z
   .string()
   .min(1, 'must not be empty')
@@ -150,16 +151,15 @@ const configuration = (allowPrivateAddresses: boolean) =>
   z.object({
     echo: z.boolean().nullish(),
     channelTypes: z
-      .array(z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters'))
+      .array(text().min(1, 'must not be empty').max(64, 'must be at most 64 characters'))
       .max(limits.channelTypes, `must have at most ${limits.channelTypes} channel types`)
       .transform((list) => [...new Set(list)])
       .nullish(),
     filters: z
       .array(
         z.object({
-          field: z.string().max(200, 'must be at most 200 characters').regex(DOT_PATH, 'must be a dot path such as campaign_name or data.status'),
-          expression: z
-            .string()
+          field: text().max(200, 'must be at most 200 characters').regex(DOT_PATH, 'must be a dot path such as campaign_name or data.status'),
+          expression: text()
             .min(1, 'must not be empty')
             .max(limits.filterLength, `must be at most ${limits.filterLength} characters`),
         }),

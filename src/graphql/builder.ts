@@ -1,5 +1,4 @@
 import SchemaBuilder from '@pothos/core';
-import ComplexityPlugin from '@pothos/plugin-complexity';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
@@ -7,7 +6,7 @@ import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import ValidationPlugin from '@pothos/plugin-validation';
 import RateLimitPlugin from './rate-limit-plugin.ts';
-import { complexityError, fieldComplexity, queryLimits } from './complexity.ts';
+import InputLimitsPlugin from './input-limits-plugin.ts';
 import { GraphQLError } from 'graphql';
 import { grants, type ApiKeyScope } from '../auth/scopes.ts';
 import { ForbiddenError } from '../errors.ts';
@@ -43,10 +42,10 @@ export const builder = new SchemaBuilder<{
   };
   Connection: { totalCount: () => Promise<number> };
 }>({
-  // Errors wrap outermost so ForbiddenError (scope-auth) and RateLimitedError become union members.
-  plugins: [ComplexityPlugin, ErrorsPlugin, ScopeAuthPlugin, RateLimitPlugin, ValidationPlugin, RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin],
+  // Errors wrap outermost so ForbiddenError (scope-auth), RateLimitedError and an input over its
+  // limit (ValidationError) become union members.
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, RateLimitPlugin, InputLimitsPlugin, ValidationPlugin, RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin],
   defaultFieldNullability: false,
-  complexity: { fieldComplexity, complexityError, limit: queryLimits },
   scopeAuth: {
     // A subscription without the scope is refused when it starts, not on its first event.
     authorizeOnSubscribe: true,

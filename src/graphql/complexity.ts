@@ -1,30 +1,135 @@
-import { GraphQLError, getNullableType, isListType, type GraphQLField } from 'graphql';
-import { DEFAULT_PAGE_SIZE } from '../store/keyset.ts';
-import type { Context } from './context.ts';
+import {
+  GraphQLError,
+  Kind,
+  getArgumentValues,
+  getNamedType,
+  getNullableType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../store/keyset.ts';
 
 /*
- * What one query may cost, so no client can ask for (say) 100 webhooks x 100 deliveries x their
- * attempts x their webhook x ... in one request. A field costs 1; its sub-selection counts once
- * per item it may return.
+ * What one operation may ask for. The text limits (tokens, nesting, depth, aliases, directives)
+ * are checked while parsing and validating (src/query-limits.ts); the cost before execution, from
+ * the document and its variables, so no client can ask for (say) 100 webhooks x 100 deliveries
+ * x their attempts x ... or a thousand statistics in one request.
  */
-export const queryLimits = { complexity: 50_000, depth: 12 };
+export const queryLimits = {
+  /** Cost budget of one operation (see operationCost). */
+  complexity: 50_000,
+  /** Levels of nested fields, fragments flattened. */
+  depth: 12,
+  /** Lexical tokens in the operation text. */
+  tokens: 2_000,
+  /** Brackets ({ [ () open at once in the operation text: bounds the parser's recursion. */
+  nesting: 64,
+  /** Aliased fields in one operation (__typename excepted). */
+  aliases: 15,
+  /** Directives in one operation. */
+  directives: 20,
+};
 
-const LIST_MULTIPLIER = 10;
+/** extensions.code of every refusal for the operation's shape or cost. */
+export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
 
-export function fieldComplexity(args: Record<string, unknown>, _context: Context, field: GraphQLField<unknown, Context, Record<string, unknown>>) {
-  // A connection returns at most `first`/`last` nodes; its edges and nodes are that page, not another multiple.
-  if (field.args.some((arg) => arg.name === 'first')) {
-    const page = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : DEFAULT_PAGE_SIZE;
-    return { field: 1, multiplier: Math.max(1, page) };
+/*
+ * Cost rules, by what a field makes the database do. Units are roughly "rows read": a field read
+ * off a row already loaded costs 1.
+ */
+export const costs = {
+  /** A field read off its parent's row, or loaded by a dataloader batch (one statement for all parents). */
+  field: 1,
+  /** Items a list field without a page size (attempts, an event's deliveries, apiKeys) is assumed to hold. */
+  listItems: 10,
+  /** One SQL statement run for this field alone, per parent it resolves on. */
+  statement: 10,
+  /** `totalCount`: a count(*) over every matching row, per connection it is asked on. */
+  count: 100,
+};
+
+/**
+ * Fields that run SQL of their own each time they resolve (no dataloader batches them), by
+ * schema coordinate, with their cost. Connections (fields with a `first` argument) are priced by
+ * rule: one statement, plus the rows of the page, plus their sub-selection once per row.
+ */
+export const statementFields: Readonly<Record<string, number>> = {
+  'Query.webhook': costs.statement,
+  'Query.delivery': costs.statement,
+  'Query.event': costs.statement,
+  'Query.node': costs.statement,
+  'Query.apiKeys': costs.statement,
+  // Two statements: a count over every attempt of the webhook, and the last 1,000 durations, sorted.
+  'Webhook.stats': 2 * costs.statement + 1_000 / 5,
+};
+
+export class CostLimitError extends GraphQLError {
+  constructor(readonly cost: number) {
+    super(`Query would cost ${cost}; at most ${queryLimits.complexity} is allowed (ask for smaller pages, fewer statistics or counts)`, {
+      extensions: { code: QUERY_TOO_COMPLEX },
+    });
   }
-  if (field.name === 'edges' || field.name === 'nodes') return { field: 1, multiplier: 1 };
-  return { field: 1, multiplier: isListType(getNullableType(field.type)) ? LIST_MULTIPLIER : 1 };
 }
 
-export function complexityError(kind: string, result: { complexity: number; depth: number; maxComplexity?: number; maxDepth?: number }) {
-  const message =
-    kind === 'Depth'
-      ? `Query is nested ${result.depth} levels deep; at most ${result.maxDepth} are allowed`
-      : `Query would cost ${result.complexity}; at most ${result.maxComplexity} is allowed (ask for smaller pages or fewer nested lists)`;
-  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } });
+type Walk = {
+  schema: GraphQLSchema;
+  fragments: Record<string, FragmentDefinitionNode>;
+  variables: Record<string, unknown>;
+};
+
+function pageSize(field: GraphQLField<unknown, unknown>, node: Parameters<typeof getArgumentValues>[1], walk: Walk): number {
+  try {
+    const args = getArgumentValues(field, node, walk.variables);
+    const page = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : DEFAULT_PAGE_SIZE;
+    return Math.min(Math.max(page, 1), MAX_PAGE_SIZE);
+  } catch {
+    // Arguments that do not coerce fail execution anyway; price them as the largest page.
+    return MAX_PAGE_SIZE;
+  }
+}
+
+function selectionCost(selectionSet: SelectionSetNode, type: GraphQLNamedType, walk: Walk, page: number | null): number {
+  let total = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FRAGMENT_SPREAD || selection.kind === Kind.INLINE_FRAGMENT) {
+      const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? walk.fragments[selection.name.value] : selection;
+      if (!fragment) continue;
+      const condition = fragment.typeCondition ? walk.schema.getType(fragment.typeCondition.name.value) : type;
+      total += selectionCost(fragment.selectionSet, condition ?? type, walk, page);
+      continue;
+    }
+    if (!isObjectType(type) && !isInterfaceType(type)) continue;
+    const field = type.getFields()[selection.name.value];
+    if (!field) continue;
+    const child = getNamedType(field.type);
+    const below = (rowsPage: number | null) => (selection.selectionSet ? selectionCost(selection.selectionSet, child, walk, rowsPage) : 0);
+    if (field.args.some((arg) => arg.name === 'first')) {
+      // A connection: its page statement reads up to `first` rows; edges and nodes are those rows.
+      const rows = pageSize(field, selection, walk);
+      total += costs.statement + rows + below(rows);
+    } else if (page !== null && (field.name === 'edges' || field.name === 'nodes')) {
+      total += costs.field + page * below(null);
+    } else if (page !== null && field.name === 'totalCount') {
+      total += costs.count;
+    } else {
+      const own = statementFields[`${type.name}.${field.name}`] ?? costs.field;
+      const items = isListType(getNullableType(field.type)) && selection.selectionSet ? costs.listItems : 1;
+      total += own + items * below(null);
+    }
+  }
+  return total;
+}
+
+/** What an operation costs under the rules above (README, "Limits"). */
+export function operationCost(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Walk['fragments'], variables: Record<string, unknown>): number {
+  const root = schema.getRootType(operation.operation);
+  if (!root) return 0;
+  return selectionCost(operation.selectionSet, root, { schema, fragments, variables }, null);
 }

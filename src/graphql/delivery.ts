@@ -1,6 +1,6 @@
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { AttemptRow, DeliveryRow } from '../store/db.ts';
-import { attemptTriggers, deliveryStatuses } from '../store/deliveries.ts';
+import { attemptTriggers, deliveryStatuses } from '../domain/delivery-lifecycle.ts';
 import type { WebhookAttemptStats } from '../store/attempts.ts';
 import { builder } from './builder.ts';
 import { resultUnion } from './errors.ts';

@@ -23,8 +23,6 @@ export function createLiveRegistry(limits: LiveLimits) {
   const count = (predicate: (entry: Entry) => boolean) => [...open].filter(predicate).length;
 
   return {
-    limits,
-
     /**
      * A bounded stream for one subscription, or a GraphQLError when a limit is reached.
      * `onEnd` runs once, however it ends (completed, failed, too slow, revoked).

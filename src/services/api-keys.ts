@@ -1,18 +1,16 @@
 import { z } from 'zod';
 import { mintApiKey } from '../auth/api-key-secret.ts';
-import { apiKeyScopes } from '../auth/scopes.ts';
+import { apiKeyScopes, type ApiKeyScope } from '../auth/scopes.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
-import { parseInput } from '../domain/validation.ts';
-import type { Transaction } from 'kysely';
-import type { ApiKeyRow, Database, Db, Executor } from '../store/db.ts';
+import { parseInput, text } from '../domain/validation.ts';
+import type { Db, ApiKeyRow } from '../store/db.ts';
 import { lockName } from '../store/dialect.ts';
-import { apiKeyRepository } from '../store/api-keys.ts';
+import { apiKeyRepository, type ApiKeyRepository } from '../store/api-keys.ts';
 import { tenantRepository } from '../store/tenants.ts';
 import type { Clock } from '../clock.ts';
 
 const createApiKeyInput = z.object({
-  name: z
-    .string()
+  name: text()
     .max(100, 'must be at most 100 characters')
     .refine((value) => value.trim().length > 0, 'must not be empty'),
   scopes: z
@@ -27,22 +25,17 @@ export type CreatedApiKey = { apiKey: ApiKeyRow; key: string };
 export function apiKeyService({ db, clock, onKeyRevoked }: { db: Db; clock: Clock; onKeyRevoked?: (keyId: string) => void }) {
   const keys = apiKeyRepository(db);
 
-  async function create(tenantId: string, input: CreateApiKeyInput, executor: Executor = db): Promise<CreatedApiKey> {
-    const { name, scopes } = parseInput(createApiKeyInput, input, ['input']);
+  async function mint(repository: ApiKeyRepository, tenantId: string, name: string, scopes: ApiKeyScope[]): Promise<CreatedApiKey> {
     const minted = mintApiKey();
-    const apiKey = await apiKeyRepository(executor).create({ tenantId, name, scopes, prefix: minted.prefix, hash: minted.hash, now: clock.now() });
+    const apiKey = await repository.create({ tenantId, name, scopes, prefix: minted.prefix, hash: minted.hash, now: clock.now() });
     return { apiKey, key: minted.key };
   }
 
-  /** Finds or makes the tenant, then its key, in one transaction; callers hold the lock that makes "find or make" safe. */
-  async function createInTenant(trx: Transaction<Database>, tenantName: string, input: CreateApiKeyInput) {
-    const tenants = tenantRepository(trx);
-    const tenant = (await tenants.findByName(tenantName)) ?? (await tenants.create(tenantName, clock.now()));
-    return { ...(await create(tenant.id, input, trx)), tenantId: tenant.id };
-  }
-
   return {
-    create,
+    async create(tenantId: string, input: CreateApiKeyInput): Promise<CreatedApiKey> {
+      const { name, scopes } = parseInput(createApiKeyInput, input, ['input']);
+      return mint(keys, tenantId, name, scopes);
+    },
 
     list: (tenantId: string) => keys.listByTenant(tenantId),
 
@@ -56,10 +49,11 @@ export function apiKeyService({ db, clock, onKeyRevoked }: { db: Db; clock: Cloc
 
     /** For operators (CLI, first start): the tenant is made when it does not exist yet. */
     async createForTenantName(tenantName: string, input: CreateApiKeyInput): Promise<CreatedApiKey & { tenantId: string }> {
+      const { name, scopes } = parseInput(createApiKeyInput, input, ['input']);
+      // One transaction: a tenant is never left behind without the key it was made for.
       return db.transaction().execute(async (trx) => {
-        // Two first keys for one new tenant (two CLI runs, two instances) would both find no tenant and both make it.
-        await lockName(trx, 'tenant-name', tenantName);
-        return createInTenant(trx, tenantName, input);
+        const tenant = await tenantRepository(trx).findOrCreate(tenantName, clock.now());
+        return { ...(await mint(apiKeyRepository(trx), tenant.id, name, scopes)), tenantId: tenant.id };
       });
     },
 
@@ -69,8 +63,8 @@ export function apiKeyService({ db, clock, onKeyRevoked }: { db: Db; clock: Cloc
         // Instances starting together on an empty database: one of them makes and prints the first key.
         await lockName(trx, 'bootstrap');
         if ((await tenantRepository(trx).count()) > 0) return null;
-        await lockName(trx, 'tenant-name', 'default');
-        return createInTenant(trx, 'default', { name: 'first admin key', scopes: ['ADMIN'] });
+        const tenant = await tenantRepository(trx).findOrCreate('default', clock.now());
+        return { ...(await mint(apiKeyRepository(trx), tenant.id, 'first admin key', ['ADMIN'])), tenantId: tenant.id };
       });
     },
   };

@@ -1,23 +1,19 @@
 import type { Clock } from '../clock.ts';
+import type { Announcer } from '../delivery/announcer.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
+import { TEST_TOPIC } from '../domain/event-types.ts';
 import { newId } from '../ids.ts';
-import { publishDeliveries, type DeliveryPubSub } from '../pubsub.ts';
 import type { Db, DeliveryRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { eventRepository } from '../store/events.ts';
 import { webhookRepository } from '../store/webhooks.ts';
-import { pendingDelivery, TEST_TOPIC } from './events.ts';
+import { pendingDelivery } from './events.ts';
 
 export const REDELIVER_FAILED_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
-export type DeliveryServiceDeps = { db: Db; clock: Clock; pubsub: DeliveryPubSub; onQueued: () => void };
+export type DeliveryServiceDeps = { db: Db; clock: Clock; announcer: Announcer };
 
-export function deliveryService({ db, clock, pubsub, onQueued }: DeliveryServiceDeps) {
-  function queued(deliveries: DeliveryRow[]) {
-    publishDeliveries(pubsub, deliveries);
-    if (deliveries.length > 0) onQueued();
-  }
-
+export function deliveryService({ db, clock, announcer }: DeliveryServiceDeps) {
   return {
     /** A MANUAL attempt as soon as a worker slot is free, whatever the delivery's status. */
     async redeliver(tenantId: string, deliveryId: string): Promise<DeliveryRow> {
@@ -31,7 +27,7 @@ export function deliveryService({ db, clock, pubsub, onQueued }: DeliveryService
         }
         return (await deliveries.requestAttempt(tenantId, deliveryId, 'MANUAL', now))!;
       });
-      queued([delivery]);
+      announcer.committed({ deliveries: [delivery] });
       return delivery;
     },
 
@@ -39,12 +35,12 @@ export function deliveryService({ db, clock, pubsub, onQueued }: DeliveryService
       const now = clock.now();
       if (since < now - REDELIVER_FAILED_MAX_AGE_MS) throw ValidationError.at(['since'], 'must be at most 7 days ago');
       if (since > now) throw ValidationError.at(['since'], 'must not be in the future');
-      const count = await db.transaction().execute(async (trx) => {
+      const deliveries = await db.transaction().execute(async (trx) => {
         if (!(await webhookRepository(trx).findById(tenantId, webhookId))) throw new NotFoundError(webhookId, 'Webhook');
         return deliveryRepository(trx).requestAttemptForFailed(tenantId, webhookId, since, now);
       });
-      if (count > 0) onQueued();
-      return count;
+      announcer.committed({ deliveries });
+      return deliveries.length;
     },
 
     /** A webhook.test event to this webhook alone, enabled or not: checking an endpoint before enabling it is the point. */
@@ -69,7 +65,7 @@ export function deliveryService({ db, clock, pubsub, onQueued }: DeliveryService
         await deliveryRepository(trx).insertMany([row]);
         return row;
       });
-      queued([delivery]);
+      announcer.committed({ deliveries: [delivery] });
       return delivery;
     },
   };

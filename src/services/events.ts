@@ -1,18 +1,19 @@
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
-import { filtersMatch, topicPatternsFor } from '../delivery/matcher.ts';
-import { parseInput } from '../domain/validation.ts';
+import type { Announcer } from '../delivery/announcer.ts';
+import { TEST_TOPIC } from '../domain/event-types.ts';
+import { jsonTooDeep, tooDeep } from '../domain/input-limits.ts';
+import { receives, topicPatternsFor } from '../domain/topic-routing.ts';
+import { parseInput, text } from '../domain/validation.ts';
 import { newId } from '../ids.ts';
-import { publishDeliveries, type DeliveryPubSub } from '../pubsub.ts';
 import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { lockName } from '../store/dialect.ts';
 import { eventRepository } from '../store/events.ts';
-import { webhookRepository, type Webhook } from '../store/webhooks.ts';
+import { webhookRepository } from '../store/webhooks.ts';
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
-export const TEST_TOPIC = 'webhook.test';
 
 const publishInput = z.object({
   topic: z
@@ -20,26 +21,23 @@ const publishInput = z.object({
     .max(200, 'must be at most 200 characters')
     .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be an event type such as message.created (no wildcards)')
     .refine((topic) => topic !== TEST_TOPIC, `${TEST_TOPIC} is sent by sendTestEvent only`),
-  payload: z
-    .unknown()
-    .refine((payload) => payload !== undefined && payload !== null, 'is required')
-    .refine((payload) => Buffer.byteLength(JSON.stringify(payload)) <= MAX_PAYLOAD_BYTES, `must be at most ${MAX_PAYLOAD_BYTES / 1024} KiB as JSON`),
-  channelType: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters').nullish(),
+  // One check after another, each only once the one before passed: JSON.stringify recurses and
+  // overflows the stack on a value nested a few thousand deep, so depth is checked first.
+  payload: z.unknown().superRefine((payload, ctx) => {
+    if (payload === undefined || payload === null) ctx.addIssue({ code: 'custom', message: 'is required' });
+    else if (jsonTooDeep(payload)) ctx.addIssue({ code: 'custom', message: tooDeep });
+    else if (Buffer.byteLength(JSON.stringify(payload)) > MAX_PAYLOAD_BYTES) {
+      ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_PAYLOAD_BYTES / 1024} KiB as JSON` });
+    }
+  }),
+  channelType: text().min(1, 'must not be empty').max(64, 'must be at most 64 characters').nullish(),
   echo: z.boolean().nullish(),
-  idempotencyKey: z.string().min(1, 'must not be empty').max(255, 'must be at most 255 characters').nullish(),
+  idempotencyKey: text().min(1, 'must not be empty').max(255, 'must be at most 255 characters').nullish(),
 });
 
 // GraphQL types a JSON argument as optional; the parse insists on a payload.
 export type PublishEventInput = Partial<z.input<typeof publishInput>> & { topic: string };
 export type Published = { event: EventRow; deliveryCount: number };
-
-/** Whether a published event goes to this webhook, beyond its topic (checked by the query). */
-export function webhookWants(webhook: Webhook, event: { payload: unknown; channelType: string | null; echo: boolean }): boolean {
-  const { channelTypes, echo, filters } = webhook.configuration;
-  if (event.echo && !echo) return false;
-  if (channelTypes.length > 0 && (event.channelType === null || !channelTypes.includes(event.channelType))) return false;
-  return filtersMatch(filters, event.payload);
-}
 
 /** A delivery due now; `trigger` marks one a person asked for (TEST) rather than the schedule. */
 export function pendingDelivery(params: {
@@ -65,9 +63,9 @@ export function pendingDelivery(params: {
   };
 }
 
-export type EventServiceDeps = { db: Db; clock: Clock; pubsub: DeliveryPubSub; onQueued: () => void };
+export type EventServiceDeps = { db: Db; clock: Clock; announcer: Announcer };
 
-export function eventService({ db, clock, pubsub, onQueued }: EventServiceDeps) {
+export function eventService({ db, clock, announcer }: EventServiceDeps) {
   return {
     async publish(tenantId: string, input: PublishEventInput): Promise<Published> {
       const parsed = parseInput(publishInput, input, ['input']);
@@ -88,17 +86,14 @@ export function eventService({ db, clock, pubsub, onQueued }: EventServiceDeps) 
           if (first) return { event: first, deliveries: [] as DeliveryRow[], deliveryCount: first.delivery_count };
         }
         const candidates = await webhookRepository(trx).findSubscribed(tenantId, topicPatternsFor(event.topic));
-        const targets = candidates.filter((webhook) => webhookWants(webhook, event));
+        const targets = candidates.filter((webhook) => receives(webhook, event));
         const eventId = newId('event', now);
         const row = await events.insert({ id: eventId, tenantId, ...event, deliveryCount: targets.length, createdAt: now });
         const deliveries = targets.map((webhook) => pendingDelivery({ tenantId, eventId, webhookId: webhook.id, now, trigger: null }));
         await deliveryRepository(trx).insertMany(deliveries);
         return { event: row, deliveries, deliveryCount: targets.length };
       });
-      if (result.deliveries.length > 0) {
-        publishDeliveries(pubsub, result.deliveries);
-        onQueued();
-      }
+      announcer.committed({ deliveries: result.deliveries });
       return { event: result.event, deliveryCount: result.deliveryCount };
     },
   };

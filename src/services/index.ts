@@ -1,8 +1,8 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import type { Announcer } from '../delivery/announcer.ts';
 import type { Db } from '../store/db.ts';
 import { apiKeyRepository } from '../store/api-keys.ts';
-import { tenantRepository } from '../store/tenants.ts';
 import { webhookRepository } from '../store/webhooks.ts';
 import { apiKeyService } from './api-keys.ts';
 import { webhookService } from './webhooks.ts';
@@ -11,22 +11,19 @@ import { deliveryService } from './deliveries.ts';
 import { eventRepository } from '../store/events.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { attemptRepository } from '../store/attempts.ts';
-import type { DeliveryPubSub } from '../pubsub.ts';
 
 export type ServiceDeps = {
   db: Db;
   config: Config;
   clock: Clock;
-  pubsub: DeliveryPubSub;
-  /** Deliveries became due now: the worker should look at once. */
-  onQueued: () => void;
+  /** Publishes what a write committed and wakes the worker when a delivery is due now. */
+  announcer: Announcer;
   /** A key was revoked: its live subscriptions end. */
   onKeyRevoked: (keyId: string) => void;
 };
 
 export function createRepositories(db: Db) {
   return {
-    tenants: tenantRepository(db),
     apiKeys: apiKeyRepository(db),
     webhooks: webhookRepository(db),
     events: eventRepository(db),

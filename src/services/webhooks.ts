@@ -1,8 +1,9 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
-import { patternsOverlap } from '../delivery/matcher.ts';
+import type { Announcer } from '../delivery/announcer.ts';
 import { generateSigningSecret } from '../delivery/signer.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../errors.ts';
+import { patternsOverlap } from '../domain/topic-routing.ts';
 import { fieldErrorsOf, parseInput } from '../domain/validation.ts';
 import {
   nullsOnRequired,
@@ -16,13 +17,12 @@ import type { Database, Db } from '../store/db.ts';
 import { lockName } from '../store/dialect.ts';
 import { webhookRepository, type Webhook, type WebhookRepository, type WebhookSettings } from '../store/webhooks.ts';
 import { newId } from '../ids.ts';
-import { publishDeliveries, type DeliveryPubSub } from '../pubsub.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 
 export const DEFAULT_SECRET_OVERLAP_SECONDS = 86_400;
 export const MAX_SECRET_OVERLAP_SECONDS = 604_800;
 
-export type WebhookServiceDeps = { db: Db; config: Pick<Config, 'allowPrivateAddresses'>; clock: Clock; pubsub: DeliveryPubSub };
+export type WebhookServiceDeps = { db: Db; config: Pick<Config, 'allowPrivateAddresses'>; clock: Clock; announcer: Announcer };
 
 function throwIfAny(errors: FieldError[]): void {
   if (errors.length > 0) throw new ValidationError(errors);
@@ -43,7 +43,7 @@ async function assertNoConflict(trx: Transaction<Database>, repo: WebhookReposit
   }
 }
 
-export function webhookService({ db, config, clock, pubsub }: WebhookServiceDeps) {
+export function webhookService({ db, config, clock, announcer }: WebhookServiceDeps) {
   const schemas = webhookInputSchemas(config.allowPrivateAddresses);
 
   return {
@@ -94,7 +94,7 @@ export function webhookService({ db, config, clock, pubsub }: WebhookServiceDeps
         const failed = current.enabled && !updated.enabled ? await deliveryRepository(trx).failPending(id, now) : [];
         return { webhook: updated, failed };
       });
-      publishDeliveries(pubsub, failed);
+      announcer.committed({ deliveries: failed });
       return webhook;
     },
 
@@ -104,7 +104,7 @@ export function webhookService({ db, config, clock, pubsub }: WebhookServiceDeps
         if (!(await webhookRepository(trx).delete(tenantId, id))) throw new NotFoundError(id, 'Webhook');
         return deliveryRepository(trx).failPending(id, clock.now());
       });
-      publishDeliveries(pubsub, failed);
+      announcer.committed({ deliveries: failed });
     },
 
     async rotateSecret(tenantId: string, id: string, overlapSeconds: number | null | undefined): Promise<Webhook> {

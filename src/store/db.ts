@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Insertable, type Selectable, type Transaction } from 'kysely';
 import pg from 'pg';
+import { TakingTurnsSqliteDialect, type TurnOptions } from './fair-turns.ts';
+import type { AttemptTrigger, DeliveryStatus } from '../domain/delivery-lifecycle.ts';
 
 /*
  * The types say what both drivers return: timestamps are integer epoch milliseconds,
@@ -89,12 +91,12 @@ export interface DeliveryTable {
   event_id: string;
   /** No foreign key: history outlives a deleted webhook. */
   webhook_id: string;
-  status: string;
+  status: DeliveryStatus;
   attempt_count: number;
   /** When the worker should next send it; null once nothing more is scheduled. */
   next_attempt_at: number | null;
   /** MANUAL or TEST when the next attempt was asked for by a person; null for SCHEDULED. */
-  next_trigger: string | null;
+  next_trigger: AttemptTrigger | null;
   /** A worker's lease: until then no other claim takes it. */
   locked_until: number | null;
   /** Who holds the lease: an `instances.owner`, or null when no one does. */
@@ -110,7 +112,7 @@ export interface DeliveryAttemptTable {
   webhook_id: string;
   event_id: string;
   attempt_number: number;
-  trigger: string;
+  trigger: AttemptTrigger;
   outcome: string;
   url: string;
   response_status: number | null;
@@ -163,9 +165,12 @@ export type DatabaseConfig = {
   databasePoolSize: number;
 };
 
-/** The seam between the engines: Postgres when a URL is configured, the SQLite file otherwise. */
-export function openDatabase(config: DatabaseConfig): Db {
-  return config.databaseUrl ? openPostgres(config.databaseUrl, config.databasePoolSize) : openSqlite(config.databasePath);
+/**
+ * The seam between the engines: Postgres when a URL is configured, the SQLite file otherwise.
+ * `turns` is SQLite's alone: Postgres runs statements off this thread already.
+ */
+export function openDatabase(config: DatabaseConfig, options: { turns?: TurnOptions } = {}): Db {
+  return config.databaseUrl ? openPostgres(config.databaseUrl, config.databasePoolSize) : openSqlite(config.databasePath, options);
 }
 
 const INT8_OID = 20;
@@ -197,7 +202,7 @@ function openPostgres(url: string, poolSize: number): Db {
 }
 
 /** Opens the SQLite file (creating its folder) with the pragmas every connection needs. */
-function openSqlite(path: string): Db {
+function openSqlite(path: string, options: { turns?: TurnOptions }): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
@@ -207,7 +212,12 @@ function openSqlite(path: string): Db {
   // A checkpoint copies the WAL back with an fsync; every ~64 MB of WAL instead of every ~4 MB
   // takes most of those fsyncs off the publish and delivery commits.
   sqlite.pragma('wal_autocheckpoint = 16384');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  // SQLite's lower() folds ASCII only, so a search lowered in JavaScript ("école") never met a
+  // stored "École". Lower as JavaScript (and Postgres) do, for every letter.
+  sqlite.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
+  const config = { database: withStatementCache(sqlite) };
+  // A server shares the one thread between requests: statements in turns (see fair-turns.ts).
+  return new Kysely<Database>({ dialect: options.turns ? new TakingTurnsSqliteDialect(config, options.turns) : new SqliteDialect(config) });
 }
 
 /**

@@ -1,10 +1,6 @@
+import { ENDED_UNSENT, openStatuses, type AttemptTrigger, type DeliveryStatus } from '../domain/delivery-lifecycle.ts';
 import type { DeliveryRow, Executor, NewDeliveryRow } from './db.ts';
 import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
-
-export const deliveryStatuses = ['PENDING', 'RETRYING', 'SUCCEEDED', 'FAILED'] as const;
-export type DeliveryStatus = (typeof deliveryStatuses)[number];
-export const attemptTriggers = ['SCHEDULED', 'MANUAL', 'TEST'] as const;
-export type AttemptTrigger = (typeof attemptTriggers)[number];
 
 export type DeliveryChange = Pick<DeliveryRow, 'status' | 'attempt_count' | 'next_attempt_at' | 'updated_at'>;
 
@@ -72,16 +68,6 @@ export function deliveryRepository(db: Executor) {
       await db.updateTable('deliveries').set({ locked_until: until }).where('id', 'in', ids).execute();
     },
 
-    /** When the next attempt is due, ignoring leases: the earliest the worker needs to look again. */
-    async nextDueAt(): Promise<number | null> {
-      const row = await db
-        .selectFrom('deliveries')
-        .select((eb) => eb.fn.min('next_attempt_at').as('at'))
-        .where('next_attempt_at', 'is not', null)
-        .executeTakeFirst();
-      return row?.at ?? null;
-    },
-
     async update(id: string, change: DeliveryChange): Promise<DeliveryRow> {
       return db
         .updateTable('deliveries')
@@ -89,6 +75,21 @@ export function deliveryRepository(db: Executor) {
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
+    },
+
+    /**
+     * Moves a delivery on from the state a claim read, in one statement; undefined when its
+     * status or attempt count changed since (the caller reads it and decides again).
+     */
+    async updateFrom(claimed: Pick<DeliveryRow, 'id' | 'status' | 'attempt_count'>, change: DeliveryChange): Promise<DeliveryRow | undefined> {
+      return db
+        .updateTable('deliveries')
+        .set({ ...change, next_trigger: null, locked_until: null })
+        .where('id', '=', claimed.id)
+        .where('status', '=', claimed.status)
+        .where('attempt_count', '=', claimed.attempt_count)
+        .returningAll()
+        .executeTakeFirst();
     },
 
     /** Asks for an attempt now, outside the retry schedule. */
@@ -102,25 +103,25 @@ export function deliveryRepository(db: Executor) {
         .executeTakeFirst();
     },
 
-    async requestAttemptForFailed(tenantId: string, webhookId: string, since: number, now: number): Promise<number> {
-      const result = await db
+    async requestAttemptForFailed(tenantId: string, webhookId: string, since: number, now: number): Promise<DeliveryRow[]> {
+      return db
         .updateTable('deliveries')
         .set({ next_attempt_at: now, next_trigger: 'MANUAL', updated_at: now })
         .where('tenant_id', '=', tenantId)
         .where('webhook_id', '=', webhookId)
         .where('status', '=', 'FAILED')
         .where('created_at', '>=', since)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
+        .returningAll()
+        .execute();
     },
 
-    /** Ends every delivery still waiting for this webhook; they stay as history, FAILED. */
+    /** Ends every delivery still waiting for this webhook (statusWhenEnded, in SQL); they stay as history. */
     async failPending(webhookId: string, now: number): Promise<DeliveryRow[]> {
       return db
         .updateTable('deliveries')
-        .set({ status: 'FAILED', next_attempt_at: null, next_trigger: null, locked_until: null, locked_by: null, updated_at: now })
+        .set({ status: ENDED_UNSENT, next_attempt_at: null, next_trigger: null, locked_until: null, locked_by: null, updated_at: now })
         .where('webhook_id', '=', webhookId)
-        .where('status', 'in', ['PENDING', 'RETRYING'])
+        .where('status', 'in', openStatuses)
         .returningAll()
         .execute();
     },

@@ -3,14 +3,6 @@ import { newId } from '../ids.ts';
 
 export function tenantRepository(db: Executor) {
   return {
-    async findByName(name: string): Promise<TenantRow | undefined> {
-      return db.selectFrom('tenants').selectAll().where('name', '=', name).executeTakeFirst();
-    },
-
-    async findById(id: string): Promise<TenantRow | undefined> {
-      return db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
-    },
-
     async count(): Promise<number> {
       const { count } = await db
         .selectFrom('tenants')
@@ -19,12 +11,18 @@ export function tenantRepository(db: Executor) {
       return count;
     },
 
-    async create(name: string, now = Date.now()): Promise<TenantRow> {
-      return db
+    /**
+     * The tenant with this name, made if there is none. One insert that yields to an existing
+     * name, not a read then a write: two callers at once (two `npm run keys` processes) would
+     * both read "none" and the second insert would break the unique name.
+     */
+    async findOrCreate(name: string, now = Date.now()): Promise<TenantRow> {
+      await db
         .insertInto('tenants')
         .values({ id: newId('tenant', now), name, created_at: now })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+        .onConflict((conflict) => conflict.column('name').doNothing())
+        .execute();
+      return db.selectFrom('tenants').selectAll().where('name', '=', name).executeTakeFirstOrThrow();
     },
   };
 }

@@ -2,7 +2,7 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import type { Database, Executor, WebhookRow } from './db.ts';
 import { forUpdate } from './dialect.ts';
 import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
-import { topicPatternsFor } from '../delivery/matcher.ts';
+import { topicPatternsFor, type PayloadFilter } from '../domain/topic-routing.ts';
 
 export const webhookTypes = ['CUSTOM', 'ZAPIER', 'WEBENGAGE', 'INTEGROMAT_MAKE'] as const;
 export type WebhookType = (typeof webhookTypes)[number];
@@ -10,7 +10,6 @@ export const backoffStrategies = ['EXPONENTIAL', 'LINEAR', 'FIXED'] as const;
 export type BackoffStrategy = (typeof backoffStrategies)[number];
 
 export type HttpHeader = { name: string; value: string };
-export type PayloadFilter = { field: string; expression: string };
 export type RetryPolicy = { maxRetries: number; backoffSeconds: number; strategy: BackoffStrategy };
 export type WebengageSettings = { webhookUrl: string; token: string | null };
 export type WebhookConfiguration = {
@@ -126,7 +125,7 @@ function filterWhere(tenantId: string, filter: WebhookFilter) {
       );
     }
     if (filter.topic) {
-      const patterns = [...new Set([filter.topic, ...topicPatternsFor(filter.topic)])];
+      const patterns = topicPatternsFor(filter.topic);
       conditions.push(
         eb.exists(
           eb
@@ -150,14 +149,11 @@ async function replaceTopics(trx: Executor, webhook: { id: string; tenantId: str
 }
 
 export function webhookRepository(db: Executor) {
+  const inTenant = (tenantId: string) => db.selectFrom('webhooks').selectAll().where('tenant_id', '=', tenantId);
+
   return {
     async findById(tenantId: string, id: string): Promise<Webhook | undefined> {
-      const row = await db
-        .selectFrom('webhooks')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const row = await inTenant(tenantId).where('id', '=', id).executeTakeFirst();
       return row && webhookFromRow(row);
     },
 
@@ -172,13 +168,7 @@ export function webhookRepository(db: Executor) {
 
     async findByIds(tenantId: string, ids: readonly string[]): Promise<Webhook[]> {
       if (ids.length === 0) return [];
-      const rows = await db
-        .selectFrom('webhooks')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('id', 'in', ids)
-        .execute();
-      return rows.map(webhookFromRow);
+      return (await inTenant(tenantId).where('id', 'in', ids).execute()).map(webhookFromRow);
     },
 
     /** Other webhooks of the tenant with this URL and their topic patterns. */
@@ -271,7 +261,10 @@ export function webhookRepository(db: Executor) {
       return webhookFromRow(row);
     },
 
-    /** Enabled webhooks holding any of these topic patterns. */
+    /**
+     * Enabled webhooks holding any of these topic patterns (`topicPatternsFor`): the candidates an
+     * event may reach, found by index; `receives` decides.
+     */
     async findSubscribed(tenantId: string, patterns: readonly string[]): Promise<Webhook[]> {
       const rows = await db
         .selectFrom('webhooks')
@@ -298,17 +291,21 @@ export function webhookRepository(db: Executor) {
       return rows.map(webhookFromRow);
     },
 
-    /** Counts a failed attempt; returns the new run of consecutive failures. */
-    async countFailure(id: string): Promise<number> {
+    /**
+     * Counts a failed attempt and returns the webhook as it now stands (undefined once deleted):
+     * what the outcome rules need, without reading it again.
+     */
+    async countFailure(id: string): Promise<Webhook | undefined> {
       const row = await db
         .updateTable('webhooks')
         .set((eb) => ({ consecutive_failures: eb('consecutive_failures', '+', 1) }))
         .where('id', '=', id)
-        .returning('consecutive_failures')
+        .returningAll()
         .executeTakeFirst();
-      return row?.consecutive_failures ?? 0;
+      return row && webhookFromRow(row);
     },
 
+    /** Ends a run of failures; writes nothing when there is none. */
     async countSuccess(id: string): Promise<void> {
       await db.updateTable('webhooks').set({ consecutive_failures: 0 }).where('id', '=', id).where('consecutive_failures', '!=', 0).execute();
     },

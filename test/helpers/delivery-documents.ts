@@ -56,3 +56,14 @@ export const WebhookDeliveries = graphql(`
     }
   }
 `);
+
+export const RedeliverFailed = graphql(`
+  mutation RedeliverFailed($webhookId: ID!, $since: DateTime!) {
+    redeliverFailed(webhookId: $webhookId, since: $since) {
+      __typename
+      ... on RedeliverFailedSuccess { count }
+      ... on NotFoundError { id }
+      ... on ValidationError { fieldErrors { path message } }
+    }
+  }
+`);

@@ -1,5 +1,6 @@
 /*
- * Which webhooks an event reaches: topic patterns and payload filters.
+ * Which webhooks an event reaches: `receives` is the one answer; the rest are its parts, and
+ * `topicPatternsFor` lets the store narrow the candidates with an index before it is asked.
  * Topic patterns are an exact name, `family.*` (every topic below `family.`, at any depth, not
  * `family` itself) or `*` (everything).
  */
@@ -95,4 +96,26 @@ export function filtersMatch(filters: readonly PayloadFilter[], payload: unknown
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return false;
     return globMatches(expression, String(value));
   });
+}
+
+/** What routing looks at on a webhook. */
+export type RoutedWebhook = {
+  enabled: boolean;
+  topics: readonly string[];
+  configuration: { echo: boolean; channelTypes: readonly string[]; filters: readonly PayloadFilter[] };
+};
+
+export type RoutedEvent = { topic: string; payload: unknown; channelType: string | null; echo: boolean };
+
+/**
+ * Whether a published event goes to this webhook: enabled, a topic pattern matches, echo events
+ * only where echo is on, the event's channel among channelTypes when that list is set, and every
+ * payload filter matches.
+ */
+export function receives(webhook: RoutedWebhook, event: RoutedEvent): boolean {
+  const { channelTypes, echo, filters } = webhook.configuration;
+  if (!webhook.enabled || !webhook.topics.some((pattern) => topicMatches(pattern, event.topic))) return false;
+  if (event.echo && !echo) return false;
+  if (channelTypes.length > 0 && (event.channelType === null || !channelTypes.includes(event.channelType))) return false;
+  return filtersMatch(filters, event.payload);
 }

@@ -1,0 +1,92 @@
+import { isOpen, statusWhenEnded, type AttemptTrigger, type DeliveryStatus } from '../domain/delivery-lifecycle.ts';
+import type { RetryPolicy } from '../store/webhooks.ts';
+import type { AttemptResult } from './dispatcher.ts';
+import { retryDelayMs } from './retry-schedule.ts';
+
+/*
+ * The outcome rules: what an attempt (or the lack of one) does to its delivery and webhook.
+ * Pure functions of their arguments, so the whole policy reads, and is tested, as a table
+ * (test/delivery-outcome.test.ts). The recorder applies what they decide.
+ */
+
+/** Receivers may ask for a later retry with Retry-After on these statuses; on others it is ignored. */
+export function honoursRetryAfter(responseStatus: number | null): boolean {
+  return responseStatus === 429 || responseStatus === 503;
+}
+
+/**
+ * Whether a claimed delivery is sent at all. A deleted webhook receives nothing; a disabled one
+ * only what a person asked for (redeliver, sendTestEvent): checking an endpoint before enabling it is the point.
+ */
+export function canSend<W extends { enabled: boolean }>(webhook: W | null | undefined, trigger: AttemptTrigger): webhook is W {
+  return !!webhook && (webhook.enabled || trigger !== 'SCHEDULED');
+}
+
+/**
+ * What an attempt does to its webhook's run of consecutive failures: a success ends it, a
+ * failure adds to it, a test attempt leaves it alone (it says nothing about live traffic).
+ */
+export function failureCountChange(trigger: AttemptTrigger, result: Pick<AttemptResult, 'outcome'>): 'reset' | 'counted' | 'untouched' {
+  if (trigger === 'TEST') return 'untouched';
+  return result.outcome === 'SUCCEEDED' ? 'reset' : 'counted';
+}
+
+export type OutcomeInput = {
+  trigger: AttemptTrigger;
+  delivery: { status: DeliveryStatus; attemptCount: number };
+  /**
+   * The webhook as this attempt leaves it, its failure already counted (failureCountChange);
+   * null once it is deleted. Only a counted failure reads it.
+   */
+  webhook: { enabled: boolean; retryPolicy: RetryPolicy; consecutiveFailures: number } | null;
+  /** What the attempt got back; null when none was made (canSend said no). */
+  result: Pick<AttemptResult, 'outcome' | 'responseStatus' | 'retryAfterMs'> | null;
+  now: number;
+  /** Consecutive failed attempts after which the gateway disables a webhook. */
+  autoDisableAfter: number;
+  /** Jitter source for the retry delay. */
+  random: () => number;
+};
+
+export type Outcome = {
+  /** The delivery's attempt count afterwards: one more when an attempt was made. */
+  attemptCount: number;
+  status: DeliveryStatus;
+  nextAttemptAt: number | null;
+  /** Why the gateway disables the webhook now, if it does. */
+  disableReason: string | null;
+};
+
+/**
+ * The delivery's next status and attempt time, and whether its webhook is disabled. A person's
+ * attempt (MANUAL, TEST) never reopens a finished delivery's schedule; a scheduled one retries
+ * until the policy runs out. 410 Gone, or the run of failures reaching `autoDisableAfter`,
+ * disables an enabled webhook (never on a TEST attempt) and ends the delivery.
+ */
+export function decideOutcome(input: OutcomeInput): Outcome {
+  const { delivery, webhook, trigger, result, now } = input;
+  if (result === null) {
+    return { attemptCount: delivery.attemptCount, status: statusWhenEnded(delivery.status), nextAttemptAt: null, disableReason: null };
+  }
+  const attemptCount = delivery.attemptCount + 1;
+  if (result.outcome === 'SUCCEEDED') return { attemptCount, status: 'SUCCEEDED', nextAttemptAt: null, disableReason: null };
+
+  let disableReason: string | null = null;
+  if (webhook?.enabled && trigger !== 'TEST') {
+    if (result.responseStatus === 410) disableReason = 'The endpoint answered 410 Gone';
+    else if (webhook.consecutiveFailures >= input.autoDisableAfter) {
+      disableReason = `Disabled after ${webhook.consecutiveFailures} consecutive failed attempts`;
+    }
+  }
+  if (!webhook || disableReason || trigger === 'TEST' || !isOpen(delivery.status) || attemptCount > webhook.retryPolicy.maxRetries) {
+    return { attemptCount, status: statusWhenEnded(delivery.status), nextAttemptAt: null, disableReason };
+  }
+  const delay = retryDelayMs({
+    attemptNumber: attemptCount,
+    backoffSeconds: webhook.retryPolicy.backoffSeconds,
+    strategy: webhook.retryPolicy.strategy,
+    retryAfterMs: honoursRetryAfter(result.responseStatus) ? result.retryAfterMs : null,
+    random: input.random,
+  });
+  return { attemptCount, status: 'RETRYING', nextAttemptAt: now + delay, disableReason: null };
+}

@@ -1,0 +1,44 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import { firstIdAt } from '../ids.ts';
+import { attemptRepository } from '../store/attempts.ts';
+import type { Db } from '../store/db.ts';
+import { eventRepository } from '../store/events.ts';
+
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+const PRUNE_CHUNK = 1_000;
+
+export type PrunerDeps = {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  config: Pick<Config['delivery'], 'attemptRetentionMs' | 'eventRetentionMs'>;
+};
+
+/**
+ * Pruning: attempts past their retention, and events past theirs with their deliveries and
+ * attempts, once none of those deliveries has an attempt still to come. At most once an hour.
+ */
+export function createPruner({ db, clock, logger, config }: PrunerDeps) {
+  let lastPrune = 0;
+
+  return {
+    async pruneIfDue(): Promise<void> {
+      const now = clock.now();
+      if (now - lastPrune < PRUNE_EVERY_MS) return;
+      lastPrune = now;
+      const pruned = await attemptRepository(db).deleteFinishedBefore(now - config.attemptRetentionMs);
+      if (pruned > 0) logger.info({ pruned }, 'pruned old delivery attempts');
+      // In chunks, each its own statement, so publishing and recording go on in between.
+      const cutoff = firstIdAt('event', now - config.eventRetentionMs);
+      let events = 0;
+      let chunk: number;
+      do {
+        chunk = await eventRepository(db).deleteSettledBefore(cutoff, PRUNE_CHUNK);
+        events += chunk;
+      } while (chunk === PRUNE_CHUNK);
+      if (events > 0) logger.info({ events }, 'pruned old events with their deliveries');
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import type { Logger } from 'pino';
+import type { Transaction } from 'kysely';
+import type { AttemptTrigger } from '../domain/delivery-lifecycle.ts';
+import { newId } from '../ids.ts';
+import { attemptRepository } from '../store/attempts.ts';
+import type { AttemptRow, Database, Db, DeliveryRow } from '../store/db.ts';
+import { deliveryRepository } from '../store/deliveries.ts';
+import { webhookRepository } from '../store/webhooks.ts';
+import type { Announcer } from './announcer.ts';
+import type { Claimed } from './claimer.ts';
+import type { AttemptResult } from './dispatcher.ts';
+import { decideOutcome, failureCountChange, type OutcomeInput } from './outcome.ts';
+
+/** A claimed delivery the worker is done with: an attempt made, or none (canSend said no). */
+export type Finished = {
+  claimed: Claimed;
+  trigger: AttemptTrigger;
+  finishedAt: number;
+  attempt: { url: string; startedAt: number; result: AttemptResult } | null;
+};
+
+type Recorded = { attempt: AttemptRow | null; changed: DeliveryRow[]; disabled: { webhookId: string; reason: string } | null };
+
+export type RecorderDeps = {
+  db: Db;
+  announcer: Announcer;
+  logger: Logger;
+  autoDisableAfter: number;
+  random: () => number;
+};
+
+/**
+ * Recording: what an attempt did, written in one transaction shared with every attempt that
+ * ended in the same turn of the event loop (one commit, one WAL write, for all of them), then
+ * announced. The claim's rows are trusted: the write that moves the delivery on checks they
+ * still hold, and only when they do not (the webhook was disabled or deleted meanwhile) is the
+ * delivery read again.
+ */
+export function createRecorder({ db, announcer, logger, autoDisableAfter, random }: RecorderDeps) {
+  async function recordIn(trx: Transaction<Database>, { claimed, trigger, finishedAt, attempt }: Finished): Promise<Recorded> {
+    const deliveries = deliveryRepository(trx);
+    const webhooks = webhookRepository(trx);
+    const webhookId = claimed.delivery.webhook_id;
+
+    let webhook: OutcomeInput['webhook'] = claimed.webhook ?? null;
+    if (attempt) {
+      const change = failureCountChange(trigger, attempt.result);
+      if (change === 'counted') webhook = (await webhooks.countFailure(webhookId)) ?? null;
+      else if (change === 'reset') await webhooks.countSuccess(webhookId);
+    }
+    const decide = (delivery: DeliveryRow) =>
+      decideOutcome({
+        trigger,
+        delivery: { status: delivery.status, attemptCount: delivery.attempt_count },
+        webhook,
+        result: attempt?.result ?? null,
+        now: finishedAt,
+        autoDisableAfter,
+        random,
+      });
+    const changeOf = (outcome: ReturnType<typeof decideOutcome>) => ({
+      status: outcome.status,
+      attempt_count: outcome.attemptCount,
+      next_attempt_at: outcome.nextAttemptAt,
+      updated_at: finishedAt,
+    });
+
+    let outcome = decide(claimed.delivery);
+    let delivery = await deliveries.updateFrom(claimed.delivery, changeOf(outcome));
+    if (!delivery) {
+      const current = await deliveries.findById(claimed.delivery.tenant_id, claimed.delivery.id);
+      if (!current) throw new Error(`delivery ${claimed.delivery.id} is gone`);
+      outcome = decide(current);
+      delivery = await deliveries.update(current.id, changeOf(outcome));
+    }
+
+    const attemptRow = attempt
+      ? await attemptRepository(trx).insert({
+          id: newId('attempt', finishedAt),
+          tenant_id: delivery.tenant_id,
+          delivery_id: delivery.id,
+          webhook_id: webhookId,
+          event_id: delivery.event_id,
+          attempt_number: outcome.attemptCount,
+          trigger,
+          outcome: attempt.result.outcome,
+          url: attempt.url,
+          response_status: attempt.result.responseStatus,
+          response_body: attempt.result.responseBody,
+          error: attempt.result.error,
+          duration_ms: attempt.result.durationMs,
+          started_at: attempt.startedAt,
+          finished_at: finishedAt,
+          next_attempt_at: outcome.nextAttemptAt,
+        })
+      : null;
+    const changed = [delivery];
+    const disabled = outcome.disableReason ? { webhookId, reason: outcome.disableReason } : null;
+    if (disabled) {
+      await webhooks.disable(webhookId, disabled.reason, finishedAt);
+      changed.push(...(await deliveries.failPending(webhookId, finishedAt)));
+    }
+    return { attempt: attemptRow, changed, disabled };
+  }
+
+  function announce({ attempt, changed, disabled }: Recorded) {
+    if (disabled) logger.warn(disabled, 'webhook disabled');
+    announcer.committed({ attempts: attempt ? [attempt] : [], deliveries: changed });
+  }
+
+  let unrecorded: { finished: Finished; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  let flushQueued = false;
+
+  async function flush() {
+    flushQueued = false;
+    const batch = unrecorded;
+    unrecorded = [];
+    let recorded: Recorded[];
+    try {
+      recorded = await db.transaction().execute(async (trx) => {
+        const out: Recorded[] = [];
+        for (const { finished } of batch) out.push(await recordIn(trx, finished));
+        return out;
+      });
+    } catch {
+      // One attempt that cannot be recorded must not take the others with it: one by one.
+      for (const { finished, resolve, reject } of batch) {
+        try {
+          announce(await db.transaction().execute((trx) => recordIn(trx, finished)));
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      }
+      return;
+    }
+    recorded.forEach((one, i) => {
+      announce(one);
+      batch[i]!.resolve();
+    });
+  }
+
+  return {
+    /** Records and announces; resolves once the transaction it shares with its batch commits. */
+    record(finished: Finished): Promise<void> {
+      return new Promise((resolve, reject) => {
+        unrecorded.push({ finished, resolve, reject });
+        if (!flushQueued) {
+          flushQueued = true;
+          setImmediate(() => void flush());
+        }
+      });
+    },
+  };
+}
