@@ -209,13 +209,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await webSockets?.dispose();
       const { unfinished } = await worker.stop(config.delivery.shutdownGraceMs);
       if (unfinished > 0) {
-        logger.warn({ unfinished }, 'attempts still in flight at shutdown come back after their lease');
+        logger.warn({ unfinished }, 'attempts still in flight at shutdown are left to the next claim');
         const ended = worker.abandon();
         await dispatcher.destroy();
         await ended;
       } else {
         await dispatcher.close();
       }
+      // Nothing of this process is in flight any more: its leases are free for the others at once.
+      await worker.retire();
       await db.destroy();
     },
   };

@@ -84,7 +84,7 @@ export function deliveryRepository(db: Executor) {
     async updateFrom(claimed: Pick<DeliveryRow, 'id' | 'status' | 'attempt_count'>, change: DeliveryChange): Promise<DeliveryRow | undefined> {
       return db
         .updateTable('deliveries')
-        .set({ ...change, next_trigger: null, locked_until: null })
+        .set({ ...change, next_trigger: null, locked_until: null, locked_by: null })
         .where('id', '=', claimed.id)
         .where('status', '=', claimed.status)
         .where('attempt_count', '=', claimed.attempt_count)

@@ -52,6 +52,15 @@ export function leaseRepository(db: Db) {
         // each), or two instances would both see a webhook below its cap and both fill it.
         await lockName(trx, 'delivery-claim');
         return trx
+          .with('busy', (qb) =>
+            qb
+              .selectFrom('deliveries')
+              .select((eb) => ['deliveries.webhook_id', eb.fn.countAll<number>().as('leased')])
+              .where('deliveries.locked_until', 'is not', null)
+              .where('deliveries.locked_until', '>', now)
+              .where((eb) => holderAlive(eb, deadAfterMs))
+              .groupBy('deliveries.webhook_id'),
+          )
           .with(
             (cte) => cte('due').materialized(),
             (qb) => {
@@ -63,6 +72,9 @@ export function leaseRepository(db: Db) {
                 .where((eb) =>
                   eb.or([eb('deliveries.locked_until', 'is', null), eb('deliveries.locked_until', '<=', now), eb.not(holderAlive(eb, deadAfterMs))]),
                 )
+                // Webhooks already at their cap are left out here, not after the scan, or their
+                // backlog would fill every scan and starve the webhooks behind it.
+                .where('deliveries.webhook_id', 'not in', (sub) => sub.selectFrom('busy').select('busy.webhook_id').where('busy.leased', '>=', perWebhookCap))
                 // One order for every claim: batches cannot lock each other's rows in opposite orders.
                 .orderBy('deliveries.next_attempt_at')
                 .orderBy('deliveries.id')
@@ -70,15 +82,6 @@ export function leaseRepository(db: Db) {
               // A row a recorder is writing is skipped, not waited for; the next poll takes it.
               return postgres ? due.forUpdate().skipLocked() : due;
             },
-          )
-          .with('busy', (qb) =>
-            qb
-              .selectFrom('deliveries')
-              .select((eb) => ['deliveries.webhook_id', eb.fn.countAll<number>().as('leased')])
-              .where('deliveries.locked_until', 'is not', null)
-              .where('deliveries.locked_until', '>', now)
-              .where((eb) => holderAlive(eb, deadAfterMs))
-              .groupBy('deliveries.webhook_id'),
           )
           .with('ranked', (qb) =>
             qb
