@@ -141,4 +141,12 @@ describe('claiming on Postgres from several instances', () => {
     expect(await leases.retire({ instanceId: 'node-c', exceptOwner: 'node-c#2' })).toBe(1);
     expect(await leases.claim({ ...params, owner: 'node-c#2' })).toHaveLength(3);
   });
+
+  it('gives one instance the hourly pruning turn when all of them ask at once', async () => {
+    const now = Date.now();
+    const asks = pools.slice(0, INSTANCES).flatMap((db) => [0, 1].map(() => leaseRepository(db).takeTurn('prune-test', now, 3_600_000)));
+    expect((await Promise.all(asks)).filter(Boolean)).toHaveLength(1);
+    expect(await leaseRepository(pools[0]!).takeTurn('prune-test', now + 60_000, 3_600_000)).toBe(false);
+    expect(await leaseRepository(pools[1]!).takeTurn('prune-test', now + 3_600_000, 3_600_000)).toBe(true);
+  });
 });

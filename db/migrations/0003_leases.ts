@@ -26,9 +26,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     // The database's clock, never an instance's: liveness is judged by one clock.
     .addColumn('heartbeat_at', t.time, (c) => c.notNull())
     .execute();
+  // Cluster-wide chores (pruning): when each last ran, so one instance does it per period.
+  await db.schema
+    .createTable('housekeeping')
+    .addColumn('task', 'text', (c) => c.primaryKey())
+    .addColumn('last_run_at', t.time, (c) => c.notNull())
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('housekeeping').execute();
   await db.schema.dropTable('instances').execute();
   await db.schema.dropIndex('deliveries_leased').execute();
   await db.schema.alterTable('deliveries').dropColumn('locked_by').execute();

@@ -133,6 +133,12 @@ export interface InstanceTable {
   heartbeat_at: number;
 }
 
+/** When a cluster-wide chore last ran. */
+export interface HousekeepingTable {
+  task: string;
+  last_run_at: number;
+}
+
 export interface Database {
   tenants: TenantTable;
   api_keys: ApiKeyTable;
@@ -142,6 +148,7 @@ export interface Database {
   deliveries: DeliveryTable;
   delivery_attempts: DeliveryAttemptTable;
   instances: InstanceTable;
+  housekeeping: HousekeepingTable;
 }
 
 export type TenantRow = Selectable<TenantTable>;

@@ -1,6 +1,6 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Database, Db, DeliveryRow } from './db.ts';
-import { databaseNowMs, engineOf, lockName } from './dialect.ts';
+import { databaseNowMs, engineOf, lockName, tryLockName } from './dialect.ts';
 
 /*
  * The queue's claim, for one process or many on one database. Modelled on graphile/worker's
@@ -130,6 +130,24 @@ export function leaseRepository(db: Db) {
       let query = db.deleteFrom('instances');
       query = 'owner' in filter ? query.where('owner', '=', filter.owner) : query.where('instance_id', '=', filter.instanceId).where('owner', '!=', filter.exceptOwner);
       return Number((await query.executeTakeFirst()).numDeletedRows);
+    },
+
+    /**
+     * Takes this period's turn at a chore for the whole cluster: true for exactly one caller per
+     * `everyMs` (instances racing for it take turns on an advisory lock), false for the rest.
+     */
+    async takeTurn(task: string, now: number, everyMs: number): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        if (!(await tryLockName(trx, 'housekeeping', task))) return false;
+        const last = await trx.selectFrom('housekeeping').select('last_run_at').where('task', '=', task).executeTakeFirst();
+        if (last && now - last.last_run_at < everyMs) return false;
+        await trx
+          .insertInto('housekeeping')
+          .values({ task, last_run_at: now })
+          .onConflict((conflict) => conflict.column('task').doUpdateSet({ last_run_at: now }))
+          .execute();
+        return true;
+      });
     },
 
     /** Holders silent for longer than `olderThanMs` are forgotten; their leases were free long before. */
