@@ -3,6 +3,23 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
+/*
+ * Store- and service-level test files that run a second time on Postgres (TEST_ENGINE=postgres
+ * makes startTestApp use a fresh Postgres database): the paths where the engines differ
+ * (types, locks, counts, queue). Files that test SQLite itself or start the server process stay
+ * SQLite-only.
+ */
+const onPostgresToo = [
+  'test/webhooks.test.ts',
+  'test/delivery.test.ts',
+  'test/delivery-isolation.test.ts',
+  'test/delivery-smoke.test.ts',
+  'test/live.test.ts',
+  'test/auth.test.ts',
+  'test/secrets.test.ts',
+  'test/rate-limit.test.ts',
+];
+
 export default defineConfig({
   resolve: {
     // Vite would pick graphql's ESM build for our files while yoga and Pothos (loaded by Node)
@@ -10,11 +27,16 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['test/**/*.test.ts'],
     // Chromium tests run with `npm run test:browser` (vitest.browser.config.ts).
     exclude: [...configDefaults.exclude, 'test/browser/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // A throwaway Postgres server for the tests that run against it (or TEST_DATABASE_URL's).
+    globalSetup: ['test/global-setup.ts'],
+    projects: [
+      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'postgres', include: onPostgresToo, env: { TEST_ENGINE: 'postgres' } } },
+    ],
   },
 });

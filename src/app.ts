@@ -20,6 +20,7 @@ import { openDatabase, type Db } from './store/db.ts';
 import { createDispatcher, type LookupFunction } from './delivery/dispatcher.ts';
 import { createGraphiql } from './graphiql/index.ts';
 import { createAnnouncer } from './services/announcer.ts';
+import { createCluster } from './live/cluster.ts';
 import { createWorker, type Worker } from './delivery/worker.ts';
 import { createDeliveryPubSub, type DeliveryPubSub } from './live/pubsub.ts';
 import { migrateToLatest } from './store/migrate.ts';
@@ -100,23 +101,39 @@ function maskError(logger: Logger) {
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
-  // Statements take turns by request, a few milliseconds at a time, so no request holds the thread.
-  const db = openDatabase(config.databasePath, { turns: { sliceMs: 5, keyOf: currentRequestId } });
+  // On SQLite statements take turns by request, a few milliseconds at a time, so no request holds the thread.
+  const db = openDatabase(config, { turns: { sliceMs: 5, keyOf: currentRequestId } });
   await migrateToLatest(db);
   const repos = createRepositories(db);
   const pubsub = createDeliveryPubSub();
   const dispatcher = createDispatcher({ allowPrivateAddresses: config.allowPrivateAddresses, lookup: options.lookup });
   // Every write path announces through this one notifier; a delivery due now wakes the worker.
-  const announcer = createAnnouncer({ pubsub, clock, wake: () => worker.wake() });
-  const worker = createWorker({ db, clock, dispatcher, announcer, logger, config: config.delivery, random: options.random });
   const live = createLiveRegistry(config.live);
+  // Several instances on one Postgres: wake-ups, live updates and revocations reach the others too.
+  const cluster = config.databaseUrl
+    ? createCluster({
+        url: config.databaseUrl,
+        db,
+        instanceId: config.instanceId,
+        logger,
+        pubsub,
+        wake: () => worker.wake(),
+        revokeKey: (keyId) => live.revokeKey(keyId),
+      })
+    : null;
+  await cluster?.start();
+  const announcer = createAnnouncer({ pubsub, clock, wake: () => worker.wake(), relay: cluster?.relay });
+  const worker = createWorker({ db, clock, dispatcher, announcer, logger, config: config.delivery, random: options.random });
   const limiter = createRateLimiter({ ...config.rateLimit, clock });
   const services = createServices({
     db,
     config,
     clock,
     announcer,
-    onKeyRevoked: (keyId) => live.revokeKey(keyId),
+    onKeyRevoked: (keyId) => {
+      live.revokeKey(keyId);
+      cluster?.revoked(keyId);
+    },
   });
 
   const graphiql = createGraphiql('/graphql');
@@ -209,13 +226,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await webSockets?.dispose();
       const { unfinished } = await worker.stop(config.delivery.shutdownGraceMs);
       if (unfinished > 0) {
-        logger.warn({ unfinished }, 'attempts still in flight at shutdown come back after their lease');
+        logger.warn({ unfinished }, 'attempts still in flight at shutdown are left to the next claim');
         const ended = worker.abandon();
         await dispatcher.destroy();
         await ended;
       } else {
         await dispatcher.close();
       }
+      // Nothing of this process is in flight any more: its leases are free for the others at once.
+      await worker.retire();
+      await cluster?.stop();
       await db.destroy();
     },
   };

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 const boolean = z
@@ -8,6 +9,13 @@ const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_PATH: z.string().min(1).default('./data/gateway.db'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL (unset it to use the SQLite file at DATABASE_PATH)')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1_000).default(10),
+  INSTANCE_ID: z.string().min(1).max(200).optional(),
+  INSTANCE_DEAD_AFTER_SECONDS: z.coerce.number().min(1).max(3_600).default(10),
   ALLOW_PRIVATE_ADDRESSES: boolean.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64),
@@ -31,6 +39,12 @@ export type Config = {
   port: number;
   host: string;
   databasePath: string;
+  /** Postgres instead of the SQLite file, when set; instances sharing it act as one gateway. */
+  databaseUrl: string | null;
+  /** Postgres connections per instance at most. */
+  databasePoolSize: number;
+  /** Names this process on its delivery leases and in logs; unique per running instance. */
+  instanceId: string;
   /** Development and tests only: admit http:// and loopback/private receivers. */
   allowPrivateAddresses: boolean;
   logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
@@ -46,6 +60,12 @@ export type Config = {
     /** Events older than this go, with their deliveries and attempts, once nothing is left to send. */
     eventRetentionMs: number;
     shutdownGraceMs: number;
+    /** This process on its leases (see instanceId). */
+    instanceId: string;
+    /** An instance silent this long is dead: any other takes its leases (by the database's clock). */
+    deadAfterMs: number;
+    /** How often an instance says it is alive: several beats fit in deadAfterMs. */
+    heartbeatMs: number;
   };
   /** Mutations per API key: sustained rate (0 = no limit) and burst. */
   rateLimit: { perSecond: number; burst: number };
@@ -68,10 +88,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const values = parsed.data;
+  const instanceId = values.INSTANCE_ID ?? `${hostname()}-${process.pid}`;
   return {
     port: values.PORT,
     host: values.HOST,
     databasePath: values.DATABASE_PATH,
+    databaseUrl: values.DATABASE_URL ?? null,
+    databasePoolSize: values.DATABASE_POOL_SIZE,
+    instanceId,
     allowPrivateAddresses: values.ALLOW_PRIVATE_ADDRESSES,
     logLevel: values.LOG_LEVEL,
     delivery: {
@@ -79,9 +103,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrencyPerWebhook: values.DELIVERY_CONCURRENCY_PER_WEBHOOK,
       leaseMs: values.DELIVERY_LEASE_SECONDS * 1000,
       autoDisableAfterFailures: values.AUTO_DISABLE_AFTER_FAILURES,
-      attemptRetentionMs: values.ATTEMPT_RETENTION_DAYS * 86_400_000,
-      eventRetentionMs: values.EVENT_RETENTION_DAYS * 86_400_000,
+      // Whole milliseconds: they are compared with bigint columns, which refuse fractions on Postgres.
+      attemptRetentionMs: Math.round(values.ATTEMPT_RETENTION_DAYS * 86_400_000),
+      eventRetentionMs: Math.round(values.EVENT_RETENTION_DAYS * 86_400_000),
       shutdownGraceMs: values.SHUTDOWN_GRACE_SECONDS * 1000,
+      instanceId,
+      deadAfterMs: Math.round(values.INSTANCE_DEAD_AFTER_SECONDS * 1000),
+      heartbeatMs: Math.max(200, Math.round((values.INSTANCE_DEAD_AFTER_SECONDS * 1000) / 5)),
     },
     rateLimit: { perSecond: values.RATE_LIMIT_PER_SECOND, burst: values.RATE_LIMIT_BURST },
     live: {

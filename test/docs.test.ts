@@ -18,6 +18,11 @@ describe('README', () => {
       PORT: String(defaults.port),
       HOST: defaults.host,
       DATABASE_PATH: defaults.databasePath,
+      // Unset by default, and a default made per process: documented in words, not as a literal.
+      DATABASE_URL: undefined,
+      DATABASE_POOL_SIZE: String(defaults.databasePoolSize),
+      INSTANCE_ID: undefined,
+      INSTANCE_DEAD_AFTER_SECONDS: String(defaults.delivery.deadAfterMs / 1000),
       ALLOW_PRIVATE_ADDRESSES: String(defaults.allowPrivateAddresses),
       LOG_LEVEL: defaults.logLevel,
       DELIVERY_CONCURRENCY: String(defaults.delivery.concurrency),

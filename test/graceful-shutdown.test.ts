@@ -102,7 +102,7 @@ describe('graceful shutdown', () => {
   );
 
   it(
-    'SIGTERM with attempts that never get an answer exits 0 once the grace period is over; they come back after their lease',
+    'SIGTERM with attempts that never get an answer exits 0 once the grace period is over; a restart sends them again',
     async () => {
       const env = {
         DATABASE_PATH: join(dir, 'hanging.db'),
@@ -131,8 +131,8 @@ describe('graceful shutdown', () => {
       expect(log).not.toMatch(/"level":50/);
       expect(receiver.requests).toHaveLength(3);
 
-      // The unfinished attempts were not recorded (no failure is blamed on the endpoint); after
-      // a restart their leases run out and they are sent again, with the same webhook-id.
+      // The unfinished attempts were not recorded (no failure is blamed on the endpoint); the
+      // stopped instance let go of their leases, so a restart sends them again, with the same webhook-id.
       // Held again, so nothing new is recorded before the stats are read.
       const held = gate();
       receiver.reply(() => ({ wait: held.opened, status: 200 }));

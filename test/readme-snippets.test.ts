@@ -9,6 +9,7 @@ import { CreateWebhook, Viewer } from './helpers/documents.ts';
 import { PublishEvent } from './helpers/delivery-documents.ts';
 import { ask, countsWhen, killGatewayProcesses, startGatewayProcess, type GatewayProcess } from './helpers/gateway-process.ts';
 import { sseSubscribe } from './helpers/live.ts';
+import { freshPostgresDatabase } from './helpers/postgres.ts';
 import { fencedBlocks, fill, readmeBlock, readmeBlocks, repoRoot, runShell, runToEnd, stopShells, within, type Block } from './helpers/readme.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
 
@@ -21,6 +22,7 @@ import { startReceiver, type Receiver } from './helpers/receiver.ts';
 /** The marked snippets, each run by a test below. A new snippet needs a name here and a test. */
 const snippets = [
   'setup',
+  'two-instances',
   'create-webhook',
   'update-webhook',
   'mint-key',
@@ -139,6 +141,24 @@ describe('README snippets, run as written', () => {
     expect(status).toBe(200);
     expect(body.data?.viewer).toEqual({ tenantId: expect.any(String), tenantName: 'default', scopes: ['ADMIN'] });
   });
+
+  it('two-instances: two npm start on one Postgres database serve the same key', async () => {
+    const database = await freshPostgresDatabase();
+    cleanups.push(() => database.drop());
+    const readmeUrl = "'postgresql:///gateway?host=/var/run/postgresql'";
+    const code = block('two-instances').code;
+    expect(code).toContain(readmeUrl);
+    // The test's own database and free ports in place of the README's.
+    const shell = runShell(code.replace(readmeUrl, `'${database.url}'`).replace(/PORT=400[01]/g, 'PORT=0'), { env: { HOST: '127.0.0.1', LOG_LEVEL: 'info' } });
+    cleanups.push(() => shell.stop());
+    const key = (await within(shell.waitForLine(/^\s+whgw_/), 30_000, shell)).trim();
+    for (let i = 0; i < 3_000 && shell.lines.filter((line) => /gateway listening/.test(line)).length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    const urls = shell.lines.filter((line) => /gateway listening/.test(line)).map((line) => (JSON.parse(line) as { url: string }).url);
+    expect(urls, shell.transcript()).toHaveLength(2);
+    // One first key between them, accepted by both.
+    expect(shell.lines.filter((line) => /^\s+whgw_/.test(line))).toHaveLength(1);
+    for (const url of urls) expect((await graphqlAt(url, Viewer, {}, key)).body.data?.viewer?.tenantName).toBe('default');
+  }, 60_000);
 
   it('create-webhook and update-webhook: the curl blocks create a webhook and change one field of it', async () => {
     // ALLOW_PRIVATE_ADDRESSES off, as a plain `npm start` runs.

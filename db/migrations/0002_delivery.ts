@@ -1,17 +1,21 @@
+// Migrations take Kysely<any>: they must keep working when the app's types move on.
 import type { Kysely } from 'kysely';
+import { columnTypes } from '../../src/store/dialect.ts';
 
 export async function up(db: Kysely<any>): Promise<void> {
+  // Ids in C collation and 64-bit epoch milliseconds on Postgres; the same columns as before on SQLite.
+  const t = columnTypes(db);
   await db.schema
     .createTable('events')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+    .addColumn('id', t.id, (c) => c.primaryKey())
+    .addColumn('tenant_id', t.id, (c) => c.notNull().references('tenants.id').onDelete('cascade'))
     .addColumn('topic', 'text', (c) => c.notNull())
     .addColumn('payload', 'text', (c) => c.notNull())
     .addColumn('channel_type', 'text')
     .addColumn('echo', 'integer', (c) => c.notNull())
     .addColumn('idempotency_key', 'text')
     .addColumn('delivery_count', 'integer', (c) => c.notNull())
-    .addColumn('created_at', 'integer', (c) => c.notNull())
+    .addColumn('created_at', t.time, (c) => c.notNull())
     .execute();
   await db.schema.createIndex('events_tenant_id').on('events').columns(['tenant_id', 'id']).execute();
   await db.schema.createIndex('events_tenant_topic').on('events').columns(['tenant_id', 'topic', 'id']).execute();
@@ -25,17 +29,17 @@ export async function up(db: Kysely<any>): Promise<void> {
   // webhook_id has no foreign key: a deleted webhook's deliveries keep their history.
   await db.schema
     .createTable('deliveries')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
-    .addColumn('event_id', 'text', (c) => c.notNull().references('events.id').onDelete('cascade'))
-    .addColumn('webhook_id', 'text', (c) => c.notNull())
+    .addColumn('id', t.id, (c) => c.primaryKey())
+    .addColumn('tenant_id', t.id, (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+    .addColumn('event_id', t.id, (c) => c.notNull().references('events.id').onDelete('cascade'))
+    .addColumn('webhook_id', t.id, (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('attempt_count', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('next_attempt_at', 'integer')
+    .addColumn('next_attempt_at', t.time)
     .addColumn('next_trigger', 'text')
-    .addColumn('locked_until', 'integer')
-    .addColumn('created_at', 'integer', (c) => c.notNull())
-    .addColumn('updated_at', 'integer', (c) => c.notNull())
+    .addColumn('locked_until', t.time)
+    .addColumn('created_at', t.time, (c) => c.notNull())
+    .addColumn('updated_at', t.time, (c) => c.notNull())
     .execute();
   // The worker's claim walks only the due part of the queue.
   await db.schema
@@ -50,11 +54,11 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('delivery_attempts')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
-    .addColumn('delivery_id', 'text', (c) => c.notNull().references('deliveries.id').onDelete('cascade'))
-    .addColumn('webhook_id', 'text', (c) => c.notNull())
-    .addColumn('event_id', 'text', (c) => c.notNull())
+    .addColumn('id', t.id, (c) => c.primaryKey())
+    .addColumn('tenant_id', t.id, (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+    .addColumn('delivery_id', t.id, (c) => c.notNull().references('deliveries.id').onDelete('cascade'))
+    .addColumn('webhook_id', t.id, (c) => c.notNull())
+    .addColumn('event_id', t.id, (c) => c.notNull())
     .addColumn('attempt_number', 'integer', (c) => c.notNull())
     .addColumn('trigger', 'text', (c) => c.notNull())
     .addColumn('outcome', 'text', (c) => c.notNull())
@@ -63,9 +67,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('response_body', 'text')
     .addColumn('error', 'text')
     .addColumn('duration_ms', 'integer', (c) => c.notNull())
-    .addColumn('started_at', 'integer', (c) => c.notNull())
-    .addColumn('finished_at', 'integer', (c) => c.notNull())
-    .addColumn('next_attempt_at', 'integer')
+    .addColumn('started_at', t.time, (c) => c.notNull())
+    .addColumn('finished_at', t.time, (c) => c.notNull())
+    .addColumn('next_attempt_at', t.time)
     .execute();
   await db.schema.createIndex('attempts_delivery').on('delivery_attempts').columns(['delivery_id', 'attempt_number']).execute();
   await db.schema.createIndex('attempts_webhook').on('delivery_attempts').columns(['webhook_id', 'id']).execute();

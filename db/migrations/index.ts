@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_init.ts';
 import * as m0002 from './0002_delivery.ts';
+import * as m0003 from './0003_leases.ts';
 
 /*
  * Every migration, by sortable name. Listed statically rather than read from the folder at run
@@ -9,4 +10,5 @@ import * as m0002 from './0002_delivery.ts';
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
   '0002_delivery': m0002,
+  '0003_leases': m0003,
 };

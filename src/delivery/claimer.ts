@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { eventRepository } from '../store/events.ts';
+import { leaseRepository } from '../store/leases.ts';
 import { webhookRepository } from '../store/webhooks.ts';
 import { type Webhook } from '../domain/webhook.ts';
 
@@ -12,45 +15,66 @@ export type Claimed = { delivery: DeliveryRow; webhook: Webhook | undefined; eve
 export type ClaimerDeps = {
   db: Db;
   clock: Clock;
-  config: Pick<Config['delivery'], 'concurrencyPerWebhook' | 'leaseMs'>;
+  logger: Logger;
+  config: Pick<Config['delivery'], 'concurrencyPerWebhook' | 'leaseMs' | 'instanceId' | 'deadAfterMs' | 'heartbeatMs'>;
 };
 
 /**
- * Claiming: leases due deliveries so no other claim takes them until the lease runs out (a
- * crashed worker's claims come back), and keeps every webhook under its own cap of deliveries
- * in flight, so one slow endpoint cannot take every slot. A claimed delivery holds its
- * webhook's slot until `release`.
+ * Claiming: leases due deliveries to this process so no other claim, here or on another
+ * instance, takes them until the lease runs out or this process stops beating (a crashed
+ * instance's claims come back). Every webhook stays under its cap of leases over all
+ * instances, so one slow endpoint cannot take every slot; the cap is counted in the claim's
+ * SQL (store/leases.ts), and a lease ends when the recorder moves its delivery on.
  */
-export function createClaimer({ db, clock, config }: ClaimerDeps) {
-  const perWebhook = new Map<string, number>();
-  const busy = (webhookId: string) => perWebhook.get(webhookId) ?? 0;
+export function createClaimer({ db, clock, logger, config }: ClaimerDeps) {
+  const leases = leaseRepository(db);
+  // One life of this instance: a restart under the same INSTANCE_ID is a new holder.
+  const owner = `${config.instanceId}#${randomBytes(4).toString('hex')}`;
+  const startedAt = clock.now();
+  let registered: Promise<void> | null = null;
+  let beating: NodeJS.Timeout | undefined;
+  let retired = false;
+
+  async function beat() {
+    try {
+      await leases.heartbeat(owner, config.instanceId, startedAt);
+    } catch (error) {
+      // Missed beats only matter after deadAfterMs; the next one may get through.
+      logger.warn({ err: error }, 'could not record this instance\'s heartbeat');
+    }
+  }
+
+  /** Before the first claim: this life beats, and earlier lives of this instance let go of their leases. */
+  function register(): Promise<void> {
+    registered ??= (async () => {
+      await leases.heartbeat(owner, config.instanceId, startedAt);
+      const earlier = await leases.retire({ instanceId: config.instanceId, exceptOwner: owner });
+      if (earlier > 0) logger.info({ instanceId: config.instanceId }, 'took over the leases of this instance\'s previous run');
+      beating = setInterval(() => void beat(), config.heartbeatMs);
+      beating.unref();
+    })().catch((error: unknown) => {
+      registered = null;
+      throw error;
+    });
+    return registered;
+  }
 
   return {
-    /** Leases up to `room` due deliveries in one transaction, then loads their webhooks and events. */
+    owner,
+
+    /** Leases up to `room` due deliveries in one statement, then loads their webhooks and events. */
     async claim(room: number): Promise<Claimed[]> {
-      const now = clock.now();
-      const saturated = [...perWebhook].filter(([, n]) => n >= config.concurrencyPerWebhook).map(([id]) => id);
-      const picked = await db.transaction().execute(async (trx) => {
-        const deliveries = deliveryRepository(trx);
-        // Four times the room: deliveries of webhooks at their cap are skipped without another query.
-        const due = await deliveries.findDue(now, room * 4, saturated);
-        const taken = new Map<string, number>();
-        const chosen: DeliveryRow[] = [];
-        for (const delivery of due) {
-          if (chosen.length >= room) break;
-          const inFlight = busy(delivery.webhook_id) + (taken.get(delivery.webhook_id) ?? 0);
-          if (inFlight >= config.concurrencyPerWebhook) continue;
-          taken.set(delivery.webhook_id, (taken.get(delivery.webhook_id) ?? 0) + 1);
-          chosen.push(delivery);
-        }
-        await deliveries.lease(
-          chosen.map((delivery) => delivery.id),
-          now + config.leaseMs,
-        );
-        return chosen;
+      if (retired) return [];
+      await register();
+      const picked = await leases.claim({
+        now: clock.now(),
+        limit: room,
+        perWebhookCap: config.concurrencyPerWebhook,
+        leaseMs: config.leaseMs,
+        owner,
+        deadAfterMs: config.deadAfterMs,
       });
       if (picked.length === 0) return [];
-      for (const delivery of picked) perWebhook.set(delivery.webhook_id, busy(delivery.webhook_id) + 1);
       const webhooks = new Map(
         (await webhookRepository(db).findByIdsAnyTenant([...new Set(picked.map((d) => d.webhook_id))])).map((w) => [w.id, w]),
       );
@@ -61,16 +85,22 @@ export function createClaimer({ db, clock, config }: ClaimerDeps) {
       return picked.map((delivery) => ({ delivery, webhook: webhooks.get(delivery.webhook_id), event: events.get(delivery.event_id)! }));
     },
 
-    /** The claimed delivery is done with (recorded, or given up): its webhook's slot is free. */
-    release(claimed: Claimed): void {
-      const left = busy(claimed.delivery.webhook_id) - 1;
-      if (left <= 0) perWebhook.delete(claimed.delivery.webhook_id);
-      else perWebhook.set(claimed.delivery.webhook_id, left);
-    },
+    /** The claimed delivery is done with: its lease ended in the recorder's transaction, nothing to do here. */
+    release(_claimed: Claimed): void {},
 
     /** Whether anything is due and not leased. */
     async anyDue(): Promise<boolean> {
       return (await deliveryRepository(db).findDue(clock.now(), 1, [])).length > 0;
+    },
+
+    /**
+     * This life is over (a clean stop, after in-flight attempts ended or were given up): stop
+     * beating and let go, so other instances take what is left at once instead of after the lease.
+     */
+    async retire(): Promise<void> {
+      retired = true;
+      clearInterval(beating);
+      if (registered) await leases.retire({ owner }).catch(() => 0);
     },
   };
 }

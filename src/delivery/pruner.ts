@@ -5,9 +5,12 @@ import { firstIdAt } from '../domain/ids.ts';
 import { attemptRepository } from '../store/attempts.ts';
 import type { Db } from '../store/db.ts';
 import { eventRepository } from '../store/events.ts';
+import { leaseRepository } from '../store/leases.ts';
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 const PRUNE_CHUNK = 1_000;
+// Instances silent this long are dropped from the table; their leases were free long before.
+const FORGET_INSTANCES_AFTER_MS = 24 * 60 * 60 * 1000;
 
 export type PrunerDeps = {
   db: Db;
@@ -18,7 +21,8 @@ export type PrunerDeps = {
 
 /**
  * Pruning: attempts past their retention, and events past theirs with their deliveries and
- * attempts, once none of those deliveries has an attempt still to come. At most once an hour.
+ * attempts, once none of those deliveries has an attempt still to come. At most once an hour,
+ * on one instance of those sharing the database.
  */
 export function createPruner({ db, clock, logger, config }: PrunerDeps) {
   let lastPrune = 0;
@@ -28,6 +32,10 @@ export function createPruner({ db, clock, logger, config }: PrunerDeps) {
       const now = clock.now();
       if (now - lastPrune < PRUNE_EVERY_MS) return;
       lastPrune = now;
+      // One instance prunes per period; the others would only race it for the same rows.
+      const leases = leaseRepository(db);
+      if (!(await leases.takeTurn('prune', now, PRUNE_EVERY_MS))) return;
+      await leases.forgetSilent(FORGET_INSTANCES_AFTER_MS);
       const pruned = await attemptRepository(db).deleteFinishedBefore(now - config.attemptRetentionMs);
       if (pruned > 0) logger.info({ pruned }, 'pruned old delivery attempts');
       // In chunks, each its own statement, so publishing and recording go on in between.

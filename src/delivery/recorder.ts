@@ -113,7 +113,11 @@ export function createRecorder({ db, announcer, logger, autoDisableAfter, random
 
   async function flush() {
     flushQueued = false;
-    const batch = unrecorded;
+    // One order for every batch, on every instance: a webhook's row (failure count) and then its
+    // deliveries, webhooks by id. Two batches locking the same rows in opposite orders deadlock (40P01).
+    const batch = unrecorded.sort(
+      (a, b) => compare(a.finished.claimed.delivery.webhook_id, b.finished.claimed.delivery.webhook_id) || compare(a.finished.claimed.delivery.id, b.finished.claimed.delivery.id),
+    );
     unrecorded = [];
     let recorded: Recorded[];
     try {
@@ -152,4 +156,8 @@ export function createRecorder({ db, announcer, logger, autoDisableAfter, random
       });
     },
   };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -171,6 +171,11 @@ export function createWorker(deps: WorkerDeps) {
       return { unfinished: inFlight.size };
     },
 
+    /** After stop (and abandon): this instance lets go of its leases, so other instances take what is left at once. */
+    retire(): Promise<void> {
+      return claimer.retire();
+    },
+
     /** After stop: what is still in flight will not be recorded. Resolves once those attempts have ended. */
     async abandon(): Promise<void> {
       abandoned = true;

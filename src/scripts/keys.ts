@@ -11,7 +11,7 @@ const usage = `Usage: npm run keys -- create --tenant NAME --scopes SCOPE[,SCOPE
 
 Creates the tenant if it does not exist and prints the new API key alone on the last line.
 Scopes: ${apiKeyScopes.join(', ')}
-Uses DATABASE_PATH (default ./data/gateway.db).`;
+Uses DATABASE_URL when set (Postgres), else DATABASE_PATH (default ./data/gateway.db).`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${usage}\n`);
@@ -37,8 +37,9 @@ async function main() {
   if (!values.scopes) fail('--scopes is required');
   const scopes = values.scopes.split(',').map((scope) => scope.trim().toUpperCase()).filter(Boolean);
 
-  const { databasePath } = loadConfig();
-  const db = openDatabase(databasePath);
+  const config = loadConfig();
+  const databasePath = config.databaseUrl ? 'the Postgres database at DATABASE_URL' : config.databasePath;
+  const db = openDatabase(config);
   try {
     await migrateToLatest(db);
     const service = apiKeyService({ db, clock: systemClock });

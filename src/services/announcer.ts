@@ -1,20 +1,24 @@
 import type { Clock } from '../clock.ts';
 import type { DeliveryPubSub } from '../live/pubsub.ts';
 import type { AfterCommit, Committed } from '../delivery/after-commit.ts';
+import type { Relay } from '../live/cluster.ts';
 
 /**
  * The after-commit notifier, used by every write path (services and the worker's recorder):
  * subscribers hear of the attempts and deliveries a transaction wrote, and when one of those
- * deliveries is due now the worker is woken instead of finding it at its next poll.
+ * deliveries is due now the worker is woken instead of finding it at its next poll. With a
+ * relay, subscribers and workers on other instances hear of it too.
  * Called only after the commit, so nobody hears of a row a rollback took back.
  */
-export function createAnnouncer({ pubsub, clock, wake }: { pubsub: DeliveryPubSub; clock: Clock; wake: () => void }): AfterCommit {
+export function createAnnouncer({ pubsub, clock, wake, relay }: { pubsub: DeliveryPubSub; clock: Clock; wake: () => void; relay?: Relay }): AfterCommit {
   return {
     committed({ attempts = [], deliveries = [] }: Committed): void {
       for (const attempt of attempts) pubsub.publish('attempt', attempt.tenant_id, attempt);
       for (const delivery of deliveries) pubsub.publish('delivery', delivery.tenant_id, delivery);
       const now = clock.now();
-      if (deliveries.some((delivery) => delivery.next_attempt_at !== null && delivery.next_attempt_at <= now)) wake();
+      const dueNow = deliveries.some((delivery) => delivery.next_attempt_at !== null && delivery.next_attempt_at <= now);
+      if (dueNow) wake();
+      if (relay && (attempts.length > 0 || deliveries.length > 0)) relay({ attempts, deliveries, dueNow });
     },
   };
 }

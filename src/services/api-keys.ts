@@ -4,6 +4,7 @@ import { apiKeyScopes, type ApiKeyScope } from '../domain/scopes.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { parseInput, text } from '../domain/validation.ts';
 import type { Db, ApiKeyRow } from '../store/db.ts';
+import { lockName } from '../store/dialect.ts';
 import { apiKeyRepository, type ApiKeyRepository } from '../store/api-keys.ts';
 import { tenantRepository } from '../store/tenants.ts';
 import type { Clock } from '../clock.ts';
@@ -23,7 +24,6 @@ export type CreatedApiKey = { apiKey: ApiKeyRow; key: string };
 
 export function apiKeyService({ db, clock, onKeyRevoked }: { db: Db; clock: Clock; onKeyRevoked?: (keyId: string) => void }) {
   const keys = apiKeyRepository(db);
-  const tenants = tenantRepository(db);
 
   async function mint(repository: ApiKeyRepository, tenantId: string, name: string, scopes: ApiKeyScope[]): Promise<CreatedApiKey> {
     const minted = mintApiKey();
@@ -59,8 +59,13 @@ export function apiKeyService({ db, clock, onKeyRevoked }: { db: Db; clock: Cloc
 
     /** On an empty database: a default tenant and its first ADMIN key; null when there is a tenant already. */
     async bootstrap(): Promise<(CreatedApiKey & { tenantId: string }) | null> {
-      if ((await tenants.count()) > 0) return null;
-      return this.createForTenantName('default', { name: 'first admin key', scopes: ['ADMIN'] });
+      return db.transaction().execute(async (trx) => {
+        // Instances starting together on an empty database: one of them makes and prints the first key.
+        await lockName(trx, 'bootstrap');
+        if ((await tenantRepository(trx).count()) > 0) return null;
+        const tenant = await tenantRepository(trx).findOrCreate('default', clock.now());
+        return { ...(await mint(apiKeyRepository(trx), tenant.id, 'first admin key', ['ADMIN'])), tenantId: tenant.id };
+      });
     },
   };
 }

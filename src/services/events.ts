@@ -9,6 +9,7 @@ import { limits } from '../domain/webhook-rules.ts';
 import { newId } from '../domain/ids.ts';
 import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
+import { lockName } from '../store/dialect.ts';
 import { eventRepository } from '../store/events.ts';
 import { webhookRepository } from '../store/webhooks.ts';
 
@@ -57,6 +58,7 @@ export function pendingDelivery(params: {
     next_attempt_at: params.now,
     next_trigger: params.trigger,
     locked_until: null,
+    locked_by: null,
     created_at: params.now,
     updated_at: params.now,
   };
@@ -79,6 +81,8 @@ export function eventService({ db, clock, announcer }: EventServiceDeps) {
       const result = await db.transaction().execute(async (trx): Promise<{ event: EventRow; deliveries: DeliveryRow[]; deliveryCount: number }> => {
         const events = eventRepository(trx);
         if (event.idempotencyKey) {
+          // Concurrent publishes with one key wait here for the first to commit, then find its event.
+          await lockName(trx, 'idempotency-key', tenantId, event.idempotencyKey);
           const first = await events.findByIdempotencyKey(tenantId, event.idempotencyKey, now - IDEMPOTENCY_WINDOW_MS);
           if (first) return { event: first, deliveries: [], deliveryCount: first.delivery_count };
         }

@@ -12,7 +12,9 @@ import {
   type UpdateWebhookInput,
 } from '../domain/webhook-rules.ts';
 import { mergeUpdate, settingsFromCreate, settingsProblems } from '../domain/webhook-settings.ts';
-import type { Db } from '../store/db.ts';
+import type { Transaction } from 'kysely';
+import type { Database, Db } from '../store/db.ts';
+import { lockName } from '../store/dialect.ts';
 import { webhookRepository, type WebhookRepository } from '../store/webhooks.ts';
 import { type Webhook, type WebhookSettings } from '../domain/webhook.ts';
 import { newId } from '../domain/ids.ts';
@@ -27,7 +29,14 @@ function throwIfAny(errors: FieldError[]): void {
   if (errors.length > 0) throw new ValidationError(errors);
 }
 
-async function assertNoConflict(repo: WebhookRepository, tenantId: string, settings: WebhookSettings, exceptId: string | null) {
+/**
+ * The (tenant, topic, url) rule, checked and then written in the caller's transaction. Overlapping
+ * patterns (`message.*` and `message.created`) are different rows, so no unique index can hold
+ * the rule: transactions writing topics at one URL take turns, and each checks what the previous
+ * one committed.
+ */
+async function assertNoConflict(trx: Transaction<Database>, repo: WebhookRepository, tenantId: string, settings: WebhookSettings, exceptId: string | null) {
+  await lockName(trx, 'webhook-url', tenantId, settings.url);
   const taken = await repo.topicsAtUrl(tenantId, settings.url, exceptId);
   for (const topic of settings.topics) {
     const clash = taken.find((existing) => patternsOverlap(existing.topic, topic));
@@ -46,7 +55,7 @@ export function webhookService({ db, config, clock, announcer }: WebhookServiceD
       const now = clock.now();
       return db.transaction().execute(async (trx) => {
         const repo = webhookRepository(trx);
-        await assertNoConflict(repo, tenantId, settings, null);
+        await assertNoConflict(trx, repo, tenantId, settings, null);
         return repo.insert({
           id: newId('webhook', now),
           tenantId,
@@ -72,12 +81,13 @@ export function webhookService({ db, config, clock, announcer }: WebhookServiceD
       const changes = parsed.data;
       const { webhook, failed } = await db.transaction().execute(async (trx) => {
         const repo = webhookRepository(trx);
-        const current = await repo.findById(tenantId, id);
+        // Locked: the merge below is over what is stored, so two partial updates must not both read the same state.
+        const current = await repo.findByIdForUpdate(tenantId, id);
         if (!current) throw new NotFoundError(id, 'Webhook');
         const settings = mergeUpdate(current, changes);
         throwIfAny(settingsProblems(settings));
         if (changes.url !== undefined || changes.topics !== undefined) {
-          await assertNoConflict(repo, tenantId, settings, current.id);
+          await assertNoConflict(trx, repo, tenantId, settings, current.id);
         }
         const now = clock.now();
         const updated = await repo.updateSettings(current, settings, now);
@@ -105,7 +115,8 @@ export function webhookService({ db, config, clock, announcer }: WebhookServiceD
       }
       return db.transaction().execute(async (trx) => {
         const repo = webhookRepository(trx);
-        const current = await repo.findById(tenantId, id);
+        // Locked: the current secret becomes the previous one, so a second rotation must see the first one's secret.
+        const current = await repo.findByIdForUpdate(tenantId, id);
         if (!current) throw new NotFoundError(id, 'Webhook');
         const now = clock.now();
         return repo.rotateSecret(current, { secret: generateSigningSecret(), previousExpiresAt: now + overlap * 1000, now });

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { AttemptRow, Executor, NewAttemptRow } from './db.ts';
+import { storableText } from './dialect.ts';
 
 export type WebhookAttemptStats = {
   attempts: number;
@@ -21,7 +22,9 @@ export const STATS_WINDOW = 1000;
 export function attemptRepository(db: Executor) {
   return {
     async insert(row: NewAttemptRow): Promise<AttemptRow> {
-      return db.insertInto('delivery_attempts').values(row).returningAll().executeTakeFirstOrThrow();
+      // A receiver may answer anything; Postgres text cannot hold NUL, so neither engine keeps it.
+      const values = { ...row, response_body: storableText(row.response_body ?? null), error: storableText(row.error ?? null) };
+      return db.insertInto('delivery_attempts').values(values).returningAll().executeTakeFirstOrThrow();
     },
 
     async listByDeliveries(tenantId: string, deliveryIds: readonly string[]): Promise<AttemptRow[]> {
@@ -46,7 +49,8 @@ export function attemptRepository(db: Executor) {
       const totals = await scope
         .select((eb) => [
           eb.fn.countAll<number>().as('attempts'),
-          sql<number>`coalesce(sum(outcome = 'SUCCEEDED'), 0)`.as('succeeded'),
+          // A comparison is 0/1 on SQLite but boolean on Postgres, where sum() refuses it: count with case.
+          sql<number>`coalesce(sum(case when outcome = 'SUCCEEDED' then 1 else 0 end), 0)`.as('succeeded'),
           eb.fn.max('started_at').as('lastAttemptAt'),
         ])
         .executeTakeFirstOrThrow();

@@ -1,16 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type ColumnType, type Generated, type Insertable, type Selectable, type Transaction } from 'kysely';
+import pg from 'pg';
 import { TakingTurnsSqliteDialect, type TurnOptions } from './fair-turns.ts';
-import { Kysely, SqliteDialect, type ColumnType, type Generated, type Insertable, type Selectable, type Transaction } from 'kysely';
 import type { AttemptOutcome, AttemptTrigger, DeliveryStatus } from '../domain/delivery-lifecycle.ts';
 import type { ApiKeyScope } from '../domain/scopes.ts';
 import type { PayloadFilter } from '../domain/topic-routing.ts';
 import type { BackoffStrategy, HttpHeader, WebhookType } from '../domain/webhook.ts';
 
 /*
- * The types say what better-sqlite3 returns: timestamps are integer epoch milliseconds,
+ * The types say what both drivers return: timestamps are integer epoch milliseconds,
  * booleans are 0/1, lists and objects are JSON text. Repositories turn them into domain values.
+ * On Postgres that holds because the pool parses int8 as a number (see openDatabase) and flags
+ * are integer columns, not booleans.
  */
 
 /** JSON text of a T: written as any string, read back through `parseJson` as a T. */
@@ -104,6 +107,8 @@ export interface DeliveryTable {
   next_trigger: AttemptTrigger | null;
   /** A worker's lease: until then no other claim takes it. */
   locked_until: number | null;
+  /** Who holds the lease: an `instances.owner`, or null when no one does. */
+  locked_by: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -127,6 +132,21 @@ export interface DeliveryAttemptTable {
   next_attempt_at: number | null;
 }
 
+/** One running gateway process, as long as it keeps beating. */
+export interface InstanceTable {
+  owner: string;
+  instance_id: string;
+  started_at: number;
+  /** Epoch milliseconds by the database's clock. */
+  heartbeat_at: number;
+}
+
+/** When a cluster-wide chore last ran. */
+export interface HousekeepingTable {
+  task: string;
+  last_run_at: number;
+}
+
 export interface Database {
   tenants: TenantTable;
   api_keys: ApiKeyTable;
@@ -135,6 +155,8 @@ export interface Database {
   events: EventTable;
   deliveries: DeliveryTable;
   delivery_attempts: DeliveryAttemptTable;
+  instances: InstanceTable;
+  housekeeping: HousekeepingTable;
 }
 
 export type TenantRow = Selectable<TenantTable>;
@@ -150,8 +172,52 @@ export type NewAttemptRow = Insertable<DeliveryAttemptTable>;
 export type Db = Kysely<Database>;
 export type Executor = Db | Transaction<Database>;
 
+export type DatabaseConfig = {
+  databasePath: string;
+  /** postgres://… when set: the gateway runs on Postgres, and several instances can share it. */
+  databaseUrl: string | null;
+  /** Connections one instance holds open to Postgres at most. */
+  databasePoolSize: number;
+};
+
+/**
+ * The seam between the engines: Postgres when a URL is configured, the SQLite file otherwise.
+ * `turns` is SQLite's alone: Postgres runs statements off this thread already.
+ */
+export function openDatabase(config: DatabaseConfig, options: { turns?: TurnOptions } = {}): Db {
+  return config.databaseUrl ? openPostgres(config.databaseUrl, config.databasePoolSize) : openSqlite(config.databasePath, options);
+}
+
+const INT8_OID = 20;
+
+/**
+ * int8 columns (our epoch-millisecond timestamps, `count(*)`) arrive from pg as strings, which
+ * would make `enabled === 1`-style checks and arithmetic wrong; they are parsed as numbers, on
+ * this pool only (no change to pg's global parsers). Epoch milliseconds stay far below 2^53.
+ */
+function parseInt8(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new RangeError(`int8 value ${text} is beyond a safe JavaScript integer`);
+  return value;
+}
+
+function openPostgres(url: string, poolSize: number): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    application_name: 'webhook-gateway',
+    types: {
+      getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format)),
+    },
+  });
+  // An idle connection the server drops (restart, failover) emits 'error' on the pool; unheard it
+  // would end the process. The pool already discards that connection and opens a new one on demand.
+  pool.on('error', () => {});
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
 /** Opens the SQLite file (creating its folder) with the pragmas every connection needs. */
-export function openDatabase(path: string, options: { turns?: TurnOptions } = {}): Db {
+function openSqlite(path: string, options: { turns?: TurnOptions }): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');

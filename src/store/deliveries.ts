@@ -71,7 +71,7 @@ export function deliveryRepository(db: Executor) {
     async update(id: string, change: DeliveryChange): Promise<DeliveryRow> {
       return db
         .updateTable('deliveries')
-        .set({ ...change, next_trigger: null, locked_until: null })
+        .set({ ...change, next_trigger: null, locked_until: null, locked_by: null })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -84,7 +84,7 @@ export function deliveryRepository(db: Executor) {
     async updateFrom(claimed: Pick<DeliveryRow, 'id' | 'status' | 'attempt_count'>, change: DeliveryChange): Promise<DeliveryRow | undefined> {
       return db
         .updateTable('deliveries')
-        .set({ ...change, next_trigger: null, locked_until: null })
+        .set({ ...change, next_trigger: null, locked_until: null, locked_by: null })
         .where('id', '=', claimed.id)
         .where('status', '=', claimed.status)
         .where('attempt_count', '=', claimed.attempt_count)
@@ -119,7 +119,7 @@ export function deliveryRepository(db: Executor) {
     async failPending(webhookId: string, now: number): Promise<DeliveryRow[]> {
       return db
         .updateTable('deliveries')
-        .set({ status: ENDED_UNSENT, next_attempt_at: null, next_trigger: null, locked_until: null, updated_at: now })
+        .set({ status: ENDED_UNSENT, next_attempt_at: null, next_trigger: null, locked_until: null, locked_by: null, updated_at: now })
         .where('webhook_id', '=', webhookId)
         .where('status', 'in', openStatuses)
         .returningAll()

@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import { parseJson, type Database, type Executor, type WebhookRow } from './db.ts';
+import { forUpdate } from './dialect.ts';
 import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
 import { topicPatternsFor, type PayloadFilter } from '../domain/topic-routing.ts';
 import type { BackoffStrategy, HttpHeader, Webhook, WebhookSettings, WebhookType } from '../domain/webhook.ts';
@@ -113,6 +114,15 @@ export function webhookRepository(db: Executor) {
   return {
     async findById(tenantId: string, id: string): Promise<Webhook | undefined> {
       const row = await inTenant(tenantId).where('id', '=', id).executeTakeFirst();
+      return row && webhookFromRow(row);
+    },
+
+    /**
+     * Reads the webhook for a change based on what it holds now: on Postgres its row stays locked
+     * until the transaction ends, so a concurrent change waits and then reads this one's result.
+     */
+    async findByIdForUpdate(tenantId: string, id: string): Promise<Webhook | undefined> {
+      const row = await forUpdate(db, db.selectFrom('webhooks').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id)).executeTakeFirst();
       return row && webhookFromRow(row);
     },
 

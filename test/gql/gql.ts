@@ -49,6 +49,10 @@ type Documents = {
     "\n  mutation LiveRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": typeof types.LiveRevokeDocument,
     "\n  query LiveKeyIds {\n    apiKeys { id prefix }\n  }\n": typeof types.LiveKeyIdsDocument,
     "query LiveViewer { viewer { tenantId } }": typeof types.LiveViewerDocument,
+    "\n  subscription ClusterAttempts($webhookId: ID) {\n    deliveryAttempts(webhookId: $webhookId) { id attemptNumber outcome responseStatus delivery { id } }\n  }\n": typeof types.ClusterAttemptsDocument,
+    "\n  query ClusterKeys {\n    apiKeys { id prefix }\n  }\n": typeof types.ClusterKeysDocument,
+    "\n  mutation ClusterRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": typeof types.ClusterRevokeDocument,
+    "\n  subscription MultiInstanceAttempts {\n    deliveryAttempts { id }\n  }\n": typeof types.MultiInstanceAttemptsDocument,
     "\n  query TooNested {\n    webhooks(first: 100) {\n      nodes {\n        deliveries(first: 100) {\n          nodes { attempts { id delivery { webhook { deliveries(first: 100) { nodes { id } } } } } }\n        }\n      }\n    }\n  }\n": typeof types.TooNestedDocument,
     "\n  query OrdinaryPage {\n    webhooks(first: 100) {\n      totalCount\n      edges { cursor node { id name url topics deliveries(first: 10) { totalCount nodes { id status attempts { id outcome } } } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.OrdinaryPageDocument,
     "\n  query TooDeep {\n    webhooks(first: 1) { nodes { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { id } } } } } } } } } } } } }\n  }\n": typeof types.TooDeepDocument,
@@ -94,6 +98,10 @@ const documents: Documents = {
     "\n  mutation LiveRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": types.LiveRevokeDocument,
     "\n  query LiveKeyIds {\n    apiKeys { id prefix }\n  }\n": types.LiveKeyIdsDocument,
     "query LiveViewer { viewer { tenantId } }": types.LiveViewerDocument,
+    "\n  subscription ClusterAttempts($webhookId: ID) {\n    deliveryAttempts(webhookId: $webhookId) { id attemptNumber outcome responseStatus delivery { id } }\n  }\n": types.ClusterAttemptsDocument,
+    "\n  query ClusterKeys {\n    apiKeys { id prefix }\n  }\n": types.ClusterKeysDocument,
+    "\n  mutation ClusterRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": types.ClusterRevokeDocument,
+    "\n  subscription MultiInstanceAttempts {\n    deliveryAttempts { id }\n  }\n": types.MultiInstanceAttemptsDocument,
     "\n  query TooNested {\n    webhooks(first: 100) {\n      nodes {\n        deliveries(first: 100) {\n          nodes { attempts { id delivery { webhook { deliveries(first: 100) { nodes { id } } } } } }\n        }\n      }\n    }\n  }\n": types.TooNestedDocument,
     "\n  query OrdinaryPage {\n    webhooks(first: 100) {\n      totalCount\n      edges { cursor node { id name url topics deliveries(first: 10) { totalCount nodes { id status attempts { id outcome } } } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.OrdinaryPageDocument,
     "\n  query TooDeep {\n    webhooks(first: 1) { nodes { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { id } } } } } } } } } } } } }\n  }\n": types.TooDeepDocument,
@@ -258,6 +266,22 @@ export function graphql(source: "\n  query LiveKeyIds {\n    apiKeys { id prefix
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query LiveViewer { viewer { tenantId } }"): (typeof documents)["query LiveViewer { viewer { tenantId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ClusterAttempts($webhookId: ID) {\n    deliveryAttempts(webhookId: $webhookId) { id attemptNumber outcome responseStatus delivery { id } }\n  }\n"): (typeof documents)["\n  subscription ClusterAttempts($webhookId: ID) {\n    deliveryAttempts(webhookId: $webhookId) { id attemptNumber outcome responseStatus delivery { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ClusterKeys {\n    apiKeys { id prefix }\n  }\n"): (typeof documents)["\n  query ClusterKeys {\n    apiKeys { id prefix }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ClusterRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n"): (typeof documents)["\n  mutation ClusterRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription MultiInstanceAttempts {\n    deliveryAttempts { id }\n  }\n"): (typeof documents)["\n  subscription MultiInstanceAttempts {\n    deliveryAttempts { id }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -10,6 +10,7 @@ import { createApp, type App, type AppOptions } from '../../src/app.ts';
 import type { ApiKeyScope } from '../../src/domain/scopes.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
+import { freshPostgresDatabase } from './postgres.ts';
 
 export type GraphQLResponse<T> = { status: number; body: ExecutionResult<T> };
 
@@ -43,11 +44,25 @@ export function dataOf<T>({ status, body }: GraphQLResponse<T>): T {
   return body.data;
 }
 
-/** A real gateway on 127.0.0.1 over a throwaway SQLite file, with its first admin key. */
+/** The engine a test app runs on: the vitest project "postgres" runs the same files on Postgres. */
+export const testEngine: 'sqlite' | 'postgres' = process.env.TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+
+/**
+ * A real gateway on 127.0.0.1 over a throwaway SQLite file (or, in the Postgres project, a fresh
+ * Postgres database), with its first admin key. A test that names its own DATABASE_PATH keeps it.
+ */
 export async function startTestApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-test-'));
+  const postgres = testEngine === 'postgres' && !env.DATABASE_PATH && !env.DATABASE_URL ? await freshPostgresDatabase() : null;
   // No rate limit unless a test sets one: most tests send many mutations with one key.
-  const config = loadConfig({ DATABASE_PATH: join(dir, 'gateway.db'), ALLOW_PRIVATE_ADDRESSES: 'true', LOG_LEVEL: 'debug', RATE_LIMIT_PER_SECOND: '0', ...env });
+  const config = loadConfig({
+    DATABASE_PATH: join(dir, 'gateway.db'),
+    ...(postgres ? { DATABASE_URL: postgres.url } : {}),
+    ALLOW_PRIVATE_ADDRESSES: 'true',
+    LOG_LEVEL: 'debug',
+    RATE_LIMIT_PER_SECOND: '0',
+    ...env,
+  });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -86,6 +101,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Ap
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       rmSync(dir, { recursive: true, force: true });
+      await postgres?.drop();
     },
   };
 }

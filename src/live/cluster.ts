@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { DeliveryPubSub } from './pubsub.ts';
+import { attemptRepository } from '../store/attempts.ts';
+import type { AttemptRow, Db, DeliveryRow } from '../store/db.ts';
+import { deliveryRepository } from '../store/deliveries.ts';
+import { createPgSignals, type Signal } from './pg-signals.ts';
+
+/** Carries what was committed to the other instances on the same database (pg-signals.ts). */
+export type Relay = (committed: { attempts: readonly AttemptRow[]; deliveries: readonly DeliveryRow[]; dueNow: boolean }) => void;
+
+export type ClusterDeps = {
+  url: string;
+  db: Db;
+  instanceId: string;
+  logger: Logger;
+  pubsub: DeliveryPubSub;
+  /** Deliveries became due on another instance. */
+  wake: () => void;
+  /** A key was revoked on another instance. */
+  revokeKey: (keyId: string) => void;
+};
+
+/**
+ * Several instances on one Postgres as one gateway for what is not in the database's rows:
+ * a publish on A wakes B's worker, an attempt B records reaches A's subscribers, a key revoked
+ * on A ends its subscriptions on B. Over LISTEN/NOTIFY; every signal is a hint the polls and
+ * reads would catch up with anyway, except live updates, which a listener that was away misses.
+ */
+export function createCluster({ url, db, instanceId, logger, pubsub, wake, revokeKey }: ClusterDeps) {
+  const attempts = attemptRepository(db);
+  const deliveries = deliveryRepository(db);
+
+  async function onSignal(signal: Signal) {
+    switch (signal.kind) {
+      case 'wake':
+        return wake();
+      case 'revoke':
+        return revokeKey(signal.keyId);
+      case 'committed': {
+        // Rows are read back by id and published in the order they were committed (ids are ULIDs).
+        const [attemptRows, deliveryRows] = await Promise.all([
+          attempts.findByIds(signal.tenantId, signal.attemptIds),
+          deliveries.findByIds(signal.tenantId, signal.deliveryIds),
+        ]);
+        for (const row of attemptRows.sort((a, b) => (a.id < b.id ? -1 : 1))) pubsub.publish('attempt', row.tenant_id, row);
+        for (const row of deliveryRows) pubsub.publish('delivery', row.tenant_id, row);
+      }
+    }
+  }
+
+  const signals = createPgSignals({ url, db, owner: `${instanceId}#${randomBytes(4).toString('hex')}`, logger, onSignal });
+
+  const relay: Relay = ({ attempts: committedAttempts, deliveries: committedDeliveries, dueNow }) => {
+    const byTenant = new Map<string, { attemptIds: string[]; deliveryIds: string[] }>();
+    const of = (tenantId: string) => byTenant.get(tenantId) ?? byTenant.set(tenantId, { attemptIds: [], deliveryIds: [] }).get(tenantId)!;
+    for (const row of committedAttempts) of(row.tenant_id).attemptIds.push(row.id);
+    for (const row of committedDeliveries) of(row.tenant_id).deliveryIds.push(row.id);
+    const out: Signal[] = [...byTenant].map(([tenantId, ids]) => ({ kind: 'committed', tenantId, ...ids }));
+    if (dueNow) out.push({ kind: 'wake' });
+    void signals.send(out);
+  };
+
+  return {
+    start: () => signals.start(),
+    relay,
+    revoked: (keyId: string) => void signals.send([{ kind: 'revoke', keyId }]),
+    get listening() {
+      return signals.listening;
+    },
+    stop: () => signals.stop(),
+  };
+}
+
+export type Cluster = ReturnType<typeof createCluster>;

@@ -1,0 +1,79 @@
+import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
+
+/*
+ * Every difference between the two engines the store runs on, in one place (pg-boss keeps its
+ * engine-specific SQL behind one seam the same way). Repositories and migrations ask this
+ * module; nothing else looks at which engine it is on.
+ *
+ * SQLite needs no locks: Kysely's SQLite driver hands its one connection to one transaction at
+ * a time, so every read-check-write in this process is already serial. Postgres runs
+ * transactions side by side under READ COMMITTED, so the same code needs row locks or advisory
+ * locks there.
+ */
+
+export type Engine = 'sqlite' | 'postgres';
+
+type AnyDb = Kysely<any> | Transaction<any>;
+
+/**
+ * Which engine a Kysely instance (or one of its transactions) talks to. Read from the adapter,
+ * which transactions share with their parent, so repositories built over either know it.
+ */
+export function engineOf(db: AnyDb): Engine {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+/**
+ * Column types for migrations. Ids are ULIDs compared with `<` by keyset pages and pruning, so
+ * they must sort bytewise on both engines: SQLite's default (BINARY) does, a Postgres database
+ * may have any default collation, so ids say `C` there. Epoch milliseconds need 64 bits: an
+ * `integer` is 32 bits on Postgres (SQLite gives `bigint` the same INTEGER affinity as before).
+ * Flags stay 0/1 integers, so both engines read back the same number.
+ */
+export function columnTypes(db: AnyDb) {
+  const postgres = engineOf(db) === 'postgres';
+  return {
+    id: postgres ? sql`text collate "C"` : sql`text`,
+    time: sql`bigint`,
+  };
+}
+
+/**
+ * Serialises transactions that touch the same named thing (an idempotency key, a (tenant, url)
+ * pair, a tenant name) until the caller's transaction ends, also when no row exists yet to lock.
+ * Two different names may share a hash; that only makes one wait for the other.
+ */
+export async function lockName(trx: Transaction<any>, ...parts: string[]): Promise<void> {
+  if (engineOf(trx) !== 'postgres') return;
+  await sql`select pg_advisory_xact_lock(hashtextextended(${parts.join('\u0001')}, 0))`.execute(trx);
+}
+
+/**
+ * Tries a lock held until the caller's transaction ends; false when another transaction (on any
+ * instance) holds it. Housekeeping that one instance at a time should do asks this first.
+ */
+export async function tryLockName(trx: Transaction<any>, ...parts: string[]): Promise<boolean> {
+  if (engineOf(trx) !== 'postgres') return true;
+  const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtextextended(${parts.join('\u0001')}, 0)) as locked`.execute(trx);
+  return rows[0]?.locked === true;
+}
+
+/** `for update` where the engine has row locks; a read-check-write reads its row through this. */
+export function forUpdate<Q extends { forUpdate(): Q }>(db: AnyDb, query: Q): Q {
+  return engineOf(db) === 'postgres' ? query.forUpdate() : query;
+}
+
+/** Now, in epoch milliseconds, by the database's clock: the one clock every instance agrees on. */
+export function databaseNowMs(db: AnyDb) {
+  return engineOf(db) === 'postgres'
+    ? sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint`
+    : sql<number>`cast((julianday('now') - 2440587.5) * 86400000 as integer)`;
+}
+
+/**
+ * Text as both engines store it: Postgres refuses NUL in `text`, SQLite keeps it. Stripped on
+ * both, so a response body reads back the same whichever engine recorded it.
+ */
+export function storableText(text: string | null): string | null {
+  return text === null ? null : text.replaceAll('\u0000', '');
+}

@@ -1,0 +1,163 @@
+import type { ExpressionBuilder } from 'kysely';
+import type { Database, Db, DeliveryRow } from './db.ts';
+import { databaseNowMs, engineOf, lockName, tryLockName } from './dialect.ts';
+
+/*
+ * The queue's claim, for one process or many on one database. Modelled on graphile/worker's
+ * getJobs and convoy's queue: one statement selects due rows FOR UPDATE SKIP LOCKED (so two
+ * instances never take the same row and never wait on each other's rows) in a stable order,
+ * and leases them to this instance by name. A lease is held until `locked_until`, or until its
+ * holder's heartbeat stops: then any instance may take it at once.
+ */
+
+export type ClaimParams = {
+  /** The app's clock: what is due, and until when the lease holds. */
+  now: number;
+  /** Deliveries wanted at most. */
+  limit: number;
+  /** Leases one webhook may hold at once, over all instances. */
+  perWebhookCap: number;
+  leaseMs: number;
+  /** This process: its `instances.owner`. */
+  owner: string;
+  /** A holder whose heartbeat is older than this (database clock) is dead. */
+  deadAfterMs: number;
+};
+
+/** Rows scanned per claim beyond `limit`, so webhooks at their cap do not starve the batch. */
+const SCAN_FACTOR = 4;
+
+export function leaseRepository(db: Db) {
+  /** The lease holder named by `ref` has beaten recently: its leases stand. */
+  const holderAlive = (eb: ExpressionBuilder<Database, 'deliveries'>, deadAfterMs: number) =>
+    eb.exists(
+      eb
+        .selectFrom('instances')
+        .select('instances.owner')
+        .whereRef('instances.owner', '=', 'deliveries.locked_by')
+        .where('instances.heartbeat_at', '>=', eb(databaseNowMs(db), '-', deadAfterMs)),
+    );
+
+  return {
+    /**
+     * Leases up to `limit` due deliveries, oldest due first, keeping every webhook at or under
+     * `perWebhookCap` leases in total (the leases other instances hold included).
+     */
+    async claim(params: ClaimParams): Promise<DeliveryRow[]> {
+      const { now, limit, perWebhookCap, leaseMs, owner, deadAfterMs } = params;
+      if (limit <= 0) return [];
+      const postgres = engineOf(db) === 'postgres';
+      return db.transaction().execute(async (trx) => {
+        // The cap counts leases other instances committed: claims take turns (one short statement
+        // each), or two instances would both see a webhook below its cap and both fill it.
+        await lockName(trx, 'delivery-claim');
+        return trx
+          .with('busy', (qb) =>
+            qb
+              .selectFrom('deliveries')
+              .select((eb) => ['deliveries.webhook_id', eb.fn.countAll<number>().as('leased')])
+              .where('deliveries.locked_until', 'is not', null)
+              .where('deliveries.locked_until', '>', now)
+              .where((eb) => holderAlive(eb, deadAfterMs))
+              .groupBy('deliveries.webhook_id'),
+          )
+          .with(
+            (cte) => cte('due').materialized(),
+            (qb) => {
+              const due = qb
+                .selectFrom('deliveries')
+                .select(['deliveries.id', 'deliveries.webhook_id', 'deliveries.next_attempt_at'])
+                .where('deliveries.next_attempt_at', 'is not', null)
+                .where('deliveries.next_attempt_at', '<=', now)
+                .where((eb) =>
+                  eb.or([eb('deliveries.locked_until', 'is', null), eb('deliveries.locked_until', '<=', now), eb.not(holderAlive(eb, deadAfterMs))]),
+                )
+                // Webhooks already at their cap are left out here, not after the scan, or their
+                // backlog would fill every scan and starve the webhooks behind it.
+                .where('deliveries.webhook_id', 'not in', (sub) => sub.selectFrom('busy').select('busy.webhook_id').where('busy.leased', '>=', perWebhookCap))
+                // One order for every claim: batches cannot lock each other's rows in opposite orders.
+                .orderBy('deliveries.next_attempt_at')
+                .orderBy('deliveries.id')
+                .limit(limit * SCAN_FACTOR);
+              // A row a recorder is writing is skipped, not waited for; the next poll takes it.
+              return postgres ? due.forUpdate().skipLocked() : due;
+            },
+          )
+          .with('ranked', (qb) =>
+            qb
+              .selectFrom('due')
+              .leftJoin('busy', 'busy.webhook_id', 'due.webhook_id')
+              .select((eb) => [
+                'due.id',
+                'due.next_attempt_at',
+                eb.fn.coalesce('busy.leased', eb.lit(0)).as('leased'),
+                eb.fn
+                  .agg<number>('row_number')
+                  .over((over) => over.partitionBy('due.webhook_id').orderBy('due.next_attempt_at').orderBy('due.id'))
+                  .as('rank'),
+              ]),
+          )
+          .updateTable('deliveries')
+          .set({ locked_until: now + leaseMs, locked_by: owner })
+          .where('deliveries.id', 'in', (qb) =>
+            qb
+              .selectFrom('ranked')
+              .select('ranked.id')
+              .where((eb) => eb(eb('ranked.rank', '+', eb.ref('ranked.leased')), '<=', perWebhookCap))
+              .orderBy('ranked.next_attempt_at')
+              .orderBy('ranked.id')
+              .limit(limit),
+          )
+          .returningAll()
+          .execute();
+      });
+    },
+
+    /** This process is alive (and registered, the first time). */
+    async heartbeat(owner: string, instanceId: string, startedAt: number): Promise<void> {
+      await db
+        .insertInto('instances')
+        .values({ owner, instance_id: instanceId, started_at: startedAt, heartbeat_at: databaseNowMs(db) })
+        .onConflict((conflict) => conflict.column('owner').doUpdateSet({ heartbeat_at: databaseNowMs(db) }))
+        .execute();
+    },
+
+    /**
+     * These holders are gone: their leases may be taken at once. A process retires itself on a
+     * clean stop, and at start retires its earlier lives under the same instance id.
+     */
+    async retire(filter: { owner: string } | { instanceId: string; exceptOwner: string }): Promise<number> {
+      let query = db.deleteFrom('instances');
+      query = 'owner' in filter ? query.where('owner', '=', filter.owner) : query.where('instance_id', '=', filter.instanceId).where('owner', '!=', filter.exceptOwner);
+      return Number((await query.executeTakeFirst()).numDeletedRows);
+    },
+
+    /**
+     * Takes this period's turn at a chore for the whole cluster: true for exactly one caller per
+     * `everyMs` (instances racing for it take turns on an advisory lock), false for the rest.
+     */
+    async takeTurn(task: string, now: number, everyMs: number): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        if (!(await tryLockName(trx, 'housekeeping', task))) return false;
+        const last = await trx.selectFrom('housekeeping').select('last_run_at').where('task', '=', task).executeTakeFirst();
+        if (last && now - last.last_run_at < everyMs) return false;
+        await trx
+          .insertInto('housekeeping')
+          .values({ task, last_run_at: now })
+          .onConflict((conflict) => conflict.column('task').doUpdateSet({ last_run_at: now }))
+          .execute();
+        return true;
+      });
+    },
+
+    /** Holders silent for longer than `olderThanMs` are forgotten; their leases were free long before. */
+    async forgetSilent(olderThanMs: number): Promise<void> {
+      await db
+        .deleteFrom('instances')
+        .where((eb) => eb('heartbeat_at', '<', eb(databaseNowMs(db), '-', olderThanMs)))
+        .execute();
+    },
+  };
+}
+
+export type LeaseRepository = ReturnType<typeof leaseRepository>;

@@ -1,0 +1,147 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from './gql/index.ts';
+import { ask, killGatewayProcesses, startGatewayProcess, type GatewayProcess } from './helpers/gateway-process.ts';
+import { CreateWebhook } from './helpers/documents.ts';
+import { PublishEvent } from './helpers/delivery-documents.ts';
+import { subscribe, wsClient } from './helpers/live.ts';
+import { freshPostgresDatabase, type TestDatabase } from './helpers/postgres.ts';
+import { startReceiver, type Receiver } from './helpers/receiver.ts';
+
+/*
+ * Three gateway processes (the real src/server.ts) on one Postgres, every event to ten
+ * webhooks on one loopback receiver, and one process killed with SIGKILL in the middle. The
+ * issue asks for 10,000 events (MULTI_INSTANCE_EVENTS=10000, about 100,000 deliveries); the
+ * default of 500 events (5,000 deliveries) keeps `npm test` bearable on a shared two-core
+ * machine, where 1,000 events took 52 s.
+ */
+
+const EVENTS = Number(process.env.MULTI_INSTANCE_EVENTS ?? 500);
+const WEBHOOKS = 10;
+// The killed instance can have at most this many attempts in flight: the bound on duplicates.
+const CONCURRENCY = 16;
+
+const AllAttempts = graphql(`
+  subscription MultiInstanceAttempts {
+    deliveryAttempts { id }
+  }
+`);
+
+let database: TestDatabase;
+let receiver: Receiver;
+let gateways: GatewayProcess[] = [];
+
+beforeAll(async () => {
+  database = await freshPostgresDatabase();
+  receiver = await startReceiver();
+  const env = {
+    DATABASE_URL: database.url,
+    DATABASE_POOL_SIZE: '8',
+    DELIVERY_CONCURRENCY: String(CONCURRENCY),
+    DELIVERY_CONCURRENCY_PER_WEBHOOK: '4',
+    // Found dead 2 s after its last beat, far sooner than the 120 s lease.
+    INSTANCE_DEAD_AFTER_SECONDS: '2',
+    LOG_LEVEL: 'warn',
+  };
+  // The first start makes the first key; the others start on a database that has it.
+  const first = await startGatewayProcess({ ...env, LOG_LEVEL: 'info' });
+  gateways = [first, ...(await Promise.all([1, 2].map(() => startGatewayProcess({ ...env, LOG_LEVEL: 'info' }, first.key))))];
+}, 60_000);
+
+afterAll(async () => {
+  await killGatewayProcesses();
+  await receiver?.close();
+  await database?.drop();
+});
+
+describe('three instances on one Postgres, one killed', () => {
+  it(
+    'delivers every event to every webhook, duplicates only for attempts in flight at the kill, and a survivor\'s subscriber sees every attempt',
+    async () => {
+      const [a, b, doomed] = gateways as [GatewayProcess, GatewayProcess, GatewayProcess];
+      for (let i = 0; i < WEBHOOKS; i++) {
+        const data = await ask(a, CreateWebhook, { input: { url: `${receiver.url}/h${i}`, topics: ['message.*'] } });
+        if (data.createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(JSON.stringify(data.createWebhook));
+      }
+      // Answers take a few milliseconds, so the kill finds attempts in flight.
+      receiver.reply(() => ({ wait: new Promise((resolve) => setTimeout(resolve, 3)), status: 200 }));
+      const sent = () => receiver.requests.filter((request) => request.path !== '/probe');
+
+      const seen = new Set<string>();
+      const { client } = wsClient(a.url, { apiKey: a.key });
+      const attempts = subscribe(client, AllAttempts, {});
+      void (async () => {
+        for (;;) {
+          const result = await attempts.next().catch(() => null);
+          if (!result?.data) return;
+          seen.add(result.data.deliveryAttempts.id);
+        }
+      })();
+      // The subscription is open once a probe's attempt reaches it; from then on it must miss nothing.
+      const probe = await ask(a, CreateWebhook, { input: { url: `${receiver.url}/probe`, topics: ['probe.*'] } });
+      if (probe.createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(JSON.stringify(probe.createWebhook));
+      await ask(a, PublishEvent, { input: { topic: 'probe.sent', payload: {} } });
+      for (let i = 0; i < 1_000 && seen.size === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(seen.size).toBe(1);
+      const subscribedAt = Date.now();
+
+      const eventIds: string[] = [];
+      let killedAt: number | null = null;
+      const publishers = [a, b, doomed];
+      const total = EVENTS * WEBHOOKS;
+      // Publishes spread over the three instances, eight at a time; the doomed one dies a third of the way in.
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (next < EVENTS) {
+            const n = next++;
+            const alive = killedAt === null ? publishers : [a, b];
+            const data = await ask(alive[n % alive.length]!, PublishEvent, { input: { topic: 'message.created', payload: { n } } });
+            if (data.publishEvent.__typename !== 'PublishEventSuccess') throw new Error(JSON.stringify(data.publishEvent));
+            expect(data.publishEvent.deliveryCount).toBe(WEBHOOKS);
+            eventIds.push(data.publishEvent.event.id);
+            if (killedAt === null && sent().length >= total / 3) {
+              killedAt = Date.now();
+              doomed.server.child.kill('SIGKILL');
+            }
+          }
+        }),
+      );
+      if (killedAt === null) {
+        await receiver.received(Math.floor(total / 3) + 1);
+        killedAt = Date.now();
+        doomed.server.child.kill('SIGKILL');
+      }
+      await doomed.server.exited;
+
+      // Every (event, webhook) pair arrives; the survivors take the dead instance's leases.
+      const pairs = () => new Set(sent().map((request) => `${request.headers['webhook-id']} ${request.path}`));
+      for (let i = 0; i < 6_000 && pairs().size < total; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      const expected = eventIds.flatMap((id) => Array.from({ length: WEBHOOKS }, (_, i) => `${id} /h${i}`));
+      const got = pairs();
+      expect(expected.filter((pair) => !got.has(pair))).toEqual([]);
+      expect(sent().length - got.size).toBeLessThanOrEqual(CONCURRENCY);
+
+      // Every attempt recorded after the subscription opened reached it, whichever instance recorded it.
+      const client2 = new pg.Client({ connectionString: database.url });
+      await client2.connect();
+      let recorded: string[] = [];
+      try {
+        for (let i = 0; i < 1_000; i++) {
+          const open = await client2.query<{ n: string }>("select count(*) as n from deliveries where status <> 'SUCCEEDED'");
+          if (open.rows[0]?.n === '0') break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        const rows = await client2.query<{ id: string }>('select id from delivery_attempts where started_at >= $1', [subscribedAt]);
+        recorded = rows.rows.map((row) => row.id);
+      } finally {
+        await client2.end();
+      }
+      for (let i = 0; i < 500 && recorded.some((id) => !seen.has(id)); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(recorded.length).toBeGreaterThanOrEqual(total);
+      expect(recorded.filter((id) => !seen.has(id))).toEqual([]);
+      await client.dispose();
+    },
+    180_000,
+  );
+});
