@@ -19,6 +19,7 @@ import { createRepositories, createServices, type Repositories, type Services } 
 import { openDatabase, type Db } from './store/db.ts';
 import { createDispatcher, type LookupFunction } from './delivery/dispatcher.ts';
 import { createGraphiql } from './graphiql/index.ts';
+import { createMonitor } from './monitor/index.ts';
 import { createWorker, type Worker } from './delivery/worker.ts';
 import { createDeliveryPubSub, type DeliveryPubSub } from './pubsub.ts';
 import { migrateToLatest } from './store/migrate.ts';
@@ -118,6 +119,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
 
   const graphiql = createGraphiql('/graphql');
+  const monitor = createMonitor();
   const yoga = createYoga<ServerContext, Context>({
     schema,
     logging: false,
@@ -176,7 +178,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
     withRequestId(requestId, () => {
       if (request.url?.split('?')[0] === '/healthz') void health(response);
-      else if (!graphiql.serveAsset(request, response)) void yoga.requestListener(request, response);
+      else if (!graphiql.serveAsset(request, response) && !monitor.serve(request, response)) void yoga.requestListener(request, response);
     });
   };
 
