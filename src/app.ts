@@ -24,6 +24,10 @@ import { createWorker, type Worker } from './delivery/worker.ts';
 import { createDeliveryPubSub, type DeliveryPubSub } from './pubsub.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { queryLimitPlugins } from './query-limits.ts';
+import { createMetrics, type Metrics } from './metrics/index.ts';
+import { metricsAccess } from './metrics/http.ts';
+import { useOperationMetrics } from './metrics/graphql-plugin.ts';
+import { readQueueState } from './metrics/queue.ts';
 
 export type AppOptions = {
   clock?: Clock;
@@ -51,6 +55,9 @@ export type App = {
   pubsub: DeliveryPubSub;
   worker: Worker;
   logger: Logger;
+  metrics: Metrics;
+  /** Starts the 127.0.0.1 metrics server when METRICS_PORT is set; resolves with its port. */
+  listenMetrics: () => Promise<number | null>;
   /** The node:http request listener: health check, then GraphQL (HTTP, SSE, GraphiQL). */
   handle: (request: IncomingMessage, response: ServerResponse) => void;
   /** Stops claiming, lets attempts in flight finish within the grace period, closes the database. */
@@ -104,10 +111,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const db = openDatabase(config.databasePath, { turns: { sliceMs: 5, keyOf: currentRequestId } });
   await migrateToLatest(db);
   const repos = createRepositories(db);
-  const pubsub = createDeliveryPubSub();
+  let webSockets: ReturnType<typeof attachWebSockets> | undefined;
+  const live = createLiveRegistry(config.live);
+  const metrics = createMetrics({
+    queue: () => readQueueState(db, clock.now()),
+    liveSubscriptions: () => live.count(),
+    liveConnections: () => webSockets?.connections() ?? 0,
+  });
+  const metricsHttp = metricsAccess(metrics, config.metrics);
+  // Attempts are counted where they are announced: one narrow place, outside the worker.
+  const pubsub = createDeliveryPubSub(undefined, { attempt: metrics.attemptRecorded });
   const dispatcher = createDispatcher({ allowPrivateAddresses: config.allowPrivateAddresses, lookup: options.lookup });
   const worker = createWorker({ db, clock, dispatcher, pubsub, logger, config: config.delivery, random: options.random });
-  const live = createLiveRegistry(config.live);
   const limiter = createRateLimiter({ ...config.rateLimit, clock });
   const services = createServices({
     db,
@@ -126,7 +141,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     landingPage: false,
     // Token, depth, alias and directive limits while parsing and validating, before authentication;
     // compiled execution for queries only (see compiled-queries.ts).
-    plugins: [...queryLimitPlugins(), useCompiledQueries()],
+    plugins: [...queryLimitPlugins(), useCompiledQueries(), useOperationMetrics(metrics)],
     maskedErrors: { maskError: maskError(logger), errorMessage: 'Unexpected error; quote the requestId when reporting it' },
     // Served from the installed package (no CDN); the page asks for the key before GraphiQL starts.
     graphiql: { title: 'Webhook gateway', subscriptionsProtocol: 'WS' },
@@ -178,12 +193,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
     withRequestId(requestId, () => {
       if (request.url?.split('?')[0] === '/healthz') void health(response);
+      else if (metricsHttp.handle(request, response)) return;
       else if (!graphiql.serveAsset(request, response) && !monitor.serve(request, response)) void yoga.requestListener(request, response);
     });
   };
 
   if (options.startWorker !== false) worker.start();
-  let webSockets: ReturnType<typeof attachWebSockets> | undefined;
 
   return {
     config,
@@ -195,6 +210,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     worker,
     live,
     logger,
+    metrics,
+    listenMetrics: () => metricsHttp.listen(),
     handle,
     attachWebSockets: (server) => {
       webSockets = attachWebSockets({
@@ -207,6 +224,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       // Subscribers get a completion for each subscription before their connection closes.
       live.endAll();
       await webSockets?.dispose();
+      await metricsHttp.close();
       const { unfinished } = await worker.stop(config.delivery.shutdownGraceMs);
       if (unfinished > 0) {
         logger.warn({ unfinished }, 'attempts still in flight at shutdown come back after their lease');

@@ -12,10 +12,17 @@ type Topics = {
   delivery: [tenantId: string, delivery: DeliveryRow];
 };
 
-export function createDeliveryPubSub(target: EventTarget = new EventTarget()) {
+/** Sees every row published, whatever the tenant: the one place metrics learn of recorded attempts. */
+export type PubSubObserver = { attempt?: (attempt: AttemptRow) => void };
+
+export function createDeliveryPubSub(target: EventTarget = new EventTarget(), observer: PubSubObserver = {}) {
   const pubsub = createPubSub<Topics>({ eventTarget: target });
+  const publish: typeof pubsub.publish = (...args) => {
+    if (args[0] === 'attempt') observer.attempt?.(args[2] as AttemptRow);
+    pubsub.publish(...args);
+  };
   return {
-    publish: pubsub.publish,
+    publish,
     /**
      * Calls `listener` for every row of this tenant on this topic, synchronously, until the
      * returned function is called. Consumers buffer for themselves (see live/bounded-stream.ts).

@@ -27,7 +27,11 @@ async function main() {
       ].join('\n') + '\n',
     );
   }
-  app.logger.info({ url: `${base}/graphql`, databasePath: config.databasePath }, 'gateway listening');
+  const metricsPort = await app.listenMetrics();
+  app.logger.info(
+    { url: `${base}/graphql`, monitor: `${base}/`, databasePath: config.databasePath, ...(metricsPort !== null ? { metrics: `http://127.0.0.1:${metricsPort}/metrics` } : {}) },
+    'gateway listening',
+  );
 
   let stopping = false;
   const stop = (signal: string) => {
