@@ -18,8 +18,14 @@ export type PubSubObserver = { attempt?: (attempt: AttemptRow) => void };
 export function createDeliveryPubSub(target: EventTarget = new EventTarget(), observer: PubSubObserver = {}) {
   const pubsub = createPubSub<Topics>({ eventTarget: target });
   const publish: typeof pubsub.publish = (...args) => {
-    if (args[0] === 'attempt') observer.attempt?.(args[2] as AttemptRow);
     pubsub.publish(...args);
+    if (args[0] !== 'attempt' || !observer.attempt) return;
+    // Counting must never stop an attempt from being announced, nor fail the code that recorded it.
+    try {
+      observer.attempt(args[2] as AttemptRow);
+    } catch {
+      /* a metric lost; the delivery is unaffected */
+    }
   };
   return {
     publish,

@@ -21,6 +21,15 @@ export type MetricsSources = {
 
 export type OperationResult = 'ok' | 'error' | 'refused';
 
+/** A delivery id is `dlv_` and a ULID, whose first characters are its creation time: no query needed. */
+function createdAt(deliveryId: string): number | null {
+  try {
+    return decodeTime(deliveryId.slice(deliveryId.indexOf('_') + 1));
+  } catch {
+    return null; // not a ULID (rows made by hand in tests): nothing to observe
+  }
+}
+
 export function createMetrics(sources: MetricsSources) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
@@ -74,9 +83,8 @@ export function createMetrics(sources: MetricsSources) {
       attempts.inc({ outcome: attempt.outcome, trigger: attempt.trigger });
       duration.observe({ outcome: attempt.outcome }, attempt.duration_ms / 1000);
       if (attempt.attempt_number === 1 && attempt.trigger === 'SCHEDULED') {
-        // A delivery id is a ULID: its first characters are its creation time, no query needed.
-        const created = decodeTime(attempt.delivery_id.slice(attempt.delivery_id.indexOf('_') + 1));
-        firstAttempt.observe(Math.max(0, attempt.started_at - created) / 1000);
+        const created = createdAt(attempt.delivery_id);
+        if (created !== null) firstAttempt.observe(Math.max(0, attempt.started_at - created) / 1000);
       }
     },
     operation(type: string, result: OperationResult) {
