@@ -113,6 +113,35 @@ describe('the delivery monitor in Chromium', () => {
     expect(all.filter((id) => id === hooks.billing).length).toBeGreaterThanOrEqual(6);
   });
 
+  it('pauses the feed and shows what arrived meanwhile on resume', async () => {
+    const { page } = browser;
+    await page.locator('[data-testid="feed-pause"]').click();
+    const before = receiver.requests.length;
+    const eventId = await publish('message.created', 500);
+    await receiver.received(before + 2);
+    const rows = page.locator(`[data-testid="feed-rows"] tr[data-event="${eventId}"]`);
+    // The page has the attempts (the button counts them) but holds the list still.
+    await expect.poll(() => page.locator('[data-testid="feed-pause"]').innerText(), { timeout: 5_000 }).toBe('Resume (2 new)');
+    expect(await rows.count()).toBe(0);
+    await page.locator('[data-testid="feed-pause"]').click();
+    await expect.poll(() => rows.count(), { timeout: 1_000 }).toBe(2);
+  });
+
+  it('keeps the list bounded and the page responsive through a burst of attempts', async () => {
+    const { page } = browser;
+    const before = receiver.requests.length;
+    const events: string[] = [];
+    for (let batch = 0; batch < 12; batch++) {
+      events.push(...(await Promise.all(Array.from({ length: 10 }, (_, i) => publish('message.created', 1000 + batch * 10 + i)))));
+    }
+    await receiver.received(before + 240);
+    await page.locator(`[data-testid="feed-rows"] tr[data-event="${events.at(-1)}"]`).first().waitFor({ timeout: 10_000 });
+    expect(await feedRows(page).count()).toBe(200);
+    // The page still answers input at once after the burst.
+    await page.locator('[data-testid="filter-outcome"]').selectOption('HTTP_ERROR', { timeout: 1_000 });
+    await page.locator('[data-testid="filter-outcome"]').selectOption('', { timeout: 1_000 });
+  });
+
   it('shows a failing endpoint failing, then the reason it was disabled', async () => {
     const { page } = browser;
     await page.locator('[data-testid="filter-webhook"]').selectOption(hooks.broken);
