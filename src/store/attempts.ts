@@ -1,4 +1,6 @@
 import { sql } from 'kysely';
+import { encodeTime } from 'ulid';
+import { idPrefixes } from '../ids.ts';
 import type { AttemptRow, Executor, NewAttemptRow } from './db.ts';
 
 export type WebhookAttemptStats = {
@@ -91,6 +93,9 @@ export function attemptRepository(db: Executor) {
         .selectFrom('delivery_attempts')
         .where('tenant_id', '=', tenantId)
         .where('webhook_id', '=', webhookId)
+        // Attempt ids are ULIDs of the time they finished (never before they started), so this
+        // bound lets the (webhook_id, id) index skip the webhook's older history.
+        .where('id', '>=', `${idPrefixes.attempt}_${encodeTime(since, 10)}`)
         .where('started_at', '>=', since);
       const rows = await scope
         .select((eb) => [
