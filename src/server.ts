@@ -22,7 +22,7 @@ async function main() {
         '',
         `  ${firstKey.key}`,
         '',
-        `Open ${base}/graphql and send it as the X-API-Key header.`,
+        `Open ${base}/graphql and send it as the X-API-Key header, or watch deliveries at ${base}/.`,
         '',
       ].join('\n') + '\n',
     );
