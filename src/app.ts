@@ -21,10 +21,15 @@ import { createDispatcher, type LookupFunction } from './delivery/dispatcher.ts'
 import { createGraphiql } from './graphiql/index.ts';
 import { createAnnouncer } from './services/announcer.ts';
 import { createCluster } from './live/cluster.ts';
+import { createMonitor } from './monitor/index.ts';
 import { createWorker, type Worker } from './delivery/worker.ts';
 import { createDeliveryPubSub, type DeliveryPubSub } from './live/pubsub.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { queryLimitPlugins } from './graphql/query-limits.ts';
+import { createMetrics, type Metrics } from './metrics/index.ts';
+import { metricsAccess } from './metrics/http.ts';
+import { useOperationMetrics } from './metrics/graphql-plugin.ts';
+import { readQueueState } from './metrics/queue.ts';
 
 export type AppOptions = {
   clock?: Clock;
@@ -52,6 +57,9 @@ export type App = {
   pubsub: DeliveryPubSub;
   worker: Worker;
   logger: Logger;
+  metrics: Metrics;
+  /** Starts the 127.0.0.1 metrics server when METRICS_PORT is set; resolves with its port. */
+  listenMetrics: () => Promise<number | null>;
   /** The node:http request listener: health check, then GraphQL (HTTP, SSE, GraphiQL). */
   handle: (request: IncomingMessage, response: ServerResponse) => void;
   /** Stops claiming, lets attempts in flight finish within the grace period, closes the database. */
@@ -105,10 +113,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const db = openDatabase(config, { turns: { sliceMs: 5, keyOf: currentRequestId } });
   await migrateToLatest(db);
   const repos = createRepositories(db);
+  let webSockets: ReturnType<typeof attachWebSockets> | undefined;
+  const live = createLiveRegistry(config.live);
+  const metrics = createMetrics({
+    queue: () => readQueueState(db, clock.now()),
+    liveSubscriptions: () => live.count(),
+    liveConnections: () => webSockets?.connections() ?? 0,
+  });
+  const metricsHttp = metricsAccess(metrics, config.metrics);
   const pubsub = createDeliveryPubSub();
   const dispatcher = createDispatcher({ allowPrivateAddresses: config.allowPrivateAddresses, lookup: options.lookup });
-  // Every write path announces through this one notifier; a delivery due now wakes the worker.
-  const live = createLiveRegistry(config.live);
   // Several instances on one Postgres: wake-ups, live updates and revocations reach the others too.
   const cluster = config.databaseUrl
     ? createCluster({
@@ -122,7 +136,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       })
     : null;
   await cluster?.start();
-  const announcer = createAnnouncer({ pubsub, clock, wake: () => worker.wake(), relay: cluster?.relay });
+  // Every write path announces through this one notifier; a delivery due now wakes the worker.
+  // Attempts are counted there too: what this instance recorded, not what others relayed.
+  const announcer = createAnnouncer({ pubsub, clock, wake: () => worker.wake(), relay: cluster?.relay, recorded: metrics.attemptRecorded });
   const worker = createWorker({ db, clock, dispatcher, announcer, logger, config: config.delivery, random: options.random });
   const limiter = createRateLimiter({ ...config.rateLimit, clock });
   const services = createServices({
@@ -137,13 +153,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
 
   const graphiql = createGraphiql('/graphql');
+  const monitor = createMonitor();
   const yoga = createYoga<ServerContext, Context>({
     schema,
     logging: false,
     landingPage: false,
     // Token, depth, alias and directive limits while parsing and validating, before authentication;
     // compiled execution for queries only (see compiled-queries.ts).
-    plugins: [...queryLimitPlugins(), useCompiledQueries()],
+    plugins: [...queryLimitPlugins(), useCompiledQueries(), useOperationMetrics(metrics)],
     maskedErrors: { maskError: maskError(logger), errorMessage: 'Unexpected error; quote the requestId when reporting it' },
     // Served from the installed package (no CDN); the page asks for the key before GraphiQL starts.
     graphiql: { title: 'Webhook gateway', subscriptionsProtocol: 'WS' },
@@ -195,12 +212,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
     withRequestId(requestId, () => {
       if (request.url?.split('?')[0] === '/healthz') void health(response);
-      else if (!graphiql.serveAsset(request, response)) void yoga.requestListener(request, response);
+      else if (metricsHttp.handle(request, response)) return;
+      else if (!graphiql.serveAsset(request, response) && !monitor.serve(request, response)) void yoga.requestListener(request, response);
     });
   };
 
   if (options.startWorker !== false) worker.start();
-  let webSockets: ReturnType<typeof attachWebSockets> | undefined;
 
   return {
     config,
@@ -212,6 +229,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     worker,
     live,
     logger,
+    metrics,
+    listenMetrics: () => metricsHttp.listen(),
     handle,
     attachWebSockets: (server) => {
       webSockets = attachWebSockets({
@@ -224,6 +243,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       // Subscribers get a completion for each subscription before their connection closes.
       live.endAll();
       await webSockets?.dispose();
+      await metricsHttp.close();
       const { unfinished } = await worker.stop(config.delivery.shutdownGraceMs);
       if (unfinished > 0) {
         logger.warn({ unfinished }, 'attempts still in flight at shutdown are left to the next claim');

@@ -30,6 +30,9 @@ const ConfigSchema = z.object({
   LIVE_BUFFER_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(100_000).default(100),
   MAX_SUBSCRIPTIONS_PER_TENANT: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+  // Unset: /metrics is off. A token long enough that guessing it is hopeless.
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 /** Every environment variable the gateway reads. */
@@ -75,6 +78,8 @@ export type Config = {
     perConnection: number;
     perTenant: number;
   };
+  /** GET /metrics: with a bearer token on the main port, and/or on its own port bound to 127.0.0.1; off when neither. */
+  metrics: { token: string | null; port: number | null };
 };
 
 export class ConfigError extends Error {}
@@ -117,5 +122,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perConnection: values.MAX_SUBSCRIPTIONS_PER_CONNECTION,
       perTenant: values.MAX_SUBSCRIPTIONS_PER_TENANT,
     },
+    metrics: { token: values.METRICS_TOKEN ?? null, port: values.METRICS_PORT ?? null },
   };
 }

@@ -38,12 +38,16 @@ async function main() {
         '',
         `  ${firstKey.key}`,
         '',
-        `Open ${base}/graphql and enter it when GraphiQL asks; clients send it as the X-API-Key header.`,
+        `Open ${base}/graphql and enter it when GraphiQL asks, or watch deliveries at ${base}/; clients send it as the X-API-Key header.`,
         '',
       ].join('\n') + '\n',
     );
   }
-  app.logger.info({ url: `${base}/graphql`, databasePath: config.databasePath }, 'gateway listening');
+  const metricsPort = await app.listenMetrics();
+  app.logger.info(
+    { url: `${base}/graphql`, monitor: `${base}/`, databasePath: config.databasePath, ...(metricsPort !== null ? { metrics: `http://127.0.0.1:${metricsPort}/metrics` } : {}) },
+    'gateway listening',
+  );
 
 }
 

@@ -221,6 +221,13 @@ const steps: Step[] = [
     nested: (refs) => ({ 'Webhook.deliveries': { before: refs.olderFailedDelivery, last: 3, status: null } }),
     selection: '{ deliveries{{Webhook.deliveries}} { nodes { id } pageInfo { hasNextPage hasPreviousPage } } }',
   },
+  {
+    kind: 'query',
+    field: 'webhook',
+    args: (refs) => ({ id: refs.fail }),
+    nested: () => ({ 'Webhook.activity': { minutes: 60 } }),
+    selection: '{ activity{{Webhook.activity}} { attempts succeeded minutes { attempts succeeded httpError connectionError } } }',
+  },
   { kind: 'query', field: 'events', args: () => ({ topic: 'message.created', first: 1 }), selection: '{ totalCount nodes { id payload } pageInfo { hasNextPage endCursor } }' },
   { kind: 'query', field: 'events', args: (refs) => ({ topic: 'message.created', before: refs.second, last: 5 }), selection: '{ nodes { id } }' },
   { kind: 'query', field: 'events', args: (refs) => ({ after: refs.second, first: 5, topic: null }), selection: '{ nodes { id } pageInfo { hasPreviousPage } }' },

@@ -37,6 +37,8 @@ describe('README', () => {
       LIVE_BUFFER_SIZE: String(defaults.live.bufferSize),
       MAX_SUBSCRIPTIONS_PER_CONNECTION: String(defaults.live.perConnection),
       MAX_SUBSCRIPTIONS_PER_TENANT: String(defaults.live.perTenant),
+      METRICS_TOKEN: '',
+      METRICS_PORT: '',
     });
   });
 });

@@ -1,8 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, type ExecutionResult } from 'graphql';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { graphqlAt } from './helpers/app.ts';
 import { CreateWebhook, Viewer } from './helpers/documents.ts';
@@ -31,6 +33,8 @@ const snippets = [
   'watch-attempts',
   'graphql-ws-client',
   'sse-curl',
+  'prometheus-scrape',
+  'prometheus-alerts',
 ] as const;
 
 /** Blocks that show what comes back rather than what to run; each is checked against the real thing. */
@@ -300,6 +304,45 @@ describe('README snippets, run as written', () => {
     expect(result.errors).toBeUndefined();
     expect(result.data?.deliveryAttempts).toMatchObject({ id: expect.stringMatching(/^att_/), outcome: 'SUCCEEDED' });
     expect(eventIds).toContain(result.data?.deliveryAttempts.eventId);
+  });
+
+  it('prometheus-scrape: the scrape job, read as Prometheus would, scrapes the gateway with the token from its file', async () => {
+    const token = 'readme-metrics-token-0123456789';
+    const databasePath = join(tempDir(), 'gateway.db');
+    const started = await startGatewayProcess({ DATABASE_PATH: databasePath, METRICS_TOKEN: token });
+    const tokenFile = join(tempDir(), 'token');
+    writeFileSync(tokenFile, `${token}\n`);
+    const config = parseYaml(fill(block('prometheus-scrape').code, { gateway: new URL(started.url).host, metricsTokenFile: tokenFile })) as {
+      scrape_configs: { metrics_path: string; scheme: string; authorization: { type: string; credentials_file: string }; static_configs: { targets: string[] }[] }[];
+    };
+    const [job] = config.scrape_configs;
+    const target = job!.static_configs[0]!.targets[0]!;
+    // Prometheus trims the credentials file's trailing newline.
+    const credentials = readFileSync(job!.authorization.credentials_file, 'utf8').trim();
+    const response = await fetch(`${job!.scheme}://${target}${job!.metrics_path}`, { headers: { authorization: `${job!.authorization.type} ${credentials}` } });
+    expect(response.status).toBe(200);
+    const names = parsePrometheusTextFormat(await response.text()).map((family) => family.name);
+    expect(names).toContain('webhook_gateway_attempts_total');
+  });
+
+  it('prometheus-alerts: every rule is complete and names only metrics the gateway exports', async () => {
+    const token = 'readme-metrics-token-0123456789';
+    const started = await startGatewayProcess({ DATABASE_PATH: join(tempDir(), 'gateway.db'), METRICS_TOKEN: token });
+    const response = await fetch(`${new URL(started.url).origin}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    const exported = new Set(parsePrometheusTextFormat(await response.text()).map((family) => family.name));
+    const { groups } = parseYaml(block('prometheus-alerts').code) as { groups: { rules: { alert: string; expr: string; for: string; labels: { severity: string }; annotations: { summary: string } }[] }[] };
+    const rules = groups.flatMap((group) => group.rules);
+    expect(rules.map((rule) => rule.alert)).toEqual(['WebhookQueueBacklog', 'WebhookFailureRatioHigh']);
+    for (const rule of rules) {
+      expect(rule.for, rule.alert).toMatch(/^\d+[smh]$/);
+      expect(rule.labels.severity, rule.alert).toBeTruthy();
+      expect(rule.annotations.summary, rule.alert).toBeTruthy();
+      const used = rule.expr.match(/\bwebhook_gateway_\w+/g) ?? [];
+      expect(used.length, rule.alert).toBeGreaterThan(0);
+      for (const name of used) expect(exported, `${rule.alert}: ${name}`).toContain(name.replace(/_(bucket|sum|count)$/, ''));
+      // Labels the rule filters on are ones the metric has.
+      for (const [, label] of rule.expr.matchAll(/\{(\w+)[!=~]/g)) expect(['outcome', 'trigger', 'operation_type', 'result']).toContain(label);
+    }
   });
 
   it('sse-curl: curl streams the subscription and receives an attempt when an event is published', async () => {

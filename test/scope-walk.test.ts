@@ -33,6 +33,8 @@ const typeScopes: Record<string, string> = {
   PayloadFilter: READ,
   WebengageConfiguration: READ,
   WebhookStats: READ,
+  WebhookActivity: READ,
+  ActivityMinute: READ,
   Event: READ,
   Delivery: READ,
   DeliveryAttempt: READ,

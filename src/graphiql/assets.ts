@@ -69,14 +69,21 @@ export type GraphiqlAssets = {
 };
 
 export function createGraphiqlAssets(basePath: string): GraphiqlAssets {
-  const prefix = `${basePath}/assets/`;
+  return createStaticAssets(`${basePath}/assets/`, FILES);
+}
+
+/**
+ * Files served under `prefix` by the same rules: content-hashed URLs, a year of caching,
+ * brotli or gzip compressed once. The monitor page's bundle uses it too (src/monitor/).
+ */
+export function createStaticAssets(prefix: string, files: Readonly<Record<string, string>>): GraphiqlAssets {
   let loaded: { version: string; assets: Map<string, Asset> } | undefined;
   // Read on first use, not at start: most processes (and tests) never show GraphiQL.
   const load = () => {
     if (loaded) return loaded;
     const assets = new Map<string, Asset>();
     const all = createHash('sha256');
-    for (const [name, path] of Object.entries(FILES)) {
+    for (const [name, path] of Object.entries(files)) {
       const body = readFileSync(path);
       all.update(name).update(body);
       const contentType = name.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8';
@@ -110,7 +117,7 @@ export function createGraphiqlAssets(basePath: string): GraphiqlAssets {
 
   return {
     url: (name) => {
-      if (!FILES[name]) throw new Error(`no GraphiQL asset named ${name}`);
+      if (!files[name]) throw new Error(`no asset named ${name} under ${prefix}`);
       return `${prefix}${load().version}/${name}`;
     },
     serve: (request, response) => {

@@ -68,6 +68,8 @@ export const statementFields: Readonly<Record<string, number>> = {
   'Query.apiKeys': costs.statement,
   // Two statements: a count over every attempt of the webhook, and the last 1,000 durations, sorted.
   'Webhook.stats': 2 * costs.statement + 1_000 / 5,
+  // Two statements: a grouped count over the window's attempts, and up to 5,000 durations, sorted.
+  'Webhook.activity': 2 * costs.statement + 5_000 / 5,
 };
 
 export class CostLimitError extends GraphQLError {

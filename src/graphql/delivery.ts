@@ -1,7 +1,7 @@
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { AttemptRow, DeliveryRow } from '../store/db.ts';
 import { attemptTriggers, deliveryStatuses, type AttemptOutcome } from '../domain/delivery-lifecycle.ts';
-import type { WebhookAttemptStats } from '../store/attempts.ts';
+import { ACTIVITY_DURATION_SAMPLE, type ActivityMinute, type WebhookActivity, type WebhookAttemptStats } from '../store/attempts.ts';
 import { builder } from './builder.ts';
 import { resultUnion } from './errors.ts';
 import { EventNode } from './event.ts';
@@ -135,7 +135,58 @@ const WebhookStatsRef = builder.objectRef<WebhookAttemptStats & { consecutiveFai
   }),
 });
 
+const ActivityMinuteRef = builder.objectRef<ActivityMinute>('ActivityMinute').implement({
+  description: "One minute of a webhook's attempts, counted by outcome.",
+  authScopes: readableWith('ActivityMinute'),
+  fields: (t) => ({
+    minute: t.field({ type: 'DateTime', description: 'Start of the minute.', resolve: (m) => m.minute }),
+    attempts: t.exposeInt('attempts'),
+    succeeded: t.int({ resolve: (m) => m.outcomes.SUCCEEDED ?? 0 }),
+    httpError: t.int({ resolve: (m) => m.outcomes.HTTP_ERROR ?? 0 }),
+    timedOut: t.int({ resolve: (m) => m.outcomes.TIMED_OUT ?? 0 }),
+    connectionError: t.int({ resolve: (m) => m.outcomes.CONNECTION_ERROR ?? 0 }),
+    blocked: t.int({ resolve: (m) => m.outcomes.BLOCKED ?? 0 }),
+    avgDurationMs: t.exposeFloat('avgDurationMs'),
+    maxDurationMs: t.exposeInt('maxDurationMs'),
+  }),
+});
+
+const WebhookActivityRef = builder.objectRef<WebhookActivity>('WebhookActivity').implement({
+  description: "A webhook's attempts over a recent window, for charts and health at a glance.",
+  authScopes: readableWith('WebhookActivity'),
+  fields: (t) => ({
+    since: t.field({ type: 'DateTime', description: 'Start of the window.', resolve: (a) => a.since }),
+    attempts: t.exposeInt('attempts'),
+    succeeded: t.exposeInt('succeeded'),
+    p50DurationMs: t.exposeFloat('p50DurationMs', {
+      nullable: true,
+      description: `Median and 99th percentile duration of the window's newest ${ACTIVITY_DURATION_SAMPLE.toLocaleString('en')} attempts.`,
+    }),
+    p99DurationMs: t.exposeFloat('p99DurationMs', { nullable: true }),
+    minutes: t.field({
+      type: [ActivityMinuteRef],
+      description: 'Minutes that had attempts, oldest first; a minute missing had none.',
+      resolve: (a) => a.minutes,
+    }),
+  }),
+});
+
+/** The longest window `Webhook.activity` looks at: a day. */
+export const MAX_ACTIVITY_MINUTES = 1440;
+
 builder.objectFields(WebhookNode, (t) => ({
+  activity: t.field({
+    type: WebhookActivityRef,
+    description: `Attempts started in the last \`minutes\` (1..${MAX_ACTIVITY_MINUTES}, default 60; values outside are clamped), per minute.`,
+    args: { minutes: t.arg.int() },
+    resolve: async (webhook, args, context) => {
+      const minutes = Math.min(Math.max(Math.trunc(args.minutes ?? 60), 1), MAX_ACTIVITY_MINUTES);
+      const now = Date.now();
+      // Whole minutes, so the first bucket is as full as the others.
+      const since = Math.floor(now / 60_000) * 60_000 - (minutes - 1) * 60_000;
+      return context.repos.attempts.activityForWebhook(context.principal.tenantId, webhook.id, since);
+    },
+  }),
   deliveries: t.connection(
     {
       type: DeliveryNode,

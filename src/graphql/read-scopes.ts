@@ -14,6 +14,8 @@ export const readScopes = {
   WebengageConfiguration: 'WEBHOOKS_READ',
   WebhookConfiguration: 'WEBHOOKS_READ',
   WebhookStats: 'WEBHOOKS_READ',
+  WebhookActivity: 'WEBHOOKS_READ',
+  ActivityMinute: 'WEBHOOKS_READ',
   Event: 'WEBHOOKS_READ',
   Delivery: 'WEBHOOKS_READ',
   DeliveryAttempt: 'WEBHOOKS_READ',

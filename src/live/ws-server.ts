@@ -103,6 +103,8 @@ export function attachWebSockets(params: {
     wss,
   );
   return {
+    /** Open graphql-ws connections (for the metrics). */
+    connections: () => wss.clients.size,
     /**
      * Waits (a second at most) for operations being completed to send their `complete`, then
      * closes every connection (clients see 1001 Going away) and the server.

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.ts';
 import type { DeliveryPubSub } from '../live/pubsub.ts';
 import type { AfterCommit, Committed } from '../delivery/after-commit.ts';
 import type { Relay } from '../live/cluster.ts';
+import type { AttemptRow } from '../store/db.ts';
 
 /**
  * The after-commit notifier, used by every write path (services and the worker's recorder):
@@ -10,10 +11,30 @@ import type { Relay } from '../live/cluster.ts';
  * relay, subscribers and workers on other instances hear of it too.
  * Called only after the commit, so nobody hears of a row a rollback took back.
  */
-export function createAnnouncer({ pubsub, clock, wake, relay }: { pubsub: DeliveryPubSub; clock: Clock; wake: () => void; relay?: Relay }): AfterCommit {
+export function createAnnouncer({
+  pubsub,
+  clock,
+  wake,
+  relay,
+  recorded,
+}: {
+  pubsub: DeliveryPubSub;
+  clock: Clock;
+  wake: () => void;
+  relay?: Relay;
+  /** Sees each attempt this instance recorded (metrics); a failure there never stops an announcement. */
+  recorded?: (attempt: AttemptRow) => void;
+}): AfterCommit {
   return {
     committed({ attempts = [], deliveries = [] }: Committed): void {
-      for (const attempt of attempts) pubsub.publish('attempt', attempt.tenant_id, attempt);
+      for (const attempt of attempts) {
+        pubsub.publish('attempt', attempt.tenant_id, attempt);
+        try {
+          recorded?.(attempt);
+        } catch {
+          // A metric lost; the attempt is announced all the same.
+        }
+      }
       for (const delivery of deliveries) pubsub.publish('delivery', delivery.tenant_id, delivery);
       const now = clock.now();
       const dueNow = deliveries.some((delivery) => delivery.next_attempt_at !== null && delivery.next_attempt_at <= now);

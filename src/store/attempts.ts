@@ -1,4 +1,6 @@
 import { sql } from 'kysely';
+import { encodeTime } from 'ulid';
+import { idPrefixes } from '../domain/ids.ts';
 import type { AttemptRow, Executor, NewAttemptRow } from './db.ts';
 import { storableText } from './dialect.ts';
 
@@ -18,6 +20,29 @@ function percentile(sorted: readonly number[], p: number): number | null {
 }
 
 export const STATS_WINDOW = 1000;
+
+/** One minute of a webhook's attempts, by outcome, with their durations. */
+export type ActivityMinute = {
+  /** Start of the minute, epoch ms. */
+  minute: number;
+  outcomes: Record<string, number>;
+  attempts: number;
+  avgDurationMs: number;
+  maxDurationMs: number;
+};
+
+export type WebhookActivity = {
+  since: number;
+  attempts: number;
+  succeeded: number;
+  p50DurationMs: number | null;
+  p99DurationMs: number | null;
+  /** Only minutes that had attempts, oldest first. */
+  minutes: ActivityMinute[];
+};
+
+/** Attempts a window's percentiles are taken over at most, newest first: bounds the sort. */
+export const ACTIVITY_DURATION_SAMPLE = 5000;
 
 export function attemptRepository(db: Executor) {
   return {
@@ -63,6 +88,49 @@ export function attemptRepository(db: Executor) {
         lastAttemptAt: totals.lastAttemptAt ?? null,
         p50DurationMs: percentile(durations, 50),
         p99DurationMs: percentile(durations, 99),
+      };
+    },
+
+    /** The webhook's attempts started at or after `since`: per minute, and percentiles for the window. */
+    async activityForWebhook(tenantId: string, webhookId: string, since: number): Promise<WebhookActivity> {
+      const scope = db
+        .selectFrom('delivery_attempts')
+        .where('tenant_id', '=', tenantId)
+        .where('webhook_id', '=', webhookId)
+        // Attempt ids are ULIDs of the time they finished (never before they started), so this
+        // bound lets the (webhook_id, id) index skip the webhook's older history.
+        .where('id', '>=', `${idPrefixes.attempt}_${encodeTime(since, 10)}`)
+        .where('started_at', '>=', since);
+      const rows = await scope
+        .select((eb) => [
+          sql<number>`(started_at / 60000) * 60000`.as('minute'),
+          'outcome',
+          eb.fn.countAll<number>().as('count'),
+          eb.fn.sum<number>('duration_ms').as('total'),
+          eb.fn.max('duration_ms').as('max'),
+        ])
+        .groupBy(['minute', 'outcome'])
+        .orderBy('minute')
+        .execute();
+      const byMinute = new Map<number, ActivityMinute & { total: number }>();
+      for (const row of rows) {
+        const entry = byMinute.get(row.minute) ?? { minute: row.minute, outcomes: {}, attempts: 0, avgDurationMs: 0, maxDurationMs: 0, total: 0 };
+        entry.outcomes[row.outcome] = row.count;
+        entry.attempts += row.count;
+        entry.total += Number(row.total);
+        entry.maxDurationMs = Math.max(entry.maxDurationMs, row.max);
+        byMinute.set(row.minute, entry);
+      }
+      const minutes = [...byMinute.values()].map(({ total, ...minute }) => ({ ...minute, avgDurationMs: total / minute.attempts }));
+      const recent = await scope.select('duration_ms').orderBy('id', 'desc').limit(ACTIVITY_DURATION_SAMPLE).execute();
+      const durations = recent.map((row) => row.duration_ms).sort((a, b) => a - b);
+      return {
+        since,
+        attempts: minutes.reduce((sum, m) => sum + m.attempts, 0),
+        succeeded: minutes.reduce((sum, m) => sum + (m.outcomes.SUCCEEDED ?? 0), 0),
+        p50DurationMs: percentile(durations, 50),
+        p99DurationMs: percentile(durations, 99),
+        minutes,
       };
     },
 

@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query ActivityOf($id: ID!, $minutes: Int) {\n    webhook(id: $id) {\n      activity(minutes: $minutes) {\n        since attempts succeeded p50DurationMs p99DurationMs\n        minutes { minute attempts succeeded httpError timedOut connectionError blocked avgDurationMs maxDurationMs }\n      }\n    }\n  }\n": typeof types.ActivityOfDocument,
     "\n  query SigningSecret($id: ID!) {\n    webhook(id: $id) { id signingSecret }\n  }\n": typeof types.SigningSecretDocument,
     "\n  query ApiKeys {\n    apiKeys { id name prefix scopes createdAt lastUsedAt revokedAt }\n  }\n": typeof types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeySuccess { key apiKey { id name prefix scopes } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
@@ -63,6 +64,7 @@ type Documents = {
     "\n  mutation RotateSecret($id: ID!, $overlapSeconds: Int) {\n    rotateSigningSecret(id: $id, overlapSeconds: $overlapSeconds) {\n      __typename\n      ... on RotateSigningSecretSuccess { signingSecret previousSecretExpiresAt webhook { id updatedAt } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { id }\n    }\n  }\n": typeof types.RotateSecretDocument,
 };
 const documents: Documents = {
+    "\n  query ActivityOf($id: ID!, $minutes: Int) {\n    webhook(id: $id) {\n      activity(minutes: $minutes) {\n        since attempts succeeded p50DurationMs p99DurationMs\n        minutes { minute attempts succeeded httpError timedOut connectionError blocked avgDurationMs maxDurationMs }\n      }\n    }\n  }\n": types.ActivityOfDocument,
     "\n  query SigningSecret($id: ID!) {\n    webhook(id: $id) { id signingSecret }\n  }\n": types.SigningSecretDocument,
     "\n  query ApiKeys {\n    apiKeys { id name prefix scopes createdAt lastUsedAt revokedAt }\n  }\n": types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeySuccess { key apiKey { id name prefix scopes } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.CreateApiKeyDocument,
@@ -126,6 +128,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ActivityOf($id: ID!, $minutes: Int) {\n    webhook(id: $id) {\n      activity(minutes: $minutes) {\n        since attempts succeeded p50DurationMs p99DurationMs\n        minutes { minute attempts succeeded httpError timedOut connectionError blocked avgDurationMs maxDurationMs }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ActivityOf($id: ID!, $minutes: Int) {\n    webhook(id: $id) {\n      activity(minutes: $minutes) {\n        since attempts succeeded p50DurationMs p99DurationMs\n        minutes { minute attempts succeeded httpError timedOut connectionError blocked avgDurationMs maxDurationMs }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

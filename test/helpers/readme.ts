@@ -79,6 +79,8 @@ export const placeholders = {
   secret: /whsec_(\.\.\.|…)/,
   /** The gateway's address, `npm start`'s default. */
   gateway: /127\.0\.0\.1:4000/,
+  /** The file the Prometheus example reads the metrics token from. */
+  metricsTokenFile: /\/etc\/prometheus\/webhook-gateway-token/,
   /** The port the example receiver listens on. */
   receiverPort: /\b9000\b/,
 } as const;

@@ -1,0 +1,220 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PublishEvent } from '../helpers/delivery-documents.ts';
+import { CreateWebhook } from '../helpers/documents.ts';
+import { ask, killGatewayProcesses, startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.ts';
+import { spawnScript } from '../helpers/process.ts';
+import { startReceiver, type Receiver } from '../helpers/receiver.ts';
+import { launchChromium, storedText, type Browser } from './chromium.ts';
+
+// The delivery monitor at `/` as an operator uses it: the real server process, Chromium with no
+// way off 127.0.0.1, events published from outside over HTTP while the page watches.
+
+let gateway: GatewayProcess;
+let receiver: Receiver;
+let browser: Browser;
+let dir: string;
+let origin: string;
+const keys = { read: '', otherTenant: '' };
+const hooks = { orders: '', billing: '', broken: '' };
+
+async function mintKey(tenant: string, scopes: string): Promise<string> {
+  const script = spawnScript('src/scripts/keys.ts', ['create', '--tenant', tenant, '--scopes', scopes], { DATABASE_PATH: join(dir, 'gateway.db') });
+  expect(await script.exited).toBe(0);
+  return script.lines.at(-1)!.trim();
+}
+
+async function createWebhook(name: string, path: string, topics: string[]): Promise<string> {
+  const data = await ask(gateway, CreateWebhook, { input: { name, url: `${receiver.url}${path}`, topics, retryPolicy: { maxRetries: 0 } } });
+  if (data.createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(JSON.stringify(data.createWebhook));
+  return data.createWebhook.webhook.id;
+}
+
+async function publish(topic: string, n: number): Promise<string> {
+  const data = await ask(gateway, PublishEvent, { input: { topic, payload: { n, text: `hello ${n}` } } });
+  if (data.publishEvent.__typename !== 'PublishEventSuccess') throw new Error(JSON.stringify(data.publishEvent));
+  return data.publishEvent.event.id;
+}
+
+/** Opens the monitor (or changes its key) and waits for the page to accept or refuse it. */
+async function useKey(page: Page, key: string) {
+  if (await page.getByRole('button', { name: 'Change key' }).isVisible()) await page.getByRole('button', { name: 'Change key' }).click();
+  else await page.goto(`${origin}/`);
+  await page.locator('#api-key').fill(key);
+  await page.getByRole('button', { name: 'Watch' }).click();
+  await page.locator('[data-testid="tenant"], [data-testid="key-error"]').first().waitFor({ timeout: 10_000 });
+}
+
+const feedRows = (page: Page) => page.locator('[data-testid="feed-rows"] tr');
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gateway-monitor-'));
+  receiver = await startReceiver();
+  receiver.reply((request) => (request.path.startsWith('/fail') ? { status: 500, body: 'endpoint down' } : { status: 200, body: 'ok' }));
+  gateway = await startGatewayProcess({ DATABASE_PATH: join(dir, 'gateway.db'), AUTO_DISABLE_AFTER_FAILURES: '3' });
+  origin = new URL(gateway.url).origin;
+  hooks.orders = await createWebhook('orders', '/orders', ['message.*']);
+  hooks.billing = await createWebhook('billing', '/billing', ['message.*']);
+  hooks.broken = await createWebhook('broken endpoint', '/fail', ['workflow.*']);
+  keys.read = await mintKey('default', 'WEBHOOKS_READ');
+  keys.otherTenant = await mintKey('other', 'ADMIN');
+  browser = await launchChromium();
+  await browser.page.setViewportSize({ width: 1280, height: 800 });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await receiver?.close();
+  await killGatewayProcesses();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the delivery monitor in Chromium', () => {
+  it('lists the webhooks for a WEBHOOKS_READ key, with nothing loaded from off 127.0.0.1', async () => {
+    const { page } = browser;
+    await page.goto(`${origin}/`);
+    await browser.screenshot('monitor-1-key-prompt');
+    await useKey(page, keys.read);
+    await expect.poll(() => page.locator('[data-testid="webhook"]').count()).toBe(3);
+    const list = await page.locator('.webhooks').innerText();
+    for (const name of ['orders', 'billing', 'broken endpoint']) expect(list).toContain(name);
+    expect(await page.locator('[data-testid="tenant"]').innerText()).toMatch(/Tenant default · WEBHOOKS_READ/);
+    expect(browser.blocked).toEqual([]);
+  });
+
+  it('shows an event published from outside in the feed within a second of its attempt', async () => {
+    const { page } = browser;
+    const before = receiver.requests.length;
+    const eventId = await publish('message.created', 1);
+    await receiver.received(before + 2);
+    // The attempts were made; the feed must show them within a second (bounded wait, not a timing).
+    await page.locator(`[data-testid="feed-rows"] tr[data-event="${eventId}"]`).first().waitFor({ timeout: 1_000 });
+    await expect.poll(() => page.locator(`[data-testid="feed-rows"] tr[data-event="${eventId}"]`).count(), { timeout: 5_000 }).toBe(2);
+  });
+
+  it("filters the feed to one webhook's attempts while the other delivers too", async () => {
+    const { page } = browser;
+    await page.locator('[data-testid="filter-webhook"]').selectOption(hooks.orders);
+    const before = receiver.requests.length;
+    const events: string[] = [];
+    for (let n = 0; n < 5; n++) events.push(await publish('message.created', 100 + n));
+    const received = await receiver.received(before + 10);
+    expect(received.slice(before).filter((r) => r.path === '/billing')).toHaveLength(5);
+    // Every attempt of this window reached the page: the unfiltered rows prove billing's were there.
+    await expect.poll(() => page.locator(`[data-testid="feed-rows"] tr[data-event="${events.at(-1)}"]`).count(), { timeout: 5_000 }).toBe(1);
+    const shown = await feedRows(page).evaluateAll((rows) => rows.map((row) => row.getAttribute('data-webhook')));
+    expect(shown.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(shown)).toEqual(new Set([hooks.orders]));
+    await page.locator('[data-testid="filter-webhook"]').selectOption('');
+    const all = await feedRows(page).evaluateAll((rows) => rows.map((row) => row.getAttribute('data-webhook')));
+    expect(all.filter((id) => id === hooks.billing).length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('pauses the feed and shows what arrived meanwhile on resume', async () => {
+    const { page } = browser;
+    await page.locator('[data-testid="feed-pause"]').click();
+    const before = receiver.requests.length;
+    const eventId = await publish('message.created', 500);
+    await receiver.received(before + 2);
+    const rows = page.locator(`[data-testid="feed-rows"] tr[data-event="${eventId}"]`);
+    // The page has the attempts (the button counts them) but holds the list still.
+    await expect.poll(() => page.locator('[data-testid="feed-pause"]').innerText(), { timeout: 5_000 }).toBe('Resume (2 new)');
+    expect(await rows.count()).toBe(0);
+    await page.locator('[data-testid="feed-pause"]').click();
+    await expect.poll(() => rows.count(), { timeout: 1_000 }).toBe(2);
+  });
+
+  it('keeps the list bounded and the page responsive through a burst of attempts', async () => {
+    const { page } = browser;
+    const before = receiver.requests.length;
+    const events: string[] = [];
+    for (let batch = 0; batch < 12; batch++) {
+      events.push(...(await Promise.all(Array.from({ length: 10 }, (_, i) => publish('message.created', 1000 + batch * 10 + i)))));
+    }
+    await receiver.received(before + 240);
+    await page.locator(`[data-testid="feed-rows"] tr[data-event="${events.at(-1)}"]`).first().waitFor({ timeout: 10_000 });
+    expect(await feedRows(page).count()).toBe(200);
+    // The page still answers input at once after the burst.
+    await page.locator('[data-testid="filter-outcome"]').selectOption('HTTP_ERROR', { timeout: 1_000 });
+    await page.locator('[data-testid="filter-outcome"]').selectOption('', { timeout: 1_000 });
+  });
+
+  it('shows a failing endpoint failing, then the reason it was disabled', async () => {
+    const { page } = browser;
+    await page.locator('[data-testid="filter-webhook"]').selectOption(hooks.broken);
+    for (let n = 0; n < 3; n++) await publish('workflow.created', n);
+    await expect.poll(() => page.locator('[data-testid="feed-rows"] tr[data-outcome="HTTP_ERROR"]').count(), { timeout: 10_000 }).toBe(3);
+    const broken = page.locator(`[data-testid="webhook"][data-id="${hooks.broken}"]`);
+    await expect.poll(() => broken.locator('[data-testid="webhook-state"]').innerText(), { timeout: 10_000 }).toBe('disabled');
+    expect(await broken.locator('[data-testid="disabled-reason"]').innerText()).toMatch(/fail/i);
+    expect(await broken.locator('[data-testid="failure-run"]').innerText()).toBe('3');
+    await page.locator('[data-testid="filter-webhook"]').selectOption('');
+  });
+
+  it('says which scope an action needs, and redeliver adds a MANUAL attempt', async () => {
+    const { page } = browser;
+    // A read key may watch but not act: the page names the scope.
+    const orders = page.locator(`[data-testid="webhook"][data-id="${hooks.orders}"]`);
+    await orders.getByRole('button', { name: 'Send test event' }).click();
+    await expect.poll(() => orders.locator('[data-testid="webhook-notice"]').innerText()).toMatch(/WEBHOOKS_WRITE/);
+
+    await useKey(page, gateway.key);
+    await page.locator(`[data-testid="feed-rows"] tr[data-webhook="${hooks.orders}"]`).first().waitFor({ state: 'detached', timeout: 100 }).catch(() => undefined);
+    // A fresh session has an empty feed: make one attempt to open.
+    const eventId = await publish('message.created', 999);
+    const row = page.locator(`[data-testid="feed-rows"] tr[data-event="${eventId}"][data-webhook="${hooks.orders}"]`);
+    await row.waitFor({ timeout: 5_000 });
+    await row.click();
+    const attempts = page.locator('[data-testid="delivery-attempts"] li');
+    await expect.poll(() => attempts.count(), { timeout: 5_000 }).toBe(1);
+    expect(await page.locator('[data-testid="delivery"]').innerText()).toContain('"text": "hello 999"');
+    expect(await page.locator('.headers').innerText()).toMatch(/webhook-signature\s+sent, not shown/);
+    await page.locator('[data-testid="redeliver"]').click();
+    await expect.poll(() => page.locator('[data-testid="delivery-attempts"] li[data-trigger="MANUAL"]').count(), { timeout: 10_000 }).toBe(1);
+    await browser.screenshot('monitor-3-delivery-1280');
+    await page.getByRole('button', { name: '← Monitor' }).click();
+  });
+
+  it('takes screenshots at 1280x800 and 390x844 with a chart open', async () => {
+    const { page } = browser;
+    await page.locator(`[data-testid="webhook"][data-id="${hooks.orders}"] button.name`).click();
+    await page.locator('[data-testid="activity-chart"] svg rect').first().waitFor({ timeout: 5_000 });
+    await browser.screenshot('monitor-2-overview-1280');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await browser.screenshot('monitor-2-overview-390');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('refuses a bad key with a clear message', async () => {
+    const { page } = browser;
+    await useKey(page, 'whgw_not_a_real_key');
+    expect(await page.locator('[data-testid="key-error"]').innerText()).toMatch(/not accepted/);
+    await browser.screenshot('monitor-4-bad-key');
+  });
+
+  it("shows another tenant's key nothing of the first tenant", async () => {
+    const { page } = browser;
+    await useKey(page, keys.otherTenant);
+    await expect.poll(() => page.locator('[data-testid="tenant"]').innerText()).toMatch(/Tenant other/);
+    await page.getByText('No webhooks for this tenant yet.').waitFor({ timeout: 5_000 });
+    const before = receiver.requests.length;
+    const eventId = await publish('message.created', 2000);
+    await receiver.received(before + 2);
+    // The first tenant's attempts were recorded and announced; give the page the same second.
+    await expect(page.locator(`[data-testid="feed-rows"] tr[data-event="${eventId}"]`).waitFor({ timeout: 1_000 })).rejects.toThrow();
+    expect(await feedRows(page).count()).toBe(0);
+    expect(await page.locator('body').innerText()).not.toMatch(/orders|billing|broken endpoint/);
+  });
+
+  it('keeps the key out of every URL and out of storage beyond the tab', async () => {
+    const all = [gateway.key, keys.read, keys.otherTenant];
+    for (const url of browser.requests) for (const key of all) expect(url).not.toContain(key);
+    const stored = JSON.parse(await storedText(browser.page)) as { local: object; session: Record<string, string>; cookie: string };
+    expect(stored.local).toEqual({});
+    expect(stored.cookie).toBe('');
+    expect(Object.values(stored.session)).toEqual([keys.otherTenant]);
+  });
+});

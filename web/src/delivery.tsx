@@ -1,0 +1,92 @@
+import { useEffect, useState } from 'preact/hooks';
+import { refusal, request } from './api.ts';
+import { isSecretHeader, ms } from './format.ts';
+import { DeliveryPage, Redeliver } from './operations.ts';
+import type { MonitorDeliveryQuery } from './gql/graphql.ts';
+
+type Delivery = NonNullable<MonitorDeliveryQuery['delivery']>;
+
+/**
+ * The headers every attempt of the delivery was sent with. The gateway does not store requests,
+ * so they are rebuilt from the webhook: the Standard Webhooks headers and the configured ones.
+ * Values that may be credentials (signature, Authorization, anything named like a token or key)
+ * are never shown, only that they were sent.
+ */
+function requestHeaders(delivery: Delivery): [string, string][] {
+  const hidden = 'sent, not shown';
+  const headers: [string, string][] = [
+    ['content-type', 'application/json'],
+    ['webhook-id', delivery.event.id],
+    ['webhook-timestamp', 'time of the attempt'],
+    ['webhook-signature', hidden],
+  ];
+  if (delivery.webhook?.hasBearerToken) headers.push(['authorization', `Bearer … (${hidden})`]);
+  for (const h of delivery.webhook?.headers ?? []) headers.push([h.name, isSecretHeader(h.name) ? hidden : h.value]);
+  return headers;
+}
+
+export function DeliveryView(props: { id: string; version: number; back: () => void }) {
+  const [delivery, setDelivery] = useState<Delivery | null | undefined>(undefined);
+  const [message, setMessage] = useState<string | null>(null);
+  const [reload, setReload] = useState(0);
+  useEffect(() => {
+    request(DeliveryPage, { id: props.id }).then((r) => setDelivery(r.delivery), (e: Error) => setMessage(e.message));
+  }, [props.id, props.version, reload]);
+
+  const redeliver = async () => {
+    try {
+      const result = (await request(Redeliver, { id: props.id })).redeliver;
+      setMessage(refusal(result) ?? 'Redelivery queued; the attempt appears below when it finishes.');
+    } catch (e) {
+      setMessage((e as Error).message);
+    }
+    setReload((n) => n + 1);
+  };
+
+  if (delivery === undefined) return <section class="panel">{message ?? 'Loading…'}</section>;
+  if (delivery === null)
+    return (
+      <section class="panel">
+        <button type="button" class="link" onClick={props.back}>← Monitor</button>
+        <p>No delivery {props.id} for this key's tenant.</p>
+      </section>
+    );
+  return (
+    <section class="panel delivery" aria-label="Delivery" data-testid="delivery">
+      <header>
+        <button type="button" class="link" onClick={props.back}>← Monitor</button>
+        <h2>Delivery {delivery.id}</h2>
+        <span class={`badge ${delivery.status === 'SUCCEEDED' ? 'ok' : delivery.status === 'FAILED' ? 'bad' : ''}`} data-testid="delivery-status">{delivery.status}</span>
+        <button type="button" data-testid="redeliver" onClick={redeliver}>Redeliver</button>
+      </header>
+      {message && <p class="notice" role="status" data-testid="delivery-notice">{message}</p>}
+      <p class="muted">
+        {delivery.event.topic} to {delivery.webhook?.name || delivery.webhook?.url || `deleted webhook ${delivery.webhookId}`} · event {delivery.event.id} · {delivery.attemptCount} attempts
+      </p>
+      <h3>Payload</h3>
+      <pre class="payload">{JSON.stringify(delivery.event.payload, null, 2)}</pre>
+      <h3>Request headers</h3>
+      <table class="headers">
+        {requestHeaders(delivery).map(([name, value]) => (
+          <tr>
+            <th>{name}</th>
+            <td>{value}</td>
+          </tr>
+        ))}
+      </table>
+      <h3>Attempts</h3>
+      <ol class="attempts" data-testid="delivery-attempts">
+        {delivery.attempts.map((a) => (
+          <li key={a.id} data-trigger={a.trigger} data-outcome={a.outcome}>
+            <div class="row">
+              <strong>#{a.attemptNumber}</strong> <span class={`badge ${a.outcome === 'SUCCEEDED' ? 'ok' : 'bad'}`}>{a.outcome}</span> <span>{a.trigger}</span>
+              <span>status {a.responseStatus ?? '–'}</span> <span>{ms(a.durationMs)}</span> <span class="muted">{new Date(a.startedAt).toLocaleString()}</span>
+            </div>
+            {a.error && <div class="bad-text">{a.error}</div>}
+            {a.responseBody && <pre class="body">{a.responseBody.slice(0, 500)}</pre>}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
