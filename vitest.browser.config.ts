@@ -9,6 +9,9 @@ export default defineConfig({
     ...base.test,
     include: ['test/browser/**/*.test.ts'],
     exclude: configDefaults.exclude,
+    // npm test's projects (SQLite, Postgres) and its throwaway Postgres are not for these.
+    projects: undefined,
+    globalSetup: [],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

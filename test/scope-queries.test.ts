@@ -76,3 +76,20 @@ describe('scope checks and the database', () => {
     expect(reads).toEqual({});
   });
 });
+
+describe('loading API keys', () => {
+  it('reads several keys asked for by node(id:) in one batch, not one query per key', async () => {
+    const ids: string[] = [];
+    for (const name of ['a', 'b', 'c']) {
+      const { createApiKey } = await gw.data(doc(`mutation { createApiKey(input: { name: "${name}", scopes: [WEBHOOKS_READ] }) { ... on CreateApiKeySuccess { apiKey { id } } } }`));
+      ids.push(createApiKey.apiKey.id);
+    }
+    const query = `{ ${ids.map((id, i) => `k${i}: node(id: "${id}") { ... on ApiKey { name } }`).join(' ')} }`;
+    await readsOf(query, gw.adminKey);
+    calls.clear();
+    const { body } = await gw.request(doc(query), {}, gw.adminKey);
+    expect(body.data).toEqual({ k0: { name: 'a' }, k1: { name: 'b' }, k2: { name: 'c' } });
+    expect(calls.get('apiKeys.findById')).toBeUndefined();
+    expect(calls.get('apiKeys.findByIds')).toBe(3);
+  });
+});

@@ -10,10 +10,7 @@ export const ApiKeyNode = builder.loadableNode('ApiKey', {
   description: 'An API key of this tenant. The key itself is shown once, when it is created.',
   authScopes: readableWith('ApiKey'),
   id: { resolve: (key: ApiKeyRow) => key.id },
-  load: async (ids: string[], context) => {
-    const rows = await Promise.all(ids.map((id) => context.repos.apiKeys.findById(context.principal.tenantId, id)));
-    return rows.filter((row): row is ApiKeyRow => row !== undefined);
-  },
+  load: (ids: string[], context) => context.repos.apiKeys.findByIds(context.principal.tenantId, ids),
   sort: (key) => key.id,
   fields: (t) => ({
     name: t.exposeString('name'),

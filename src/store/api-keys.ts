@@ -55,13 +55,9 @@ export function apiKeyRepository(db: Executor) {
         .execute();
     },
 
-    async findById(tenantId: string, id: string): Promise<ApiKeyRow | undefined> {
-      return db
-        .selectFrom('api_keys')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', id)
-        .executeTakeFirst();
+    async findByIds(tenantId: string, ids: readonly string[]): Promise<ApiKeyRow[]> {
+      if (ids.length === 0) return [];
+      return db.selectFrom('api_keys').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
     },
 
     async revoke(tenantId: string, id: string, now = Date.now()): Promise<ApiKeyRow | undefined> {
