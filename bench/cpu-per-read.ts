@@ -17,13 +17,32 @@ async function drive(url: string, headers: Record<string, string>, n: number) {
   let i = 0;
   await Promise.all(Array.from({ length: 8 }, async () => { while (i++ < n) { const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: READ_QUERY }) }); await r.text(); } }));
 }
-const which = process.argv[2]!;
-const server = which === 'shape' ? await startBenchServer('shape-yoga') : await startGatewayProcess(join(scratchDir('cpu'), 'g.db'));
-const headers = 'key' in server ? { 'x-api-key': (server as { key: string }).key } : {};
-if ('key' in server) for (let i = 0; i < 20; i++) await createWebhook(server.url, (server as { key: string }).key, { url: `http://127.0.0.1:9/hooks/${i}`, topics: ['order.*', `customer.${i}`], name: `Webhook ${i}`, headers: [{ name: 'x-tenant-ref', value: `ref-${i}` }], configuration: { filters: [{ field: 'region', expression: 'eu-*' }] } });
-const pid = (server as unknown as { pid?: number; child?: { pid: number } }).pid ?? (server as unknown as { child: { pid: number } }).child.pid;
-await drive(server.url, headers, 1000);
-const before = ticks(pid); await drive(server.url, headers, 3000); const after = ticks(pid);
-console.log(which, process.env.BENCH_SRC_DIR ?? 'src', ((after - before) * 10 / 3000).toFixed(3), 'CPU ms per read');
-await (server as unknown as { stop: () => Promise<void> }).stop?.();
+type Target = { url: string; pid: number; headers: Record<string, string>; stop: () => Promise<void> };
+
+async function target(which: string): Promise<Target> {
+  if (which === 'shape') {
+    const shape = await startBenchServer('shape-yoga');
+    return { url: shape.url, pid: shape.pid, headers: {}, stop: () => shape.stop() };
+  }
+  const gateway = await startGatewayProcess(join(scratchDir('cpu'), 'g.db'));
+  for (let i = 0; i < 20; i++) {
+    await createWebhook(gateway.url, gateway.key, {
+      url: `http://127.0.0.1:9/hooks/${i}`,
+      topics: ['order.*', `customer.${i}`],
+      name: `Webhook ${i}`,
+      headers: [{ name: 'x-tenant-ref', value: `ref-${i}` }],
+      configuration: { filters: [{ field: 'region', expression: 'eu-*' }] },
+    });
+  }
+  return { url: gateway.url, pid: gateway.pid, headers: { 'x-api-key': gateway.key }, stop: () => gateway.stop() };
+}
+
+const which = process.argv[2] ?? 'gw';
+const server = await target(which);
+await drive(server.url, server.headers, 1000);
+const before = ticks(server.pid);
+await drive(server.url, server.headers, 3000);
+const after = ticks(server.pid);
+console.log(which, process.env.BENCH_SRC_DIR ?? 'src', (((after - before) * 10) / 3000).toFixed(3), 'CPU ms per read');
+await server.stop();
 process.exit(0);

@@ -4,7 +4,7 @@
  * npm run bench -- --quick      shorter runs, for trying the harness (not for the record)
  * npm run bench -- --render     rewrite RESULTS.md from results.json (after editing FINDINGS.md)
  *
- * Scenarios: read, write, delivery, live, memory, growth. Traffic goes to 127.0.0.1 only;
+ * Scenarios: read, write, delivery, postgres, live, memory, growth. Traffic goes to 127.0.0.1 only;
  * databases live under bench/tmp/. BENCH_CPU_PROF=1 starts every child server with --cpu-prof
  * (profiles in bench/tmp/profiles/; summarize one with `npx tsx bench/profile-summary.ts FILE`).
  * BENCH_SRC_DIR=<copy>/src measures a patched copy of the gateway instead of src/ (see lib.ts).
@@ -14,6 +14,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { runDelivery } from './delivery.ts';
+import { runPostgres } from './postgres.ts';
 import { runGrowth } from './growth.ts';
 import { BENCH_DIR, log, round, type Comparison, type ScenarioResult } from './lib.ts';
 import { runLive } from './live.ts';
@@ -42,6 +43,11 @@ const scenarios: { id: string; title: string; run: () => Promise<Body> }[] = [
         perWebhook: 8,
         graphqlPublish: { connections: 16, durationSeconds: quick ? 3 : 5, warmupSeconds: 1 },
       }),
+  },
+  {
+    id: 'postgres',
+    title: `Postgres beside SQLite: ${Math.round(deliveryEvents / 4).toLocaleString('en')} events to 10 webhooks, 1 and 2 instances`,
+    run: () => runPostgres({ events: Math.round(deliveryEvents / 4), webhooks: 10, concurrency: 64, perWebhook: 8 }),
   },
   {
     id: 'live',

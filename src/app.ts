@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { apiKeyFromHeaders, authenticate, unauthenticatedMessage, type Principal } from './auth/authenticate.ts';
-import { createRateLimiter } from './auth/rate-limiter.ts';
+import { createRateLimiter, createSharedRateLimiter } from './auth/rate-limiter.ts';
 import { createLiveRegistry, type LiveConnection, type LiveRegistry } from './live/registry.ts';
 import { attachWebSockets } from './live/ws-server.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -140,7 +140,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // Attempts are counted there too: what this instance recorded, not what others relayed.
   const announcer = createAnnouncer({ pubsub, clock, wake: () => worker.wake(), relay: cluster?.relay, recorded: metrics.attemptRecorded });
   const worker = createWorker({ db, clock, dispatcher, announcer, logger, config: config.delivery, random: options.random });
-  const limiter = createRateLimiter({ ...config.rateLimit, clock });
+  // Per process on SQLite; one bucket per key for all instances on Postgres.
+  const limiter = config.databaseUrl ? createSharedRateLimiter({ ...config.rateLimit, clock, db }) : createRateLimiter({ ...config.rateLimit, clock });
   const services = createServices({
     db,
     config,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 
@@ -93,7 +94,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const values = parsed.data;
-  const instanceId = values.INSTANCE_ID ?? `${hostname()}-${process.pid}`;
+  // Unique per app even within one process (tests and benches run several): a shared id would
+  // let each instance retire the other's leases at start as if they were its own earlier life.
+  const instanceId = values.INSTANCE_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   return {
     port: values.PORT,
     host: values.HOST,

@@ -6,6 +6,7 @@ import { PublishEvent } from './helpers/delivery-documents.ts';
 import { subscribe, wsClient } from './helpers/live.ts';
 import { freshPostgresDatabase, type TestDatabase } from './helpers/postgres.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
+import { fakeClock } from './helpers/clock.ts';
 
 /*
  * Two gateways on one Postgres database, as two instances behind a load balancer: A takes the
@@ -104,5 +105,35 @@ describe('two instances on one Postgres', () => {
     await a.data(ClusterRevoke, { id });
     expect(await sub.ended).toMatchObject({ error: expect.anything() });
     expect((await closed).code).toBe(4401);
+  });
+});
+
+describe('rate limits across two instances', () => {
+  let shared: TestDatabase;
+  let first: TestApp;
+  let second: TestApp;
+  const clock = fakeClock(Date.now());
+  afterAll(async () => {
+    await first?.close();
+    await second?.close();
+    await shared?.drop();
+  });
+
+  it('draws one key\'s mutations from one bucket, whichever instance they reach', async () => {
+    shared = await freshPostgresDatabase();
+    const env = { DATABASE_URL: shared.url, RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '2' };
+    first = await startTestApp(env, { clock, startWorker: false });
+    second = await startTestApp(env, { clock, startWorker: false });
+    const key = await first.keyFor(['ADMIN'], 'limited');
+    const create = async (app: TestApp, n: number) =>
+      (await app.data(CreateWebhook, { input: { url: `http://127.0.0.1:9/rl/${n}`, topics: ['message.created'] } }, key)).createWebhook.__typename;
+    expect(await create(first, 1)).toBe('CreateWebhookSuccess');
+    expect(await create(second, 2)).toBe('CreateWebhookSuccess');
+    // The burst of 2 is spent over both instances: a third mutation is refused on either.
+    expect(await create(first, 3)).toBe('RateLimitedError');
+    expect(await create(second, 4)).toBe('RateLimitedError');
+    clock.advance(1_000);
+    expect(await create(second, 5)).toBe('CreateWebhookSuccess');
+    expect(await create(first, 6)).toBe('RateLimitedError');
   });
 });

@@ -1,5 +1,7 @@
 import type { Clock } from '../clock.ts';
 import { RateLimitedError } from '../domain/errors.ts';
+import type { Db } from '../store/db.ts';
+import { rateLimitRepository } from '../store/rate-limits.ts';
 
 /**
  * A token bucket per API key: `perSecond` sustained, up to `burst` at once. In memory, so per
@@ -29,3 +31,19 @@ export function createRateLimiter(options: { perSecond: number; burst: number; c
 }
 
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
+
+/**
+ * The same buckets in the database (store/rate-limits.ts), for instances sharing Postgres: a
+ * key's mutations draw from one bucket whichever instance they reach, one statement each.
+ */
+export function createSharedRateLimiter(options: { perSecond: number; burst: number; clock: Clock; db: Db }) {
+  const { perSecond, burst, clock } = options;
+  const limits = rateLimitRepository(options.db);
+  return {
+    async take(key: string): Promise<void> {
+      if (perSecond <= 0) return;
+      const { taken, tokens } = await limits.take(key, { now: clock.now(), perSecond, burst });
+      if (!taken) throw new RateLimitedError(Math.max(1, Math.ceil((1 - tokens) / perSecond)));
+    },
+  };
+}

@@ -12,6 +12,6 @@ export interface Context {
   pubsub: DeliveryPubSub;
   live: { registry: LiveRegistry; connection: LiveConnection | null };
   /** Takes a token from this key's bucket; throws RateLimitedError when it is empty. */
-  rateLimit: () => void;
+  rateLimit: () => void | Promise<void>;
   logger: Logger;
 }

@@ -20,8 +20,9 @@ export class RateLimitPlugin<Types extends SchemaTypes> extends BasePlugin<Types
     fieldConfig: PothosOutputFieldConfig<Types>,
   ): GraphQLFieldResolver<unknown, Types['Context'], object> {
     if (fieldConfig.parentType !== 'Mutation') return resolver;
-    return (parent, args, context, info) => {
-      (context as { rateLimit: () => void }).rateLimit();
+    return async (parent, args, context, info) => {
+      // Awaited: with several instances on Postgres the bucket is a row in the database.
+      await (context as { rateLimit: () => void | Promise<void> }).rateLimit();
       return resolver(parent, args, context, info);
     };
   }

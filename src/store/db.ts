@@ -147,6 +147,15 @@ export interface HousekeepingTable {
   last_run_at: number;
 }
 
+/** A token bucket per API key, shared by the instances on one database. */
+export interface RateLimitTable {
+  key_id: string;
+  tokens: number;
+  at: number;
+  /** 1 when the last take got a token. */
+  taken: number;
+}
+
 export interface Database {
   tenants: TenantTable;
   api_keys: ApiKeyTable;
@@ -157,6 +166,7 @@ export interface Database {
   delivery_attempts: DeliveryAttemptTable;
   instances: InstanceTable;
   housekeeping: HousekeepingTable;
+  rate_limits: RateLimitTable;
 }
 
 export type TenantRow = Selectable<TenantTable>;

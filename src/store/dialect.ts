@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 
 /*
  * Every difference between the two engines the store runs on, in one place (pg-boss keeps its
@@ -61,6 +61,16 @@ export async function tryLockName(trx: Transaction<any>, ...parts: string[]): Pr
 /** `for update` where the engine has row locks; a read-check-write reads its row through this. */
 export function forUpdate<Q extends { forUpdate(): Q }>(db: AnyDb, query: Q): Q {
   return engineOf(db) === 'postgres' ? query.forUpdate() : query;
+}
+
+/** The smaller of two values: `least` on Postgres, the two-argument `min` on SQLite. */
+export function least(db: AnyDb, a: RawBuilder<unknown>, b: RawBuilder<unknown>): RawBuilder<number> {
+  return engineOf(db) === 'postgres' ? sql<number>`least(${a}, ${b})` : sql<number>`min(${a}, ${b})`;
+}
+
+/** The larger of two values: `greatest` on Postgres, the two-argument `max` on SQLite. */
+export function greatest(db: AnyDb, a: RawBuilder<unknown>, b: RawBuilder<unknown>): RawBuilder<number> {
+  return engineOf(db) === 'postgres' ? sql<number>`greatest(${a}, ${b})` : sql<number>`max(${a}, ${b})`;
 }
 
 /** Now, in epoch milliseconds, by the database's clock: the one clock every instance agrees on. */
