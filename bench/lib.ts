@@ -219,11 +219,11 @@ export const GATEWAY_ENV: Record<string, string> = { ALLOW_PRIVATE_ADDRESSES: 't
 
 /**
  * The real server (`src/server.ts`) on a fresh database, in its own process. On an empty
- * database it prints the first admin key and then `Open <url> and send it ...`: that line is
+ * database it prints the first admin key and then `Open <url>/graphql and enter it ...`: that line is
  * the ready signal, so it works at any LOG_LEVEL (the "gateway listening" log line is info).
  */
 export async function startGatewayProcess(databasePath: string, env: Record<string, string> = {}): Promise<GatewayProcess> {
-  const opened = (lines: string[]) => lines.map((line) => /^Open (http\S+) and send it/.exec(line)?.[1]).find(Boolean);
+  const opened = (lines: string[]) => lines.map((line) => /^Open (http\S+\/graphql) /.exec(line)?.[1]).find(Boolean);
   const server = await spawnNode({
     script: join(SRC_DIR, 'server.ts'),
     env: { PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: databasePath, ...GATEWAY_ENV, ...env },
