@@ -9,8 +9,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createWebhook, scratchDir, startGatewayProcess, startBenchServer } from './lib.ts';
-import { READ_QUERY } from './read.ts';
+import { scratchDir, startGatewayProcess, startBenchServer } from './lib.ts';
+import { READ_QUERY, seedReadWebhooks } from './read.ts';
 
 const ticks = (pid: number) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return Number(f[11]) + Number(f[12]); };
 async function drive(url: string, headers: Record<string, string>, n: number) {
@@ -25,15 +25,7 @@ async function target(which: string): Promise<Target> {
     return { url: shape.url, pid: shape.pid, headers: {}, stop: () => shape.stop() };
   }
   const gateway = await startGatewayProcess(join(scratchDir('cpu'), 'g.db'));
-  for (let i = 0; i < 20; i++) {
-    await createWebhook(gateway.url, gateway.key, {
-      url: `http://127.0.0.1:9/hooks/${i}`,
-      topics: ['order.*', `customer.${i}`],
-      name: `Webhook ${i}`,
-      headers: [{ name: 'x-tenant-ref', value: `ref-${i}` }],
-      configuration: { filters: [{ field: 'region', expression: 'eu-*' }] },
-    });
-  }
+  await seedReadWebhooks(gateway.url, gateway.key);
   return { url: gateway.url, pid: gateway.pid, headers: { 'x-api-key': gateway.key }, stop: () => gateway.stop() };
 }
 

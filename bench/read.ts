@@ -23,21 +23,26 @@ export const READ_QUERY = /* GraphQL */ `
   }
 `;
 
+/** The 20 webhooks every read measurement pages through. */
+export async function seedReadWebhooks(url: string, key: string): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    await createWebhook(url, key, {
+      url: `http://127.0.0.1:9/hooks/${i}`,
+      topics: ['order.*', `customer.${i}`],
+      name: `Webhook ${i}`,
+      headers: [{ name: 'x-tenant-ref', value: `ref-${i}` }],
+      configuration: { filters: [{ field: 'region', expression: 'eu-*' }] },
+    });
+  }
+}
+
 export async function runRead(settings: LoadSettings): Promise<Omit<ScenarioResult, 'id' | 'title' | 'measuredAt' | 'seconds'>> {
   const dir = scratchDir('read');
   const gateway = await startGatewayProcess(join(dir, 'gateway.db'));
   const hello = await startBenchServer('hello-yoga');
   const shape = await startBenchServer('shape-yoga');
   try {
-    for (let i = 0; i < 20; i++) {
-      await createWebhook(gateway.url, gateway.key, {
-        url: `http://127.0.0.1:9/hooks/${i}`,
-        topics: ['order.*', `customer.${i}`],
-        name: `Webhook ${i}`,
-        headers: [{ name: 'x-tenant-ref', value: `ref-${i}` }],
-        configuration: { filters: [{ field: 'region', expression: 'eu-*' }] },
-      });
-    }
+    await seedReadWebhooks(gateway.url, gateway.key);
 
     log('read: baseline (bare yoga hello-world)');
     const baseline = await load({
