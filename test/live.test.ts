@@ -346,6 +346,7 @@ function attemptRow(tenantId: string, n: number, body: string): AttemptRow {
     started_at: 0,
     finished_at: 0,
     next_attempt_at: null,
+    request_headers: null,
   };
 }
 

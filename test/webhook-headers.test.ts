@@ -8,6 +8,8 @@ import { graphqlAt } from './helpers/app.ts';
 import { ask, killGatewayProcesses, publishAt, startGatewayProcess, type GatewayProcess } from './helpers/gateway-process.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
 import { WebhookTotalCount } from './helpers/webhook-count.ts';
+import { PublishEvent } from './helpers/delivery-documents.ts';
+import { graphql } from './gql/index.ts';
 
 /*
  * Custom webhook headers are checked against what HTTP allows (RFC 9110) and against what the
@@ -255,5 +257,54 @@ describe('legal headers', () => {
     await publishAt(gateway, 'legal-headers-2', { n: 2 });
     const [second] = (await receiver.received(sent + 2)).slice(sent + 1);
     for (const header of replaced) expect(second?.headers[header.name.toLowerCase()]).toBe(header.value);
+  });
+});
+
+const EventAttemptHeaders = graphql(`
+  query EventAttemptHeaders($id: ID!) {
+    event(id: $id) {
+      deliveries { attempts { requestHeaders { name value } } }
+    }
+  }
+`);
+
+describe('recorded request headers', () => {
+  it('records on each attempt the headers the receiver got, with credentials and the signature redacted', async () => {
+    receiver.reply(() => ({ status: 200, body: 'ok' }));
+    const bearer = `${SECRET}-bearer`;
+    const token = `${SECRET}-token`;
+    const headers = [
+      { name: 'X-Team', value: 'blue' },
+      { name: 'X-Api-Token', value: token },
+    ];
+    const created = await ask(gateway, CreateWebhook, {
+      input: { url: `${receiver.url}/recorded`, topics: ['recorded.headers'], headers, bearerToken: bearer },
+    });
+    if (created.createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(JSON.stringify(created.createWebhook));
+    const sent = receiver.requests.length;
+    const published = await ask(gateway, PublishEvent, { input: { topic: 'recorded.headers', payload: { n: 1 } } });
+    if (published.publishEvent.__typename !== 'PublishEventSuccess') throw new Error(JSON.stringify(published.publishEvent));
+    const [got] = (await receiver.received(sent + 1)).slice(sent);
+
+    let recorded: { name: string; value: string }[] | null | undefined;
+    for (let i = 0; i < 500 && !recorded; i++) {
+      const answer = await graphqlAt(gateway.url, EventAttemptHeaders, { id: published.publishEvent.event.id }, gateway.key);
+      expect(JSON.stringify(answer.body)).not.toContain(SECRET);
+      recorded = answer.body.data?.event?.deliveries[0]?.attempts[0]?.requestHeaders;
+      if (!recorded) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    if (!recorded) throw new Error('the attempt was never recorded');
+    const redacted = new Set(['authorization', 'x-api-token', 'webhook-signature']);
+    for (const header of recorded) {
+      const value = got?.headers[header.name];
+      expect(value, header.name).toBeDefined();
+      expect(header.value, header.name).toBe(redacted.has(header.name) ? '[redacted]' : value);
+    }
+    expect(new Set(recorded.map((header) => header.name))).toEqual(
+      new Set(['x-team', 'x-api-token', 'content-type', 'user-agent', 'webhook-id', 'webhook-timestamp', 'webhook-signature', 'authorization']),
+    );
+    await fetch(gateway.url.replace(/\/graphql$/, '/healthz?after-recorded'));
+    await gateway.server.waitForLine(/after-recorded|"path":"\/healthz"/);
+    expect(gateway.server.lines.join('\n')).not.toContain(SECRET);
   });
 });

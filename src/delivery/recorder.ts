@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Transaction } from 'kysely';
 import type { AttemptTrigger } from '../domain/delivery-lifecycle.ts';
 import { newId } from '../domain/ids.ts';
+import { recordedHeaders } from '../domain/sent-headers.ts';
 import { attemptRepository } from '../store/attempts.ts';
 import type { AttemptRow, Database, Db, DeliveryRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
@@ -16,7 +17,7 @@ export type Finished = {
   claimed: Claimed;
   trigger: AttemptTrigger;
   finishedAt: number;
-  attempt: { url: string; startedAt: number; result: AttemptResult } | null;
+  attempt: { url: string; headers: Readonly<Record<string, string>>; startedAt: number; result: AttemptResult } | null;
 };
 
 type Recorded = { attempt: AttemptRow | null; changed: DeliveryRow[]; disabled: { webhookId: string; reason: string } | null };
@@ -85,6 +86,7 @@ export function createRecorder({ db, announcer, logger, autoDisableAfter, random
           trigger,
           outcome: attempt.result.outcome,
           url: attempt.url,
+          request_headers: JSON.stringify(recordedHeaders(attempt.headers)),
           response_status: attempt.result.responseStatus,
           response_body: attempt.result.responseBody,
           error: attempt.result.error,

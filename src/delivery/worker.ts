@@ -60,7 +60,7 @@ export function createWorker(deps: WorkerDeps) {
     const request = buildRequest(webhook, event, startedAt);
     const result = await dispatcher.send(request);
     if (abandoned) return;
-    await recorder.record({ claimed, trigger, finishedAt: clock.now(), attempt: { url: request.url, startedAt, result } });
+    await recorder.record({ claimed, trigger, finishedAt: clock.now(), attempt: { url: request.url, headers: request.headers, startedAt, result } });
   }
 
   function launch(claimed: Claimed) {

@@ -1,5 +1,5 @@
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
-import type { AttemptRow, DeliveryRow } from '../store/db.ts';
+import { parseJson, type AttemptRow, type DeliveryRow } from '../store/db.ts';
 import { attemptTriggers, deliveryStatuses, type AttemptOutcome } from '../domain/delivery-lifecycle.ts';
 import { ACTIVITY_DURATION_SAMPLE, type ActivityMinute, type WebhookActivity, type WebhookAttemptStats } from '../store/attempts.ts';
 import { builder } from './builder.ts';
@@ -7,7 +7,7 @@ import { resultUnion } from './errors.ts';
 import { EventNode } from './event.ts';
 import { pageArgsSchema, toConnection } from './pagination.ts';
 import { openId, readableWith } from './read-scopes.ts';
-import { WebhookNode } from './webhook.ts';
+import { HttpHeaderRef, WebhookNode } from './webhook.ts';
 
 export const DeliveryStatusEnum = builder.enumType('DeliveryStatus', {
   values: {
@@ -88,6 +88,13 @@ DeliveryAttemptNode.implement({
     trigger: t.field({ type: AttemptTriggerEnum, resolve: (attempt) => attempt.trigger as (typeof attemptTriggers)[number] }),
     outcome: t.field({ type: AttemptOutcomeEnum, resolve: (attempt) => attempt.outcome }),
     url: t.field({ type: 'URL', resolve: (attempt) => attempt.url }),
+    requestHeaders: t.field({
+      type: [HttpHeaderRef],
+      nullable: true,
+      description:
+        'The headers this attempt sent, in order. Credentials and the signature show as [redacted]; null for attempts recorded before headers were.',
+      resolve: (attempt) => (attempt.request_headers === null ? null : parseJson(attempt.request_headers)),
+    }),
     responseStatus: t.exposeInt('response_status', { nullable: true }),
     responseBody: t.exposeString('response_body', { nullable: true, description: 'The first 4 KiB of the response body.' }),
     error: t.exposeString('error', { nullable: true }),

@@ -17,7 +17,7 @@ export const WebhookTypeEnum = builder.enumType('WebhookType', {
 
 export const BackoffStrategyEnum = builder.enumType('BackoffStrategy', { values: backoffStrategies });
 
-const HttpHeaderRef = builder.simpleObject('HttpHeader', {
+export const HttpHeaderRef = builder.simpleObject('HttpHeader', {
   authScopes: readableWith('HttpHeader'),
   fields: (t) => ({ name: t.string(), value: t.string() }),
 });

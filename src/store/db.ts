@@ -19,6 +19,8 @@ import type { BackoffStrategy, HttpHeader, WebhookType } from '../domain/webhook
 /** JSON text of a T: written as any string, read back through `parseJson` as a T. */
 declare const jsonOf: unique symbol;
 export type JsonText<T> = ColumnType<string & { readonly [jsonOf]: T }, string, string>;
+/** JSON text of a T, or null. */
+export type NullableJsonText<T> = ColumnType<(string & { readonly [jsonOf]: T }) | null, string | null | undefined, string | null>;
 
 /** The value a JSON column holds, typed by its column: the one place stored JSON is parsed. */
 export function parseJson<T>(text: string & { readonly [jsonOf]: T }): T {
@@ -130,6 +132,8 @@ export interface DeliveryAttemptTable {
   started_at: number;
   finished_at: number;
   next_attempt_at: number | null;
+  /** What the request sent, credentials redacted (domain/sent-headers.ts); null before it was recorded. */
+  request_headers: NullableJsonText<HttpHeader[]>;
 }
 
 /** One running gateway process, as long as it keeps beating. */

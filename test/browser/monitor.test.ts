@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PublishEvent } from '../helpers/delivery-documents.ts';
-import { CreateWebhook } from '../helpers/documents.ts';
+import { CreateWebhook, GetWebhook } from '../helpers/documents.ts';
 import { ask, killGatewayProcesses, startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.ts';
 import { spawnScript } from '../helpers/process.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
@@ -171,11 +171,47 @@ describe('the delivery monitor in Chromium', () => {
     const attempts = page.locator('[data-testid="delivery-attempts"] li');
     await expect.poll(() => attempts.count(), { timeout: 5_000 }).toBe(1);
     expect(await page.locator('[data-testid="delivery"]').innerText()).toContain('"text": "hello 999"');
-    expect(await page.locator('.headers').innerText()).toMatch(/webhook-signature\s+sent, not shown/);
+    // The headers that attempt really sent, as recorded: the signature redacted, the event id as it went out.
+    const sent = page.locator('[data-testid="attempt-headers"]').first();
+    await sent.locator('summary').click();
+    expect(await sent.locator('.headers').innerText()).toMatch(/webhook-signature\s+\[redacted\]/);
+    expect(await sent.locator('.headers').innerText()).toMatch(new RegExp(`webhook-id\\s+${eventId}`));
     await page.locator('[data-testid="redeliver"]').click();
     await expect.poll(() => page.locator('[data-testid="delivery-attempts"] li[data-trigger="MANUAL"]').count(), { timeout: 10_000 }).toBe(1);
     await browser.screenshot('monitor-3-delivery-1280');
     await page.getByRole('button', { name: '← Monitor' }).click();
+  });
+
+  it('disables and enables a webhook: the API agrees, and a disabled one is sent nothing', async () => {
+    const { page } = browser;
+    const billing = page.locator(`[data-testid="webhook"][data-id="${hooks.billing}"]`);
+    const state = () => billing.locator('[data-testid="webhook-state"]').innerText();
+    const enabledInApi = async () => (await ask(gateway, GetWebhook, { id: hooks.billing })).webhook?.enabled;
+    await billing.getByRole('button', { name: 'Disable' }).click();
+    await expect.poll(state, { timeout: 5_000 }).toBe('disabled');
+    expect(await enabledInApi()).toBe(false);
+    // While disabled, an event reaches orders and nothing reaches billing.
+    const toBilling = () => receiver.requests.filter((request) => request.path === '/billing').length;
+    const billingBefore = toBilling();
+    const ordersBefore = receiver.requests.filter((request) => request.path === '/orders').length;
+    await publish('message.created', 3000);
+    await expect.poll(() => receiver.requests.filter((request) => request.path === '/orders').length, { timeout: 5_000 }).toBe(ordersBefore + 1);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(toBilling()).toBe(billingBefore);
+    await browser.screenshot('monitor-5-disabled-1280');
+
+    await billing.getByRole('button', { name: 'Enable' }).click();
+    await expect.poll(state, { timeout: 5_000 }).toBe('enabled');
+    expect(await enabledInApi()).toBe(true);
+    await publish('message.created', 3001);
+    await expect.poll(toBilling, { timeout: 5_000 }).toBe(billingBefore + 1);
+
+    // A read key sees the action refused with the scope it needs, and nothing changes.
+    await useKey(page, keys.read);
+    await billing.getByRole('button', { name: 'Disable' }).click();
+    await expect.poll(() => billing.locator('[data-testid="webhook-notice"]').innerText()).toMatch(/WEBHOOKS_WRITE/);
+    expect(await enabledInApi()).toBe(true);
+    await useKey(page, gateway.key);
   });
 
   it('takes screenshots at 1280x800 and 390x844 with a chart open', async () => {

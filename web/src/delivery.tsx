@@ -1,29 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { refusal, request } from './api.ts';
-import { isSecretHeader, ms } from './format.ts';
+import { ms } from './format.ts';
 import { DeliveryPage, Redeliver } from './operations.ts';
 import type { MonitorDeliveryQuery } from './gql/graphql.ts';
 
 type Delivery = NonNullable<MonitorDeliveryQuery['delivery']>;
-
-/**
- * The headers every attempt of the delivery was sent with. The gateway does not store requests,
- * so they are rebuilt from the webhook: the Standard Webhooks headers and the configured ones.
- * Values that may be credentials (signature, Authorization, anything named like a token or key)
- * are never shown, only that they were sent.
- */
-function requestHeaders(delivery: Delivery): [string, string][] {
-  const hidden = 'sent, not shown';
-  const headers: [string, string][] = [
-    ['content-type', 'application/json'],
-    ['webhook-id', delivery.event.id],
-    ['webhook-timestamp', 'time of the attempt'],
-    ['webhook-signature', hidden],
-  ];
-  if (delivery.webhook?.hasBearerToken) headers.push(['authorization', `Bearer … (${hidden})`]);
-  for (const h of delivery.webhook?.headers ?? []) headers.push([h.name, isSecretHeader(h.name) ? hidden : h.value]);
-  return headers;
-}
 
 export function DeliveryView(props: { id: string; version: number; back: () => void }) {
   const [delivery, setDelivery] = useState<Delivery | null | undefined>(undefined);
@@ -65,15 +46,6 @@ export function DeliveryView(props: { id: string; version: number; back: () => v
       </p>
       <h3>Payload</h3>
       <pre class="payload">{JSON.stringify(delivery.event.payload, null, 2)}</pre>
-      <h3>Request headers</h3>
-      <table class="headers">
-        {requestHeaders(delivery).map(([name, value]) => (
-          <tr>
-            <th>{name}</th>
-            <td>{value}</td>
-          </tr>
-        ))}
-      </table>
       <h3>Attempts</h3>
       <ol class="attempts" data-testid="delivery-attempts">
         {delivery.attempts.map((a) => (
@@ -83,6 +55,19 @@ export function DeliveryView(props: { id: string; version: number; back: () => v
               <span>status {a.responseStatus ?? '–'}</span> <span>{ms(a.durationMs)}</span> <span class="muted">{new Date(a.startedAt).toLocaleString()}</span>
             </div>
             {a.error && <div class="bad-text">{a.error}</div>}
+            {a.requestHeaders && (
+              <details class="sent" data-testid="attempt-headers">
+                <summary>Request headers</summary>
+                <table class="headers">
+                  {a.requestHeaders.map((h) => (
+                    <tr>
+                      <th>{h.name}</th>
+                      <td>{h.value}</td>
+                    </tr>
+                  ))}
+                </table>
+              </details>
+            )}
             {a.responseBody && <pre class="body">{a.responseBody.slice(0, 500)}</pre>}
           </li>
         ))}

@@ -15,5 +15,3 @@ export function ago(iso: string | null | undefined, now = Date.now()): string {
 
 export const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour12: false });
 
-/** Header names whose values may be credentials: shown as names only. */
-export const isSecretHeader = (name: string) => /authorization|token|secret|key|signature|cookie|password/i.test(name);

@@ -38,9 +38,9 @@ export const DeliveryPage = graphql(`
   query MonitorDelivery($id: ID!) {
     delivery(id: $id) {
       id status attemptCount createdAt webhookId
-      webhook { id name url headers { name value } hasBearerToken }
+      webhook { id name url }
       event { id topic payload createdAt }
-      attempts { id attemptNumber trigger outcome url responseStatus responseBody error durationMs startedAt }
+      attempts { id attemptNumber trigger outcome url requestHeaders { name value } responseStatus responseBody error durationMs startedAt }
     }
   }
 `);

@@ -68,7 +68,7 @@ export type MonitorDeliveryQueryVariables = Exact<{
 }>;
 
 
-export type MonitorDeliveryQuery = { delivery: { id: string, status: DeliveryStatus, attemptCount: number, createdAt: string, webhookId: string, webhook: { id: string, name: string | null, url: string, hasBearerToken: boolean, headers: Array<{ name: string, value: string }> } | null, event: { id: string, topic: string, payload: unknown, createdAt: string }, attempts: Array<{ id: string, attemptNumber: number, trigger: AttemptTrigger, outcome: AttemptOutcome, url: string, responseStatus: number | null, responseBody: string | null, error: string | null, durationMs: number, startedAt: string }> } | null };
+export type MonitorDeliveryQuery = { delivery: { id: string, status: DeliveryStatus, attemptCount: number, createdAt: string, webhookId: string, webhook: { id: string, name: string | null, url: string } | null, event: { id: string, topic: string, payload: unknown, createdAt: string }, attempts: Array<{ id: string, attemptNumber: number, trigger: AttemptTrigger, outcome: AttemptOutcome, url: string, responseStatus: number | null, responseBody: string | null, error: string | null, durationMs: number, startedAt: string, requestHeaders: Array<{ name: string, value: string }> | null }> } | null };
 
 export type MonitorFailedSinceQueryVariables = Exact<{
   id: string | number;
@@ -221,11 +221,6 @@ export const MonitorDeliveryDocument = new TypedDocumentString(`
       id
       name
       url
-      headers {
-        name
-        value
-      }
-      hasBearerToken
     }
     event {
       id
@@ -239,6 +234,10 @@ export const MonitorDeliveryDocument = new TypedDocumentString(`
       trigger
       outcome
       url
+      requestHeaders {
+        name
+        value
+      }
       responseStatus
       responseBody
       error
