@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PublishEvent } from './helpers/delivery-documents.ts';
 import { CreateWebhook } from './helpers/documents.ts';
 import { ask, createWebhookAt, killGatewayProcesses, startGatewayProcess, type GatewayProcess } from './helpers/gateway-process.ts';
+import { freshPostgresDatabase } from './helpers/postgres.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
 
 // GET /metrics on the real server process, read with a Prometheus text-format parser.
@@ -104,4 +105,42 @@ describe('GET /metrics', () => {
     expect(value(last, 'webhook_gateway_deliveries_due')).toBe(0);
     expect(value(last, 'webhook_gateway_deliveries_oldest_due_age_seconds')).toBe(0);
   });
+});
+
+describe('queue gauges on both engines', () => {
+  for (const engine of ['sqlite', 'postgres'] as const) {
+    it(`${engine}: counts due and leased deliveries and ages the oldest due one while an endpoint stalls`, async () => {
+      const database = engine === 'postgres' ? await freshPostgresDatabase() : null;
+      const stalled = await startReceiver();
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      stalled.reply(() => ({ wait: held, status: 200 }));
+      try {
+        const env: Record<string, string> = database ? { DATABASE_URL: database.url } : { DATABASE_PATH: join(dir, `queue-${engine}.db`) };
+        const gw = await startGatewayProcess({ ...env, METRICS_TOKEN: TOKEN, DELIVERY_CONCURRENCY_PER_WEBHOOK: '1' });
+        const url = `${new URL(gw.url).origin}/metrics`;
+        await createWebhookAt(gw, `${stalled.url}/stall`);
+        for (let n = 0; n < 3; n++) await ask(gw, PublishEvent, { input: { topic: 'message.created', payload: { n } } });
+        await stalled.received(1);
+        // One attempt hangs at the endpoint (leased); the other two wait behind the webhook's cap of one.
+        const gauges = async () => {
+          const families = await scrape(url);
+          return {
+            due: value(families, 'webhook_gateway_deliveries_due'),
+            leased: value(families, 'webhook_gateway_deliveries_leased'),
+            age: value(families, 'webhook_gateway_deliveries_oldest_due_age_seconds'),
+          };
+        };
+        await expect.poll(async () => (await gauges()).age, { timeout: 20_000, interval: 100 }).toBeGreaterThan(0.2);
+        expect(await gauges()).toMatchObject({ due: 2, leased: 1 });
+        release();
+        await stalled.received(3);
+        await expect.poll(gauges, { timeout: 20_000, interval: 100 }).toEqual({ due: 0, leased: 0, age: 0 });
+      } finally {
+        release();
+        await stalled.close();
+        await database?.drop();
+      }
+    });
+  }
 });

@@ -1,22 +1,33 @@
-import { sql } from 'kysely';
 import type { Db } from '../store/db.ts';
 import type { QueueState } from './index.ts';
 
-/** The delivery queue over all tenants, in one statement (the due conditions are the worker's claim's). */
+/*
+ * The delivery queue over all tenants, as four small statements that each walk one index
+ * (deliveries_due, deliveries_leased, deliveries_failed), never the table: a scrape costs what
+ * is due, leased or failed, not what was ever delivered. Plain counts and `min`, so both
+ * engines run them (Postgres has no `sum` of booleans). The due conditions are the claim's.
+ */
 export async function readQueueState(db: Db, now: number): Promise<QueueState> {
-  const row = await db
+  const due = db
     .selectFrom('deliveries')
-    .select([
-      sql<number>`coalesce(sum(next_attempt_at is not null and next_attempt_at <= ${now} and (locked_until is null or locked_until <= ${now})), 0)`.as('due'),
-      sql<number | null>`min(case when next_attempt_at <= ${now} and (locked_until is null or locked_until <= ${now}) then next_attempt_at end)`.as('oldest'),
-      sql<number>`coalesce(sum(locked_until > ${now}), 0)`.as('leased'),
-      sql<number>`coalesce(sum(status = 'FAILED'), 0)`.as('failed'),
-    ])
-    .executeTakeFirstOrThrow();
+    .where('next_attempt_at', 'is not', null)
+    .where('next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]));
+  const [dueRow, leasedRow, failedRow] = await Promise.all([
+    due.select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.min('next_attempt_at').as('oldest')]).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('locked_until', 'is not', null)
+      .where('locked_until', '>', now)
+      .executeTakeFirstOrThrow(),
+    db.selectFrom('deliveries').select((eb) => eb.fn.countAll<number | string>().as('n')).where('status', '=', 'FAILED').executeTakeFirstOrThrow(),
+  ]);
+  const oldest = dueRow.oldest;
   return {
-    dueNow: row.due,
-    oldestDueAgeSeconds: row.oldest === null ? 0 : Math.max(0, now - row.oldest) / 1000,
-    leased: row.leased,
-    failed: row.failed,
+    dueNow: Number(dueRow.n),
+    oldestDueAgeSeconds: oldest === null ? 0 : Math.max(0, now - oldest) / 1000,
+    leased: Number(leasedRow.n),
+    failed: Number(failedRow.n),
   };
 }
