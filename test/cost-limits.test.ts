@@ -34,6 +34,13 @@ describe('cost reflects the work', () => {
     expect(costOf('{ webhooks(first: 10) { nodes { stats { attempts } } } }')).toBe(10 + 10 + 1 + 10 * (220 + 1));
     // Lookups by id run a statement each; fields loaded by dataloader batches cost 1 per row.
     expect(costOf('{ delivery(id: "x") { webhook { id } event { id } attempts { id } } }')).toBe(10 + (1 + 1) + (1 + 1) + (1 + 10 * 1));
+    // activity: two statements and up to 5,000 durations, plus its minutes at their real number.
+    expect(costOf('{ webhook(id: "x") { activity { minutes { attempts } } } }')).toBe(10 + 1020 + 1 + 60 * 1);
+    expect(costOf('{ webhook(id: "x") { activity(minutes: 1440) { minutes { attempts avgDurationMs } } } }')).toBe(10 + 1020 + 1 + 1440 * 2);
+    expect(costOf('query ($m: Int) { webhook(id: "x") { activity(minutes: $m) { minutes { attempts } } } }', { m: 100_000 })).toBe(10 + 1020 + 1 + 1440);
+    expect(costOf('{ webhook(id: "x") { activity(minutes: 5) { ... on WebhookActivity { minutes { attempts } } } } }')).toBe(10 + 1020 + 1 + 5);
+    // A page of webhooks with a day of activity each is refused before it runs.
+    expect(costOf('{ webhooks(first: 20) { nodes { activity(minutes: 1440) { minutes { attempts maxDurationMs } } } } }')).toBeGreaterThan(50_000);
     // Fragments count like the fields they hold.
     expect(costOf('{ webhook(id: "x") { ...W } } fragment W on Webhook { stats { attempts } }')).toBe(10 + 221);
     expect(costOf('{ webhook(id: "x") { ... on Webhook { stats { attempts } } } }')).toBe(10 + 221);

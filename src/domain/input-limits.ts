@@ -64,6 +64,13 @@ export const stringLimits: Readonly<Record<string, number>> = {
   'PublishEventInput.idempotencyKey': 255,
 };
 
+/** `Webhook.activity(minutes)`: the window it may ask for (a day), the default (an hour), clamped between 1 and the maximum. */
+export const activityMinutes = { default: 60, max: 1440 } as const;
+
+export function clampActivityMinutes(asked: number | null | undefined): number {
+  return Math.min(Math.max(Math.trunc(asked ?? activityMinutes.default), 1), activityMinutes.max);
+}
+
 /** For a position a new field added without a limit: still bounded. */
 export const DEFAULT_STRING_MAX_LENGTH = 1000;
 

@@ -14,6 +14,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { clampActivityMinutes } from '../domain/input-limits.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../store/keyset.ts';
 
 /*
@@ -80,11 +81,39 @@ export class CostLimitError extends GraphQLError {
   }
 }
 
+/**
+ * Fields whose argument sets how long a list below them is, by schema coordinate: that list is
+ * priced at its real length instead of `costs.listItems`. `Webhook.activity(minutes: 1440)`
+ * returns up to 1,440 minutes.
+ */
+const sizedLists: Readonly<Record<string, { list: string; length: (args: Record<string, unknown>) => number }>> = {
+  'Webhook.activity': { list: 'minutes', length: (args) => clampActivityMinutes(typeof args.minutes === 'number' ? args.minutes : null) },
+};
+
+/** A list field of the selection below and the items it holds. */
+type SizedList = { list: string; items: number };
+
 type Walk = {
   schema: GraphQLSchema;
   fragments: Record<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
 };
+
+/** The field's arguments coerced, or null when they do not coerce (execution fails on them anyway). */
+function argumentsOf(field: GraphQLField<unknown, unknown>, node: Parameters<typeof getArgumentValues>[1], walk: Walk): Record<string, unknown> | null {
+  try {
+    return getArgumentValues(field, node, walk.variables);
+  } catch {
+    return null;
+  }
+}
+
+function sizedListOf(coordinate: string, field: GraphQLField<unknown, unknown>, node: Parameters<typeof getArgumentValues>[1], walk: Walk): SizedList | null {
+  const sized = sizedLists[coordinate];
+  if (!sized) return null;
+  const args = argumentsOf(field, node, walk);
+  return { list: sized.list, items: args ? sized.length(args) : Number.MAX_SAFE_INTEGER };
+}
 
 function pageSize(field: GraphQLField<unknown, unknown>, node: Parameters<typeof getArgumentValues>[1], walk: Walk): number {
   try {
@@ -97,21 +126,22 @@ function pageSize(field: GraphQLField<unknown, unknown>, node: Parameters<typeof
   }
 }
 
-function selectionCost(selectionSet: SelectionSetNode, type: GraphQLNamedType, walk: Walk, page: number | null): number {
+function selectionCost(selectionSet: SelectionSetNode, type: GraphQLNamedType, walk: Walk, page: number | null, sized: SizedList | null = null): number {
   let total = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FRAGMENT_SPREAD || selection.kind === Kind.INLINE_FRAGMENT) {
       const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? walk.fragments[selection.name.value] : selection;
       if (!fragment) continue;
       const condition = fragment.typeCondition ? walk.schema.getType(fragment.typeCondition.name.value) : type;
-      total += selectionCost(fragment.selectionSet, condition ?? type, walk, page);
+      total += selectionCost(fragment.selectionSet, condition ?? type, walk, page, sized);
       continue;
     }
     if (!isObjectType(type) && !isInterfaceType(type)) continue;
     const field = type.getFields()[selection.name.value];
     if (!field) continue;
     const child = getNamedType(field.type);
-    const below = (rowsPage: number | null) => (selection.selectionSet ? selectionCost(selection.selectionSet, child, walk, rowsPage) : 0);
+    const below = (rowsPage: number | null, list: SizedList | null = null) =>
+      selection.selectionSet ? selectionCost(selection.selectionSet, child, walk, rowsPage, list) : 0;
     if (field.args.some((arg) => arg.name === 'first')) {
       // A connection: its page statement reads up to `first` rows; edges and nodes are those rows.
       const rows = pageSize(field, selection, walk);
@@ -121,9 +151,11 @@ function selectionCost(selectionSet: SelectionSetNode, type: GraphQLNamedType, w
     } else if (page !== null && field.name === 'totalCount') {
       total += costs.count;
     } else {
-      const own = statementFields[`${type.name}.${field.name}`] ?? costs.field;
-      const items = isListType(getNullableType(field.type)) && selection.selectionSet ? costs.listItems : 1;
-      total += own + items * below(null);
+      const coordinate = `${type.name}.${field.name}`;
+      const own = statementFields[coordinate] ?? costs.field;
+      const listed = sized?.list === field.name ? sized.items : costs.listItems;
+      const items = isListType(getNullableType(field.type)) && selection.selectionSet ? listed : 1;
+      total += own + items * below(null, sizedListOf(coordinate, field, selection, walk));
     }
   }
   return total;

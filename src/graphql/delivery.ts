@@ -1,4 +1,5 @@
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
+import { activityMinutes, clampActivityMinutes } from '../domain/input-limits.ts';
 import { parseJson, type AttemptRow, type DeliveryRow } from '../store/db.ts';
 import { attemptTriggers, deliveryStatuses, type AttemptOutcome } from '../domain/delivery-lifecycle.ts';
 import { ACTIVITY_DURATION_SAMPLE, type ActivityMinute, type WebhookActivity, type WebhookAttemptStats } from '../store/attempts.ts';
@@ -178,16 +179,13 @@ const WebhookActivityRef = builder.objectRef<WebhookActivity>('WebhookActivity')
   }),
 });
 
-/** The longest window `Webhook.activity` looks at: a day. */
-export const MAX_ACTIVITY_MINUTES = 1440;
-
 builder.objectFields(WebhookNode, (t) => ({
   activity: t.field({
     type: WebhookActivityRef,
-    description: `Attempts started in the last \`minutes\` (1..${MAX_ACTIVITY_MINUTES}, default 60; values outside are clamped), per minute.`,
+    description: `Attempts started in the last \`minutes\` (1..${activityMinutes.max}, default ${activityMinutes.default}; values outside are clamped), per minute.`,
     args: { minutes: t.arg.int() },
     resolve: async (webhook, args, context) => {
-      const minutes = Math.min(Math.max(Math.trunc(args.minutes ?? 60), 1), MAX_ACTIVITY_MINUTES);
+      const minutes = clampActivityMinutes(args.minutes);
       const now = Date.now();
       // Whole minutes, so the first bucket is as full as the others.
       const since = Math.floor(now / 60_000) * 60_000 - (minutes - 1) * 60_000;
