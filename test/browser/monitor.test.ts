@@ -231,6 +231,26 @@ describe('the delivery monitor in Chromium', () => {
     await browser.screenshot('monitor-4-bad-key');
   });
 
+  it('pages through more webhooks than one page holds', async () => {
+    const { page } = browser;
+    const key = await mintKey('many', 'ADMIN');
+    const names = Array.from({ length: 30 }, (_, i) => `many-${String(i).padStart(2, '0')}`);
+    for (const name of names) {
+      const data = await ask({ url: gateway.url, key }, CreateWebhook, { input: { name, url: `${receiver.url}/many/${name}`, topics: ['many.*'] } });
+      expect(data.createWebhook.__typename).toBe('CreateWebhookSuccess');
+    }
+    await useKey(page, key);
+    const rows = page.locator('[data-testid="webhook"]');
+    await expect.poll(() => rows.count(), { timeout: 5_000 }).toBe(25);
+    expect(await page.locator('[data-testid="webhook-count"]').innerText()).toBe('25 of 30');
+    await page.getByRole('button', { name: /Show more/ }).click();
+    await expect.poll(() => rows.count(), { timeout: 5_000 }).toBe(30);
+    expect(await page.locator('[data-testid="webhook-count"]').innerText()).toBe('30');
+    expect(await page.getByRole('button', { name: /Show more/ }).count()).toBe(0);
+    const shown = await rows.locator('button.name').allInnerTexts();
+    expect([...shown].sort()).toEqual(names);
+  });
+
   it("shows another tenant's key nothing of the first tenant", async () => {
     const { page } = browser;
     await useKey(page, keys.otherTenant);

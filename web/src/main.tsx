@@ -5,6 +5,10 @@ import { DeliveryView } from './delivery.tsx';
 import { Feed, useAttemptFeed, type Attempt } from './feed.tsx';
 import { Viewer, Webhooks as WebhooksQuery } from './operations.ts';
 import { Webhooks, type WebhookRow } from './webhooks.tsx';
+import type { MonitorWebhooksQuery } from './gql/graphql.ts';
+
+/** Webhooks fetched per request (each with a day of statistics: the query's cost budget allows about 40). */
+const WEBHOOK_PAGE = 25;
 import './monitor.css';
 
 type Session = { tenantName: string; scopes: string[] };
@@ -39,13 +43,31 @@ function Monitor(props: { session: Session; signOut: () => void }) {
   const dirty = useRef(new Set<string>());
   const timer = useRef(0);
 
-  const load = useCallback(() => {
-    request(WebhooksQuery).then(
-      (r) => (setWebhooks({ nodes: r.webhooks.nodes, total: r.webhooks.totalCount }), setError(null)),
-      (e: ApiError) => setError(e.message),
-    );
+  // How many webhooks the list shows: a page at first, a page more each time the operator asks.
+  // A refresh fetches them all again, page by page, so every row shown stays current.
+  const shown = useRef(WEBHOOK_PAGE);
+  const load = useCallback(async () => {
+    try {
+      const nodes: WebhookRow[] = [];
+      let after: string | null = null;
+      let total = 0;
+      do {
+        const page: MonitorWebhooksQuery = await request(WebhooksQuery, { after });
+        nodes.push(...page.webhooks.nodes);
+        total = page.webhooks.totalCount;
+        after = page.webhooks.pageInfo.hasNextPage ? (page.webhooks.pageInfo.endCursor ?? null) : null;
+      } while (after !== null && nodes.length < shown.current);
+      setWebhooks({ nodes, total });
+      setError(null);
+    } catch (e) {
+      setError((e as ApiError).message);
+    }
   }, []);
-  useEffect(load, []);
+  const showMore = useCallback(() => {
+    shown.current += WEBHOOK_PAGE;
+    void load();
+  }, [load]);
+  useEffect(() => void load(), []);
   useEffect(() => {
     const onHash = () => setAt(route());
     addEventListener('hashchange', onHash);
@@ -86,7 +108,7 @@ function Monitor(props: { session: Session; signOut: () => void }) {
         <DeliveryView id={at.delivery} version={versions.get('*') ?? 0} back={() => (location.hash = '')} />
       ) : (
         <main class="grid">
-          <Webhooks webhooks={webhooks.nodes} total={webhooks.total} versions={versions} refresh={load} />
+          <Webhooks webhooks={webhooks.nodes} total={webhooks.total} versions={versions} refresh={load} more={showMore} />
           <Feed feed={feed} webhooks={webhooks.nodes} open={open} />
         </main>
       )}

@@ -10,9 +10,10 @@ export const Viewer = graphql(`
 
 // 25 webhooks a page keeps the day's statistics within the cost budget (each is two statements).
 export const Webhooks = graphql(`
-  query MonitorWebhooks {
-    webhooks(first: 25) {
+  query MonitorWebhooks($after: String) {
+    webhooks(first: 25, after: $after) {
       totalCount
+      pageInfo { hasNextPage endCursor }
       nodes {
         id name url topics enabled disabledReason
         stats { consecutiveFailures lastAttemptAt }

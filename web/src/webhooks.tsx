@@ -61,7 +61,7 @@ function Recover(props: { webhook: WebhookRow; onDone: (message: string) => void
   );
 }
 
-export function Webhooks(props: { webhooks: WebhookRow[]; total: number; versions: Map<string, number>; refresh: () => void }) {
+export function Webhooks(props: { webhooks: WebhookRow[]; total: number; versions: Map<string, number>; refresh: () => void; more: () => void }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ id: string; text: string } | null>(null);
   const say = (id: string) => (text: string) => (setNotice({ id, text }), props.refresh());
@@ -69,7 +69,7 @@ export function Webhooks(props: { webhooks: WebhookRow[]; total: number; version
     <section class="panel webhooks" aria-label="Webhooks">
       <header>
         <h2>Webhooks</h2>
-        <span class="muted">{props.total > props.webhooks.length ? `first ${props.webhooks.length} of ${props.total}` : `${props.total}`}</span>
+        <span class="muted" data-testid="webhook-count">{props.total > props.webhooks.length ? `${props.webhooks.length} of ${props.total}` : `${props.total}`}</span>
       </header>
       {props.webhooks.length === 0 && <p class="empty">No webhooks for this tenant yet.</p>}
       <ul class="webhook-list">
@@ -114,6 +114,11 @@ export function Webhooks(props: { webhooks: WebhookRow[]; total: number; version
           </li>
         ))}
       </ul>
+      {props.total > props.webhooks.length && (
+        <button type="button" class="more" onClick={props.more}>
+          Show more ({props.total - props.webhooks.length} not shown)
+        </button>
+      )}
     </section>
   );
 }

@@ -16,7 +16,7 @@ import * as types from './graphql.js';
  */
 type Documents = {
     "\n  query MonitorViewer {\n    viewer { tenantName scopes }\n  }\n": typeof types.MonitorViewerDocument,
-    "\n  query MonitorWebhooks {\n    webhooks(first: 25) {\n      totalCount\n      nodes {\n        id name url topics enabled disabledReason\n        stats { consecutiveFailures lastAttemptAt }\n        day: activity(minutes: 1440) { attempts succeeded p50DurationMs p99DurationMs }\n      }\n    }\n  }\n": typeof types.MonitorWebhooksDocument,
+    "\n  query MonitorWebhooks($after: String) {\n    webhooks(first: 25, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes {\n        id name url topics enabled disabledReason\n        stats { consecutiveFailures lastAttemptAt }\n        day: activity(minutes: 1440) { attempts succeeded p50DurationMs p99DurationMs }\n      }\n    }\n  }\n": typeof types.MonitorWebhooksDocument,
     "\n  query MonitorActivity($id: ID!) {\n    webhook(id: $id) {\n      id\n      activity(minutes: 60) {\n        since\n        minutes { minute attempts succeeded httpError timedOut connectionError blocked avgDurationMs maxDurationMs }\n      }\n    }\n  }\n": typeof types.MonitorActivityDocument,
     "\n  query MonitorDelivery($id: ID!) {\n    delivery(id: $id) {\n      id status attemptCount createdAt webhookId\n      webhook { id name url }\n      event { id topic payload createdAt }\n      attempts { id attemptNumber trigger outcome url requestHeaders { name value } responseStatus responseBody error durationMs startedAt }\n    }\n  }\n": typeof types.MonitorDeliveryDocument,
     "\n  query MonitorFailedSince($id: ID!) {\n    webhook(id: $id) {\n      id\n      deliveries(status: FAILED, first: 100) { nodes { id createdAt } pageInfo { hasNextPage } }\n    }\n  }\n": typeof types.MonitorFailedSinceDocument,
@@ -28,7 +28,7 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  query MonitorViewer {\n    viewer { tenantName scopes }\n  }\n": types.MonitorViewerDocument,
-    "\n  query MonitorWebhooks {\n    webhooks(first: 25) {\n      totalCount\n      nodes {\n        id name url topics enabled disabledReason\n        stats { consecutiveFailures lastAttemptAt }\n        day: activity(minutes: 1440) { attempts succeeded p50DurationMs p99DurationMs }\n      }\n    }\n  }\n": types.MonitorWebhooksDocument,
+    "\n  query MonitorWebhooks($after: String) {\n    webhooks(first: 25, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes {\n        id name url topics enabled disabledReason\n        stats { consecutiveFailures lastAttemptAt }\n        day: activity(minutes: 1440) { attempts succeeded p50DurationMs p99DurationMs }\n      }\n    }\n  }\n": types.MonitorWebhooksDocument,
     "\n  query MonitorActivity($id: ID!) {\n    webhook(id: $id) {\n      id\n      activity(minutes: 60) {\n        since\n        minutes { minute attempts succeeded httpError timedOut connectionError blocked avgDurationMs maxDurationMs }\n      }\n    }\n  }\n": types.MonitorActivityDocument,
     "\n  query MonitorDelivery($id: ID!) {\n    delivery(id: $id) {\n      id status attemptCount createdAt webhookId\n      webhook { id name url }\n      event { id topic payload createdAt }\n      attempts { id attemptNumber trigger outcome url requestHeaders { name value } responseStatus responseBody error durationMs startedAt }\n    }\n  }\n": types.MonitorDeliveryDocument,
     "\n  query MonitorFailedSince($id: ID!) {\n    webhook(id: $id) {\n      id\n      deliveries(status: FAILED, first: 100) { nodes { id createdAt } pageInfo { hasNextPage } }\n    }\n  }\n": types.MonitorFailedSinceDocument,
@@ -46,7 +46,7 @@ export function graphql(source: "\n  query MonitorViewer {\n    viewer { tenantN
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query MonitorWebhooks {\n    webhooks(first: 25) {\n      totalCount\n      nodes {\n        id name url topics enabled disabledReason\n        stats { consecutiveFailures lastAttemptAt }\n        day: activity(minutes: 1440) { attempts succeeded p50DurationMs p99DurationMs }\n      }\n    }\n  }\n"): typeof import('./graphql.js').MonitorWebhooksDocument;
+export function graphql(source: "\n  query MonitorWebhooks($after: String) {\n    webhooks(first: 25, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes {\n        id name url topics enabled disabledReason\n        stats { consecutiveFailures lastAttemptAt }\n        day: activity(minutes: 1440) { attempts succeeded p50DurationMs p99DurationMs }\n      }\n    }\n  }\n"): typeof import('./graphql.js').MonitorWebhooksDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

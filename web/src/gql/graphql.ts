@@ -51,10 +51,12 @@ export type MonitorViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type MonitorViewerQuery = { viewer: { tenantName: string, scopes: Array<ApiKeyScope> } };
 
-export type MonitorWebhooksQueryVariables = Exact<{ [key: string]: never; }>;
+export type MonitorWebhooksQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type MonitorWebhooksQuery = { webhooks: { totalCount: number, nodes: Array<{ id: string, name: string | null, url: string, topics: Array<string>, enabled: boolean, disabledReason: string | null, stats: { consecutiveFailures: number, lastAttemptAt: string | null }, day: { attempts: number, succeeded: number, p50DurationMs: number | null, p99DurationMs: number | null } }> } };
+export type MonitorWebhooksQuery = { webhooks: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, url: string, topics: Array<string>, enabled: boolean, disabledReason: string | null, stats: { consecutiveFailures: number, lastAttemptAt: string | null }, day: { attempts: number, succeeded: number, p50DurationMs: number | null, p99DurationMs: number | null } }> } };
 
 export type MonitorActivityQueryVariables = Exact<{
   id: string | number;
@@ -164,9 +166,13 @@ export const MonitorViewerDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<MonitorViewerQuery, MonitorViewerQueryVariables>;
 export const MonitorWebhooksDocument = new TypedDocumentString(`
-    query MonitorWebhooks {
-  webhooks(first: 25) {
+    query MonitorWebhooks($after: String) {
+  webhooks(first: 25, after: $after) {
     totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     nodes {
       id
       name
