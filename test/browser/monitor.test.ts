@@ -231,6 +231,57 @@ describe('the delivery monitor in Chromium', () => {
     await browser.screenshot('monitor-4-bad-key');
   });
 
+  it('keeps up with attempts offered at 1,000/s for 6 s: the list stays bounded and Pause answers throughout', async () => {
+    const { page } = browser;
+    const key = await mintKey('busy', 'ADMIN');
+    const busy = { url: gateway.url, key };
+    for (let i = 0; i < 10; i++) {
+      const data = await ask(busy, CreateWebhook, { input: { name: `busy-${i}`, url: `${receiver.url}/busy/${i}`, topics: ['busy.*'] } });
+      expect(data.createWebhook.__typename).toBe('CreateWebhookSuccess');
+    }
+    await useKey(page, key);
+    await page.evaluate(() => {
+      const worst = { ms: 0 };
+      (window as unknown as { worstTask: typeof worst }).worstTask = worst;
+      new PerformanceObserver((list) => list.getEntries().forEach((entry) => (worst.ms = Math.max(worst.ms, entry.duration)))).observe({ type: 'longtask' });
+    });
+    // Open loop: an event every 10 ms for 6 s, each to 10 webhooks, whatever the answers' pace.
+    const toBusy = () => receiver.requests.filter((request) => request.path.startsWith('/busy/')).length;
+    const events = 600;
+    const started = Date.now();
+    let next = 0;
+    const publishing = Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < events) {
+          const n = next++;
+          const wait = started + n * 10 - Date.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          const data = await ask(busy, PublishEvent, { input: { topic: 'busy.tick', payload: { n } } });
+          if (data.publishEvent.__typename !== 'PublishEventSuccess') throw new Error(JSON.stringify(data.publishEvent));
+        }
+      }),
+    );
+    // While attempts stream in, the list never grows past its bound and Pause/Resume take effect.
+    const pause = page.locator('[data-testid="feed-pause"]');
+    let checks = 0;
+    while (toBusy() < events * 10 && checks < 200) {
+      expect(await feedRows(page).count()).toBeLessThanOrEqual(200);
+      await pause.click({ timeout: 5_000 });
+      await expect.poll(() => pause.innerText(), { timeout: 5_000 }).toMatch(/^Resume/);
+      await pause.click({ timeout: 5_000 });
+      await expect.poll(() => pause.innerText(), { timeout: 5_000 }).toBe('Pause');
+      checks++;
+    }
+    await publishing;
+    await receiver.received(receiver.requests.length + events * 10 - toBusy());
+    const seconds = (Date.now() - started) / 1000;
+    await expect.poll(() => feedRows(page).count(), { timeout: 10_000 }).toBe(200);
+    const worst = await page.evaluate(() => (window as unknown as { worstTask: { ms: number } }).worstTask.ms);
+    console.info(`sustained feed: ${events * 10} attempts in ${seconds.toFixed(1)} s (${Math.round((events * 10) / seconds)}/s), ${checks} pause/resume rounds, worst long task ${Math.round(worst)} ms`);
+    expect(checks).toBeGreaterThan(0);
+    await browser.screenshot('monitor-6-sustained-1280');
+  });
+
   it('pages through more webhooks than one page holds', async () => {
     const { page } = browser;
     const key = await mintKey('many', 'ADMIN');

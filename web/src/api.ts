@@ -55,8 +55,18 @@ export async function request<R, V>(document: TypedDocumentString<R, V>, variabl
   return body.data;
 }
 
-/** Calls `next` for every result of the subscription until the returned function is called. */
-export function subscribe<R>(document: TypedDocumentString<R, Record<string, never>>, next: (data: R) => void, error: (message: string) => void): () => void {
+/** Close codes after which subscribing again cannot help: the key was refused or revoked (src/live/registry.ts). */
+const KEY_REFUSED = new Set([4401, 4403]);
+
+/**
+ * Calls `next` for every result of the subscription until the returned function is called;
+ * `error` says why it ended, and whether trying again could help.
+ */
+export function subscribe<R>(
+  document: TypedDocumentString<R, Record<string, never>>,
+  next: (data: R) => void,
+  error: (message: string, retryable: boolean) => void,
+): () => void {
   socket ??= createClient({
     url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${ENDPOINT}`,
     connectionParams: () => ({ apiKey: key }),
@@ -68,9 +78,12 @@ export function subscribe<R>(document: TypedDocumentString<R, Record<string, nev
     {
       next: (result) => {
         if (result.data) next(result.data);
-        else if (result.errors?.[0]) error(result.errors[0].message);
+        else if (result.errors?.[0]) error(result.errors[0].message, false);
       },
-      error: (e) => error(e instanceof Error ? e.message : e instanceof CloseEvent ? `connection closed (${e.code} ${e.reason})` : 'connection failed'),
+      error: (e) =>
+        e instanceof CloseEvent
+          ? error(`connection closed (${e.code} ${e.reason})`, !KEY_REFUSED.has(e.code))
+          : error(e instanceof Error ? e.message : 'connection failed', true),
       complete: () => undefined,
     },
   );

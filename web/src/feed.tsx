@@ -9,6 +9,8 @@ export type Attempt = MonitorAttemptsSubscription['deliveryAttempts'];
 /** Attempts kept on screen; older ones drop off, so a busy tenant cannot grow the page without bound. */
 export const FEED_LIMIT = 200;
 
+const RESUBSCRIBE_MS = 1_000;
+
 /**
  * The live attempt feed: every attempt of the tenant over one subscription. Arrivals go into a
  * buffer and reach the screen once per animation frame, so 1,000 attempts a second cost one
@@ -32,21 +34,31 @@ export function useAttemptFeed(onAttempt: (attempt: Attempt) => void) {
     setAttempts((shown) => arrived.concat(shown).slice(0, FEED_LIMIT));
   };
 
-  useEffect(
-    () =>
-      subscribe(
-        Attempts,
-        (data) => {
-          setError(null);
-          buffer.current.push(data.deliveryAttempts);
-          if (buffer.current.length > FEED_LIMIT) buffer.current.splice(0, buffer.current.length - FEED_LIMIT);
-          onAttemptRef.current(data.deliveryAttempts);
-          if (!frame.current && !pausedRef.current) frame.current = requestAnimationFrame(flush);
-        },
-        setError,
-      ),
-    [],
-  );
+  // A subscription that ends in an error (the gateway cuts off a tab that fell too far behind,
+  // close 4429, which graphql-ws does not retry by itself) is started again a second later.
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => {
+    let retry = 0;
+    const stop = subscribe(
+      Attempts,
+      (data) => {
+        setError(null);
+        buffer.current.push(data.deliveryAttempts);
+        if (buffer.current.length > FEED_LIMIT) buffer.current.splice(0, buffer.current.length - FEED_LIMIT);
+        onAttemptRef.current(data.deliveryAttempts);
+        if (!frame.current && !pausedRef.current) frame.current = requestAnimationFrame(flush);
+      },
+      (message, retryable) => {
+        if (!retryable) return setError(message);
+        setError(`${message}; reconnecting (attempts meanwhile are not shown)`);
+        retry = window.setTimeout(() => setGeneration((n) => n + 1), RESUBSCRIBE_MS);
+      },
+    );
+    return () => {
+      clearTimeout(retry);
+      stop();
+    };
+  }, [generation]);
 
   const setPause = (next: boolean) => {
     pausedRef.current = next;
