@@ -3,6 +3,7 @@ import type { AttemptTrigger, DeliveryStatus } from '../src/domain/delivery-life
 import { canSend, decideOutcome, failureCountChange, type Outcome, type OutcomeInput } from '../src/delivery/outcome.ts';
 import { MAX_RETRY_DELAY_MS } from '../src/delivery/retry-schedule.ts';
 import type { RetryPolicy } from '../src/domain/webhook.ts';
+import { DISABLED_BY_RECEIVER, type ReceiverDirective } from '../src/domain/receiver-directive.ts';
 
 /*
  * The outcome rules as a table: one row per case, read left to right as
@@ -23,6 +24,8 @@ type Row = {
   webhook?: { enabled?: boolean; failures?: number; policy?: Partial<RetryPolicy> } | null;
   /** Response status (null: no response, e.g. refused), Retry-After in ms; 'none': no attempt made. */
   result: [number | null, number?] | 'none';
+  /** The endpoint's webhook-delivery header, parsed. */
+  directive?: ReceiverDirective;
   expected: Partial<Outcome>;
 };
 
@@ -65,6 +68,15 @@ const rows: Row[] = [
   { name: 'a failed MANUAL attempt does not reopen a FAILED delivery', trigger: 'MANUAL', delivery: ['FAILED', 4], result: [500], expected: { status: 'FAILED', attemptCount: 5, nextAttemptAt: null } },
   { name: 'a failed MANUAL attempt on an open delivery retries on schedule', trigger: 'MANUAL', delivery: ['RETRYING', 1], result: [500], expected: { status: 'RETRYING', attemptCount: 2 } },
 
+  // The endpoint's webhook-delivery header
+  { name: 'abort-message on a failure ends the delivery FAILED with retries left', directive: 'ABORT_MESSAGE', result: [500], expected: { status: 'FAILED', attemptCount: 1, nextAttemptAt: null, disableReason: null } },
+  { name: 'abort-message ends a MANUAL attempt on an open delivery too', trigger: 'MANUAL', delivery: ['RETRYING', 2], directive: 'ABORT_MESSAGE', result: [503, 1000], expected: { status: 'FAILED', nextAttemptAt: null } },
+  { name: 'abort-message on a success changes nothing', directive: 'ABORT_MESSAGE', result: [200], expected: { status: 'SUCCEEDED', disableReason: null } },
+  { name: 'disable on a success disables the webhook, the delivery SUCCEEDED', directive: 'DISABLE', result: [200], expected: { status: 'SUCCEEDED', disableReason: DISABLED_BY_RECEIVER } },
+  { name: 'disable on a failure disables and ends the delivery', directive: 'DISABLE', result: [500], expected: { status: 'FAILED', nextAttemptAt: null, disableReason: DISABLED_BY_RECEIVER } },
+  { name: 'disable on a TEST attempt still disables: the endpoint asked', trigger: 'TEST', directive: 'DISABLE', result: [200], expected: { disableReason: DISABLED_BY_RECEIVER } },
+  { name: 'disable from an already disabled webhook changes nothing more', trigger: 'MANUAL', webhook: { enabled: false }, directive: 'DISABLE', result: [200], expected: { status: 'SUCCEEDED', disableReason: null } },
+
   // A webhook gone, or no attempt made
   { name: 'the webhook deleted during the attempt: FAILED', webhook: null, result: [500], expected: { status: 'FAILED', attemptCount: 1, nextAttemptAt: null, disableReason: null } },
   { name: 'not sent (webhook gone or disabled): PENDING becomes FAILED, no attempt counted', result: 'none', expected: { status: 'FAILED', attemptCount: 0, nextAttemptAt: null } },
@@ -85,6 +97,7 @@ function inputOf(row: Row): OutcomeInput {
           outcome: row.result[0] === null ? ('CONNECTION_ERROR' as const) : row.result[0] < 300 ? ('SUCCEEDED' as const) : ('HTTP_ERROR' as const),
           responseStatus: row.result[0],
           retryAfterMs: row.result[1] ?? null,
+          directive: row.directive ?? null,
         };
   return { trigger: row.trigger ?? 'SCHEDULED', delivery: { status, attemptCount }, webhook, result, now: NOW, autoDisableAfter: 25, random: () => 0.5 };
 }

@@ -347,6 +347,7 @@ function attemptRow(tenantId: string, n: number, body: string): AttemptRow {
     finished_at: 0,
     next_attempt_at: null,
     request_headers: null,
+    receiver_directive: null,
   };
 }
 

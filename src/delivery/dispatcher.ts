@@ -4,6 +4,7 @@ import { Agent, request } from 'undici';
 import { describeFailure } from './attempt-error.ts';
 import { createGuardedConnector, type LookupFunction } from './guarded-connector.ts';
 import { parseRetryAfter } from './retry-schedule.ts';
+import { parseReceiverDirective, RECEIVER_DIRECTIVE_HEADER, type ReceiverDirective } from '../domain/receiver-directive.ts';
 
 export type { LookupFunction } from './guarded-connector.ts';
 
@@ -23,6 +24,8 @@ export interface AttemptResult {
   durationMs: number;
   /** What the response's Retry-After asked for, whatever its status; the outcome rules decide whether it counts. */
   retryAfterMs: number | null;
+  /** What the endpoint asked for with its webhook-delivery header, on any response. */
+  directive: ReceiverDirective | null;
 }
 
 export interface DispatcherOptions {
@@ -91,12 +94,13 @@ async function attempt(agent: Agent, outbound: OutboundRequest): Promise<Attempt
       error: succeeded ? null : httpErrorMessage(responseStatus),
       durationMs: elapsed(),
       retryAfterMs: parseRetryAfter(firstHeader(response.headers['retry-after']), Date.now()),
+      directive: parseReceiverDirective(firstHeader(response.headers[RECEIVER_DIRECTIVE_HEADER])),
     };
   } catch (error) {
     const failure = timedOut
       ? { outcome: 'TIMED_OUT' as const, error: `no complete response within ${outbound.timeoutMs} ms` }
       : describeFailure(error);
-    return { ...failure, responseStatus, responseBody: null, durationMs: elapsed(), retryAfterMs: null };
+    return { ...failure, responseStatus, responseBody: null, durationMs: elapsed(), retryAfterMs: null, directive: null };
   } finally {
     clearTimeout(timer);
   }

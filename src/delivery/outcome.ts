@@ -2,6 +2,7 @@ import { isOpen, statusWhenEnded, type AttemptTrigger, type DeliveryStatus } fro
 import type { RetryPolicy } from '../domain/webhook.ts';
 import type { AttemptResult } from './dispatcher.ts';
 import { retryDelayMs } from './retry-schedule.ts';
+import { DISABLED_BY_RECEIVER } from '../domain/receiver-directive.ts';
 
 /*
  * The outcome rules: what an attempt (or the lack of one) does to its delivery and webhook.
@@ -40,7 +41,7 @@ export type OutcomeInput = {
    */
   webhook: { enabled: boolean; retryPolicy: RetryPolicy; consecutiveFailures: number } | null;
   /** What the attempt got back; null when none was made (canSend said no). */
-  result: Pick<AttemptResult, 'outcome' | 'responseStatus' | 'retryAfterMs'> | null;
+  result: Pick<AttemptResult, 'outcome' | 'responseStatus' | 'retryAfterMs' | 'directive'> | null;
   now: number;
   /** Consecutive failed attempts after which the gateway disables a webhook. */
   autoDisableAfter: number;
@@ -60,8 +61,10 @@ export type Outcome = {
 /**
  * The delivery's next status and attempt time, and whether its webhook is disabled. A person's
  * attempt (MANUAL, TEST) never reopens a finished delivery's schedule; a scheduled one retries
- * until the policy runs out. 410 Gone, or the run of failures reaching `autoDisableAfter`,
- * disables an enabled webhook (never on a TEST attempt) and ends the delivery.
+ * until the policy runs out, or until the endpoint answers `webhook-delivery: abort-message`.
+ * 410 Gone, or the run of failures reaching `autoDisableAfter`, disables an enabled webhook
+ * (never on a TEST attempt) and ends the delivery; so does `webhook-delivery: disable`, on any
+ * attempt, and a delivery that succeeded with it stays SUCCEEDED.
  */
 export function decideOutcome(input: OutcomeInput): Outcome {
   const { delivery, webhook, trigger, result, now } = input;
@@ -69,16 +72,21 @@ export function decideOutcome(input: OutcomeInput): Outcome {
     return { attemptCount: delivery.attemptCount, status: statusWhenEnded(delivery.status), nextAttemptAt: null, disableReason: null };
   }
   const attemptCount = delivery.attemptCount + 1;
-  if (result.outcome === 'SUCCEEDED') return { attemptCount, status: 'SUCCEEDED', nextAttemptAt: null, disableReason: null };
+  // The endpoint's own word (receiver-directive.ts) counts on any response and any trigger.
+  const askedToDisable = result.directive === 'DISABLE' && !!webhook?.enabled;
+  if (result.outcome === 'SUCCEEDED') {
+    return { attemptCount, status: 'SUCCEEDED', nextAttemptAt: null, disableReason: askedToDisable ? DISABLED_BY_RECEIVER : null };
+  }
 
-  let disableReason: string | null = null;
-  if (webhook?.enabled && trigger !== 'TEST') {
+  let disableReason: string | null = askedToDisable ? DISABLED_BY_RECEIVER : null;
+  if (!disableReason && webhook?.enabled && trigger !== 'TEST') {
     if (result.responseStatus === 410) disableReason = 'The endpoint answered 410 Gone';
     else if (webhook.consecutiveFailures >= input.autoDisableAfter) {
       disableReason = `Disabled after ${webhook.consecutiveFailures} consecutive failed attempts`;
     }
   }
-  if (!webhook || disableReason || trigger === 'TEST' || !isOpen(delivery.status) || attemptCount > webhook.retryPolicy.maxRetries) {
+  const aborted = result.directive === 'ABORT_MESSAGE';
+  if (!webhook || disableReason || aborted || trigger === 'TEST' || !isOpen(delivery.status) || attemptCount > webhook.retryPolicy.maxRetries) {
     return { attemptCount, status: statusWhenEnded(delivery.status), nextAttemptAt: null, disableReason };
   }
   const delay = retryDelayMs({

@@ -87,6 +87,7 @@ export function createRecorder({ db, announcer, logger, autoDisableAfter, random
           outcome: attempt.result.outcome,
           url: attempt.url,
           request_headers: JSON.stringify(recordedHeaders(attempt.headers)),
+          receiver_directive: attempt.result.directive,
           response_status: attempt.result.responseStatus,
           response_body: attempt.result.responseBody,
           error: attempt.result.error,

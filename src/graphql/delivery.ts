@@ -1,5 +1,6 @@
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { activityMinutes, clampActivityMinutes } from '../domain/input-limits.ts';
+import type { ReceiverDirective } from '../domain/receiver-directive.ts';
 import { parseJson, type AttemptRow, type DeliveryRow } from '../store/db.ts';
 import { attemptTriggers, deliveryStatuses, type AttemptOutcome } from '../domain/delivery-lifecycle.ts';
 import { ACTIVITY_DURATION_SAMPLE, type ActivityMinute, type WebhookActivity, type WebhookAttemptStats } from '../store/attempts.ts';
@@ -27,6 +28,14 @@ export const AttemptOutcomeEnum = builder.enumType('AttemptOutcome', {
     CONNECTION_ERROR: { description: 'refused, reset, DNS, TLS' },
     BLOCKED: { description: 'the address resolved to a forbidden network (see DESIGN.md)' },
   } satisfies Record<AttemptOutcome, object>,
+});
+
+const ReceiverDirectiveEnum = builder.enumType('ReceiverDirective', {
+  description: 'What an endpoint asked for with its `webhook-delivery` response header (case-insensitive; other values are ignored).',
+  values: {
+    ABORT_MESSAGE: { description: '`abort-message`: no more retries of this delivery; it ended FAILED unless the attempt succeeded' },
+    DISABLE: { description: '`disable`: the webhook was disabled, with a reason saying the endpoint asked' },
+  } satisfies Record<ReceiverDirective, object>,
 });
 
 const AttemptTriggerEnum = builder.enumType('AttemptTrigger', {
@@ -97,6 +106,12 @@ DeliveryAttemptNode.implement({
       resolve: (attempt) => (attempt.request_headers === null ? null : parseJson(attempt.request_headers)),
     }),
     responseStatus: t.exposeInt('response_status', { nullable: true }),
+    receiverDirective: t.field({
+      type: ReceiverDirectiveEnum,
+      nullable: true,
+      description: "The endpoint's webhook-delivery header on this attempt's response, when it sent one the gateway acts on.",
+      resolve: (attempt) => attempt.receiver_directive,
+    }),
     responseBody: t.exposeString('response_body', { nullable: true, description: 'The first 4 KiB of the response body.' }),
     error: t.exposeString('error', { nullable: true }),
     durationMs: t.exposeInt('duration_ms'),

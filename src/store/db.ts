@@ -6,6 +6,7 @@ import pg from 'pg';
 import { TakingTurnsSqliteDialect, type TurnOptions } from './fair-turns.ts';
 import type { AttemptOutcome, AttemptTrigger, DeliveryStatus } from '../domain/delivery-lifecycle.ts';
 import type { ApiKeyScope } from '../domain/scopes.ts';
+import type { ReceiverDirective } from '../domain/receiver-directive.ts';
 import type { PayloadFilter } from '../domain/topic-routing.ts';
 import type { BackoffStrategy, HttpHeader, WebhookType } from '../domain/webhook.ts';
 
@@ -134,6 +135,7 @@ export interface DeliveryAttemptTable {
   next_attempt_at: number | null;
   /** What the request sent, credentials redacted (domain/sent-headers.ts); null before it was recorded. */
   request_headers: NullableJsonText<HttpHeader[]>;
+  receiver_directive: ReceiverDirective | null;
 }
 
 /** One running gateway process, as long as it keeps beating. */

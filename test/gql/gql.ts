@@ -59,6 +59,7 @@ type Documents = {
     "\n  query TooDeep {\n    webhooks(first: 1) { nodes { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { id } } } } } } } } } } } } }\n  }\n": typeof types.TooDeepDocument,
     "\n  mutation LimitedCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookSuccess { webhook { id } }\n      ... on RateLimitedError { message code retryAfterSeconds }\n    }\n  }\n": typeof types.LimitedCreateDocument,
     "query LimitedSearch { webhooks(filter: { search: \"/rl/3\" }) { totalCount } }": typeof types.LimitedSearchDocument,
+    "\n  query ReceiverControlDeliveries($id: ID!) {\n    event(id: $id) {\n      deliveries { webhookId status attempts { outcome responseStatus receiverDirective } }\n    }\n  }\n": typeof types.ReceiverControlDeliveriesDocument,
     "\n  query EventAttemptHeaders($id: ID!) {\n    event(id: $id) {\n      deliveries { attempts { requestHeaders { name value } } }\n    }\n  }\n": typeof types.EventAttemptHeadersDocument,
     "\n  query WebhooksBySearch($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n": typeof types.WebhooksBySearchDocument,
     "\n  query WebhooksPage($first: Int, $after: String, $last: Int, $before: String, $filter: WebhookFilter) {\n    webhooks(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      edges { cursor node { id name } }\n      nodes { id }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.WebhooksPageDocument,
@@ -110,6 +111,7 @@ const documents: Documents = {
     "\n  query TooDeep {\n    webhooks(first: 1) { nodes { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { id } } } } } } } } } } } } }\n  }\n": types.TooDeepDocument,
     "\n  mutation LimitedCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookSuccess { webhook { id } }\n      ... on RateLimitedError { message code retryAfterSeconds }\n    }\n  }\n": types.LimitedCreateDocument,
     "query LimitedSearch { webhooks(filter: { search: \"/rl/3\" }) { totalCount } }": types.LimitedSearchDocument,
+    "\n  query ReceiverControlDeliveries($id: ID!) {\n    event(id: $id) {\n      deliveries { webhookId status attempts { outcome responseStatus receiverDirective } }\n    }\n  }\n": types.ReceiverControlDeliveriesDocument,
     "\n  query EventAttemptHeaders($id: ID!) {\n    event(id: $id) {\n      deliveries { attempts { requestHeaders { name value } } }\n    }\n  }\n": types.EventAttemptHeadersDocument,
     "\n  query WebhooksBySearch($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n": types.WebhooksBySearchDocument,
     "\n  query WebhooksPage($first: Int, $after: String, $last: Int, $before: String, $filter: WebhookFilter) {\n    webhooks(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      edges { cursor node { id name } }\n      nodes { id }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.WebhooksPageDocument,
@@ -310,6 +312,10 @@ export function graphql(source: "\n  mutation LimitedCreate($input: CreateWebhoo
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query LimitedSearch { webhooks(filter: { search: \"/rl/3\" }) { totalCount } }"): (typeof documents)["query LimitedSearch { webhooks(filter: { search: \"/rl/3\" }) { totalCount } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReceiverControlDeliveries($id: ID!) {\n    event(id: $id) {\n      deliveries { webhookId status attempts { outcome responseStatus receiverDirective } }\n    }\n  }\n"): (typeof documents)["\n  query ReceiverControlDeliveries($id: ID!) {\n    event(id: $id) {\n      deliveries { webhookId status attempts { outcome responseStatus receiverDirective } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -52,7 +52,8 @@ export function DeliveryView(props: { id: string; version: number; back: () => v
           <li key={a.id} data-trigger={a.trigger} data-outcome={a.outcome}>
             <div class="row">
               <strong>#{a.attemptNumber}</strong> <span class={`badge ${a.outcome === 'SUCCEEDED' ? 'ok' : 'bad'}`}>{a.outcome}</span> <span>{a.trigger}</span>
-              <span>status {a.responseStatus ?? '–'}</span> <span>{ms(a.durationMs)}</span> <span class="muted">{new Date(a.startedAt).toLocaleString()}</span>
+              <span>status {a.responseStatus ?? '–'}</span>
+              {a.receiverDirective && <span class="badge" title="the endpoint's webhook-delivery header">{a.receiverDirective === 'DISABLE' ? 'endpoint asked: disable' : 'endpoint asked: no retries'}</span>} <span>{ms(a.durationMs)}</span> <span class="muted">{new Date(a.startedAt).toLocaleString()}</span>
             </div>
             {a.error && <div class="bad-text">{a.error}</div>}
             {a.requestHeaders && (

@@ -41,7 +41,7 @@ export const DeliveryPage = graphql(`
       id status attemptCount createdAt webhookId
       webhook { id name url }
       event { id topic payload createdAt }
-      attempts { id attemptNumber trigger outcome url requestHeaders { name value } responseStatus responseBody error durationMs startedAt }
+      attempts { id attemptNumber trigger outcome url requestHeaders { name value } responseStatus receiverDirective responseBody error durationMs startedAt }
     }
   }
 `);

@@ -46,6 +46,13 @@ export type DeliveryStatus =
   /** an attempt got a 2xx */
   | 'SUCCEEDED';
 
+/** What an endpoint asked for with its `webhook-delivery` response header (case-insensitive; other values are ignored). */
+export type ReceiverDirective =
+  /** `abort-message`: no more retries of this delivery; it ended FAILED unless the attempt succeeded */
+  | 'ABORT_MESSAGE'
+  /** `disable`: the webhook was disabled, with a reason saying the endpoint asked */
+  | 'DISABLE';
+
 export type MonitorViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -70,7 +77,7 @@ export type MonitorDeliveryQueryVariables = Exact<{
 }>;
 
 
-export type MonitorDeliveryQuery = { delivery: { id: string, status: DeliveryStatus, attemptCount: number, createdAt: string, webhookId: string, webhook: { id: string, name: string | null, url: string } | null, event: { id: string, topic: string, payload: unknown, createdAt: string }, attempts: Array<{ id: string, attemptNumber: number, trigger: AttemptTrigger, outcome: AttemptOutcome, url: string, responseStatus: number | null, responseBody: string | null, error: string | null, durationMs: number, startedAt: string, requestHeaders: Array<{ name: string, value: string }> | null }> } | null };
+export type MonitorDeliveryQuery = { delivery: { id: string, status: DeliveryStatus, attemptCount: number, createdAt: string, webhookId: string, webhook: { id: string, name: string | null, url: string } | null, event: { id: string, topic: string, payload: unknown, createdAt: string }, attempts: Array<{ id: string, attemptNumber: number, trigger: AttemptTrigger, outcome: AttemptOutcome, url: string, responseStatus: number | null, receiverDirective: ReceiverDirective | null, responseBody: string | null, error: string | null, durationMs: number, startedAt: string, requestHeaders: Array<{ name: string, value: string }> | null }> } | null };
 
 export type MonitorFailedSinceQueryVariables = Exact<{
   id: string | number;
@@ -245,6 +252,7 @@ export const MonitorDeliveryDocument = new TypedDocumentString(`
         value
       }
       responseStatus
+      receiverDirective
       responseBody
       error
       durationMs
