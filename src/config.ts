@@ -23,6 +23,8 @@ const ConfigSchema = z.object({
   DELIVERY_CONCURRENCY_PER_WEBHOOK: z.coerce.number().int().min(1).max(1_000).default(8),
   DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(120),
   AUTO_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(100_000).default(25),
+  PAUSE_MAX_HELD: z.coerce.number().int().min(1).max(100_000_000).default(10_000),
+  PAUSE_MAX_HELD_HOURS: z.coerce.number().min(0.0001).max(8_760).default(72),
   ATTEMPT_RETENTION_DAYS: z.coerce.number().min(0.001).max(3_650).default(30),
   EVENT_RETENTION_DAYS: z.coerce.number().min(0.001).max(3_650).default(30),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3_600).default(30),
@@ -60,6 +62,10 @@ export type Config = {
     /** How long a claim holds a delivery; a crashed worker's claims come back after it. */
     leaseMs: number;
     autoDisableAfterFailures: number;
+    /** A paused webhook's held deliveries past this many fail, oldest first. */
+    pauseMaxHeld: number;
+    /** ... and those held longer than this. */
+    pauseMaxHeldMs: number;
     attemptRetentionMs: number;
     /** Events older than this go, with their deliveries and attempts, once nothing is left to send. */
     eventRetentionMs: number;
@@ -111,6 +117,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrencyPerWebhook: values.DELIVERY_CONCURRENCY_PER_WEBHOOK,
       leaseMs: values.DELIVERY_LEASE_SECONDS * 1000,
       autoDisableAfterFailures: values.AUTO_DISABLE_AFTER_FAILURES,
+      pauseMaxHeld: values.PAUSE_MAX_HELD,
+      pauseMaxHeldMs: Math.round(values.PAUSE_MAX_HELD_HOURS * 3_600_000),
       // Whole milliseconds: they are compared with bigint columns, which refuse fractions on Postgres.
       attemptRetentionMs: Math.round(values.ATTEMPT_RETENTION_DAYS * 86_400_000),
       eventRetentionMs: Math.round(values.EVENT_RETENTION_DAYS * 86_400_000),

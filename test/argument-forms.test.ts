@@ -248,6 +248,18 @@ const steps: Step[] = [
     args: (refs) => ({ id: refs.ok, overlapSeconds: -1 }),
     selection: '{ __typename ... on ValidationError { fieldErrors { path message } } }',
   },
+  {
+    kind: 'mutation',
+    field: 'pauseWebhook',
+    args: (refs) => ({ id: refs.ok }),
+    selection: '{ __typename ... on PauseWebhookSuccess { webhook { id held { count } } } }',
+  },
+  {
+    kind: 'mutation',
+    field: 'resumeWebhook',
+    args: (refs) => ({ id: refs.ok }),
+    selection: '{ __typename ... on PauseWebhookSuccess { webhook { id pausedAt held { count } } } }',
+  },
   { kind: 'mutation', field: 'redeliver', args: (refs) => ({ deliveryId: refs.okDelivery }), selection: '{ __typename ... on RedeliverSuccess { delivery { id webhookId } } }' },
   {
     kind: 'mutation',

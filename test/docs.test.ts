@@ -29,6 +29,8 @@ describe('README', () => {
       DELIVERY_CONCURRENCY_PER_WEBHOOK: String(defaults.delivery.concurrencyPerWebhook),
       DELIVERY_LEASE_SECONDS: String(defaults.delivery.leaseMs / 1000),
       AUTO_DISABLE_AFTER_FAILURES: String(defaults.delivery.autoDisableAfterFailures),
+      PAUSE_MAX_HELD: String(defaults.delivery.pauseMaxHeld),
+      PAUSE_MAX_HELD_HOURS: String(defaults.delivery.pauseMaxHeldMs / 3_600_000),
       ATTEMPT_RETENTION_DAYS: String(defaults.delivery.attemptRetentionMs / 86_400_000),
       EVENT_RETENTION_DAYS: String(defaults.delivery.eventRetentionMs / 86_400_000),
       SHUTDOWN_GRACE_SECONDS: String(defaults.delivery.shutdownGraceMs / 1000),

@@ -40,6 +40,7 @@ async function seed(db: Db, count: number, now: number): Promise<string[]> {
     next_trigger: null,
     locked_until: null,
     locked_by: null,
+    failure_reason: null,
     created_at: now,
     updated_at: now,
   }));

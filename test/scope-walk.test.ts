@@ -34,6 +34,7 @@ const typeScopes: Record<string, string> = {
   WebengageConfiguration: READ,
   WebhookStats: READ,
   WebhookActivity: READ,
+  HeldDeliveries: READ,
   ActivityMinute: READ,
   Event: READ,
   Delivery: READ,
@@ -49,7 +50,7 @@ const openTypes = new Set([
   'Query', 'Mutation', 'Subscription', 'Viewer', 'EventType', 'PageInfo', 'FieldError',
   'ValidationError', 'NotFoundError', 'ConflictError', 'ForbiddenError', 'RateLimitedError',
   'CreateApiKeySuccess', 'RevokeApiKeySuccess', 'CreateWebhookSuccess', 'UpdateWebhookSuccess', 'DeleteWebhookSuccess',
-  'RotateSigningSecretSuccess', 'PublishEventSuccess', 'RedeliverSuccess', 'RedeliverFailedSuccess', 'SendTestEventSuccess',
+  'RotateSigningSecretSuccess', 'PauseWebhookSuccess', 'PublishEventSuccess', 'RedeliverSuccess', 'RedeliverFailedSuccess', 'SendTestEventSuccess',
   'WebhookConnection', 'WebhookEdge', 'EventConnection', 'EventEdge', 'DeliveryConnection', 'DeliveryEdge',
 ]);
 /** Node ids a key may read wherever it meets the object: the handles mutations hand back (an ApiKey's is ADMIN's alone). */
@@ -73,6 +74,8 @@ const rootScopes: Record<string, string | null> = {
   'Mutation.updateWebhook': WRITE,
   'Mutation.deleteWebhook': WRITE,
   'Mutation.rotateSigningSecret': WRITE,
+  'Mutation.pauseWebhook': WRITE,
+  'Mutation.resumeWebhook': WRITE,
   'Mutation.publishEvent': PUBLISH,
   'Mutation.redeliver': WRITE,
   'Mutation.redeliverFailed': WRITE,
@@ -249,6 +252,8 @@ function casesFor(root: string): Case[] {
     'Mutation.rotateSigningSecret': () => [
       { label: 'rotateSigningSecret', narrow: 'RotateSigningSecretSuccess', args: async () => `(id: ${literal((await throwaway()).id)}, overlapSeconds: 0)` },
     ],
+    'Mutation.pauseWebhook': () => [{ label: 'pauseWebhook', narrow: 'PauseWebhookSuccess', args: async () => `(id: ${literal((await throwaway()).id)})` }],
+    'Mutation.resumeWebhook': () => [{ label: 'resumeWebhook', narrow: 'PauseWebhookSuccess', args: async () => `(id: ${literal((await throwaway()).id)})` }],
     // The same idempotency key as the seeded event: the answer is that event, which the caller did not publish.
     'Mutation.publishEvent': () => [
       fixed('publishEvent', `(input: { topic: "message.created", payload: { probe: true }, idempotencyKey: ${literal(`idem-${run}`)} })`, 'PublishEventSuccess'),

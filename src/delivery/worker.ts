@@ -6,6 +6,7 @@ import type { AfterCommit } from './after-commit.ts';
 import { createClaimer, type Claimed } from './claimer.ts';
 import type { DeliveryDispatcher } from './dispatcher.ts';
 import { canSend } from './outcome.ts';
+import { createHoldCaps } from './hold-caps.ts';
 import { createPruner } from './pruner.ts';
 import { createRecorder } from './recorder.ts';
 import { buildRequest } from './request.ts';
@@ -41,6 +42,7 @@ export function createWorker(deps: WorkerDeps) {
     random: deps.random ?? Math.random,
   });
   const pruner = createPruner(deps);
+  const holdCaps = createHoldCaps(deps);
   const inFlight = new Set<Promise<void>>();
   let running = false;
   let pumping: Promise<void> | null = null;
@@ -87,6 +89,7 @@ export function createWorker(deps: WorkerDeps) {
     pumping = (async () => {
       try {
         await pruner.pruneIfDue();
+        await holdCaps.enforceIfDue();
         do {
           again = false;
           const room = config.concurrency - inFlight.size;

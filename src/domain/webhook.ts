@@ -39,6 +39,8 @@ export type Webhook = WebhookSettings & {
   previousSigningSecret: string | null;
   previousSecretExpiresAt: number | null;
   consecutiveFailures: number;
+  /** When it was paused, while it is: deliveries are accepted and held until it is resumed. */
+  pausedAt: number | null;
   createdAt: number;
   updatedAt: number;
 };

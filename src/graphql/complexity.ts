@@ -69,6 +69,8 @@ export const statementFields: Readonly<Record<string, number>> = {
   'Query.apiKeys': costs.statement,
   // Two statements: a count over every attempt of the webhook, and the last 1,000 durations, sorted.
   'Webhook.stats': 2 * costs.statement + 1_000 / 5,
+  // One count over the webhook's open deliveries (an index range).
+  'Webhook.held': costs.statement + costs.count,
   // Two statements: a grouped count over the window's attempts, and up to 5,000 durations, sorted.
   'Webhook.activity': 2 * costs.statement + 5_000 / 5,
 };

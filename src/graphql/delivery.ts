@@ -66,6 +66,10 @@ DeliveryNode.implement({
     event: t.field({ type: EventNode, resolve: (delivery) => delivery.event_id }),
     status: t.field({ type: DeliveryStatusEnum, resolve: (delivery) => delivery.status as (typeof deliveryStatuses)[number] }),
     attemptCount: t.exposeInt('attempt_count'),
+    failureReason: t.exposeString('failure_reason', {
+      nullable: true,
+      description: 'Why the gateway failed it without an attempt saying why: held past a paused webhook\'s caps.',
+    }),
     nextAttemptAt: t.field({ type: 'DateTime', nullable: true, resolve: (delivery) => delivery.next_attempt_at }),
     attempts: t.loadableList({
       type: DeliveryAttemptNode,

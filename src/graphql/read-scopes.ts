@@ -15,6 +15,7 @@ export const readScopes = {
   WebhookConfiguration: 'WEBHOOKS_READ',
   WebhookStats: 'WEBHOOKS_READ',
   WebhookActivity: 'WEBHOOKS_READ',
+  HeldDeliveries: 'WEBHOOKS_READ',
   ActivityMinute: 'WEBHOOKS_READ',
   Event: 'WEBHOOKS_READ',
   Delivery: 'WEBHOOKS_READ',

@@ -71,6 +71,18 @@ export const WebhookNode = builder.loadableNode('Webhook', {
       description: 'Event types delivered; a trailing .* or a lone * subscribes to a family or to all.',
     }),
     enabled: t.exposeBoolean('enabled'),
+    pausedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Set while the webhook is paused (pauseWebhook): its deliveries are accepted and held, not sent, until resumeWebhook.',
+      resolve: (webhook) => webhook.pausedAt,
+    }),
+    held: t.field({
+      type: HeldDeliveriesRef,
+      nullable: true,
+      description: 'While paused: the deliveries held and the oldest of them; null when not paused.',
+      resolve: (webhook, _args, context) => (webhook.pausedAt === null ? null : context.repos.deliveries.heldBy(context.principal.tenantId, webhook.id)),
+    }),
     disabledReason: t.exposeString('disabledReason', {
       nullable: true,
       description: 'Why deliveries stopped, when the gateway disabled the endpoint itself (e.g. after repeated failures).',
@@ -198,6 +210,19 @@ builder.queryFields((t) => ({
   ),
 }));
 
+const HeldDeliveriesRef = builder.objectRef<{ count: number; oldestAt: number | null }>('HeldDeliveries').implement({
+  description: `What a paused webhook holds. Past PAUSE_MAX_HELD deliveries or PAUSE_MAX_HELD_HOURS of age the oldest fail, with Delivery.failureReason saying which.`,
+  authScopes: readableWith('HeldDeliveries'),
+  fields: (t) => ({
+    count: t.exposeInt('count'),
+    oldestAt: t.field({ type: 'DateTime', nullable: true, resolve: (held) => held.oldestAt }),
+  }),
+});
+
+const PauseWebhookSuccess = builder.objectRef<{ webhook: Webhook }>('PauseWebhookSuccess').implement({
+  fields: (t) => ({ webhook: t.field({ type: WebhookNode, resolve: (result) => result.webhook }) }),
+});
+
 const CreateWebhookSuccess = builder.objectRef<{ webhook: Webhook }>('CreateWebhookSuccess').implement({
   fields: (t) => ({
     webhook: t.field({ type: WebhookNode, resolve: (result) => result.webhook }),
@@ -268,5 +293,21 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { id, overlapSeconds }, context) => ({
       webhook: await context.services.webhooks.rotateSecret(context.principal.tenantId, id, overlapSeconds),
     }),
+  }),
+  pauseWebhook: t.field({
+    type: PauseWebhookSuccess,
+    description: 'Holds the webhook\'s deliveries, new ones included, without failing them; unlike disabling. Pausing a paused webhook changes nothing.',
+    args: { id: t.arg.id({ required: true }) },
+    authScopes: { scope: 'WEBHOOKS_WRITE' },
+    errors: resultUnion('PauseWebhookResult', [NotFoundError]),
+    resolve: async (_root, { id }, context) => ({ webhook: await context.services.webhooks.pause(context.principal.tenantId, id) }),
+  }),
+  resumeWebhook: t.field({
+    type: PauseWebhookSuccess,
+    description: 'Sends what the paused webhook held, in publish order (up to its concurrency at once), and what comes after.',
+    args: { id: t.arg.id({ required: true }) },
+    authScopes: { scope: 'WEBHOOKS_WRITE' },
+    errors: resultUnion('ResumeWebhookResult', [NotFoundError]),
+    resolve: async (_root, { id }, context) => ({ webhook: await context.services.webhooks.resume(context.principal.tenantId, id) }),
   }),
 }));

@@ -26,7 +26,7 @@ export function createAnnouncer({
   recorded?: (attempt: AttemptRow) => void;
 }): AfterCommit {
   return {
-    committed({ attempts = [], deliveries = [] }: Committed): void {
+    committed({ attempts = [], deliveries = [], released = false }: Committed): void {
       for (const attempt of attempts) {
         pubsub.publish('attempt', attempt.tenant_id, attempt);
         try {
@@ -37,9 +37,9 @@ export function createAnnouncer({
       }
       for (const delivery of deliveries) pubsub.publish('delivery', delivery.tenant_id, delivery);
       const now = clock.now();
-      const dueNow = deliveries.some((delivery) => delivery.next_attempt_at !== null && delivery.next_attempt_at <= now);
+      const dueNow = released || deliveries.some((delivery) => delivery.next_attempt_at !== null && delivery.next_attempt_at <= now);
       if (dueNow) wake();
-      if (relay && (attempts.length > 0 || deliveries.length > 0)) relay({ attempts, deliveries, dueNow });
+      if (relay && (attempts.length > 0 || deliveries.length > 0 || released)) relay({ attempts, deliveries, dueNow });
     },
   };
 }

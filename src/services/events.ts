@@ -59,6 +59,7 @@ export function pendingDelivery(params: {
     next_trigger: params.trigger,
     locked_until: null,
     locked_by: null,
+    failure_reason: null,
     created_at: params.now,
     updated_at: params.now,
   };

@@ -108,6 +108,27 @@ export function webhookService({ db, config, clock, announcer }: WebhookServiceD
       announcer.committed({ deliveries: failed });
     },
 
+    /** Holds the webhook's deliveries (new ones too) until it is resumed; pausing twice keeps the first time. */
+    async pause(tenantId: string, id: string): Promise<Webhook> {
+      const repo = webhookRepository(db);
+      const current = await repo.findById(tenantId, id);
+      if (!current) throw new NotFoundError(id, 'Webhook');
+      if (current.pausedAt !== null) return current;
+      const now = clock.now();
+      const paused = await repo.setPaused(tenantId, id, now, now);
+      if (!paused) throw new NotFoundError(id, 'Webhook');
+      return paused;
+    },
+
+    /** Sends what the webhook held, oldest first, as the claim takes them. */
+    async resume(tenantId: string, id: string): Promise<Webhook> {
+      const now = clock.now();
+      const resumed = await webhookRepository(db).setPaused(tenantId, id, null, now);
+      if (!resumed) throw new NotFoundError(id, 'Webhook');
+      announcer.committed({ released: true });
+      return resumed;
+    },
+
     async rotateSecret(tenantId: string, id: string, overlapSeconds: number | null | undefined): Promise<Webhook> {
       const overlap = overlapSeconds ?? DEFAULT_SECRET_OVERLAP_SECONDS;
       if (!Number.isInteger(overlap) || overlap < 0 || overlap > MAX_SECRET_OVERLAP_SECONDS) {

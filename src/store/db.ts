@@ -71,6 +71,8 @@ export interface WebhookTable {
   previous_signing_secret: string | null;
   previous_secret_expires_at: number | null;
   consecutive_failures: Generated<number>;
+  /** Set while the webhook is paused: its deliveries are held, not claimed. */
+  paused_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -108,6 +110,8 @@ export interface DeliveryTable {
   next_attempt_at: number | null;
   /** MANUAL or TEST when the next attempt was asked for by a person; null for SCHEDULED. */
   next_trigger: AttemptTrigger | null;
+  /** Why the gateway failed it without an attempt saying so (a paused webhook's hold caps). */
+  failure_reason: string | null;
   /** A worker's lease: until then no other claim takes it. */
   locked_until: number | null;
   /** Who holds the lease: an `instances.owner`, or null when no one does. */

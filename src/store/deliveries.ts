@@ -1,5 +1,6 @@
 import { ENDED_UNSENT, openStatuses, type AttemptTrigger, type DeliveryStatus } from '../domain/delivery-lifecycle.ts';
-import type { DeliveryRow, Executor, NewDeliveryRow } from './db.ts';
+import type { ExpressionBuilder, Updateable } from 'kysely';
+import type { Database, DeliveryRow, DeliveryTable, Executor, NewDeliveryRow } from './db.ts';
 import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
 
 export type DeliveryChange = Pick<DeliveryRow, 'status' | 'attempt_count' | 'next_attempt_at' | 'updated_at'>;
@@ -116,6 +117,46 @@ export function deliveryRepository(db: Executor) {
     },
 
     /** Ends every delivery still waiting for this webhook (statusWhenEnded, in SQL); they stay as history. */
+    /** A webhook's deliveries still to be sent: while it is paused, those it holds. */
+    async heldBy(tenantId: string, webhookId: string): Promise<{ count: number; oldestAt: number | null }> {
+      const row = await db
+        .selectFrom('deliveries')
+        .select((eb) => [eb.fn.countAll<number | string>().as('count'), eb.fn.min('created_at').as('oldest')])
+        .where('tenant_id', '=', tenantId)
+        .where('webhook_id', '=', webhookId)
+        .where('status', 'in', openStatuses)
+        .executeTakeFirstOrThrow();
+      return { count: Number(row.count), oldestAt: row.oldest };
+    },
+
+    /**
+     * Fails, with `reason`, the webhook's held deliveries created before `before` and those
+     * beyond the newest `keep`; leased ones (in flight since before the pause) are left to finish.
+     */
+    async failHeld(webhookId: string, limits: { before: number; keep: number; reason: (cause: 'age' | 'count') => string }, now: number): Promise<DeliveryRow[]> {
+      const held = (eb: ExpressionBuilder<Database, 'deliveries'>) =>
+        eb.and([eb('webhook_id', '=', webhookId), eb('status', 'in', openStatuses), eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)])]);
+      const ended = (cause: 'age' | 'count'): Updateable<DeliveryTable> => ({
+        status: ENDED_UNSENT,
+        next_attempt_at: null,
+        next_trigger: null,
+        failure_reason: limits.reason(cause),
+        updated_at: now,
+      });
+      const tooOld = await db.updateTable('deliveries').set(ended('age')).where(held).where('created_at', '<', limits.before).returningAll().execute();
+      const beyond = await db
+        .selectFrom('deliveries')
+        .select('id')
+        .where(held)
+        .orderBy('id', 'desc')
+        .offset(limits.keep)
+        .limit(1_000_000)
+        .execute();
+      if (beyond.length === 0) return tooOld;
+      const tooMany = await db.updateTable('deliveries').set(ended('count')).where('id', 'in', beyond.map((row) => row.id)).returningAll().execute();
+      return [...tooOld, ...tooMany];
+    },
+
     async failPending(webhookId: string, now: number): Promise<DeliveryRow[]> {
       return db
         .updateTable('deliveries')

@@ -75,6 +75,8 @@ export function leaseRepository(db: Db) {
                 // Webhooks already at their cap are left out here, not after the scan, or their
                 // backlog would fill every scan and starve the webhooks behind it.
                 .where('deliveries.webhook_id', 'not in', (sub) => sub.selectFrom('busy').select('busy.webhook_id').where('busy.leased', '>=', perWebhookCap))
+                // A paused webhook's deliveries are held where they are until it is resumed.
+                .where('deliveries.webhook_id', 'not in', (sub) => sub.selectFrom('webhooks').select('webhooks.id').where('webhooks.paused_at', 'is not', null))
                 // One order for every claim: batches cannot lock each other's rows in opposite orders.
                 .orderBy('deliveries.next_attempt_at')
                 .orderBy('deliveries.id')

@@ -33,6 +33,7 @@ export function webhookFromRow(row: WebhookRow): Webhook {
     previousSigningSecret: row.previous_signing_secret,
     previousSecretExpiresAt: row.previous_secret_expires_at,
     consecutiveFailures: row.consecutive_failures,
+    pausedAt: row.paused_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -271,6 +272,23 @@ export function webhookRepository(db: Executor) {
     },
 
     /** The gateway's own disable, with the reason shown to the tenant. */
+    /** Pauses (a time) or resumes (null) the tenant's webhook; undefined when there is none. */
+    async setPaused(tenantId: string, id: string, pausedAt: number | null, now: number): Promise<Webhook | undefined> {
+      const row = await db
+        .updateTable('webhooks')
+        .set({ paused_at: pausedAt, updated_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      return row && webhookFromRow(row);
+    },
+
+    /** Paused webhooks, any tenant: the hold caps look at these. */
+    async pausedIds(): Promise<string[]> {
+      return (await db.selectFrom('webhooks').select('id').where('paused_at', 'is not', null).execute()).map((row) => row.id);
+    },
+
     async disable(id: string, reason: string, now: number): Promise<void> {
       await db.updateTable('webhooks').set({ enabled: 0, disabled_reason: reason, updated_at: now }).where('id', '=', id).execute();
     },

@@ -50,6 +50,9 @@ type Documents = {
     "\n  mutation LiveRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": typeof types.LiveRevokeDocument,
     "\n  query LiveKeyIds {\n    apiKeys { id prefix }\n  }\n": typeof types.LiveKeyIdsDocument,
     "query LiveViewer { viewer { tenantId } }": typeof types.LiveViewerDocument,
+    "\n  mutation PauseForTest($id: ID!) {\n    pauseWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt } } }\n  }\n": typeof types.PauseForTestDocument,
+    "\n  mutation ResumeForTest($id: ID!) {\n    resumeWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt held { count } } } }\n  }\n": typeof types.ResumeForTestDocument,
+    "\n  query HeldForTest($id: ID!) {\n    webhook(id: $id) {\n      pausedAt\n      enabled\n      held { count oldestAt }\n      deliveries(first: 10) { nodes { id status failureReason event { id } } }\n    }\n  }\n": typeof types.HeldForTestDocument,
     "\n  subscription ClusterAttempts($webhookId: ID) {\n    deliveryAttempts(webhookId: $webhookId) { id attemptNumber outcome responseStatus delivery { id } }\n  }\n": typeof types.ClusterAttemptsDocument,
     "\n  query ClusterKeys {\n    apiKeys { id prefix }\n  }\n": typeof types.ClusterKeysDocument,
     "\n  mutation ClusterRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": typeof types.ClusterRevokeDocument,
@@ -102,6 +105,9 @@ const documents: Documents = {
     "\n  mutation LiveRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": types.LiveRevokeDocument,
     "\n  query LiveKeyIds {\n    apiKeys { id prefix }\n  }\n": types.LiveKeyIdsDocument,
     "query LiveViewer { viewer { tenantId } }": types.LiveViewerDocument,
+    "\n  mutation PauseForTest($id: ID!) {\n    pauseWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt } } }\n  }\n": types.PauseForTestDocument,
+    "\n  mutation ResumeForTest($id: ID!) {\n    resumeWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt held { count } } } }\n  }\n": types.ResumeForTestDocument,
+    "\n  query HeldForTest($id: ID!) {\n    webhook(id: $id) {\n      pausedAt\n      enabled\n      held { count oldestAt }\n      deliveries(first: 10) { nodes { id status failureReason event { id } } }\n    }\n  }\n": types.HeldForTestDocument,
     "\n  subscription ClusterAttempts($webhookId: ID) {\n    deliveryAttempts(webhookId: $webhookId) { id attemptNumber outcome responseStatus delivery { id } }\n  }\n": types.ClusterAttemptsDocument,
     "\n  query ClusterKeys {\n    apiKeys { id prefix }\n  }\n": types.ClusterKeysDocument,
     "\n  mutation ClusterRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": types.ClusterRevokeDocument,
@@ -276,6 +282,18 @@ export function graphql(source: "\n  query LiveKeyIds {\n    apiKeys { id prefix
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query LiveViewer { viewer { tenantId } }"): (typeof documents)["query LiveViewer { viewer { tenantId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PauseForTest($id: ID!) {\n    pauseWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt } } }\n  }\n"): (typeof documents)["\n  mutation PauseForTest($id: ID!) {\n    pauseWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResumeForTest($id: ID!) {\n    resumeWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt held { count } } } }\n  }\n"): (typeof documents)["\n  mutation ResumeForTest($id: ID!) {\n    resumeWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt held { count } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query HeldForTest($id: ID!) {\n    webhook(id: $id) {\n      pausedAt\n      enabled\n      held { count oldestAt }\n      deliveries(first: 10) { nodes { id status failureReason event { id } } }\n    }\n  }\n"): (typeof documents)["\n  query HeldForTest($id: ID!) {\n    webhook(id: $id) {\n      pausedAt\n      enabled\n      held { count oldestAt }\n      deliveries(first: 10) { nodes { id status failureReason event { id } } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

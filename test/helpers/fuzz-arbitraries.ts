@@ -458,7 +458,7 @@ const cleanOverrides: Record<string, fc.Arbitrary<unknown>> = {
   'WebhookFilter.search': fc.constantFrom('École', 'école', 'ÉCOLE', 'ÿ', 'Ÿ', 'STRASSE', 'straße', 'second', 'SECOND', '/one', 'example', ''),
   // Ids of the kind the argument names, most of the time: otherwise almost every case is NotFound.
   ...Object.fromEntries(
-    ['Mutation.updateWebhook.id', 'Mutation.deleteWebhook.id', 'Mutation.rotateSigningSecret.id', 'Mutation.redeliverFailed.webhookId', 'Mutation.sendTestEvent.webhookId'].map((key) => [
+    ['Mutation.updateWebhook.id', 'Mutation.deleteWebhook.id', 'Mutation.rotateSigningSecret.id', 'Mutation.pauseWebhook.id', 'Mutation.resumeWebhook.id', 'Mutation.redeliverFailed.webhookId', 'Mutation.sendTestEvent.webhookId'].map((key) => [
       key,
       fc.oneof({ weight: 6, arbitrary: fc.constantFrom(new Ref('own.webhook'), new Ref('own.webhook2')) }, { weight: 1, arbitrary: cleanId }),
     ]),

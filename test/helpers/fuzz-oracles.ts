@@ -251,6 +251,26 @@ function rotateSigningSecret({ variables, result, diff, before, after }: OracleA
   return problems;
 }
 
+/** pauseWebhook sets pausedAt once (a second pause keeps the first time); resumeWebhook clears it. Nothing else moves. */
+function pausing(paused: boolean) {
+  return ({ variables, result, diff, before, after }: OracleArgs): string[] => {
+    const id = variables.id as string;
+    const problems = onlyChanged(diff, { webhooks: true });
+    const old = before.webhooks.get(id);
+    const row = after.webhooks.get(id);
+    if (!old || !row) return [...problems, `${paused ? 'paused' : 'resumed'} webhook ${id} missing`];
+    if (diff.webhooks.added.length || diff.webhooks.removed.length || diff.webhooks.changed.some((change) => change.after.id !== id)) {
+      problems.push(`other webhooks changed: ${describeDiff(diff).join('; ')}`);
+    }
+    if (paused && row.paused_at === null) problems.push('pauseWebhook left paused_at null');
+    if (paused && old.paused_at !== null && row.paused_at !== old.paused_at) problems.push('a second pause moved paused_at');
+    if (!paused && row.paused_at !== null) problems.push('resumeWebhook left paused_at set');
+    if (json({ ...old, paused_at: null, updated_at: 0 }) !== json({ ...row, paused_at: null, updated_at: 0 })) problems.push('pausing changed more than pausedAt');
+    if ((result.webhook as { id?: string } | undefined)?.id !== id) problems.push('the result names another webhook');
+    return problems;
+  };
+}
+
 // Matching, written from the README: topic, family or *, enabled, filters, channel types, echo.
 function topicMatches(pattern: string, topic: string): boolean {
   if (pattern === '*') return true;
@@ -395,6 +415,8 @@ export const oracles: Record<string, (args: OracleArgs) => string[]> = {
   updateWebhook,
   deleteWebhook,
   rotateSigningSecret,
+  pauseWebhook: pausing(true),
+  resumeWebhook: pausing(false),
   publishEvent,
   redeliver,
   redeliverFailed,
