@@ -39,6 +39,8 @@ export const stringLimits: Readonly<Record<string, number>> = {
   'Mutation.updateWebhook(id)': ID_MAX_LENGTH,
   'Mutation.deleteWebhook(id)': ID_MAX_LENGTH,
   'Mutation.rotateSigningSecret(id)': ID_MAX_LENGTH,
+  'Mutation.pauseWebhook(id)': ID_MAX_LENGTH,
+  'Mutation.resumeWebhook(id)': ID_MAX_LENGTH,
   'Mutation.redeliver(deliveryId)': ID_MAX_LENGTH,
   'Mutation.redeliverFailed(webhookId)': ID_MAX_LENGTH,
   'Mutation.sendTestEvent(webhookId)': ID_MAX_LENGTH,
