@@ -31,7 +31,7 @@ export const AttemptOutcomeEnum = builder.enumType('AttemptOutcome', {
 const AttemptTriggerEnum = builder.enumType('AttemptTrigger', {
   values: {
     SCHEDULED: { description: 'the first attempt or a retry on the schedule' },
-    MANUAL: { description: 'asked for with redeliver or redeliverFailed' },
+    MANUAL: { description: 'asked for with redeliver, redeliverFailed or recoverDeliveries' },
     TEST: { description: 'sent by sendTestEvent' },
   } satisfies Record<(typeof attemptTriggers)[number], object>,
 });
@@ -116,7 +116,7 @@ builder.objectField(EventNode, 'deliveries', (t) =>
   }),
 );
 
-const DeliveryConnection = builder.connectionObject({ type: DeliveryNode, name: 'DeliveryConnection' }, { name: 'DeliveryEdge' });
+export const DeliveryConnection = builder.connectionObject({ type: DeliveryNode, name: 'DeliveryConnection' }, { name: 'DeliveryEdge' });
 
 const WebhookStatsRef = builder.objectRef<WebhookAttemptStats & { consecutiveFailures: number }>('WebhookStats').implement({
   description: 'Attempts within the retention period (ATTEMPT_RETENTION_DAYS).',

@@ -29,7 +29,7 @@ export type AttemptOutcome =
   | 'TIMED_OUT';
 
 export type AttemptTrigger =
-  /** asked for with redeliver or redeliverFailed */
+  /** asked for with redeliver, redeliverFailed or recoverDeliveries */
   | 'MANUAL'
   /** the first attempt or a retry on the schedule */
   | 'SCHEDULED'
