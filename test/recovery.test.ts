@@ -115,8 +115,6 @@ describe('recoverDeliveries', () => {
 
     const done = await gw.data(RecoverDeliveries, { webhookId: hook.id, since: iso(since), until: iso(until) }, key);
     expect(done.recoverDeliveries).toMatchObject({ __typename: 'RecoverDeliveriesSuccess', dryRun: false, count: 3 });
-    // Asked again before the attempts ran: they already wait for one, so nothing more.
-    expect((await gw.data(RecoverDeliveries, { webhookId: hook.id, since: iso(since), until: iso(until), dryRun: true }, key)).recoverDeliveries).toMatchObject({ count: 0 });
     await settle();
     const sent = requestsTo(hook.path).slice(5).map((request) => request.headers['webhook-id']);
     expect(sent.sort()).toEqual(inWindow.map((event) => event.id).sort());

@@ -41,7 +41,7 @@ const ReplayEventsSuccess = builder.objectRef<Replay>('ReplayEventsSuccess').imp
 builder.mutationFields((t) => ({
   recoverDeliveries: t.field({
     type: RecoverDeliveriesSuccess,
-    description: `A MANUAL attempt, now, of every FAILED delivery of this webhook created in [since, until) that is not already waiting for one; since at most 7 days ago. At most ${perCall} per call: a larger window is a ValidationError, dry run or not.`,
+    description: `A MANUAL attempt, now, of every FAILED delivery of this webhook created in [since, until); since at most 7 days ago. A FAILED delivery stays FAILED until its new attempt is recorded. At most ${perCall} per call: a larger window is a ValidationError, dry run or not.`,
     args: {
       webhookId: t.arg.id({ required: true }),
       since: t.arg({ type: 'DateTime', required: true }),

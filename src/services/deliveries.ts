@@ -45,8 +45,8 @@ const routedEvent = (event: EventRow) => ({ topic: event.topic, payload: JSON.pa
 export function deliveryService({ db, clock, announcer, config }: DeliveryServiceDeps) {
   /**
    * A MANUAL attempt now for every FAILED delivery of the webhook created in [since, until)
-   * (until defaults to now; since at most 7 days ago) that is not already waiting for one. A
-   * dry run counts and lists them and changes nothing. redeliverFailed is this without until.
+   * (until defaults to now; since at most 7 days ago). A dry run counts and lists them and
+   * changes nothing. redeliverFailed is this without until.
    */
   async function recoverDeliveries(tenantId: string, webhookId: string, window: Window, dryRun: boolean): Promise<Recovery> {
     const now = clock.now();

@@ -125,6 +125,7 @@ export function webhookService({ db, config, clock, announcer }: WebhookServiceD
         // Locked: the current secret becomes the previous one, so a second rotation must see the first one's secret.
         const current = await repo.findByIdForUpdate(tenantId, id);
         if (!current) throw new NotFoundError(id, 'Webhook');
+        if (secret === current.signingSecret) throw ValidationError.at(['signingSecret'], 'is the current secret already: a rotation needs a new one');
         const now = clock.now();
         return repo.rotateSecret(current, { secret: secret ?? generateSigningSecret(), previousExpiresAt: now + overlap * 1000, now });
       });

@@ -14,7 +14,7 @@ export type DeliveryFilter = {
   until?: number | null;
 };
 
-/** FAILED deliveries of one webhook created in [since, until), not already waiting for an attempt: what a recovery resends. */
+/** FAILED deliveries of one webhook created in [since, until): what a recovery resends. */
 export type RecoveryWindow = { tenantId: string; webhookId: string; since: number; until: number };
 
 export function deliveryRepository(db: Executor) {
@@ -52,7 +52,6 @@ export function deliveryRepository(db: Executor) {
       .where('tenant_id', '=', window.tenantId)
       .where('webhook_id', '=', window.webhookId)
       .where('status', '=', 'FAILED')
-      .where('next_attempt_at', 'is', null)
       .where('created_at', '>=', window.since)
       .where('created_at', '<', window.until);
 
@@ -136,9 +135,6 @@ export function deliveryRepository(db: Executor) {
         .updateTable('deliveries')
         .set({ next_attempt_at: now, next_trigger: 'MANUAL', updated_at: now })
         .where('id', 'in', recoverable(window).select('id').orderBy('id').limit(limit))
-        // Checked again on the row itself: a concurrent recovery may have moved it since the subquery read it.
-        .where('status', '=', 'FAILED')
-        .where('next_attempt_at', 'is', null)
         .returningAll()
         .execute();
     },
