@@ -20,6 +20,7 @@ type Documents = {
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeySuccess { key apiKey { id name prefix scopes } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on RevokeApiKeySuccess { apiKey { id revokedAt } }\n      ... on NotFoundError { id }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
     "\n  query NodeById($id: ID!) {\n    node(id: $id) { __typename id ... on Webhook { url } }\n  }\n": typeof types.NodeByIdDocument,
+    "\n  query MonitorTestRecoverable($id: ID!) {\n    webhook(id: $id) { deliveries(first: 10) { nodes { status event { id } attempts { trigger } } } }\n  }\n": typeof types.MonitorTestRecoverableDocument,
     "\n  query EventTypes {\n    eventTypes { name description }\n  }\n": typeof types.EventTypesDocument,
     "\n  query CrossTenantReads($event: ID!, $delivery: ID!) {\n    event(id: $event) { id }\n    delivery(id: $delivery) { id }\n    eventNode: node(id: $event) { id }\n    deliveryNode: node(id: $delivery) { id }\n  }\n": typeof types.CrossTenantReadsDocument,
     "\n  query EventsPage($first: Int, $after: String, $topic: String) {\n    events(first: $first, after: $after, topic: $topic) {\n      totalCount\n      nodes { id topic payload deliveries { id webhookId } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.EventsPageDocument,
@@ -77,6 +78,7 @@ const documents: Documents = {
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeySuccess { key apiKey { id name prefix scopes } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on RevokeApiKeySuccess { apiKey { id revokedAt } }\n      ... on NotFoundError { id }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.RevokeApiKeyDocument,
     "\n  query NodeById($id: ID!) {\n    node(id: $id) { __typename id ... on Webhook { url } }\n  }\n": types.NodeByIdDocument,
+    "\n  query MonitorTestRecoverable($id: ID!) {\n    webhook(id: $id) { deliveries(first: 10) { nodes { status event { id } attempts { trigger } } } }\n  }\n": types.MonitorTestRecoverableDocument,
     "\n  query EventTypes {\n    eventTypes { name description }\n  }\n": types.EventTypesDocument,
     "\n  query CrossTenantReads($event: ID!, $delivery: ID!) {\n    event(id: $event) { id }\n    delivery(id: $delivery) { id }\n    eventNode: node(id: $event) { id }\n    deliveryNode: node(id: $delivery) { id }\n  }\n": types.CrossTenantReadsDocument,
     "\n  query EventsPage($first: Int, $after: String, $topic: String) {\n    events(first: $first, after: $after, topic: $topic) {\n      totalCount\n      nodes { id topic payload deliveries { id webhookId } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.EventsPageDocument,
@@ -166,6 +168,10 @@ export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revo
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query NodeById($id: ID!) {\n    node(id: $id) { __typename id ... on Webhook { url } }\n  }\n"): (typeof documents)["\n  query NodeById($id: ID!) {\n    node(id: $id) { __typename id ... on Webhook { url } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MonitorTestRecoverable($id: ID!) {\n    webhook(id: $id) { deliveries(first: 10) { nodes { status event { id } attempts { trigger } } } }\n  }\n"): (typeof documents)["\n  query MonitorTestRecoverable($id: ID!) {\n    webhook(id: $id) { deliveries(first: 10) { nodes { status event { id } attempts { trigger } } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
