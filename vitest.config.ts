@@ -20,6 +20,7 @@ const onPostgresToo = [
   'test/rate-limit.test.ts',
   'test/recovery.test.ts',
   'test/webhook-versions.test.ts',
+  'test/deliveries-plan.test.ts',
 ];
 
 export default defineConfig({

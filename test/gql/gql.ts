@@ -22,6 +22,7 @@ type Documents = {
     "\n  query NodeById($id: ID!) {\n    node(id: $id) { __typename id ... on Webhook { url } }\n  }\n": typeof types.NodeByIdDocument,
     "\n  query MonitorTestRecoverable($id: ID!) {\n    webhook(id: $id) { deliveries(first: 10) { nodes { status event { id } attempts { trigger } } } }\n  }\n": typeof types.MonitorTestRecoverableDocument,
     "\n  query EventTypes {\n    eventTypes { name description }\n  }\n": typeof types.EventTypesDocument,
+    "query PlanViewer { viewer { tenantId } }": typeof types.PlanViewerDocument,
     "\n  query CrossTenantReads($event: ID!, $delivery: ID!) {\n    event(id: $event) { id }\n    delivery(id: $delivery) { id }\n    eventNode: node(id: $event) { id }\n    deliveryNode: node(id: $delivery) { id }\n  }\n": typeof types.CrossTenantReadsDocument,
     "\n  query EventsPage($first: Int, $after: String, $topic: String) {\n    events(first: $first, after: $after, topic: $topic) {\n      totalCount\n      nodes { id topic payload deliveries { id webhookId } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.EventsPageDocument,
     "\n  mutation SmokePublish($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess { deliveryCount event { id deliveries { id status } } }\n    }\n  }\n": typeof types.SmokePublishDocument,
@@ -80,6 +81,7 @@ const documents: Documents = {
     "\n  query NodeById($id: ID!) {\n    node(id: $id) { __typename id ... on Webhook { url } }\n  }\n": types.NodeByIdDocument,
     "\n  query MonitorTestRecoverable($id: ID!) {\n    webhook(id: $id) { deliveries(first: 10) { nodes { status event { id } attempts { trigger } } } }\n  }\n": types.MonitorTestRecoverableDocument,
     "\n  query EventTypes {\n    eventTypes { name description }\n  }\n": types.EventTypesDocument,
+    "query PlanViewer { viewer { tenantId } }": types.PlanViewerDocument,
     "\n  query CrossTenantReads($event: ID!, $delivery: ID!) {\n    event(id: $event) { id }\n    delivery(id: $delivery) { id }\n    eventNode: node(id: $event) { id }\n    deliveryNode: node(id: $delivery) { id }\n  }\n": types.CrossTenantReadsDocument,
     "\n  query EventsPage($first: Int, $after: String, $topic: String) {\n    events(first: $first, after: $after, topic: $topic) {\n      totalCount\n      nodes { id topic payload deliveries { id webhookId } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.EventsPageDocument,
     "\n  mutation SmokePublish($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess { deliveryCount event { id deliveries { id status } } }\n    }\n  }\n": types.SmokePublishDocument,
@@ -176,6 +178,10 @@ export function graphql(source: "\n  query MonitorTestRecoverable($id: ID!) {\n 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query EventTypes {\n    eventTypes { name description }\n  }\n"): (typeof documents)["\n  query EventTypes {\n    eventTypes { name description }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query PlanViewer { viewer { tenantId } }"): (typeof documents)["query PlanViewer { viewer { tenantId } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
