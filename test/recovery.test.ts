@@ -136,7 +136,13 @@ describe('recoverDeliveries', () => {
     const since = iso(clock.now() - 60_000);
     expect((await gw.data(RecoverDeliveries, { webhookId: hook.id, since, dryRun: true }, key)).recoverDeliveries).toMatchObject({ count: 2 });
     expect((await gw.data(RedeliverFailed, { webhookId: hook.id, since }, key)).redeliverFailed).toEqual({ __typename: 'RedeliverFailedSuccess', count: 2 });
-    expect((await gw.data(RecoverDeliveries, { webhookId: hook.id, since, dryRun: true }, key)).recoverDeliveries).toMatchObject({ count: 0 });
+    await settle();
+    // Still failing: still FAILED, each with its MANUAL attempt, and a recovery would take them again.
+    expect((await deliveries(key, { webhookId: hook.id })).nodes.map((node) => node.attempts.map((a) => a.trigger))).toEqual([
+      ['SCHEDULED', 'MANUAL'],
+      ['SCHEDULED', 'MANUAL'],
+    ]);
+    expect((await gw.data(RecoverDeliveries, { webhookId: hook.id, since, dryRun: true }, key)).recoverDeliveries).toMatchObject({ count: 2 });
 
     const tooOld = iso(clock.now() - 8 * 86_400_000);
     expect((await gw.data(RecoverDeliveries, { webhookId: hook.id, since: tooOld, dryRun: true }, key)).recoverDeliveries).toMatchObject({

@@ -40,6 +40,9 @@ function checkWindow(window: Window, now: number, oldest: number, tooOld: string
 const tooMany = (count: string) =>
   ValidationError.at(['since'], `the window holds ${count} deliveries, more than the ${MAX_PER_CALL.toLocaleString('en')} one call may take: narrow it (a later since, an until) and go in parts`);
 
+// RETURNING promises no order; results list the oldest first.
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 const routedEvent = (event: EventRow) => ({ topic: event.topic, payload: JSON.parse(event.payload) as unknown, channelType: event.channel_type, echo: event.echo === 1 });
 
 export function deliveryService({ db, clock, announcer, config }: DeliveryServiceDeps) {
@@ -59,7 +62,7 @@ export function deliveryService({ db, clock, announcer, config }: DeliveryServic
       if (count > MAX_PER_CALL) throw tooMany(count.toLocaleString('en'));
       if (dryRun) return { dryRun, count, deliveries: await deliveries.firstRecoverable(recovery, PREVIEW_SIZE) };
       const moved = await deliveries.requestAttemptForRecoverable(recovery, MAX_PER_CALL, now);
-      return { dryRun, count: moved.length, deliveries: moved };
+      return { dryRun, count: moved.length, deliveries: moved.sort(byId) };
     });
     // A dry run changed nothing, so there is nothing to announce.
     if (!dryRun) announcer.committed({ deliveries: result.deliveries });
@@ -129,7 +132,7 @@ export function deliveryService({ db, clock, announcer, config }: DeliveryServic
         }
         if (dryRun) return { dryRun, count: matched.length, events: matched, deliveries: [] };
         const rows = matched.map((event) => pendingDelivery({ tenantId, eventId: event.id, webhookId, now, trigger: null }));
-        const created = await deliveryRepository(trx).insertNew(rows);
+        const created = (await deliveryRepository(trx).insertNew(rows)).sort(byId);
         const createdFor = new Set(created.map((delivery) => delivery.event_id));
         return { dryRun, count: created.length, events: matched.filter((event) => createdFor.has(event.id)), deliveries: created };
       });

@@ -44,6 +44,11 @@ async function assertNoConflict(trx: Transaction<Database>, repo: WebhookReposit
   }
 }
 
+/** The updatedAt a change writes: later than the stored one even within one millisecond, since it is the version expectedUpdatedAt names. */
+function versionAfter(current: Webhook, now: number): number {
+  return Math.max(now, current.updatedAt + 1);
+}
+
 export function webhookService({ db, config, clock, announcer }: WebhookServiceDeps) {
   const schemas = webhookInputSchemas(config.allowPrivateAddresses);
 
@@ -91,8 +96,7 @@ export function webhookService({ db, config, clock, announcer }: WebhookServiceD
         if (changes.url !== undefined || changes.topics !== undefined) {
           await assertNoConflict(trx, repo, tenantId, settings, current.id);
         }
-        // Every update moves updatedAt on, also within one millisecond: it is the version expectedUpdatedAt names.
-        const now = Math.max(clock.now(), current.updatedAt + 1);
+        const now = versionAfter(current, clock.now());
         const updated = await repo.updateSettings(current, settings, now);
         // A disabled endpoint receives nothing: what was waiting for it fails now (redeliverFailed brings it back).
         const failed = current.enabled && !updated.enabled ? await deliveryRepository(trx).failPending(id, now) : [];
@@ -126,7 +130,7 @@ export function webhookService({ db, config, clock, announcer }: WebhookServiceD
         const current = await repo.findByIdForUpdate(tenantId, id);
         if (!current) throw new NotFoundError(id, 'Webhook');
         if (secret === current.signingSecret) throw ValidationError.at(['signingSecret'], 'is the current secret already: a rotation needs a new one');
-        const now = clock.now();
+        const now = versionAfter(current, clock.now());
         return repo.rotateSecret(current, { secret: secret ?? generateSigningSecret(), previousExpiresAt: now + overlap * 1000, now });
       });
     },
