@@ -18,6 +18,9 @@ const onPostgresToo = [
   'test/auth.test.ts',
   'test/secrets.test.ts',
   'test/rate-limit.test.ts',
+  'test/recovery.test.ts',
+  'test/webhook-versions.test.ts',
+  'test/deliveries-plan.test.ts',
 ];
 
 export default defineConfig({

@@ -23,16 +23,18 @@ let pools: Db[] = [];
 async function seed(db: Db, count: number, now: number): Promise<string[]> {
   const tenantId = newId('tenant', now);
   await db.insertInto('tenants').values({ id: tenantId, name: `t-${tenantId}`, created_at: now }).execute();
-  const eventId = newId('event', now);
+  // One delivery per (event, webhook), as the store allows: an event per round over the webhooks.
+  const eventIds = Array.from({ length: Math.ceil(count / WEBHOOKS) }, () => newId('event', now));
+  const eventId = eventIds[0]!;
   await db
     .insertInto('events')
-    .values({ id: eventId, tenant_id: tenantId, topic: 'message.created', payload: '{}', channel_type: null, echo: 0, idempotency_key: null, delivery_count: count, created_at: now })
+    .values(eventIds.map((id) => ({ id, tenant_id: tenantId, topic: 'message.created', payload: '{}', channel_type: null, echo: 0, idempotency_key: null, delivery_count: WEBHOOKS, created_at: now })))
     .execute();
   const webhooks = Array.from({ length: WEBHOOKS }, (_, i) => `wh_${String(i).padStart(2, '0')}_${eventId}`);
   const rows: NewDeliveryRow[] = Array.from({ length: count }, (_, i) => ({
     id: newId('delivery', now),
     tenant_id: tenantId,
-    event_id: eventId,
+    event_id: eventIds[Math.floor(i / WEBHOOKS)]!,
     webhook_id: webhooks[i % WEBHOOKS]!,
     status: 'PENDING',
     attempt_count: 0,

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, type ExecutionResult } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -35,6 +36,10 @@ const snippets = [
   'sse-curl',
   'prometheus-scrape',
   'prometheus-alerts',
+  'update-if-unchanged',
+  'rotate-own-secret',
+  'recover-and-replay',
+  'deliveries-query',
 ] as const;
 
 /** Blocks that show what comes back rather than what to run; each is checked against the real thing. */
@@ -109,6 +114,8 @@ function usage(script: Block): { file: string; command: string } {
 }
 
 type Attempt = Record<string, unknown> & { id: string; eventId: string; outcome: string };
+
+const graphqlDocument = (text: string) => parse(text) as TypedDocumentNode<Record<string, unknown>, Record<string, unknown>>;
 
 describe('README blocks', () => {
   it('finds fenced blocks, indented ones too, with the marker on the line before', () => {
@@ -187,6 +194,68 @@ describe('README snippets, run as written', () => {
       __typename: 'UpdateWebhookSuccess',
       webhook: { id: createWebhook.webhook.id, name: 'Orders', url: 'https://example.com/hooks/orders', topics: ['message.*'], timeoutSeconds: 30 },
     });
+  });
+
+  it('update-if-unchanged: an update from a version that is not the stored one is a ConflictError and writes nothing', async () => {
+    const gw = await gateway(true);
+    const { webhookId } = await webhookAt(gw, 'http://127.0.0.1:9/versions');
+    const update = runShell(fill(block('update-if-unchanged').code, { webhookId, gateway: gw.address }), { env: { KEY: gw.key } });
+    expect(await update.exited, update.transcript()).toBe(0);
+    const answer = JSON.parse(update.lines.join('\n')) as ExecutionResult<{ updateWebhook: Record<string, any> }>;
+    expect(answer.data?.updateWebhook, update.transcript()).toMatchObject({ __typename: 'ConflictError', reason: 'CHANGED_SINCE', existingWebhook: { name: null } });
+    const current = answer.data!.updateWebhook.existingWebhook.updatedAt as string;
+    // With the updatedAt it read, the same block writes.
+    const again = runShell(fill(block('update-if-unchanged').code, { webhookId, gateway: gw.address }).replace('2026-01-31T12:00:00.000Z', current), { env: { KEY: gw.key } });
+    expect(await again.exited, again.transcript()).toBe(0);
+    expect(JSON.parse(again.lines.join('\n')).data.updateWebhook).toMatchObject({ __typename: 'UpdateWebhookSuccess', webhook: { name: 'Orders (EU)' } });
+  });
+
+  it("rotate-own-secret: the webhook signs with the caller's secret from then on, and the answer does not show it", async () => {
+    const gw = await gateway(true);
+    const { webhookId } = await webhookAt(gw, 'http://127.0.0.1:9/rotate');
+    const secret = `whsec_${Buffer.alloc(32, 5).toString('base64')}`;
+    const rotate = runShell(fill(block('rotate-own-secret').code, { webhookId, secret, gateway: gw.address }), { env: { KEY: gw.key } });
+    expect(await rotate.exited, rotate.transcript()).toBe(0);
+    expect(JSON.parse(rotate.lines.join('\n')).data.rotateSigningSecret).toEqual({ __typename: 'RotateSigningSecretSuccess', previousSecretExpiresAt: expect.any(String) });
+    expect(rotate.lines.join("\n")).not.toContain(secret);
+    const read = await graphqlAt(gw.url, graphqlDocument(`query($id: ID!) { webhook(id: $id) { signingSecret } }`), { id: webhookId }, gw.key);
+    expect(read.body.data).toEqual({ webhook: { signingSecret: secret } });
+  });
+
+  it('recover-and-replay: a dry-run recovery counts, and a replay delivers an event published before the webhook existed', async () => {
+    const gw = await gateway(true);
+    const receiver = await startReceiver();
+    cleanups.push(() => receiver.close());
+    const eventId = await publish(gw, 'before-the-webhook');
+    const { webhookId } = await webhookAt(gw, `${receiver.url}/late`);
+    const shell = runShell(fill(block('recover-and-replay').code, { webhookId, gateway: gw.address }), { env: { KEY: gw.key } });
+    expect(await shell.exited, shell.transcript()).toBe(0);
+    const [recovered, replayed] = shell.lines.filter((line) => line.trim()).map((line) => JSON.parse(line));
+    expect(recovered.data.recoverDeliveries, shell.transcript()).toEqual({ __typename: 'RecoverDeliveriesSuccess', count: 0, deliveries: [] });
+    expect(replayed.data.replayEvents, shell.transcript()).toEqual({ __typename: 'ReplayEventsSuccess', count: 1, events: [{ id: eventId, topic: 'message.created' }] });
+    const [request] = await receiver.received(1);
+    expect(request!.headers['webhook-id']).toBe(eventId);
+  });
+
+  it('deliveries-query: lists FAILED deliveries of message.created across webhooks with their attempts', async () => {
+    const gw = await gateway(true);
+    const receiver = await startReceiver();
+    cleanups.push(() => receiver.close());
+    receiver.reply(() => ({ status: 500, body: 'no' }));
+    const { webhookId } = await webhookAt(gw, `${receiver.url}/failing`);
+    await ask(gw, graphqlDocument(`mutation($id: ID!) { updateWebhook(id: $id, input: { retryPolicy: { maxRetries: 0 } }) { __typename } }`), { id: webhookId });
+    await publish(gw, 'fails');
+    await receiver.received(1);
+    for (let round = 0; ; round++) {
+      const shell = runShell(fill(block('deliveries-query').code, { gateway: gw.address }), { env: { KEY: gw.key } });
+      expect(await shell.exited, shell.transcript()).toBe(0);
+      const { deliveries } = JSON.parse(shell.lines.join('\n')).data;
+      if (deliveries.totalCount === 1 || round === 200) {
+        expect(deliveries).toMatchObject({ totalCount: 1, nodes: [{ webhookId, status: 'FAILED', attempts: [{ outcome: 'HTTP_ERROR', responseStatus: 500 }] }] });
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   });
 
   it('mint-key: npm run keys, with the server\'s DATABASE_PATH, prints a key last that the server accepts', async () => {

@@ -51,6 +51,7 @@ const openTypes = new Set([
   'ValidationError', 'NotFoundError', 'ConflictError', 'ForbiddenError', 'RateLimitedError',
   'CreateApiKeySuccess', 'RevokeApiKeySuccess', 'CreateWebhookSuccess', 'UpdateWebhookSuccess', 'DeleteWebhookSuccess',
   'RotateSigningSecretSuccess', 'PauseWebhookSuccess', 'PublishEventSuccess', 'RedeliverSuccess', 'RedeliverFailedSuccess', 'SendTestEventSuccess',
+  'RecoverDeliveriesSuccess', 'ReplayEventsSuccess',
   'WebhookConnection', 'WebhookEdge', 'EventConnection', 'EventEdge', 'DeliveryConnection', 'DeliveryEdge',
 ]);
 /** Node ids a key may read wherever it meets the object: the handles mutations hand back (an ApiKey's is ADMIN's alone). */
@@ -67,6 +68,7 @@ const rootScopes: Record<string, string | null> = {
   'Query.event': READ,
   'Query.events': READ,
   'Query.delivery': READ,
+  'Query.deliveries': READ,
   'Query.apiKeys': ADMIN,
   'Mutation.createApiKey': ADMIN,
   'Mutation.revokeApiKey': ADMIN,
@@ -79,6 +81,8 @@ const rootScopes: Record<string, string | null> = {
   'Mutation.publishEvent': PUBLISH,
   'Mutation.redeliver': WRITE,
   'Mutation.redeliverFailed': WRITE,
+  'Mutation.recoverDeliveries': WRITE,
+  'Mutation.replayEvents': WRITE,
   'Mutation.sendTestEvent': WRITE,
   'Subscription.deliveryAttempts': READ,
   'Subscription.deliveryUpdated': READ,
@@ -118,7 +122,7 @@ function hiddenFrom(held: string[]): string[] {
 let dir: string;
 let gateway: GatewayProcess;
 let receiver: Receiver;
-const seed = { webhookA: '', webhookB: '', event: '', delivery: '', attempt: '', victimKeyId: '', victimKey: '' };
+const seed = { webhookA: '', webhookB: '', event: '', delivery: '', attempt: '', victimKeyId: '', victimKey: '', failing: '' };
 const keys = new Map<string, string>();
 let counter = 0;
 
@@ -162,7 +166,7 @@ async function attemptsRecorded(atLeast: number): Promise<number> {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'scope-walk-'));
   receiver = await startReceiver();
-  receiver.reply(() => ({ status: 200, body: `response-${readToken}` }));
+  receiver.reply((request) => (request.path.startsWith('/fail') ? { status: 500, body: 'no' } : { status: 200, body: `response-${readToken}` }));
   gateway = await startGatewayProcess({ DATABASE_PATH: join(dir, 'gateway.db') });
 
   seed.webhookA = (
@@ -196,6 +200,14 @@ beforeAll(async () => {
   seed.delivery = published.publishEvent.event.deliveries[0].id;
   await attemptsRecorded(1);
   seed.attempt = (await admin(`query($id: ID!) { delivery(id: $id) { attempts { id } } }`, { id: seed.delivery })).delivery.attempts[0].id;
+  // What the dry run of recoverDeliveries lists: a FAILED test delivery.
+  seed.failing = (await createWebhookAsAdmin({ url: `${receiver.url}/fail-${run}`, topics: ['message.created'], enabled: false, retryPolicy: { maxRetries: 0 } })).id;
+  const test = await admin(`mutation($id: ID!) { sendTestEvent(webhookId: $id) { ... on SendTestEventSuccess { delivery { id } } } }`, { id: seed.failing });
+  for (let round = 0; round < 50_000; round++) {
+    const data = await admin(`query($id: ID!) { delivery(id: $id) { status } }`, { id: test.sendTestEvent.delivery.id });
+    if (data.delivery.status === 'FAILED') break;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   const victim = await createKey(`victim-${adminToken}`, [READ]);
   seed.victimKeyId = victim.id;
   seed.victimKey = victim.key;
@@ -234,6 +246,7 @@ function casesFor(root: string): Case[] {
     'Query.event': () => [fixed('event', `(id: ${literal(seed.event)})`)],
     'Query.events': () => [fixed('events', '(first: 2)')],
     'Query.delivery': () => [fixed('delivery', `(id: ${literal(seed.delivery)})`)],
+    'Query.deliveries': () => [fixed('deliveries', `(first: 2, filter: { webhookId: ${literal(seed.webhookA)} })`)],
     'Query.apiKeys': () => [fixed('apiKeys', '')],
     'Mutation.createApiKey': () => [{ label: 'createApiKey', narrow: 'CreateApiKeySuccess', args: () => `(input: { name: "walk ${++counter}", scopes: [WEBHOOKS_READ] })` }],
     'Mutation.revokeApiKey': () => [
@@ -261,6 +274,21 @@ function casesFor(root: string): Case[] {
     'Mutation.redeliver': () => [fixed('redeliver', `(deliveryId: ${literal(seed.delivery)})`, 'RedeliverSuccess')],
     'Mutation.redeliverFailed': () => [
       fixed('redeliverFailed', `(webhookId: ${literal(seed.webhookA)}, since: ${literal(new Date(Date.now() - 3_600_000).toISOString())})`, 'RedeliverFailedSuccess'),
+    ],
+    // A dry run: the walk reads what it answers without resending anything.
+    'Mutation.recoverDeliveries': () => [
+      fixed('recoverDeliveries', `(webhookId: ${literal(seed.failing)}, since: ${literal(new Date(Date.now() - 3_600_000).toISOString())}, dryRun: true)`, 'RecoverDeliveriesSuccess'),
+    ],
+    // A webhook created after the seeded event, whose filter takes it and no later one: the replay delivers it there.
+    'Mutation.replayEvents': () => [
+      {
+        label: 'replayEvents',
+        narrow: 'ReplayEventsSuccess',
+        args: async () => {
+          const target = await createWebhookAsAdmin({ url: `${receiver.url}/replay-${++counter}`, topics: ['message.created'], configuration: { filters: [{ field: 'kind', expression: 'seeded' }] } });
+          return `(webhookId: ${literal(target.id)}, since: ${literal(new Date(Date.now() - 3_600_000).toISOString())})`;
+        },
+      },
     ],
     'Mutation.sendTestEvent': () => [fixed('sendTestEvent', `(webhookId: ${literal(seed.webhookA)})`, 'SendTestEventSuccess')],
   };

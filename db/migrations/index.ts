@@ -3,6 +3,7 @@ import * as m0001 from './0001_init.ts';
 import * as m0002 from './0002_delivery.ts';
 import * as m0003 from './0003_leases.ts';
 import * as m0004 from './0004_rate_limits.ts';
+import * as m0007 from './0007_replay.ts';
 import * as m0008 from './0008_attempt_request_headers.ts';
 import * as m0010 from './0010_deliveries_failed.ts';
 import * as m0011 from './0011_receiver_directive.ts';
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '0002_delivery': m0002,
   '0003_leases': m0003,
   '0004_rate_limits': m0004,
+  '0007_replay': m0007,
   '0008_attempt_request_headers': m0008,
   '0010_deliveries_failed': m0010,
   '0011_receiver_directive': m0011,

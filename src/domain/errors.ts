@@ -38,11 +38,23 @@ export class NotFoundError extends GatewayError {
   }
 }
 
+/** Why a write conflicts: another webhook holds one of the topics at this URL, or the webhook changed since the caller read it. */
+export type ConflictReason = 'TOPIC_AT_URL' | 'CHANGED_SINCE';
+
 export class ConflictError extends GatewayError {
   readonly code = 'CONFLICT';
-  constructor(readonly existingWebhookId: string, topic: string) {
-    super(`Webhook ${existingWebhookId} already delivers ${topic} to this URL`);
+  constructor(readonly existingWebhookId: string, readonly reason: ConflictReason, message: string) {
+    super(message);
     this.name = 'ConflictError';
+  }
+
+  static topicAtUrl(existingWebhookId: string, topic: string): ConflictError {
+    return new ConflictError(existingWebhookId, 'TOPIC_AT_URL', `Webhook ${existingWebhookId} already delivers ${topic} to this URL`);
+  }
+
+  /** An update based on a version older than the stored one: the caller reads the webhook again and decides. */
+  static changedSince(webhookId: string): ConflictError {
+    return new ConflictError(webhookId, 'CHANGED_SINCE', `Webhook ${webhookId} changed after expectedUpdatedAt; read it again before updating`);
   }
 }
 

@@ -30,9 +30,9 @@ export function newId(kind: IdKind, now: number = Date.now()): string {
   return `${idPrefixes[kind]}_${ulid(now)}`;
 }
 
-/** The smallest id of this kind minted at `ms`: every id minted earlier sorts below it. */
+/** The smallest id of this kind minted at `ms`: every id minted earlier sorts below it (before 1970: the smallest of all). */
 export function firstIdAt(kind: IdKind, ms: number): string {
-  return `${idPrefixes[kind]}_${encodeTime(ms, 10)}${'0'.repeat(16)}`;
+  return `${idPrefixes[kind]}_${encodeTime(Math.max(ms, 0), 10)}${'0'.repeat(16)}`;
 }
 
 /** The kind an id names, or null when it carries no known prefix. */

@@ -18,6 +18,9 @@ export function signingKeyBytes(secret: string): Buffer | null {
   return key;
 }
 
+/** What a ValidationError says of a malformed secret (never the secret itself). */
+export const signingSecretRule = 'must be whsec_ followed by the base64 of 24 to 64 random bytes';
+
 export function isValidSigningSecret(secret: string): boolean {
   return signingKeyBytes(secret) !== null;
 }

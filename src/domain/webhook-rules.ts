@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { deliveryUrlProblem } from './url-rules.ts';
 import { CHANNEL_TYPE_MAX_LENGTH, TOPIC_MAX_LENGTH } from './input-limits.ts';
 import { text } from './validation.ts';
-import { isValidSigningSecret } from './signing-secret.ts';
+import { isValidSigningSecret, signingSecretRule } from './signing-secret.ts';
 import { backoffStrategies, webhookTypes } from '../domain/webhook.ts';
 
 export const webhookDefaults = {
@@ -178,7 +178,7 @@ const configuration = (allowPrivateAddresses: boolean) =>
 
 const signingSecret = z
   .string()
-  .refine(isValidSigningSecret, 'must be whsec_ followed by the base64 of 24 to 64 random bytes');
+  .refine(isValidSigningSecret, signingSecretRule);
 
 /** Field-by-field rules for both mutations; whole-state rules live in `settingsProblems`. */
 export function webhookInputSchemas(allowPrivateAddresses: boolean) {

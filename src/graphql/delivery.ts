@@ -41,7 +41,7 @@ const ReceiverDirectiveEnum = builder.enumType('ReceiverDirective', {
 const AttemptTriggerEnum = builder.enumType('AttemptTrigger', {
   values: {
     SCHEDULED: { description: 'the first attempt or a retry on the schedule' },
-    MANUAL: { description: 'asked for with redeliver or redeliverFailed' },
+    MANUAL: { description: 'asked for with redeliver, redeliverFailed or recoverDeliveries' },
     TEST: { description: 'sent by sendTestEvent' },
   } satisfies Record<(typeof attemptTriggers)[number], object>,
 });
@@ -143,7 +143,7 @@ builder.objectField(EventNode, 'deliveries', (t) =>
   }),
 );
 
-const DeliveryConnection = builder.connectionObject({ type: DeliveryNode, name: 'DeliveryConnection' }, { name: 'DeliveryEdge' });
+export const DeliveryConnection = builder.connectionObject({ type: DeliveryNode, name: 'DeliveryConnection' }, { name: 'DeliveryEdge' });
 
 const WebhookStatsRef = builder.objectRef<WebhookAttemptStats & { consecutiveFailures: number }>('WebhookStats').implement({
   description: 'Attempts within the retention period (ATTEMPT_RETENTION_DAYS).',

@@ -7,6 +7,8 @@ import './webhook.ts';
 import './event-type.ts';
 import './event.ts';
 import './delivery.ts';
+import './deliveries.ts';
+import './recovery.ts';
 import './subscription.ts';
 
 builder.queryType({});

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { ConflictError, NotFoundError, ValidationError, type ConflictReason } from '../domain/errors.ts';
 import { backoffStrategies, webhookTypes, type RetryPolicy, type WebengageSettings, type Webhook, type WebhookConfiguration } from '../domain/webhook.ts';
 import { builder } from './builder.ts';
 import { ErrorInterface, resultUnion } from './errors.ts';
@@ -176,11 +176,22 @@ const UpdateWebhookInput = builder.inputType('UpdateWebhookInput', {
   }),
 });
 
+const ConflictReasonEnum = builder.enumType('ConflictReason', {
+  values: {
+    TOPIC_AT_URL: { description: 'Another webhook of this tenant already delivers one of these topics to the same URL; existingWebhook is that one.' },
+    CHANGED_SINCE: { description: 'updateWebhook with expectedUpdatedAt: the webhook changed since; existingWebhook is it as it now stands, and nothing was written.' },
+  } satisfies Record<ConflictReason, object>,
+});
+
 builder.objectType(ConflictError, {
   name: 'ConflictError',
-  description: 'Another webhook of this tenant already delivers one of these topics to the same URL.',
+  description:
+    'Another webhook of this tenant already delivers one of these topics to the same URL, or (reason CHANGED_SINCE) the webhook changed after the expectedUpdatedAt of an update.',
   interfaces: [ErrorInterface],
-  fields: (t) => ({ existingWebhook: t.field({ type: WebhookNode, resolve: (error) => error.existingWebhookId }) }),
+  fields: (t) => ({
+    existingWebhook: t.field({ type: WebhookNode, resolve: (error) => error.existingWebhookId }),
+    reason: t.field({ type: ConflictReasonEnum, resolve: (error) => error.reason }),
+  }),
 });
 
 export const WebhookConnection = builder.connectionObject({ type: WebhookNode, name: 'WebhookConnection' }, { name: 'WebhookEdge' });
@@ -265,11 +276,16 @@ builder.mutationFields((t) => ({
   }),
   updateWebhook: t.field({
     type: UpdateWebhookSuccess,
-    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateWebhookInput, required: true }) },
+    description: 'Changes what input gives. With expectedUpdatedAt, only if the webhook is still at that version: otherwise a ConflictError (reason CHANGED_SINCE) with the webhook as it now stands, and nothing written.',
+    args: {
+      id: t.arg.id({ required: true }),
+      input: t.arg({ type: UpdateWebhookInput, required: true }),
+      expectedUpdatedAt: t.arg({ type: 'DateTime', description: 'The updatedAt the caller read; absent: update whatever the current version.' }),
+    },
     authScopes: { scope: 'WEBHOOKS_WRITE' },
     errors: resultUnion('UpdateWebhookResult', [ValidationError, NotFoundError, ConflictError]),
-    resolve: async (_root, { id, input }, context) => ({
-      webhook: await context.services.webhooks.update(context.principal.tenantId, id, input),
+    resolve: async (_root, { id, input, expectedUpdatedAt }, context) => ({
+      webhook: await context.services.webhooks.update(context.principal.tenantId, id, input, expectedUpdatedAt),
     }),
   }),
   deleteWebhook: t.field({
@@ -287,11 +303,14 @@ builder.mutationFields((t) => ({
     args: {
       id: t.arg.id({ required: true }),
       overlapSeconds: t.arg.int({ description: 'Seconds the old secret keeps signing, 0..604800; default 86400.' }),
+      signingSecret: t.arg.string({
+        description: "The new secret, when the caller brings its own (e.g. the one its receivers already verify with): whsec_ + base64 of 24..64 random bytes, as at create; generated when absent. Never echoed in errors or logs.",
+      }),
     },
     authScopes: { scope: 'WEBHOOKS_WRITE' },
     errors: resultUnion('RotateSigningSecretResult', [NotFoundError, ValidationError]),
-    resolve: async (_root, { id, overlapSeconds }, context) => ({
-      webhook: await context.services.webhooks.rotateSecret(context.principal.tenantId, id, overlapSeconds),
+    resolve: async (_root, { id, overlapSeconds, signingSecret }, context) => ({
+      webhook: await context.services.webhooks.rotateSecret(context.principal.tenantId, id, overlapSeconds, signingSecret),
     }),
   }),
   pauseWebhook: t.field({

@@ -1,19 +1,74 @@
 import type { Clock } from '../clock.ts';
 import type { AfterCommit } from '../delivery/after-commit.ts';
-import { NotFoundError, ValidationError } from '../domain/errors.ts';
+import type { Config } from '../config.ts';
+import { NotFoundError, ValidationError, type FieldError } from '../domain/errors.ts';
 import { TEST_TOPIC } from '../domain/event-types.ts';
-import { newId } from '../domain/ids.ts';
-import type { Db, DeliveryRow } from '../store/db.ts';
+import { firstIdAt, newId } from '../domain/ids.ts';
+import { receives } from '../domain/topic-routing.ts';
+import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { eventRepository } from '../store/events.ts';
 import { webhookRepository } from '../store/webhooks.ts';
 import { pendingDelivery } from './events.ts';
 
 export const REDELIVER_FAILED_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+/** Deliveries one recovery or replay call resends or creates at most; a larger window is done in parts. */
+export const MAX_PER_CALL = 1_000;
+/** How many of them a result lists (a dry run's preview). */
+export const PREVIEW_SIZE = 10;
+const REPLAY_SCAN_CHUNK = 500;
 
-export type DeliveryServiceDeps = { db: Db; clock: Clock; announcer: AfterCommit };
+export type DeliveryServiceDeps = { db: Db; clock: Clock; announcer: AfterCommit; config: Pick<Config, 'delivery'> };
 
-export function deliveryService({ db, clock, announcer }: DeliveryServiceDeps) {
+/** A recovery or replay: how many, the first few, and whether anything was done. */
+export type Recovery = { dryRun: boolean; count: number; deliveries: DeliveryRow[] };
+export type Replay = { dryRun: boolean; count: number; events: EventRow[]; deliveries: DeliveryRow[] };
+
+type Window = { since: number; until?: number | null };
+
+/** [since, until), until by default just after now (what was created this millisecond is in); each bound's rule as a field error. */
+function checkWindow(window: Window, now: number, oldest: number, tooOld: string): { since: number; until: number } {
+  const until = window.until ?? now + 1;
+  const problems: FieldError[] = [];
+  if (window.since < oldest) problems.push({ path: ['since'], message: tooOld });
+  if (window.since > now) problems.push({ path: ['since'], message: 'must not be in the future' });
+  if (until <= window.since) problems.push({ path: ['until'], message: 'must be later than since' });
+  if (problems.length > 0) throw new ValidationError(problems);
+  return { since: window.since, until };
+}
+
+const tooMany = (count: string) =>
+  ValidationError.at(['since'], `the window holds ${count} deliveries, more than the ${MAX_PER_CALL.toLocaleString('en')} one call may take: narrow it (a later since, an until) and go in parts`);
+
+// RETURNING promises no order; results list the oldest first.
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+const routedEvent = (event: EventRow) => ({ topic: event.topic, payload: JSON.parse(event.payload) as unknown, channelType: event.channel_type, echo: event.echo === 1 });
+
+export function deliveryService({ db, clock, announcer, config }: DeliveryServiceDeps) {
+  /**
+   * A MANUAL attempt now for every FAILED delivery of the webhook created in [since, until)
+   * (until defaults to now; since at most 7 days ago). A dry run counts and lists them and
+   * changes nothing. redeliverFailed is this without until.
+   */
+  async function recoverDeliveries(tenantId: string, webhookId: string, window: Window, dryRun: boolean): Promise<Recovery> {
+    const now = clock.now();
+    const bounds = checkWindow(window, now, now - REDELIVER_FAILED_MAX_AGE_MS, 'must be at most 7 days ago');
+    const recovery = { tenantId, webhookId, ...bounds };
+    const result = await db.transaction().execute(async (trx): Promise<Recovery> => {
+      if (!(await webhookRepository(trx).findById(tenantId, webhookId))) throw new NotFoundError(webhookId, 'Webhook');
+      const deliveries = deliveryRepository(trx);
+      const count = await deliveries.countRecoverable(recovery);
+      if (count > MAX_PER_CALL) throw tooMany(count.toLocaleString('en'));
+      if (dryRun) return { dryRun, count, deliveries: await deliveries.firstRecoverable(recovery, PREVIEW_SIZE) };
+      const moved = await deliveries.requestAttemptForRecoverable(recovery, MAX_PER_CALL, now);
+      return { dryRun, count: moved.length, deliveries: moved.sort(byId) };
+    });
+    // A dry run changed nothing, so there is nothing to announce.
+    if (!dryRun) announcer.committed({ deliveries: result.deliveries });
+    return { ...result, deliveries: result.deliveries.slice(0, PREVIEW_SIZE) };
+  }
+
   return {
     /** A MANUAL attempt as soon as a worker slot is free, whatever the delivery's status. */
     async redeliver(tenantId: string, deliveryId: string): Promise<DeliveryRow> {
@@ -32,15 +87,57 @@ export function deliveryService({ db, clock, announcer }: DeliveryServiceDeps) {
     },
 
     async redeliverFailed(tenantId: string, webhookId: string, since: number): Promise<number> {
+      return (await recoverDeliveries(tenantId, webhookId, { since }, false)).count;
+    },
+
+    recoverDeliveries,
+
+    /**
+     * New deliveries to this webhook of the tenant's past events in [since, until) that its
+     * current topics and filters take, so a new endpoint can catch up; events older than the
+     * event retention are gone (pruned), so since may not reach further back. Each (event,
+     * webhook) gets one delivery however often this runs (the unique index decides).
+     */
+    async replayEvents(tenantId: string, webhookId: string, window: Window, dryRun: boolean): Promise<Replay> {
       const now = clock.now();
-      if (since < now - REDELIVER_FAILED_MAX_AGE_MS) throw ValidationError.at(['since'], 'must be at most 7 days ago');
-      if (since > now) throw ValidationError.at(['since'], 'must not be in the future');
-      const deliveries = await db.transaction().execute(async (trx) => {
-        if (!(await webhookRepository(trx).findById(tenantId, webhookId))) throw new NotFoundError(webhookId, 'Webhook');
-        return deliveryRepository(trx).requestAttemptForFailed(tenantId, webhookId, since, now);
+      const retention = config.delivery.eventRetentionMs;
+      const bounds = checkWindow(
+        window,
+        now,
+        now - retention,
+        `must be within the event retention (${new Date(now - retention).toISOString()} or later): older events have been pruned`,
+      );
+      const result = await db.transaction().execute(async (trx): Promise<Replay> => {
+        const webhook = await webhookRepository(trx).findById(tenantId, webhookId);
+        if (!webhook) throw new NotFoundError(webhookId, 'Webhook');
+        if (!webhook.enabled) throw ValidationError.at(['webhookId'], 'the webhook is disabled: enable it before replaying events to it');
+        const events = eventRepository(trx);
+        const matched: EventRow[] = [];
+        let afterId: string | null = null;
+        for (;;) {
+          const chunk = await events.replayCandidates({
+            tenantId,
+            webhookId,
+            patterns: webhook.topics,
+            fromId: firstIdAt('event', bounds.since),
+            afterId,
+            untilId: firstIdAt('event', bounds.until),
+            excludeTopic: TEST_TOPIC,
+            limit: REPLAY_SCAN_CHUNK,
+          });
+          matched.push(...chunk.filter((event) => receives(webhook, routedEvent(event))));
+          if (matched.length > MAX_PER_CALL) throw tooMany(`more than ${MAX_PER_CALL.toLocaleString('en')}`);
+          if (chunk.length < REPLAY_SCAN_CHUNK) break;
+          afterId = chunk.at(-1)!.id;
+        }
+        if (dryRun) return { dryRun, count: matched.length, events: matched, deliveries: [] };
+        const rows = matched.map((event) => pendingDelivery({ tenantId, eventId: event.id, webhookId, now, trigger: null }));
+        const created = (await deliveryRepository(trx).insertNew(rows)).sort(byId);
+        const createdFor = new Set(created.map((delivery) => delivery.event_id));
+        return { dryRun, count: created.length, events: matched.filter((event) => createdFor.has(event.id)), deliveries: created };
       });
-      announcer.committed({ deliveries });
-      return deliveries.length;
+      announcer.committed({ deliveries: result.deliveries });
+      return { ...result, events: result.events.slice(0, PREVIEW_SIZE), deliveries: result.deliveries.slice(0, PREVIEW_SIZE) };
     },
 
     /** A webhook.test event to this webhook alone, enabled or not: checking an endpoint before enabling it is the point. */

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { AfterCommit } from '../delivery/after-commit.ts';
-import { generateSigningSecret } from '../domain/signing-secret.ts';
+import { generateSigningSecret, isValidSigningSecret, signingSecretRule } from '../domain/signing-secret.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../domain/errors.ts';
 import { patternsOverlap } from '../domain/topic-routing.ts';
 import { fieldErrorsOf, parseInput } from '../domain/validation.ts';
@@ -40,8 +40,13 @@ async function assertNoConflict(trx: Transaction<Database>, repo: WebhookReposit
   const taken = await repo.topicsAtUrl(tenantId, settings.url, exceptId);
   for (const topic of settings.topics) {
     const clash = taken.find((existing) => patternsOverlap(existing.topic, topic));
-    if (clash) throw new ConflictError(clash.webhookId, topic);
+    if (clash) throw ConflictError.topicAtUrl(clash.webhookId, topic);
   }
+}
+
+/** The updatedAt a change writes: later than the stored one even within one millisecond, since it is the version expectedUpdatedAt names. */
+function versionAfter(current: Webhook, now: number): number {
+  return Math.max(now, current.updatedAt + 1);
 }
 
 export function webhookService({ db, config, clock, announcer }: WebhookServiceDeps) {
@@ -66,7 +71,8 @@ export function webhookService({ db, config, clock, announcer }: WebhookServiceD
       });
     },
 
-    async update(tenantId: string, id: string, input: UpdateWebhookInput): Promise<Webhook> {
+    /** With `expectedUpdatedAt`, only if the webhook is still at that version (checked under the row lock below). */
+    async update(tenantId: string, id: string, input: UpdateWebhookInput, expectedUpdatedAt?: number | null): Promise<Webhook> {
       // Null on a value that cannot be cleared gets its own message, in place of the parser's.
       const nullErrors = nullsOnRequired(input).map((path) => ({
         path: ['input', ...path],
@@ -84,12 +90,13 @@ export function webhookService({ db, config, clock, announcer }: WebhookServiceD
         // Locked: the merge below is over what is stored, so two partial updates must not both read the same state.
         const current = await repo.findByIdForUpdate(tenantId, id);
         if (!current) throw new NotFoundError(id, 'Webhook');
+        if (expectedUpdatedAt != null && current.updatedAt !== expectedUpdatedAt) throw ConflictError.changedSince(id);
         const settings = mergeUpdate(current, changes);
         throwIfAny(settingsProblems(settings));
         if (changes.url !== undefined || changes.topics !== undefined) {
           await assertNoConflict(trx, repo, tenantId, settings, current.id);
         }
-        const now = clock.now();
+        const now = versionAfter(current, clock.now());
         const updated = await repo.updateSettings(current, settings, now);
         // A disabled endpoint receives nothing: what was waiting for it fails now (redeliverFailed brings it back).
         const failed = current.enabled && !updated.enabled ? await deliveryRepository(trx).failPending(id, now) : [];
@@ -129,18 +136,23 @@ export function webhookService({ db, config, clock, announcer }: WebhookServiceD
       return resumed;
     },
 
-    async rotateSecret(tenantId: string, id: string, overlapSeconds: number | null | undefined): Promise<Webhook> {
+    /** `secret`: the caller's own (same format rule as at create), e.g. the one its receivers already verify with; generated when absent. */
+    async rotateSecret(tenantId: string, id: string, overlapSeconds: number | null | undefined, secret?: string | null): Promise<Webhook> {
       const overlap = overlapSeconds ?? DEFAULT_SECRET_OVERLAP_SECONDS;
-      if (!Number.isInteger(overlap) || overlap < 0 || overlap > MAX_SECRET_OVERLAP_SECONDS) {
-        throw ValidationError.at(['overlapSeconds'], `must be between 0 and ${MAX_SECRET_OVERLAP_SECONDS}`);
-      }
+      throwIfAny([
+        ...(!Number.isInteger(overlap) || overlap < 0 || overlap > MAX_SECRET_OVERLAP_SECONDS
+          ? [{ path: ['overlapSeconds'], message: `must be between 0 and ${MAX_SECRET_OVERLAP_SECONDS}` }]
+          : []),
+        ...(secret != null && !isValidSigningSecret(secret) ? [{ path: ['signingSecret'], message: signingSecretRule }] : []),
+      ]);
       return db.transaction().execute(async (trx) => {
         const repo = webhookRepository(trx);
         // Locked: the current secret becomes the previous one, so a second rotation must see the first one's secret.
         const current = await repo.findByIdForUpdate(tenantId, id);
         if (!current) throw new NotFoundError(id, 'Webhook');
-        const now = clock.now();
-        return repo.rotateSecret(current, { secret: generateSigningSecret(), previousExpiresAt: now + overlap * 1000, now });
+        if (secret === current.signingSecret) throw ValidationError.at(['signingSecret'], 'is the current secret already: a rotation needs a new one');
+        const now = versionAfter(current, clock.now());
+        return repo.rotateSecret(current, { secret: secret ?? generateSigningSecret(), previousExpiresAt: now + overlap * 1000, now });
       });
     },
   };

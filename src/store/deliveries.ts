@@ -1,9 +1,22 @@
 import { ENDED_UNSENT, openStatuses, type AttemptTrigger, type DeliveryStatus } from '../domain/delivery-lifecycle.ts';
+import { firstIdAt } from '../domain/ids.ts';
 import type { ExpressionBuilder, Updateable } from 'kysely';
 import type { Database, DeliveryRow, DeliveryTable, Executor, NewDeliveryRow } from './db.ts';
 import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
 
 export type DeliveryChange = Pick<DeliveryRow, 'status' | 'attempt_count' | 'next_attempt_at' | 'updated_at'>;
+
+/** The tenant-wide deliveries connection's filter; `since` and `until` are epoch ms, `until` exclusive. */
+export type DeliveryFilter = {
+  webhookId?: string | null;
+  status?: DeliveryStatus | null;
+  topic?: string | null;
+  since?: number | null;
+  until?: number | null;
+};
+
+/** FAILED deliveries of one webhook created in [since, until): what a recovery resends. */
+export type RecoveryWindow = { tenantId: string; webhookId: string; since: number; until: number };
 
 export function deliveryRepository(db: Executor) {
   const ofWebhook = (tenantId: string, webhookId: string, status?: DeliveryStatus | null) => {
@@ -12,10 +25,62 @@ export function deliveryRepository(db: Executor) {
     return query;
   };
 
+  // Ids are ULIDs minted at created_at: the time window is an id range, which every index ending in id serves.
+  const matching = (tenantId: string, filter: DeliveryFilter) => {
+    let query = db.selectFrom('deliveries').where('deliveries.tenant_id', '=', tenantId);
+    if (filter.webhookId) query = query.where('deliveries.webhook_id', '=', filter.webhookId);
+    if (filter.status) query = query.where('deliveries.status', '=', filter.status);
+    if (filter.since != null) query = query.where('deliveries.id', '>=', firstIdAt('delivery', filter.since));
+    if (filter.until != null) query = query.where('deliveries.id', '<', firstIdAt('delivery', filter.until));
+    if (filter.topic) {
+      const topic = filter.topic;
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('events')
+            .select('events.id')
+            .whereRef('events.id', '=', 'deliveries.event_id')
+            .where('events.topic', '=', topic),
+        ),
+      );
+    }
+    return query;
+  };
+
+  const recoverable = (window: RecoveryWindow) =>
+    db
+      .selectFrom('deliveries')
+      .where('tenant_id', '=', window.tenantId)
+      .where('webhook_id', '=', window.webhookId)
+      .where('status', '=', 'FAILED')
+      .where('created_at', '>=', window.since)
+      .where('created_at', '<', window.until);
+
   return {
     async insertMany(rows: NewDeliveryRow[]): Promise<void> {
       // SQLite caps bound parameters per statement; 11 columns x 500 rows stays well under it.
       for (let i = 0; i < rows.length; i += 500) await db.insertInto('deliveries').values(rows.slice(i, i + 500)).execute();
+    },
+
+    /**
+     * Inserts those not already there for their (event, webhook), in one statement per chunk:
+     * the unique index decides, so concurrent or repeated inserts create each delivery once.
+     * Returns the rows it created.
+     */
+    async insertNew(rows: NewDeliveryRow[]): Promise<DeliveryRow[]> {
+      const created: DeliveryRow[] = [];
+      for (let i = 0; i < rows.length; i += 500) {
+        const chunk = rows.slice(i, i + 500);
+        created.push(
+          ...(await db
+            .insertInto('deliveries')
+            .values(chunk)
+            .onConflict((oc) => oc.columns(['event_id', 'webhook_id']).doNothing())
+            .returningAll()
+            .execute()),
+        );
+      }
+      return created;
     },
 
     async findById(tenantId: string, id: string): Promise<DeliveryRow | undefined> {
@@ -40,6 +105,39 @@ export function deliveryRepository(db: Executor) {
 
     async pageByWebhook(tenantId: string, webhookId: string, status: DeliveryStatus | null | undefined, args: PageArgs): Promise<Page<DeliveryRow>> {
       return keysetPage(args, byId(() => ofWebhook(tenantId, webhookId, status).selectAll()));
+    },
+
+    async page(tenantId: string, filter: DeliveryFilter, args: PageArgs): Promise<Page<DeliveryRow>> {
+      return keysetPage(args, byId(() => matching(tenantId, filter).selectAll('deliveries')));
+    },
+
+    async count(tenantId: string, filter: DeliveryFilter): Promise<number> {
+      const { count } = await matching(tenantId, filter)
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .executeTakeFirstOrThrow();
+      return count;
+    },
+
+    async countRecoverable(window: RecoveryWindow): Promise<number> {
+      const { count } = await recoverable(window)
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .executeTakeFirstOrThrow();
+      return count;
+    },
+
+    /** The oldest `limit` a recovery would resend. */
+    async firstRecoverable(window: RecoveryWindow, limit: number): Promise<DeliveryRow[]> {
+      return recoverable(window).selectAll().orderBy('id').limit(limit).execute();
+    },
+
+    /** A MANUAL attempt now for the oldest `limit` of them, in one statement; returns those it moved. */
+    async requestAttemptForRecoverable(window: RecoveryWindow, limit: number, now: number): Promise<DeliveryRow[]> {
+      return db
+        .updateTable('deliveries')
+        .set({ next_attempt_at: now, next_trigger: 'MANUAL', updated_at: now })
+        .where('id', 'in', recoverable(window).select('id').orderBy('id').limit(limit))
+        .returningAll()
+        .execute();
     },
 
     async countByWebhook(tenantId: string, webhookId: string, status: DeliveryStatus | null | undefined): Promise<number> {
@@ -104,19 +202,6 @@ export function deliveryRepository(db: Executor) {
         .executeTakeFirst();
     },
 
-    async requestAttemptForFailed(tenantId: string, webhookId: string, since: number, now: number): Promise<DeliveryRow[]> {
-      return db
-        .updateTable('deliveries')
-        .set({ next_attempt_at: now, next_trigger: 'MANUAL', updated_at: now })
-        .where('tenant_id', '=', tenantId)
-        .where('webhook_id', '=', webhookId)
-        .where('status', '=', 'FAILED')
-        .where('created_at', '>=', since)
-        .returningAll()
-        .execute();
-    },
-
-    /** Ends every delivery still waiting for this webhook (statusWhenEnded, in SQL); they stay as history. */
     /** A webhook's deliveries still to be sent: while it is paused, those it holds. */
     async heldBy(tenantId: string, webhookId: string): Promise<{ count: number; oldestAt: number | null }> {
       const row = await db
@@ -157,6 +242,7 @@ export function deliveryRepository(db: Executor) {
       return [...tooOld, ...tooMany];
     },
 
+    /** Ends every delivery still waiting for this webhook (statusWhenEnded, in SQL); they stay as history. */
     async failPending(webhookId: string, now: number): Promise<DeliveryRow[]> {
       return db
         .updateTable('deliveries')

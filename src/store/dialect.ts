@@ -87,3 +87,8 @@ export function databaseNowMs(db: AnyDb) {
 export function storableText(text: string | null): string | null {
   return text === null ? null : text.replaceAll('\u0000', '');
 }
+
+/** Text matched literally inside a LIKE pattern written with `escape '\\'` (both engines take that form). */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

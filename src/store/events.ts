@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { EventRow, Executor } from './db.ts';
+import { escapeLike } from './dialect.ts';
 import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
 
 export type NewEvent = {
@@ -63,6 +65,56 @@ export function eventRepository(db: Executor) {
 
     async page(tenantId: string, topic: string | null | undefined, args: PageArgs): Promise<Page<EventRow>> {
       return keysetPage(args, byId(() => inTenant(tenantId, topic).selectAll()));
+    },
+
+    /**
+     * Events of the tenant with ids in [fromId, untilId), oldest first, that hold a topic some of
+     * `patterns` could match (the index narrows; `receives` decides) and have no delivery to
+     * this webhook yet. `afterId` continues a scan after its last row.
+     */
+    async replayCandidates(params: {
+      tenantId: string;
+      webhookId: string;
+      patterns: readonly string[];
+      fromId: string;
+      afterId: string | null;
+      untilId: string;
+      excludeTopic: string;
+      limit: number;
+    }): Promise<EventRow[]> {
+      const exact = params.patterns.filter((pattern) => !pattern.endsWith('*'));
+      const prefixes = params.patterns.filter((pattern) => pattern.endsWith('.*')).map((pattern) => pattern.slice(0, -1));
+      const everything = params.patterns.includes('*');
+      return db
+        .selectFrom('events')
+        .selectAll()
+        .where('tenant_id', '=', params.tenantId)
+        .where('id', '>=', params.fromId)
+        .$if(params.afterId !== null, (query) => query.where('id', '>', params.afterId!))
+        .where('id', '<', params.untilId)
+        .where('topic', '!=', params.excludeTopic)
+        .$if(!everything, (query) =>
+          query.where((eb) =>
+            eb.or([
+              ...(exact.length > 0 ? [eb('topic', 'in', exact)] : []),
+              ...prefixes.map((prefix) => sql<boolean>`${eb.ref('topic')} like ${`${escapeLike(prefix)}%`} escape '\\'`),
+            ]),
+          ),
+        )
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('deliveries')
+                .select('deliveries.id')
+                .whereRef('deliveries.event_id', '=', 'events.id')
+                .where('deliveries.webhook_id', '=', params.webhookId),
+            ),
+          ),
+        )
+        .orderBy('id')
+        .limit(params.limit)
+        .execute();
     },
 
     /**

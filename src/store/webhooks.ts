@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import { parseJson, type Database, type Executor, type WebhookRow } from './db.ts';
-import { forUpdate } from './dialect.ts';
+import { escapeLike, forUpdate } from './dialect.ts';
 import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
 import { topicPatternsFor, type PayloadFilter } from '../domain/topic-routing.ts';
 import type { BackoffStrategy, HttpHeader, Webhook, WebhookSettings, WebhookType } from '../domain/webhook.ts';
@@ -68,7 +68,7 @@ export type WebhookFilter = {
 };
 
 function likePattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${escapeLike(text.toLowerCase())}%`;
 }
 
 function filterWhere(tenantId: string, filter: WebhookFilter) {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../gql/index.ts';
 import { PublishEvent } from '../helpers/delivery-documents.ts';
 import { CreateWebhook, GetWebhook } from '../helpers/documents.ts';
 import { ask, killGatewayProcesses, startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.ts';
@@ -47,6 +48,12 @@ async function useKey(page: Page, key: string) {
   await page.getByRole('button', { name: 'Watch' }).click();
   await page.locator('[data-testid="tenant"], [data-testid="key-error"]').first().waitFor({ timeout: 10_000 });
 }
+
+const RecoverableDeliveries = graphql(`
+  query MonitorTestRecoverable($id: ID!) {
+    webhook(id: $id) { deliveries(first: 10) { nodes { status event { id } attempts { trigger } } } }
+  }
+`);
 
 const feedRows = (page: Page) => page.locator('[data-testid="feed-rows"] tr');
 
@@ -222,6 +229,49 @@ describe('the delivery monitor in Chromium', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await browser.screenshot('monitor-2-overview-390');
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('counts failed deliveries exactly with a dry run before confirming; cancel sends nothing, confirm adds MANUAL attempts', async () => {
+    const { page } = browser;
+    const path = '/fail-recoverable';
+    const recoverable = await createWebhook('recoverable', path, ['billing.*']);
+    const events = [await publish('billing.created', 1), await publish('billing.created', 2)];
+    const failed = async () => (await ask(gateway, RecoverableDeliveries, { id: recoverable })).webhook?.deliveries.nodes ?? [];
+    await expect.poll(async () => (await failed()).filter((d) => d.status === 'FAILED').length, { timeout: 10_000 }).toBe(2);
+    const sent = () => receiver.requests.filter((request) => request.path === path).length;
+    expect(sent()).toBe(2);
+    // The endpoint is back: what is resent now succeeds.
+    receiver.reply((request) => (request.path.startsWith('/fail') && request.path !== path ? { status: 500, body: 'endpoint down' } : { status: 200, body: 'ok' }));
+
+    await useKey(page, gateway.key);
+    const hook = page.locator(`[data-testid="webhook"][data-id="${recoverable}"]`);
+    await hook.locator('button.name').click();
+    await hook.locator('[data-testid="recover-count"]').click();
+    await expect.poll(() => hook.locator('[data-testid="recover-counted"]').innerText(), { timeout: 5_000 }).toBe('2 failed deliveries');
+    await browser.screenshot('monitor-5-recover-confirm-1280');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await hook.locator('[data-testid="recover-confirm"]').scrollIntoViewIfNeeded();
+    await browser.screenshot('monitor-5-recover-confirm-390');
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // Cancel: the question goes away and nothing is resent, over a window in which a queued
+    // delivery would have been sent (the worker polls every second and is woken at once).
+    await hook.locator('[data-testid="recover-cancel"]').click();
+    await hook.locator('[data-testid="recover-count"]').waitFor();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(sent()).toBe(2);
+    expect((await failed()).map((d) => d.attempts.map((a) => a.trigger))).toEqual([['SCHEDULED'], ['SCHEDULED']]);
+
+    // Count again and confirm: exactly those two get a MANUAL attempt.
+    await hook.locator('[data-testid="recover-count"]').click();
+    await hook.locator('[data-testid="recover-confirm"]').click();
+    await expect.poll(() => hook.locator('[data-testid="webhook-notice"]').innerText(), { timeout: 5_000 }).toBe('Recovery queued: 2 deliveries');
+    await expect.poll(async () => (await failed()).map((d) => d.status), { timeout: 10_000 }).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    const after = await failed();
+    expect(after.map((d) => d.attempts.map((a) => a.trigger))).toEqual([['SCHEDULED', 'MANUAL'], ['SCHEDULED', 'MANUAL']]);
+    expect(after.map((d) => d.event.id).sort()).toEqual([...events].sort());
+    expect(sent()).toBe(4);
+    await browser.screenshot('monitor-6-recovered-1280');
   });
 
   it('refuses a bad key with a clear message', async () => {

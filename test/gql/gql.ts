@@ -20,7 +20,9 @@ type Documents = {
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeySuccess { key apiKey { id name prefix scopes } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on RevokeApiKeySuccess { apiKey { id revokedAt } }\n      ... on NotFoundError { id }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
     "\n  query NodeById($id: ID!) {\n    node(id: $id) { __typename id ... on Webhook { url } }\n  }\n": typeof types.NodeByIdDocument,
+    "\n  query MonitorTestRecoverable($id: ID!) {\n    webhook(id: $id) { deliveries(first: 10) { nodes { status event { id } attempts { trigger } } } }\n  }\n": typeof types.MonitorTestRecoverableDocument,
     "\n  query EventTypes {\n    eventTypes { name description }\n  }\n": typeof types.EventTypesDocument,
+    "query PlanViewer { viewer { tenantId } }": typeof types.PlanViewerDocument,
     "\n  query CrossTenantReads($event: ID!, $delivery: ID!) {\n    event(id: $event) { id }\n    delivery(id: $delivery) { id }\n    eventNode: node(id: $event) { id }\n    deliveryNode: node(id: $delivery) { id }\n  }\n": typeof types.CrossTenantReadsDocument,
     "\n  query EventsPage($first: Int, $after: String, $topic: String) {\n    events(first: $first, after: $after, topic: $topic) {\n      totalCount\n      nodes { id topic payload deliveries { id webhookId } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.EventsPageDocument,
     "\n  mutation SmokePublish($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess { deliveryCount event { id deliveries { id status } } }\n    }\n  }\n": typeof types.SmokePublishDocument,
@@ -63,7 +65,14 @@ type Documents = {
     "\n  mutation LimitedCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookSuccess { webhook { id } }\n      ... on RateLimitedError { message code retryAfterSeconds }\n    }\n  }\n": typeof types.LimitedCreateDocument,
     "query LimitedSearch { webhooks(filter: { search: \"/rl/3\" }) { totalCount } }": typeof types.LimitedSearchDocument,
     "\n  query ReceiverControlDeliveries($id: ID!) {\n    event(id: $id) {\n      deliveries { webhookId status attempts { outcome responseStatus receiverDirective } }\n    }\n  }\n": typeof types.ReceiverControlDeliveriesDocument,
+    "\n  mutation RecoverDeliveries($webhookId: ID!, $since: DateTime!, $until: DateTime, $dryRun: Boolean) {\n    recoverDeliveries(webhookId: $webhookId, since: $since, until: $until, dryRun: $dryRun) {\n      __typename\n      ... on RecoverDeliveriesSuccess { dryRun count deliveries { id status attemptCount } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { id }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.RecoverDeliveriesDocument,
+    "\n  mutation ReplayEvents($webhookId: ID!, $since: DateTime!, $until: DateTime, $dryRun: Boolean) {\n    replayEvents(webhookId: $webhookId, since: $since, until: $until, dryRun: $dryRun) {\n      __typename\n      ... on ReplayEventsSuccess { dryRun count events { id } deliveries { id webhookId event { id } } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { id }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.ReplayEventsDocument,
+    "\n  query Deliveries($filter: DeliveryFilter, $first: Int, $after: String) {\n    deliveries(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { id status webhookId event { id topic } attempts { trigger } }\n    }\n  }\n": typeof types.DeliveriesDocument,
+    "query RecoveryViewer { viewer { tenantId } }": typeof types.RecoveryViewerDocument,
     "\n  query EventAttemptHeaders($id: ID!) {\n    event(id: $id) {\n      deliveries { attempts { requestHeaders { name value } } }\n    }\n  }\n": typeof types.EventAttemptHeadersDocument,
+    "\n  mutation UpdateVersioned($id: ID!, $input: UpdateWebhookInput!, $expectedUpdatedAt: DateTime) {\n    updateWebhook(id: $id, input: $input, expectedUpdatedAt: $expectedUpdatedAt) {\n      __typename\n      ... on UpdateWebhookSuccess { webhook { id name updatedAt } }\n      ... on ConflictError { code reason message existingWebhook { id name updatedAt } }\n    }\n  }\n": typeof types.UpdateVersionedDocument,
+    "\n  mutation RotateOwn($id: ID!, $overlapSeconds: Int, $signingSecret: String) {\n    rotateSigningSecret(id: $id, overlapSeconds: $overlapSeconds, signingSecret: $signingSecret) {\n      __typename\n      ... on RotateSigningSecretSuccess { signingSecret previousSecretExpiresAt webhook { updatedAt } }\n      ... on ValidationError { message fieldErrors { path message } }\n    }\n  }\n": typeof types.RotateOwnDocument,
+    "query VersionsSecret($id: ID!) { webhook(id: $id) { signingSecret updatedAt } }": typeof types.VersionsSecretDocument,
     "\n  query WebhooksBySearch($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n": typeof types.WebhooksBySearchDocument,
     "\n  query WebhooksPage($first: Int, $after: String, $last: Int, $before: String, $filter: WebhookFilter) {\n    webhooks(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      edges { cursor node { id name } }\n      nodes { id }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.WebhooksPageDocument,
     "\n  mutation RotateSecret($id: ID!, $overlapSeconds: Int) {\n    rotateSigningSecret(id: $id, overlapSeconds: $overlapSeconds) {\n      __typename\n      ... on RotateSigningSecretSuccess { signingSecret previousSecretExpiresAt webhook { id updatedAt } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { id }\n    }\n  }\n": typeof types.RotateSecretDocument,
@@ -75,7 +84,9 @@ const documents: Documents = {
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeySuccess { key apiKey { id name prefix scopes } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on RevokeApiKeySuccess { apiKey { id revokedAt } }\n      ... on NotFoundError { id }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.RevokeApiKeyDocument,
     "\n  query NodeById($id: ID!) {\n    node(id: $id) { __typename id ... on Webhook { url } }\n  }\n": types.NodeByIdDocument,
+    "\n  query MonitorTestRecoverable($id: ID!) {\n    webhook(id: $id) { deliveries(first: 10) { nodes { status event { id } attempts { trigger } } } }\n  }\n": types.MonitorTestRecoverableDocument,
     "\n  query EventTypes {\n    eventTypes { name description }\n  }\n": types.EventTypesDocument,
+    "query PlanViewer { viewer { tenantId } }": types.PlanViewerDocument,
     "\n  query CrossTenantReads($event: ID!, $delivery: ID!) {\n    event(id: $event) { id }\n    delivery(id: $delivery) { id }\n    eventNode: node(id: $event) { id }\n    deliveryNode: node(id: $delivery) { id }\n  }\n": types.CrossTenantReadsDocument,
     "\n  query EventsPage($first: Int, $after: String, $topic: String) {\n    events(first: $first, after: $after, topic: $topic) {\n      totalCount\n      nodes { id topic payload deliveries { id webhookId } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.EventsPageDocument,
     "\n  mutation SmokePublish($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess { deliveryCount event { id deliveries { id status } } }\n    }\n  }\n": types.SmokePublishDocument,
@@ -118,7 +129,14 @@ const documents: Documents = {
     "\n  mutation LimitedCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookSuccess { webhook { id } }\n      ... on RateLimitedError { message code retryAfterSeconds }\n    }\n  }\n": types.LimitedCreateDocument,
     "query LimitedSearch { webhooks(filter: { search: \"/rl/3\" }) { totalCount } }": types.LimitedSearchDocument,
     "\n  query ReceiverControlDeliveries($id: ID!) {\n    event(id: $id) {\n      deliveries { webhookId status attempts { outcome responseStatus receiverDirective } }\n    }\n  }\n": types.ReceiverControlDeliveriesDocument,
+    "\n  mutation RecoverDeliveries($webhookId: ID!, $since: DateTime!, $until: DateTime, $dryRun: Boolean) {\n    recoverDeliveries(webhookId: $webhookId, since: $since, until: $until, dryRun: $dryRun) {\n      __typename\n      ... on RecoverDeliveriesSuccess { dryRun count deliveries { id status attemptCount } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { id }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.RecoverDeliveriesDocument,
+    "\n  mutation ReplayEvents($webhookId: ID!, $since: DateTime!, $until: DateTime, $dryRun: Boolean) {\n    replayEvents(webhookId: $webhookId, since: $since, until: $until, dryRun: $dryRun) {\n      __typename\n      ... on ReplayEventsSuccess { dryRun count events { id } deliveries { id webhookId event { id } } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { id }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.ReplayEventsDocument,
+    "\n  query Deliveries($filter: DeliveryFilter, $first: Int, $after: String) {\n    deliveries(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { id status webhookId event { id topic } attempts { trigger } }\n    }\n  }\n": types.DeliveriesDocument,
+    "query RecoveryViewer { viewer { tenantId } }": types.RecoveryViewerDocument,
     "\n  query EventAttemptHeaders($id: ID!) {\n    event(id: $id) {\n      deliveries { attempts { requestHeaders { name value } } }\n    }\n  }\n": types.EventAttemptHeadersDocument,
+    "\n  mutation UpdateVersioned($id: ID!, $input: UpdateWebhookInput!, $expectedUpdatedAt: DateTime) {\n    updateWebhook(id: $id, input: $input, expectedUpdatedAt: $expectedUpdatedAt) {\n      __typename\n      ... on UpdateWebhookSuccess { webhook { id name updatedAt } }\n      ... on ConflictError { code reason message existingWebhook { id name updatedAt } }\n    }\n  }\n": types.UpdateVersionedDocument,
+    "\n  mutation RotateOwn($id: ID!, $overlapSeconds: Int, $signingSecret: String) {\n    rotateSigningSecret(id: $id, overlapSeconds: $overlapSeconds, signingSecret: $signingSecret) {\n      __typename\n      ... on RotateSigningSecretSuccess { signingSecret previousSecretExpiresAt webhook { updatedAt } }\n      ... on ValidationError { message fieldErrors { path message } }\n    }\n  }\n": types.RotateOwnDocument,
+    "query VersionsSecret($id: ID!) { webhook(id: $id) { signingSecret updatedAt } }": types.VersionsSecretDocument,
     "\n  query WebhooksBySearch($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n": types.WebhooksBySearchDocument,
     "\n  query WebhooksPage($first: Int, $after: String, $last: Int, $before: String, $filter: WebhookFilter) {\n    webhooks(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      edges { cursor node { id name } }\n      nodes { id }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.WebhooksPageDocument,
     "\n  mutation RotateSecret($id: ID!, $overlapSeconds: Int) {\n    rotateSigningSecret(id: $id, overlapSeconds: $overlapSeconds) {\n      __typename\n      ... on RotateSigningSecretSuccess { signingSecret previousSecretExpiresAt webhook { id updatedAt } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { id }\n    }\n  }\n": types.RotateSecretDocument,
@@ -165,7 +183,15 @@ export function graphql(source: "\n  query NodeById($id: ID!) {\n    node(id: $i
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query MonitorTestRecoverable($id: ID!) {\n    webhook(id: $id) { deliveries(first: 10) { nodes { status event { id } attempts { trigger } } } }\n  }\n"): (typeof documents)["\n  query MonitorTestRecoverable($id: ID!) {\n    webhook(id: $id) { deliveries(first: 10) { nodes { status event { id } attempts { trigger } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query EventTypes {\n    eventTypes { name description }\n  }\n"): (typeof documents)["\n  query EventTypes {\n    eventTypes { name description }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query PlanViewer { viewer { tenantId } }"): (typeof documents)["query PlanViewer { viewer { tenantId } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -337,7 +363,35 @@ export function graphql(source: "\n  query ReceiverControlDeliveries($id: ID!) {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation RecoverDeliveries($webhookId: ID!, $since: DateTime!, $until: DateTime, $dryRun: Boolean) {\n    recoverDeliveries(webhookId: $webhookId, since: $since, until: $until, dryRun: $dryRun) {\n      __typename\n      ... on RecoverDeliveriesSuccess { dryRun count deliveries { id status attemptCount } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { id }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n"): (typeof documents)["\n  mutation RecoverDeliveries($webhookId: ID!, $since: DateTime!, $until: DateTime, $dryRun: Boolean) {\n    recoverDeliveries(webhookId: $webhookId, since: $since, until: $until, dryRun: $dryRun) {\n      __typename\n      ... on RecoverDeliveriesSuccess { dryRun count deliveries { id status attemptCount } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { id }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReplayEvents($webhookId: ID!, $since: DateTime!, $until: DateTime, $dryRun: Boolean) {\n    replayEvents(webhookId: $webhookId, since: $since, until: $until, dryRun: $dryRun) {\n      __typename\n      ... on ReplayEventsSuccess { dryRun count events { id } deliveries { id webhookId event { id } } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { id }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n"): (typeof documents)["\n  mutation ReplayEvents($webhookId: ID!, $since: DateTime!, $until: DateTime, $dryRun: Boolean) {\n    replayEvents(webhookId: $webhookId, since: $since, until: $until, dryRun: $dryRun) {\n      __typename\n      ... on ReplayEventsSuccess { dryRun count events { id } deliveries { id webhookId event { id } } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { id }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Deliveries($filter: DeliveryFilter, $first: Int, $after: String) {\n    deliveries(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { id status webhookId event { id topic } attempts { trigger } }\n    }\n  }\n"): (typeof documents)["\n  query Deliveries($filter: DeliveryFilter, $first: Int, $after: String) {\n    deliveries(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { id status webhookId event { id topic } attempts { trigger } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query RecoveryViewer { viewer { tenantId } }"): (typeof documents)["query RecoveryViewer { viewer { tenantId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query EventAttemptHeaders($id: ID!) {\n    event(id: $id) {\n      deliveries { attempts { requestHeaders { name value } } }\n    }\n  }\n"): (typeof documents)["\n  query EventAttemptHeaders($id: ID!) {\n    event(id: $id) {\n      deliveries { attempts { requestHeaders { name value } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateVersioned($id: ID!, $input: UpdateWebhookInput!, $expectedUpdatedAt: DateTime) {\n    updateWebhook(id: $id, input: $input, expectedUpdatedAt: $expectedUpdatedAt) {\n      __typename\n      ... on UpdateWebhookSuccess { webhook { id name updatedAt } }\n      ... on ConflictError { code reason message existingWebhook { id name updatedAt } }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateVersioned($id: ID!, $input: UpdateWebhookInput!, $expectedUpdatedAt: DateTime) {\n    updateWebhook(id: $id, input: $input, expectedUpdatedAt: $expectedUpdatedAt) {\n      __typename\n      ... on UpdateWebhookSuccess { webhook { id name updatedAt } }\n      ... on ConflictError { code reason message existingWebhook { id name updatedAt } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RotateOwn($id: ID!, $overlapSeconds: Int, $signingSecret: String) {\n    rotateSigningSecret(id: $id, overlapSeconds: $overlapSeconds, signingSecret: $signingSecret) {\n      __typename\n      ... on RotateSigningSecretSuccess { signingSecret previousSecretExpiresAt webhook { updatedAt } }\n      ... on ValidationError { message fieldErrors { path message } }\n    }\n  }\n"): (typeof documents)["\n  mutation RotateOwn($id: ID!, $overlapSeconds: Int, $signingSecret: String) {\n    rotateSigningSecret(id: $id, overlapSeconds: $overlapSeconds, signingSecret: $signingSecret) {\n      __typename\n      ... on RotateSigningSecretSuccess { signingSecret previousSecretExpiresAt webhook { updatedAt } }\n      ... on ValidationError { message fieldErrors { path message } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query VersionsSecret($id: ID!) { webhook(id: $id) { signingSecret updatedAt } }"): (typeof documents)["query VersionsSecret($id: ID!) { webhook(id: $id) { signingSecret updatedAt } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

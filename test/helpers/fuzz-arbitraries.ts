@@ -383,6 +383,10 @@ export const overrides: Record<string, fc.Arbitrary<unknown>> = {
   'Query.events.after': fc.oneof(anyId, anyString),
   'Query.events.before': fc.oneof(anyId, anyString),
   'Webhook.deliveries.after': fc.oneof(anyId, anyString),
+  'Query.deliveries.after': fc.oneof(anyId, anyString),
+  'Query.deliveries.before': fc.oneof(anyId, anyString),
+  'DeliveryFilter.topic': topicArb,
+  'Mutation.rotateSigningSecret.signingSecret': secretArb,
   'Webhook.deliveries.before': fc.oneof(anyId, anyString),
 };
 
@@ -439,6 +443,9 @@ const cleanOverrides: Record<string, fc.Arbitrary<unknown>> = {
   'CreateWebhookInput.topics': fc.array(cleanTopic, { minLength: 1, maxLength: 3 }),
   'UpdateWebhookInput.topics': fc.array(cleanTopic, { minLength: 1, maxLength: 3 }),
   'CreateWebhookInput.signingSecret': cleanSecret,
+  'Mutation.rotateSigningSecret.signingSecret': fc.oneof(fc.constant(undefined), cleanSecret),
+  'DeliveryFilter.topic': fc.constantFrom(...eventTypes.map((type) => type.name), 'custom.thing'),
+  'DeliveryFilter.webhookId': fc.oneof({ weight: 6, arbitrary: fc.constantFrom(new Ref('own.webhook'), new Ref('own.webhook2')) }, { weight: 1, arbitrary: cleanId }),
   'HttpHeaderInput.name': fc.constantFrom('X-Custom-Header', 'X-A', 'X-B', 'x-trace', 'Authorization'),
   'HttpHeaderInput.value': fc.oneof(fc.constantFrom('value', 'Bearer abc', ''), fc.string({ maxLength: 10 })),
   'PayloadFilterInput.field': fc.constantFrom('campaign_name', 'status', 'data.status', 'id', 'items.0.id'),
@@ -450,7 +457,7 @@ const cleanOverrides: Record<string, fc.Arbitrary<unknown>> = {
   'WebhookFilter.topic': cleanTopic,
   // Small pages, and `last` rarely: clean reads should mostly be answered, not refused as too costly.
   ...Object.fromEntries(
-    ['Query.webhooks', 'Query.events', 'Webhook.deliveries'].flatMap((field) => [
+    ['Query.webhooks', 'Query.events', 'Query.deliveries', 'Webhook.deliveries'].flatMap((field) => [
       [`${field}.first`, fc.integer({ min: 0, max: 5 })],
       [`${field}.last`, fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 5 }) })],
     ]),
@@ -458,7 +465,7 @@ const cleanOverrides: Record<string, fc.Arbitrary<unknown>> = {
   'WebhookFilter.search': fc.constantFrom('École', 'école', 'ÉCOLE', 'ÿ', 'Ÿ', 'STRASSE', 'straße', 'second', 'SECOND', '/one', 'example', ''),
   // Ids of the kind the argument names, most of the time: otherwise almost every case is NotFound.
   ...Object.fromEntries(
-    ['Mutation.updateWebhook.id', 'Mutation.deleteWebhook.id', 'Mutation.rotateSigningSecret.id', 'Mutation.pauseWebhook.id', 'Mutation.resumeWebhook.id', 'Mutation.redeliverFailed.webhookId', 'Mutation.sendTestEvent.webhookId'].map((key) => [
+    ['Mutation.updateWebhook.id', 'Mutation.deleteWebhook.id', 'Mutation.rotateSigningSecret.id', 'Mutation.pauseWebhook.id', 'Mutation.resumeWebhook.id', 'Mutation.redeliverFailed.webhookId', 'Mutation.recoverDeliveries.webhookId', 'Mutation.replayEvents.webhookId', 'Mutation.sendTestEvent.webhookId'].map((key) => [
       key,
       fc.oneof({ weight: 6, arbitrary: fc.constantFrom(new Ref('own.webhook'), new Ref('own.webhook2')) }, { weight: 1, arbitrary: cleanId }),
     ]),

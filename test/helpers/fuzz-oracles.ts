@@ -202,7 +202,8 @@ function updateWebhook({ variables, result, diff, before, after }: OracleArgs): 
     created_at: old.created_at,
   };
   problems.push(...mismatches(expected, row as unknown as Record<string, unknown>, 'updateWebhook stored'));
-  if (row.updated_at < old.updated_at) problems.push('updated_at went back');
+  if (row.updated_at <= old.updated_at) problems.push('updated_at did not move on');
+  if (variables.expectedUpdatedAt != null && Date.parse(variables.expectedUpdatedAt as string) !== old.updated_at) problems.push(`accepted expectedUpdatedAt ${short(variables.expectedUpdatedAt)} for a webhook at ${old.updated_at}`);
   problems.push(...viewProblems(obj(result.webhook)!, row), ...webhookRuleProblems(row), ...expectTopicRows(after, row));
   const disabled = old.enabled === 1 && enabled === 0;
   problems.push(...deliveriesFailedFor(diff, disabled ? id : null));
@@ -246,6 +247,7 @@ function rotateSigningSecret({ variables, result, diff, before, after }: OracleA
     ),
   );
   if (row.signing_secret === old.signing_secret || !SECRET.test(row.signing_secret)) problems.push('no fresh signing secret');
+  if (variables.signingSecret != null && row.signing_secret !== variables.signingSecret) problems.push("the caller's signingSecret was not the one stored");
   if (result.signingSecret !== row.signing_secret) problems.push('result signingSecret differs from the stored one');
   if (!(overlap >= 0 && overlap <= 604_800 && Number.isInteger(overlap))) problems.push(`accepted overlapSeconds ${overlap}`);
   return problems;
@@ -371,6 +373,59 @@ function redeliverFailed({ variables, result, diff, before }: OracleArgs): strin
   return problems;
 }
 
+/** [since, until) as the README defines a recovery or replay window (until absent: up to now). */
+function windowOf(variables: Input): { since: number; until: number } {
+  return { since: Date.parse(variables.since as string), until: variables.until == null ? Infinity : Date.parse(variables.until as string) };
+}
+
+/** What a result lists of its rows: the first few, oldest first. */
+function previewProblems(listed: unknown, expectedIds: string[], what: string): string[] {
+  const ids = (asList(listed) ?? []).map((item) => obj(item)?.id);
+  return json(ids) === json(expectedIds.slice(0, 10)) ? [] : [`${what} ${short(ids)}, expected the first of ${short(expectedIds)}`];
+}
+
+function recoverDeliveries({ variables, result, diff, before }: OracleArgs): string[] {
+  const webhookId = variables.webhookId as string;
+  const { since, until } = windowOf(variables);
+  const dryRun = variables.dryRun === true;
+  const problems = onlyChanged(diff, { deliveries: !dryRun });
+  if (!before.webhooks.has(webhookId)) problems.push(`recoverDeliveries on ${short(webhookId)}, which the tenant does not have`);
+  if (!(since >= Date.now() - 7 * 86_400_000 - 60_000 && since <= Date.now() && until > since)) problems.push(`accepted window ${short(variables.since)}..${short(variables.until)}`);
+  if (diff.deliveries.added.length || diff.deliveries.removed.length) problems.push('deliveries added or removed');
+  const due = [...before.deliveries.values()].filter((row) => row.webhook_id === webhookId && row.status === 'FAILED' && row.created_at >= since && row.created_at < until).sort((a, b) => a.id.localeCompare(b.id));
+  for (const { before: old, after } of diff.deliveries.changed) {
+    if (!due.includes(old) || after.next_trigger !== 'MANUAL' || after.status !== old.status) problems.push(`delivery ${after.id} changed: ${short(old)} -> ${short(after)}`);
+  }
+  if (result.count !== due.length) problems.push(`count ${short(result.count)}, but ${due.length} FAILED deliveries were created in the window`);
+  if (result.dryRun !== dryRun) problems.push(`dryRun ${short(result.dryRun)} for ${short(variables.dryRun)}`);
+  problems.push(...previewProblems(result.deliveries, due.map((row) => row.id), 'listed deliveries'));
+  return problems;
+}
+
+function replayEvents({ variables, result, diff, before }: OracleArgs): string[] {
+  const webhookId = variables.webhookId as string;
+  const { since, until } = windowOf(variables);
+  const dryRun = variables.dryRun === true;
+  const problems = onlyChanged(diff, { deliveries: !dryRun });
+  const webhook = before.webhooks.get(webhookId);
+  if (!webhook || webhook.enabled !== 1) return [...problems, `replayEvents to ${short(webhookId)}, which the tenant does not have enabled`];
+  if (!(since >= Date.now() - 30 * 86_400_000 - 60_000 && since <= Date.now() && until > since)) problems.push(`accepted window ${short(variables.since)}..${short(variables.until)}`);
+  const delivered = new Set([...before.deliveries.values()].filter((row) => row.webhook_id === webhookId).map((row) => row.event_id));
+  const expected = [...before.events.values()]
+    .filter((event) => event.created_at >= since && event.created_at < until && event.topic !== 'webhook.test' && !delivered.has(event.id))
+    .filter((event) => wants(webhook, { topic: event.topic, payload: JSON.parse(event.payload), channelType: event.channel_type, echo: event.echo === 1 }))
+    .map((event) => event.id)
+    .sort();
+  if (result.count !== expected.length) problems.push(`count ${short(result.count)}, but ${expected.length} events in the window match and lack a delivery`);
+  if (result.dryRun !== dryRun) problems.push(`dryRun ${short(result.dryRun)} for ${short(variables.dryRun)}`);
+  problems.push(...previewProblems(result.events, expected, 'listed events'));
+  if (diff.deliveries.changed.length || diff.deliveries.removed.length) problems.push('existing deliveries changed');
+  const made = diff.deliveries.added;
+  if (!dryRun && json(made.map((row) => row.event_id).sort()) !== json(expected)) problems.push(`deliveries for events ${short(made.map((row) => row.event_id))}, expected ${short(expected)}`);
+  if (made.some((row) => row.webhook_id !== webhookId || row.status !== 'PENDING')) problems.push('a new delivery is not a PENDING one to this webhook');
+  return problems;
+}
+
 function sendTestEvent({ variables, result, diff, before }: OracleArgs): string[] {
   const webhookId = variables.webhookId as string;
   const problems = onlyChanged(diff, { events: true, deliveries: true });
@@ -420,6 +475,8 @@ export const oracles: Record<string, (args: OracleArgs) => string[]> = {
   publishEvent,
   redeliver,
   redeliverFailed,
+  recoverDeliveries,
+  replayEvents,
   sendTestEvent,
   createApiKey,
   revokeApiKey,

@@ -46,15 +46,6 @@ export const DeliveryPage = graphql(`
   }
 `);
 
-export const FailedSince = graphql(`
-  query MonitorFailedSince($id: ID!) {
-    webhook(id: $id) {
-      id
-      deliveries(status: FAILED, first: 100) { nodes { id createdAt } pageInfo { hasNextPage } }
-    }
-  }
-`);
-
 export const SetEnabled = graphql(`
   mutation MonitorSetEnabled($id: ID!, $enabled: Boolean!) {
     updateWebhook(id: $id, input: { enabled: $enabled }) {
@@ -85,11 +76,11 @@ export const Redeliver = graphql(`
   }
 `);
 
-export const RedeliverFailed = graphql(`
-  mutation MonitorRedeliverFailed($id: ID!, $since: DateTime!) {
-    redeliverFailed(webhookId: $id, since: $since) {
+export const RecoverDeliveries = graphql(`
+  mutation MonitorRecoverDeliveries($id: ID!, $since: DateTime!, $until: DateTime!, $dryRun: Boolean!) {
+    recoverDeliveries(webhookId: $id, since: $since, until: $until, dryRun: $dryRun) {
       __typename
-      ... on RedeliverFailedSuccess { count }
+      ... on RecoverDeliveriesSuccess { count }
       ... on Error { message }
       ... on ForbiddenError { requiredScope }
     }

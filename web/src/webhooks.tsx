@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { refusal, request } from './api.ts';
 import { ActivityChart } from './chart.tsx';
 import { ago, ms, percent } from './format.ts';
-import { FailedSince, RedeliverFailed, SendTest, SetEnabled } from './operations.ts';
+import { RecoverDeliveries, SendTest, SetEnabled } from './operations.ts';
 import type { MonitorWebhooksQuery } from './gql/graphql.ts';
 
 export type WebhookRow = MonitorWebhooksQuery['webhooks']['nodes'][number];
@@ -16,46 +16,61 @@ async function act(run: () => Promise<{ __typename: string; message?: string; re
   }
 }
 
-/** Counts the webhook's FAILED deliveries since `since` (the newest 100 at most) before asking to recover them. */
-async function failedSince(id: string, since: number): Promise<string> {
-  const { webhook } = await request(FailedSince, { id });
-  const nodes = webhook?.deliveries.nodes ?? [];
-  const count = nodes.filter((d) => Date.parse(d.createdAt) >= since).length;
-  return count === nodes.length && webhook?.deliveries.pageInfo.hasNextPage ? `${count}+` : String(count);
-}
+/** A recovery window fixed when it is counted, so what is confirmed is exactly what was counted. */
+type Counted = { since: string; until: string; count: number };
 
+/**
+ * Recovers a webhook's FAILED deliveries since a time in two steps: a dry run of
+ * recoverDeliveries counts them exactly (nothing sent), then Confirm resends that same window,
+ * and Cancel drops it.
+ */
 function Recover(props: { webhook: WebhookRow; onDone: (message: string) => void }) {
   const [hours, setHours] = useState(1);
-  const [count, setCount] = useState<string | null>(null);
-  const since = () => Date.now() - hours * 3_600_000;
+  const [counted, setCounted] = useState<Counted | null>(null);
+  const recover = (window: Omit<Counted, 'count'>, dryRun: boolean) =>
+    request(RecoverDeliveries, { id: props.webhook.id, ...window, dryRun }).then((r) => r.recoverDeliveries);
+  const count = async () => {
+    const now = Date.now();
+    const window = { since: new Date(now - hours * 3_600_000).toISOString(), until: new Date(now + 1).toISOString() };
+    try {
+      const result = await recover(window, true);
+      if (result.__typename === 'RecoverDeliveriesSuccess') setCounted({ ...window, count: result.count });
+      else props.onDone(refusal(result) ?? result.__typename);
+    } catch (e) {
+      props.onDone((e as Error).message);
+    }
+  };
+  const confirm = (window: Counted) =>
+    act(
+      () => recover(window, false),
+      `Recovery queued: ${window.count} ${window.count === 1 ? 'delivery' : 'deliveries'}`,
+    ).then((message) => (setCounted(null), props.onDone(message)));
   return (
     <div class="recover">
       <label>
         Recover failed deliveries of the last{' '}
-        <select value={hours} onChange={(e) => (setHours(Number((e.target as HTMLSelectElement).value)), setCount(null))} aria-label="Recover since">
+        <select value={hours} onChange={(e) => (setHours(Number((e.target as HTMLSelectElement).value)), setCounted(null))} aria-label="Recover since">
           {[1, 6, 24, 72, 168].map((h) => (
             <option value={h}>{h < 24 ? `${h} h` : `${h / 24} d`}</option>
           ))}
         </select>
       </label>
-      {count === null ? (
-        <button type="button" onClick={() => failedSince(props.webhook.id, since()).then(setCount, (e: Error) => props.onDone(e.message))}>
+      {counted === null ? (
+        <button type="button" data-testid="recover-count" onClick={count}>
           Count
         </button>
       ) : (
-        <button
-          type="button"
-          data-testid="recover-confirm"
-          disabled={count === '0'}
-          onClick={() =>
-            act(
-              () => request(RedeliverFailed, { id: props.webhook.id, since: new Date(since()).toISOString() }).then((r) => r.redeliverFailed),
-              'Recovery queued',
-            ).then((message) => (setCount(null), props.onDone(message)))
-          }
-        >
-          Redeliver {count} failed
-        </button>
+        <span class="confirm" role="group" aria-label="Confirm recovery">
+          <span data-testid="recover-counted">
+            {counted.count} failed {counted.count === 1 ? 'delivery' : 'deliveries'}
+          </span>
+          <button type="button" data-testid="recover-confirm" disabled={counted.count === 0} onClick={() => confirm(counted)}>
+            Redeliver {counted.count}
+          </button>
+          <button type="button" data-testid="recover-cancel" onClick={() => setCounted(null)}>
+            Cancel
+          </button>
+        </span>
       )}
     </div>
   );

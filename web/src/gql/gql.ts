@@ -19,11 +19,10 @@ type Documents = {
     "\n  query MonitorWebhooks($after: String) {\n    webhooks(first: 25, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes {\n        id name url topics enabled disabledReason\n        stats { consecutiveFailures lastAttemptAt }\n        day: activity(minutes: 1440) { attempts succeeded p50DurationMs p99DurationMs }\n      }\n    }\n  }\n": typeof types.MonitorWebhooksDocument,
     "\n  query MonitorActivity($id: ID!) {\n    webhook(id: $id) {\n      id\n      activity(minutes: 60) {\n        since\n        minutes { minute attempts succeeded httpError timedOut connectionError blocked avgDurationMs maxDurationMs }\n      }\n    }\n  }\n": typeof types.MonitorActivityDocument,
     "\n  query MonitorDelivery($id: ID!) {\n    delivery(id: $id) {\n      id status attemptCount createdAt webhookId\n      webhook { id name url }\n      event { id topic payload createdAt }\n      attempts { id attemptNumber trigger outcome url requestHeaders { name value } responseStatus receiverDirective responseBody error durationMs startedAt }\n    }\n  }\n": typeof types.MonitorDeliveryDocument,
-    "\n  query MonitorFailedSince($id: ID!) {\n    webhook(id: $id) {\n      id\n      deliveries(status: FAILED, first: 100) { nodes { id createdAt } pageInfo { hasNextPage } }\n    }\n  }\n": typeof types.MonitorFailedSinceDocument,
     "\n  mutation MonitorSetEnabled($id: ID!, $enabled: Boolean!) {\n    updateWebhook(id: $id, input: { enabled: $enabled }) {\n      __typename\n      ... on Error { message }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.MonitorSetEnabledDocument,
     "\n  mutation MonitorSendTest($id: ID!) {\n    sendTestEvent(webhookId: $id) {\n      __typename\n      ... on Error { message }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.MonitorSendTestDocument,
     "\n  mutation MonitorRedeliver($id: ID!) {\n    redeliver(deliveryId: $id) {\n      __typename\n      ... on Error { message }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.MonitorRedeliverDocument,
-    "\n  mutation MonitorRedeliverFailed($id: ID!, $since: DateTime!) {\n    redeliverFailed(webhookId: $id, since: $since) {\n      __typename\n      ... on RedeliverFailedSuccess { count }\n      ... on Error { message }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.MonitorRedeliverFailedDocument,
+    "\n  mutation MonitorRecoverDeliveries($id: ID!, $since: DateTime!, $until: DateTime!, $dryRun: Boolean!) {\n    recoverDeliveries(webhookId: $id, since: $since, until: $until, dryRun: $dryRun) {\n      __typename\n      ... on RecoverDeliveriesSuccess { count }\n      ... on Error { message }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.MonitorRecoverDeliveriesDocument,
     "\n  subscription MonitorAttempts {\n    deliveryAttempts {\n      id webhookId eventId trigger outcome responseStatus durationMs startedAt attemptNumber\n      delivery { id }\n    }\n  }\n": typeof types.MonitorAttemptsDocument,
 };
 const documents: Documents = {
@@ -31,11 +30,10 @@ const documents: Documents = {
     "\n  query MonitorWebhooks($after: String) {\n    webhooks(first: 25, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes {\n        id name url topics enabled disabledReason\n        stats { consecutiveFailures lastAttemptAt }\n        day: activity(minutes: 1440) { attempts succeeded p50DurationMs p99DurationMs }\n      }\n    }\n  }\n": types.MonitorWebhooksDocument,
     "\n  query MonitorActivity($id: ID!) {\n    webhook(id: $id) {\n      id\n      activity(minutes: 60) {\n        since\n        minutes { minute attempts succeeded httpError timedOut connectionError blocked avgDurationMs maxDurationMs }\n      }\n    }\n  }\n": types.MonitorActivityDocument,
     "\n  query MonitorDelivery($id: ID!) {\n    delivery(id: $id) {\n      id status attemptCount createdAt webhookId\n      webhook { id name url }\n      event { id topic payload createdAt }\n      attempts { id attemptNumber trigger outcome url requestHeaders { name value } responseStatus receiverDirective responseBody error durationMs startedAt }\n    }\n  }\n": types.MonitorDeliveryDocument,
-    "\n  query MonitorFailedSince($id: ID!) {\n    webhook(id: $id) {\n      id\n      deliveries(status: FAILED, first: 100) { nodes { id createdAt } pageInfo { hasNextPage } }\n    }\n  }\n": types.MonitorFailedSinceDocument,
     "\n  mutation MonitorSetEnabled($id: ID!, $enabled: Boolean!) {\n    updateWebhook(id: $id, input: { enabled: $enabled }) {\n      __typename\n      ... on Error { message }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.MonitorSetEnabledDocument,
     "\n  mutation MonitorSendTest($id: ID!) {\n    sendTestEvent(webhookId: $id) {\n      __typename\n      ... on Error { message }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.MonitorSendTestDocument,
     "\n  mutation MonitorRedeliver($id: ID!) {\n    redeliver(deliveryId: $id) {\n      __typename\n      ... on Error { message }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.MonitorRedeliverDocument,
-    "\n  mutation MonitorRedeliverFailed($id: ID!, $since: DateTime!) {\n    redeliverFailed(webhookId: $id, since: $since) {\n      __typename\n      ... on RedeliverFailedSuccess { count }\n      ... on Error { message }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.MonitorRedeliverFailedDocument,
+    "\n  mutation MonitorRecoverDeliveries($id: ID!, $since: DateTime!, $until: DateTime!, $dryRun: Boolean!) {\n    recoverDeliveries(webhookId: $id, since: $since, until: $until, dryRun: $dryRun) {\n      __typename\n      ... on RecoverDeliveriesSuccess { count }\n      ... on Error { message }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.MonitorRecoverDeliveriesDocument,
     "\n  subscription MonitorAttempts {\n    deliveryAttempts {\n      id webhookId eventId trigger outcome responseStatus durationMs startedAt attemptNumber\n      delivery { id }\n    }\n  }\n": types.MonitorAttemptsDocument,
 };
 
@@ -58,10 +56,6 @@ export function graphql(source: "\n  query MonitorDelivery($id: ID!) {\n    deli
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query MonitorFailedSince($id: ID!) {\n    webhook(id: $id) {\n      id\n      deliveries(status: FAILED, first: 100) { nodes { id createdAt } pageInfo { hasNextPage } }\n    }\n  }\n"): typeof import('./graphql.js').MonitorFailedSinceDocument;
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "\n  mutation MonitorSetEnabled($id: ID!, $enabled: Boolean!) {\n    updateWebhook(id: $id, input: { enabled: $enabled }) {\n      __typename\n      ... on Error { message }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n"): typeof import('./graphql.js').MonitorSetEnabledDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -74,7 +68,7 @@ export function graphql(source: "\n  mutation MonitorRedeliver($id: ID!) {\n    
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation MonitorRedeliverFailed($id: ID!, $since: DateTime!) {\n    redeliverFailed(webhookId: $id, since: $since) {\n      __typename\n      ... on RedeliverFailedSuccess { count }\n      ... on Error { message }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n"): typeof import('./graphql.js').MonitorRedeliverFailedDocument;
+export function graphql(source: "\n  mutation MonitorRecoverDeliveries($id: ID!, $since: DateTime!, $until: DateTime!, $dryRun: Boolean!) {\n    recoverDeliveries(webhookId: $id, since: $since, until: $until, dryRun: $dryRun) {\n      __typename\n      ... on RecoverDeliveriesSuccess { count }\n      ... on Error { message }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n"): typeof import('./graphql.js').MonitorRecoverDeliveriesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

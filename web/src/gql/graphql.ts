@@ -29,7 +29,7 @@ export type AttemptOutcome =
   | 'TIMED_OUT';
 
 export type AttemptTrigger =
-  /** asked for with redeliver or redeliverFailed */
+  /** asked for with redeliver, redeliverFailed or recoverDeliveries */
   | 'MANUAL'
   /** the first attempt or a retry on the schedule */
   | 'SCHEDULED'
@@ -79,13 +79,6 @@ export type MonitorDeliveryQueryVariables = Exact<{
 
 export type MonitorDeliveryQuery = { delivery: { id: string, status: DeliveryStatus, attemptCount: number, createdAt: string, webhookId: string, webhook: { id: string, name: string | null, url: string } | null, event: { id: string, topic: string, payload: unknown, createdAt: string }, attempts: Array<{ id: string, attemptNumber: number, trigger: AttemptTrigger, outcome: AttemptOutcome, url: string, responseStatus: number | null, receiverDirective: ReceiverDirective | null, responseBody: string | null, error: string | null, durationMs: number, startedAt: string, requestHeaders: Array<{ name: string, value: string }> | null }> } | null };
 
-export type MonitorFailedSinceQueryVariables = Exact<{
-  id: string | number;
-}>;
-
-
-export type MonitorFailedSinceQuery = { webhook: { id: string, deliveries: { nodes: Array<{ id: string, createdAt: string }>, pageInfo: { hasNextPage: boolean } } } | null };
-
 export type MonitorSetEnabledMutationVariables = Exact<{
   id: string | number;
   enabled: boolean;
@@ -126,17 +119,19 @@ export type MonitorRedeliverMutation = { redeliver:
     | { __typename: 'ValidationError', message: string }
    };
 
-export type MonitorRedeliverFailedMutationVariables = Exact<{
+export type MonitorRecoverDeliveriesMutationVariables = Exact<{
   id: string | number;
   since: string;
+  until: string;
+  dryRun: boolean;
 }>;
 
 
-export type MonitorRedeliverFailedMutation = { redeliverFailed:
+export type MonitorRecoverDeliveriesMutation = { recoverDeliveries:
     | { __typename: 'ForbiddenError', message: string, requiredScope: ApiKeyScope }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'RateLimitedError', message: string }
-    | { __typename: 'RedeliverFailedSuccess', count: number }
+    | { __typename: 'RecoverDeliveriesSuccess', count: number }
     | { __typename: 'ValidationError', message: string }
    };
 
@@ -261,22 +256,6 @@ export const MonitorDeliveryDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MonitorDeliveryQuery, MonitorDeliveryQueryVariables>;
-export const MonitorFailedSinceDocument = new TypedDocumentString(`
-    query MonitorFailedSince($id: ID!) {
-  webhook(id: $id) {
-    id
-    deliveries(status: FAILED, first: 100) {
-      nodes {
-        id
-        createdAt
-      }
-      pageInfo {
-        hasNextPage
-      }
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<MonitorFailedSinceQuery, MonitorFailedSinceQueryVariables>;
 export const MonitorSetEnabledDocument = new TypedDocumentString(`
     mutation MonitorSetEnabled($id: ID!, $enabled: Boolean!) {
   updateWebhook(id: $id, input: {enabled: $enabled}) {
@@ -316,11 +295,11 @@ export const MonitorRedeliverDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MonitorRedeliverMutation, MonitorRedeliverMutationVariables>;
-export const MonitorRedeliverFailedDocument = new TypedDocumentString(`
-    mutation MonitorRedeliverFailed($id: ID!, $since: DateTime!) {
-  redeliverFailed(webhookId: $id, since: $since) {
+export const MonitorRecoverDeliveriesDocument = new TypedDocumentString(`
+    mutation MonitorRecoverDeliveries($id: ID!, $since: DateTime!, $until: DateTime!, $dryRun: Boolean!) {
+  recoverDeliveries(webhookId: $id, since: $since, until: $until, dryRun: $dryRun) {
     __typename
-    ... on RedeliverFailedSuccess {
+    ... on RecoverDeliveriesSuccess {
       count
     }
     ... on Error {
@@ -331,7 +310,7 @@ export const MonitorRedeliverFailedDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<MonitorRedeliverFailedMutation, MonitorRedeliverFailedMutationVariables>;
+    `) as unknown as TypedDocumentString<MonitorRecoverDeliveriesMutation, MonitorRecoverDeliveriesMutationVariables>;
 export const MonitorAttemptsDocument = new TypedDocumentString(`
     subscription MonitorAttempts {
   deliveryAttempts {
