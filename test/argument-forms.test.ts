@@ -74,7 +74,7 @@ type Step = {
 
 const okUrl = () => `${receiver.url}/ok`;
 const failUrl = () => `${receiver.url}/fail`;
-const webhookFields = `id name url type topics enabled disabledReason headers { name value } hasBearerToken timeoutSeconds
+const webhookFields = `id name url type topics enabled disabledReason headers { name value } hasBearerToken timeoutSeconds rateLimitPerSecond
   retryPolicy { maxRetries backoffSeconds strategy }
   configuration { echo channelTypes filters { field expression } webengage { webhookUrl hasToken } }`;
 
@@ -92,6 +92,7 @@ const steps: Step[] = [
         headers: [{ name: 'X-Tenant', value: 't-1' }, { name: 'X-Spaced', value: 'a  b\tc' }],
         bearerToken: 'tok-123',
         timeoutSeconds: 7,
+        rateLimitPerSecond: 50,
         retryPolicy: { maxRetries: 2, backoffSeconds: 5, strategy: 'LINEAR' },
         configuration: { echo: false, channelTypes: ['whatsapp', 'sms'], filters: [{ field: 'message.text', expression: 'hel*' }] },
       },
@@ -131,7 +132,7 @@ const steps: Step[] = [
   {
     kind: 'mutation',
     field: 'updateWebhook',
-    args: (refs) => ({ id: refs.webengage, input: { headers: null, configuration: { webengage: null }, enabled: false, type: 'ZAPIER', timeoutSeconds: 60 } }),
+    args: (refs) => ({ id: refs.webengage, input: { headers: null, configuration: { webengage: null }, enabled: false, type: 'ZAPIER', timeoutSeconds: 60, rateLimitPerSecond: null } }),
     selection: `{ __typename ... on UpdateWebhookSuccess { webhook { ${webhookFields} } } }`,
   },
   {

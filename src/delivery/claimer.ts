@@ -85,6 +85,11 @@ export function createClaimer({ db, clock, logger, config }: ClaimerDeps) {
       return picked.map((delivery) => ({ delivery, webhook: webhooks.get(delivery.webhook_id), event: events.get(delivery.event_id)! }));
     },
 
+    /** When a rate-capped webhook left waiting by the last claim gets room again, if one was. */
+    nextRoomAt(): number | null {
+      return leases.nextRoomAt();
+    },
+
     /** The claimed delivery is done with: its lease ended in the recorder's transaction, nothing to do here. */
     release(_claimed: Claimed): void {},
 

@@ -123,7 +123,10 @@ export function createWorker(deps: WorkerDeps) {
   function schedule() {
     clearTimeout(timer);
     if (!running) return;
-    timer = setTimeout(() => void pump(), POLL_MS);
+    // Sooner than the poll when a rate-capped webhook gets room back before it.
+    const roomAt = claimer.nextRoomAt();
+    const delay = roomAt === null ? POLL_MS : Math.min(POLL_MS, Math.max(5, roomAt - clock.now()));
+    timer = setTimeout(() => void pump(), delay);
     timer.unref();
   }
 

@@ -27,6 +27,7 @@ export const limits = {
   timeoutSeconds: { min: 1, max: 60 },
   maxRetries: { min: 0, max: 10 },
   backoffSeconds: { min: 1, max: 300 },
+  rateLimitPerSecond: { min: 1, max: 10_000 },
   channelTypes: 20,
   filters: 20,
   filterLength: 500,
@@ -191,6 +192,7 @@ export function webhookInputSchemas(allowPrivateAddresses: boolean) {
     headers,
     bearerToken,
     timeoutSeconds: int(limits.timeoutSeconds),
+    rateLimitPerSecond: int(limits.rateLimitPerSecond),
     retryPolicy,
     configuration: configuration(allowPrivateAddresses),
   };
@@ -203,6 +205,7 @@ export function webhookInputSchemas(allowPrivateAddresses: boolean) {
     headers: fields.headers.nullish(),
     bearerToken: fields.bearerToken.nullish(),
     timeoutSeconds: fields.timeoutSeconds.nullish(),
+    rateLimitPerSecond: fields.rateLimitPerSecond.nullish(),
     retryPolicy: fields.retryPolicy.nullish(),
     configuration: fields.configuration.nullish(),
     signingSecret: signingSecret.nullish(),
@@ -216,6 +219,7 @@ export function webhookInputSchemas(allowPrivateAddresses: boolean) {
     headers: fields.headers.nullish(),
     bearerToken: fields.bearerToken.nullish(),
     timeoutSeconds: fields.timeoutSeconds.optional(),
+    rateLimitPerSecond: fields.rateLimitPerSecond.nullish(),
     retryPolicy: fields.retryPolicy.optional(),
     configuration: fields.configuration.optional(),
   });

@@ -39,6 +39,7 @@ export function settingsFromCreate(input: ParsedCreateWebhookInput): WebhookSett
     headers: input.headers ?? [],
     bearerToken: input.bearerToken ?? null,
     timeoutSeconds: input.timeoutSeconds ?? webhookDefaults.timeoutSeconds,
+    rateLimitPerSecond: input.rateLimitPerSecond ?? null,
     retryPolicy: {
       maxRetries: retry.maxRetries ?? webhookDefaults.retryPolicy.maxRetries,
       backoffSeconds: retry.backoffSeconds ?? webhookDefaults.retryPolicy.backoffSeconds,
@@ -60,6 +61,7 @@ export function mergeUpdate(current: WebhookSettings, input: ParsedUpdateWebhook
     headers: keep(input.headers, current.headers) ?? [],
     bearerToken: keep(input.bearerToken, current.bearerToken),
     timeoutSeconds: input.timeoutSeconds ?? current.timeoutSeconds,
+    rateLimitPerSecond: keep(input.rateLimitPerSecond, current.rateLimitPerSecond),
     retryPolicy: {
       maxRetries: input.retryPolicy?.maxRetries ?? current.retryPolicy.maxRetries,
       backoffSeconds: input.retryPolicy?.backoffSeconds ?? current.retryPolicy.backoffSeconds,

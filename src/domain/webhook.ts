@@ -29,6 +29,8 @@ export type WebhookSettings = {
   timeoutSeconds: number;
   retryPolicy: RetryPolicy;
   configuration: WebhookConfiguration;
+  /** Attempts per second this endpoint gets at most, over every worker and instance; null: no cap. */
+  rateLimitPerSecond: number | null;
 };
 
 export type Webhook = WebhookSettings & {

@@ -90,6 +90,7 @@ export const WebhookNode = builder.loadableNode('Webhook', {
     headers: t.field({ type: [HttpHeaderRef], resolve: (webhook) => webhook.headers }),
     hasBearerToken: t.boolean({ resolve: (webhook) => webhook.bearerToken !== null }),
     timeoutSeconds: t.exposeInt('timeoutSeconds', { description: "Seconds to wait for the endpoint's response, 1..60." }),
+    rateLimitPerSecond: t.exposeInt('rateLimitPerSecond', { nullable: true, description: RATE_LIMIT_DESCRIPTION }),
     retryPolicy: t.field({ type: RetryPolicyRef, resolve: (webhook) => webhook.retryPolicy }),
     configuration: t.field({ type: WebhookConfigurationRef, resolve: (webhook) => webhook.configuration }),
     signingSecret: t.string({
@@ -153,6 +154,7 @@ const CreateWebhookInput = builder.inputType('CreateWebhookInput', {
     headers: t.field({ type: [HttpHeaderInput] }),
     bearerToken: t.string({ description: 'Sent as Authorization: Bearer …; at most 2,000 characters; write-only.' }),
     timeoutSeconds: t.int(),
+    rateLimitPerSecond: t.int({ description: RATE_LIMIT_DESCRIPTION }),
     retryPolicy: t.field({ type: RetryPolicyInput }),
     configuration: t.field({ type: WebhookConfigurationInput }),
     signingSecret: t.string({ description: 'whsec_ + base64 of 24..64 random bytes; generated when absent.' }),
@@ -161,7 +163,7 @@ const CreateWebhookInput = builder.inputType('CreateWebhookInput', {
 
 const UpdateWebhookInput = builder.inputType('UpdateWebhookInput', {
   description:
-    'Absent = keep. null = clear (name, headers, bearerToken, configuration.webengage). null on url, topics, type, enabled, timeoutSeconds, retryPolicy, configuration = ValidationError. Nested inputs merge field by field: only what is given changes.',
+    'Absent = keep. null = clear (name, headers, bearerToken, rateLimitPerSecond, configuration.webengage). null on url, topics, type, enabled, timeoutSeconds, retryPolicy, configuration = ValidationError. Nested inputs merge field by field: only what is given changes.',
   fields: (t) => ({
     url: t.field({ type: 'URL' }),
     topics: t.stringList(),
@@ -171,6 +173,7 @@ const UpdateWebhookInput = builder.inputType('UpdateWebhookInput', {
     headers: t.field({ type: [HttpHeaderInput] }),
     bearerToken: t.string(),
     timeoutSeconds: t.int(),
+    rateLimitPerSecond: t.int({ description: RATE_LIMIT_DESCRIPTION }),
     retryPolicy: t.field({ type: RetryPolicyInput }),
     configuration: t.field({ type: WebhookConfigurationInput }),
   }),
@@ -233,6 +236,9 @@ const HeldDeliveriesRef = builder.objectRef<{ count: number; oldestAt: number | 
 const PauseWebhookSuccess = builder.objectRef<{ webhook: Webhook }>('PauseWebhookSuccess').implement({
   fields: (t) => ({ webhook: t.field({ type: WebhookNode, resolve: (result) => result.webhook }) }),
 });
+
+const RATE_LIMIT_DESCRIPTION =
+  'Attempts per second this endpoint gets at most, 1..10000, over every worker and instance; deliveries beyond it wait (they are not failed). null: no cap.';
 
 const CreateWebhookSuccess = builder.objectRef<{ webhook: Webhook }>('CreateWebhookSuccess').implement({
   fields: (t) => ({

@@ -71,6 +71,8 @@ export interface WebhookTable {
   previous_signing_secret: string | null;
   previous_secret_expires_at: number | null;
   consecutive_failures: Generated<number>;
+  /** Attempts per second at most (domain WebhookSettings.rateLimitPerSecond); null: no cap. */
+  rate_limit_per_second: number | null;
   /** Set while the webhook is paused: its deliveries are held, not claimed. */
   paused_at: number | null;
   created_at: number;
@@ -96,6 +98,13 @@ export interface EventTable {
   idempotency_key: string | null;
   delivery_count: number;
   created_at: number;
+}
+
+/** The claims of a rate-capped webhook in the last rate window, over all instances (store/endpoint-rates.ts). */
+export interface EndpointRateTable {
+  webhook_id: string;
+  /** Epoch-ms claim times, oldest first. */
+  recent: JsonText<number[]>;
 }
 
 export interface DeliveryTable {
@@ -177,6 +186,7 @@ export interface Database {
   instances: InstanceTable;
   housekeeping: HousekeepingTable;
   rate_limits: RateLimitTable;
+  endpoint_rates: EndpointRateTable;
 }
 
 export type TenantRow = Selectable<TenantTable>;

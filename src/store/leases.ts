@@ -1,5 +1,6 @@
-import type { ExpressionBuilder } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Database, Db, DeliveryRow } from './db.ts';
+import { endpointRates } from './endpoint-rates.ts';
 import { databaseNowMs, engineOf, lockName, tryLockName } from './dialect.ts';
 
 /*
@@ -28,6 +29,9 @@ export type ClaimParams = {
 const SCAN_FACTOR = 4;
 
 export function leaseRepository(db: Db) {
+  // When the last claim left a rate-capped webhook waiting: the time it gets room again.
+  let nextRoomAt: number | null = null;
+
   /** The lease holder named by `ref` has beaten recently: its leases stand. */
   const holderAlive = (eb: ExpressionBuilder<Database, 'deliveries'>, deadAfterMs: number) =>
     eb.exists(
@@ -51,7 +55,9 @@ export function leaseRepository(db: Db) {
         // The cap counts leases other instances committed: claims take turns (one short statement
         // each), or two instances would both see a webhook below its cap and both fill it.
         await lockName(trx, 'delivery-claim');
-        return trx
+        const rateLog = endpointRates(trx);
+        const rates = await rateLog.roomAt(now);
+        const claimed = await trx
           .with('busy', (qb) =>
             qb
               .selectFrom('deliveries')
@@ -60,6 +66,21 @@ export function leaseRepository(db: Db) {
               .where('deliveries.locked_until', '>', now)
               .where((eb) => holderAlive(eb, deadAfterMs))
               .groupBy('deliveries.webhook_id'),
+          )
+          // Webhooks with a rate cap and the claims left to them now (store/endpoint-rates.ts).
+          .with('rated', (qb) =>
+            qb
+              .selectFrom('webhooks')
+              .select((eb) => [
+                'webhooks.id as webhook_id',
+                rates.room.size === 0
+                  ? eb.ref('webhooks.rate_limit_per_second').as('room')
+                  : sql<number>`case ${sql.join(
+                      [...rates.room].map(([id, room]) => sql`when ${sql.ref('webhooks.id')} = ${id} then cast(${room} as integer)`),
+                      sql` `,
+                    )} else ${sql.ref('webhooks.rate_limit_per_second')} end`.as('room'),
+              ])
+              .where('webhooks.rate_limit_per_second', 'is not', null),
           )
           .with(
             (cte) => cte('due').materialized(),
@@ -75,6 +96,8 @@ export function leaseRepository(db: Db) {
                 // Webhooks already at their cap are left out here, not after the scan, or their
                 // backlog would fill every scan and starve the webhooks behind it.
                 .where('deliveries.webhook_id', 'not in', (sub) => sub.selectFrom('busy').select('busy.webhook_id').where('busy.leased', '>=', perWebhookCap))
+                // Nor webhooks that used this second's attempts: their deliveries wait, due, for the next.
+                .where('deliveries.webhook_id', 'not in', (sub) => sub.selectFrom('rated').select('rated.webhook_id').where('rated.room', '<=', 0))
                 // A paused webhook's deliveries are held where they are until it is resumed.
                 .where('deliveries.webhook_id', 'not in', (sub) => sub.selectFrom('webhooks').select('webhooks.id').where('webhooks.paused_at', 'is not', null))
                 // One order for every claim: batches cannot lock each other's rows in opposite orders.
@@ -89,10 +112,12 @@ export function leaseRepository(db: Db) {
             qb
               .selectFrom('due')
               .leftJoin('busy', 'busy.webhook_id', 'due.webhook_id')
+              .leftJoin('rated', 'rated.webhook_id', 'due.webhook_id')
               .select((eb) => [
                 'due.id',
                 'due.next_attempt_at',
                 eb.fn.coalesce('busy.leased', eb.lit(0)).as('leased'),
+                'rated.room',
                 eb.fn
                   .agg<number>('row_number')
                   .over((over) => over.partitionBy('due.webhook_id').orderBy('due.next_attempt_at').orderBy('due.id'))
@@ -106,13 +131,24 @@ export function leaseRepository(db: Db) {
               .selectFrom('ranked')
               .select('ranked.id')
               .where((eb) => eb(eb('ranked.rank', '+', eb.ref('ranked.leased')), '<=', perWebhookCap))
+              .where((eb) => eb.or([eb('ranked.room', 'is', null), eb('ranked.rank', '<=', eb.ref('ranked.room'))]))
               .orderBy('ranked.next_attempt_at')
               .orderBy('ranked.id')
               .limit(limit),
           )
           .returningAll()
           .execute();
+        const perWebhook = new Map<string, number>();
+        for (const delivery of claimed) perWebhook.set(delivery.webhook_id, (perWebhook.get(delivery.webhook_id) ?? 0) + 1);
+        await rateLog.record(perWebhook, now);
+        nextRoomAt = rates.nextRoomAt;
+        return claimed;
       });
+    },
+
+    /** After a claim that left a rate-capped webhook without room: when it gets some back. */
+    nextRoomAt(): number | null {
+      return nextRoomAt;
     },
 
     /** This process is alive (and registered, the first time). */

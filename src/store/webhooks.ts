@@ -18,6 +18,7 @@ export function webhookFromRow(row: WebhookRow): Webhook {
     headers: parseJson(row.headers),
     bearerToken: row.bearer_token,
     timeoutSeconds: row.timeout_seconds,
+    rateLimitPerSecond: row.rate_limit_per_second,
     retryPolicy: {
       maxRetries: row.max_retries,
       backoffSeconds: row.backoff_seconds,
@@ -49,6 +50,7 @@ function settingsColumns(settings: WebhookSettings) {
     headers: JSON.stringify(settings.headers),
     bearer_token: settings.bearerToken,
     timeout_seconds: settings.timeoutSeconds,
+    rate_limit_per_second: settings.rateLimitPerSecond,
     max_retries: settings.retryPolicy.maxRetries,
     backoff_seconds: settings.retryPolicy.backoffSeconds,
     backoff_strategy: settings.retryPolicy.strategy,

@@ -62,6 +62,8 @@ export type CreateWebhookInput = {
   headers?: Array<HttpHeaderInput> | null | undefined;
   /** 1..150 characters. */
   name?: string | null | undefined;
+  /** Attempts per second this endpoint gets at most, 1..10000, over every worker and instance; deliveries beyond it wait (they are not failed). null: no cap. */
+  rateLimitPerSecond?: number | null | undefined;
   retryPolicy?: RetryPolicyInput | null | undefined;
   /** whsec_ + base64 of 24..64 random bytes; generated when absent. */
   signingSecret?: string | null | undefined;
@@ -141,13 +143,15 @@ export type RetryPolicyInput = {
   strategy?: BackoffStrategy | null | undefined;
 };
 
-/** Absent = keep. null = clear (name, headers, bearerToken, configuration.webengage). null on url, topics, type, enabled, timeoutSeconds, retryPolicy, configuration = ValidationError. Nested inputs merge field by field: only what is given changes. */
+/** Absent = keep. null = clear (name, headers, bearerToken, rateLimitPerSecond, configuration.webengage). null on url, topics, type, enabled, timeoutSeconds, retryPolicy, configuration = ValidationError. Nested inputs merge field by field: only what is given changes. */
 export type UpdateWebhookInput = {
   bearerToken?: string | null | undefined;
   configuration?: WebhookConfigurationInput | null | undefined;
   enabled?: boolean | null | undefined;
   headers?: Array<HttpHeaderInput> | null | undefined;
   name?: string | null | undefined;
+  /** Attempts per second this endpoint gets at most, 1..10000, over every worker and instance; deliveries beyond it wait (they are not failed). null: no cap. */
+  rateLimitPerSecond?: number | null | undefined;
   retryPolicy?: RetryPolicyInput | null | undefined;
   timeoutSeconds?: number | null | undefined;
   topics?: Array<string> | null | undefined;
