@@ -140,7 +140,7 @@ export function leaseRepository(db: Db) {
           .execute();
         const perWebhook = new Map<string, number>();
         for (const delivery of claimed) perWebhook.set(delivery.webhook_id, (perWebhook.get(delivery.webhook_id) ?? 0) + 1);
-        await rateLog.record(perWebhook, now);
+        await rateLog.record(perWebhook, rates.recent, now);
         nextRoomAt = rates.nextRoomAt;
         return claimed;
       });
