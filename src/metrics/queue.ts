@@ -2,7 +2,7 @@ import type { Db } from '../store/db.ts';
 import type { QueueState } from './index.ts';
 
 /*
- * The delivery queue over all tenants, as four small statements that each walk one index
+ * The delivery queue over all tenants, as three small statements that each walk one index
  * (deliveries_due, deliveries_leased, deliveries_failed), never the table: a scrape costs what
  * is due, leased or failed, not what was ever delivered. Plain counts and `min`, so both
  * engines run them (Postgres has no `sum` of booleans). The due conditions are the claim's.
