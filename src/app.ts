@@ -23,6 +23,8 @@ import { createAnnouncer } from './services/announcer.ts';
 import { createCluster } from './live/cluster.ts';
 import { createMonitor } from './monitor/index.ts';
 import { createWorker, type Worker } from './delivery/worker.ts';
+import { engineOnThisThread, type DeliveryEngine } from './delivery/engine.ts';
+import { startEngineThreads } from './delivery/engine-threads.ts';
 import { createDeliveryPubSub, type DeliveryPubSub } from './live/pubsub.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { queryLimitPlugins } from './graphql/query-limits.ts';
@@ -122,7 +124,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const metricsHttp = metricsAccess(metrics, config.metrics);
   const pubsub = createDeliveryPubSub();
-  const dispatcher = createDispatcher({ allowPrivateAddresses: config.allowPrivateAddresses, lookup: options.lookup });
   // Several instances on one Postgres: wake-ups, live updates and revocations reach the others too.
   const cluster = config.databaseUrl
     ? createCluster({
@@ -131,15 +132,26 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         instanceId: config.instanceId,
         logger,
         pubsub,
-        wake: () => worker.wake(),
+        wake: () => engine.wake(),
         revokeKey: (keyId) => live.revokeKey(keyId),
       })
     : null;
   await cluster?.start();
   // Every write path announces through this one notifier; a delivery due now wakes the worker.
   // Attempts are counted there too: what this instance recorded, not what others relayed.
-  const announcer = createAnnouncer({ pubsub, clock, wake: () => worker.wake(), relay: cluster?.relay, recorded: metrics.attemptRecorded });
-  const worker = createWorker({ db, clock, dispatcher, announcer, logger, config: config.delivery, random: options.random });
+  const announcer = createAnnouncer({ pubsub, clock, wake: () => engine.wake(), relay: cluster?.relay, recorded: metrics.attemptRecorded });
+  // In worker threads (DELIVERY_WORKERS), or here when it is 0: tests that drive the worker by hand.
+  let here: Worker | null = null;
+  let engine: DeliveryEngine;
+  if (config.delivery.workers === 0) {
+    const dispatcher = createDispatcher({ allowPrivateAddresses: config.allowPrivateAddresses, lookup: options.lookup });
+    here = createWorker({ db, clock, dispatcher, announcer, logger, config: config.delivery, random: options.random });
+    engine = engineOnThisThread({ worker: here, dispatcher, logger });
+  } else {
+    // The threads tell other instances themselves (engine-thread.ts): what they commit is announced here without the relay.
+    const fromThreads = createAnnouncer({ pubsub, clock, wake: () => engine.wake(), recorded: metrics.attemptRecorded });
+    engine = startEngineThreads({ config, count: config.delivery.workers, announcer: fromThreads, logger, signalsOwner: cluster?.owner ?? null });
+  }
   // Per process on SQLite; one bucket per key for all instances on Postgres.
   const limiter = config.databaseUrl ? createSharedRateLimiter({ ...config.rateLimit, clock, db }) : createRateLimiter({ ...config.rateLimit, clock });
   const services = createServices({
@@ -218,7 +230,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
   };
 
-  if (options.startWorker !== false) worker.start();
+  if (options.startWorker !== false) engine.start();
 
   return {
     config,
@@ -227,7 +239,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     repos,
     services,
     pubsub,
-    worker,
+    get worker() {
+      if (!here) throw new Error('the delivery engine runs in worker threads here: set DELIVERY_WORKERS=0 to drive it on this thread');
+      return here;
+    },
     live,
     logger,
     metrics,
@@ -245,17 +260,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       live.endAll();
       await webSockets?.dispose();
       await metricsHttp.close();
-      const { unfinished } = await worker.stop(config.delivery.shutdownGraceMs);
-      if (unfinished > 0) {
-        logger.warn({ unfinished }, 'attempts still in flight at shutdown are left to the next claim');
-        const ended = worker.abandon();
-        await dispatcher.destroy();
-        await ended;
-      } else {
-        await dispatcher.close();
-      }
       // Nothing of this process is in flight any more: its leases are free for the others at once.
-      await worker.retire();
+      await engine.stop(config.delivery.shutdownGraceMs);
       await cluster?.stop();
       await db.destroy();
     },

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { z } from 'zod';
 
 const boolean = z
@@ -19,6 +19,8 @@ const ConfigSchema = z.object({
   INSTANCE_DEAD_AFTER_SECONDS: z.coerce.number().min(1).max(3_600).default(10),
   ALLOW_PRIVATE_ADDRESSES: boolean.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Unset: one thread per core but the one the API runs on, at least one. 0: on the main thread.
+  DELIVERY_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64),
   DELIVERY_CONCURRENCY_PER_WEBHOOK: z.coerce.number().int().min(1).max(1_000).default(8),
   DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(120),
@@ -55,7 +57,9 @@ export type Config = {
   allowPrivateAddresses: boolean;
   logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
   delivery: {
-    /** Requests in flight at once, over all endpoints. */
+    /** Worker threads the delivery engine runs in; 0: on the main thread, beside the API. */
+    workers: number;
+    /** Requests in flight at once, over all endpoints (shared among the workers). */
     concurrency: number;
     /** Requests in flight at once to one webhook, so a slow endpoint cannot take every slot. */
     concurrencyPerWebhook: number;
@@ -113,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowPrivateAddresses: values.ALLOW_PRIVATE_ADDRESSES,
     logLevel: values.LOG_LEVEL,
     delivery: {
+      workers: values.DELIVERY_WORKERS ?? Math.max(1, availableParallelism() - 1),
       concurrency: values.DELIVERY_CONCURRENCY,
       concurrencyPerWebhook: values.DELIVERY_CONCURRENCY_PER_WEBHOOK,
       leaseMs: values.DELIVERY_LEASE_SECONDS * 1000,

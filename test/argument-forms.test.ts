@@ -151,16 +151,18 @@ const steps: Step[] = [
         channelType: 'whatsapp',
         echo: false,
         idempotencyKey: 'order-1',
+        orderingKey: 'conversation-1',
       },
     }),
-    selection: '{ __typename ... on PublishEventSuccess { deliveryCount event { id topic payload channelType echo idempotencyKey deliveries { webhookId } } } }',
+    selection:
+      '{ __typename ... on PublishEventSuccess { deliveryCount event { id topic payload channelType echo idempotencyKey orderingKey deliveries { webhookId status orderingKey } } } }',
     keep: (data, refs) => (refs.first = data.publishEvent.event.id),
   },
   {
     kind: 'mutation',
     field: 'publishEvent',
-    args: () => ({ input: { topic: 'message.created', payload: { message: { text: 'bye' } }, idempotencyKey: 'order-2' } }),
-    selection: '{ __typename ... on PublishEventSuccess { deliveryCount event { id payload deliveries { webhookId } } } }',
+    args: () => ({ input: { topic: 'message.created', payload: { message: { text: 'bye' } }, idempotencyKey: 'order-2', orderingKey: 'conversation-1' } }),
+    selection: '{ __typename ... on PublishEventSuccess { deliveryCount event { id payload deliveries { webhookId status orderingKey } } } }',
     keep: (data, refs) => (refs.second = data.publishEvent.event.id),
   },
   {

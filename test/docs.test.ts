@@ -25,6 +25,8 @@ describe('README', () => {
       INSTANCE_DEAD_AFTER_SECONDS: String(defaults.delivery.deadAfterMs / 1000),
       ALLOW_PRIVATE_ADDRESSES: String(defaults.allowPrivateAddresses),
       LOG_LEVEL: defaults.logLevel,
+      // Made from the machine's cores: documented in words.
+      DELIVERY_WORKERS: undefined,
       DELIVERY_CONCURRENCY: String(defaults.delivery.concurrency),
       DELIVERY_CONCURRENCY_PER_WEBHOOK: String(defaults.delivery.concurrencyPerWebhook),
       DELIVERY_LEASE_SECONDS: String(defaults.delivery.leaseMs / 1000),

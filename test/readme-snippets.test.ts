@@ -40,6 +40,7 @@ const snippets = [
   'rotate-own-secret',
   'recover-and-replay',
   'deliveries-query',
+  'ordering-key',
 ] as const;
 
 /** Blocks that show what comes back rather than what to run; each is checked against the real thing. */
@@ -269,6 +270,30 @@ describe('README snippets, run as written', () => {
     expect(status).toBe(200);
     expect(body.data?.viewer).toMatchObject({ tenantName: 'acme' });
     expect([...(body.data?.viewer.scopes ?? [])].sort()).toEqual(['EVENTS_PUBLISH', 'WEBHOOKS_READ', 'WEBHOOKS_WRITE']);
+  });
+
+  it('ordering-key: a second publish of the key waits for the first, and says which one it waits for', async () => {
+    const gw = await gateway(true);
+    const receiver = await startReceiver();
+    cleanups.push(() => receiver.close());
+    // The first attempt hangs: the key's first delivery stays open while the second is published.
+    receiver.reply(() => ({ hang: true }));
+    await webhookAt(gw, `${receiver.url}/ordered`);
+    const run = async () => {
+      const response = await fetch(gw.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': gw.key },
+        body: JSON.stringify({ query: block('ordering-key').code }),
+      });
+      const result = (await response.json()) as ExecutionResult<{ publishEvent: { event: { deliveries: Record<string, any>[] } } }>;
+      expect(result.errors).toBeUndefined();
+      return result.data!.publishEvent.event;
+    };
+    const first = await run();
+    expect(first).toMatchObject({ orderingKey: 'conversation-42', deliveries: [{ status: 'PENDING', waitingFor: null }] });
+    await receiver.received(1);
+    const second = await run();
+    expect(second.deliveries).toEqual([{ status: 'WAITING', waitingFor: { id: expect.stringMatching(/^dlv_/), status: 'PENDING' } }]);
   });
 
   it('publish-event: the mutation publishes, and the request matches the delivery-request example', async () => {

@@ -97,7 +97,8 @@ describe('webhook-delivery response header', () => {
     expect(aborted).toMatchObject({ status: 'FAILED', attempts: [{ outcome: 'HTTP_ERROR', responseStatus: 500, receiverDirective: 'ABORT_MESSAGE' }] });
     for (const id of [retried, unknown]) {
       const other = deliveries.find((d) => d.webhookId === id)!;
-      expect(other.status).toBe('RETRYING');
+      // Retried past the first attempt (RETRYING, or FAILED once its three retries ran out on a slow machine).
+      expect(other.attempts.length).toBeGreaterThanOrEqual(2);
       expect(other.attempts.every((attempt) => attempt.receiverDirective === null)).toBe(true);
     }
     // The webhook itself stays enabled: abort-message is about one delivery.

@@ -236,7 +236,7 @@ describe('replayEvents', () => {
     const events = eventRepository(gw.app.db);
     for (let i = 0; i < 1_001; i++) {
       const at = since + i;
-      await events.insert({ id: `evt_${ulid(at)}`, tenantId, topic: 'message.created', payload: { i }, channelType: null, echo: false, idempotencyKey: null, deliveryCount: 0, createdAt: at });
+      await events.insert({ id: `evt_${ulid(at)}`, tenantId, topic: 'message.created', payload: { i }, channelType: null, echo: false, idempotencyKey: null, orderingKey: null, deliveryCount: 0, createdAt: at });
     }
     for (const dryRun of [true, false]) {
       expect(await answer({ since: iso(since), dryRun })).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['since'], message: expect.stringContaining('1,000') }] });

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import type { Transaction } from 'kysely';
-import type { AttemptTrigger } from '../domain/delivery-lifecycle.ts';
+import { isOpen, type AttemptTrigger } from '../domain/delivery-lifecycle.ts';
 import { newId } from '../domain/ids.ts';
 import { recordedHeaders } from '../domain/sent-headers.ts';
 import { attemptRepository } from '../store/attempts.ts';
 import type { AttemptRow, Database, Db, DeliveryRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
+import { orderingRepository } from '../store/ordering.ts';
 import { webhookRepository } from '../store/webhooks.ts';
 import type { AfterCommit } from './after-commit.ts';
 import type { Claimed } from './claimer.ts';
@@ -98,6 +99,10 @@ export function createRecorder({ db, announcer, logger, autoDisableAfter, random
         })
       : null;
     const changed = [delivery];
+    if (delivery.ordering_key && !isOpen(delivery.status)) {
+      const next = await orderingRepository(trx).advance({ webhookId, key: delivery.ordering_key }, finishedAt);
+      if (next) changed.push(next);
+    }
     const disabled = outcome.disableReason ? { webhookId, reason: outcome.disableReason } : null;
     if (disabled) {
       await webhooks.disable(webhookId, disabled.reason, finishedAt);

@@ -8,6 +8,7 @@ import type { DeliveryDispatcher } from './dispatcher.ts';
 import { canSend } from './outcome.ts';
 import { createHoldCaps } from './hold-caps.ts';
 import { createPruner } from './pruner.ts';
+import { createLineSweep } from './line-sweep.ts';
 import { createRecorder } from './recorder.ts';
 import { buildRequest } from './request.ts';
 
@@ -43,6 +44,7 @@ export function createWorker(deps: WorkerDeps) {
   });
   const pruner = createPruner(deps);
   const holdCaps = createHoldCaps(deps);
+  const lineSweep = createLineSweep(deps);
   const inFlight = new Set<Promise<void>>();
   let running = false;
   let pumping: Promise<void> | null = null;
@@ -90,6 +92,7 @@ export function createWorker(deps: WorkerDeps) {
       try {
         await pruner.pruneIfDue();
         await holdCaps.enforceIfDue();
+        await lineSweep.sweepIfDue();
         do {
           again = false;
           const room = config.concurrency - inFlight.size;

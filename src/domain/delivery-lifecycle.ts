@@ -1,10 +1,11 @@
 /*
  * A delivery's life: PENDING until its first attempt, RETRYING while the schedule has another
- * to come, then SUCCEEDED or FAILED. `statusWhenEnded` is the one answer to "when does a
+ * to come, then SUCCEEDED or FAILED. One with an ordering key is WAITING, with nothing
+ * scheduled, while an earlier one of its key to its webhook is open (store/ordering.ts). `statusWhenEnded` is the one answer to "when does a
  * delivery become FAILED?"; the worker's outcome rules and the store's bulk update both use it.
  */
 
-export const deliveryStatuses = ['PENDING', 'RETRYING', 'SUCCEEDED', 'FAILED'] as const;
+export const deliveryStatuses = ['PENDING', 'RETRYING', 'WAITING', 'SUCCEEDED', 'FAILED'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 /** SCHEDULED attempts follow the retry schedule; MANUAL (redeliver) and TEST ones a person asked for. */
@@ -15,11 +16,14 @@ export type AttemptTrigger = (typeof attemptTriggers)[number];
 export const attemptOutcomes = ['SUCCEEDED', 'HTTP_ERROR', 'TIMED_OUT', 'CONNECTION_ERROR', 'BLOCKED'] as const;
 export type AttemptOutcome = (typeof attemptOutcomes)[number];
 
-/** Statuses whose schedule still has an attempt to come. */
-export const openStatuses = ['PENDING', 'RETRYING'] as const satisfies readonly DeliveryStatus[];
+/** Statuses with an attempt scheduled: at most one delivery of an ordering key's line has one. */
+export const scheduledStatuses = ['PENDING', 'RETRYING'] as const satisfies readonly DeliveryStatus[];
+
+/** Statuses not yet ended: scheduled, or waiting for their turn. */
+export const openStatuses = [...scheduledStatuses, 'WAITING'] as const satisfies readonly DeliveryStatus[];
 
 export function isOpen(status: DeliveryStatus): boolean {
-  return status === 'PENDING' || status === 'RETRYING';
+  return (openStatuses as readonly DeliveryStatus[]).includes(status);
 }
 
 /** What an open delivery becomes when its schedule ends without a success. */

@@ -13,6 +13,8 @@
 export const ID_MAX_LENGTH = 64;
 export const URL_MAX_LENGTH = 2048;
 export const TOPIC_MAX_LENGTH = 200;
+/** A key the caller chooses for an event: idempotency and ordering keys. */
+export const CALLER_KEY_MAX_LENGTH = 255;
 /** A channel name (whatsapp, sms): an event's channelType and a webhook's channelTypes. */
 export const CHANNEL_TYPE_MAX_LENGTH = 64;
 /** A JSON value (an event payload) may hold objects and arrays nested this deep. */
@@ -70,7 +72,8 @@ export const stringLimits: Readonly<Record<string, number>> = {
   'WebhookConfigurationInput.channelTypes': CHANNEL_TYPE_MAX_LENGTH,
   'PublishEventInput.topic': TOPIC_MAX_LENGTH,
   'PublishEventInput.channelType': CHANNEL_TYPE_MAX_LENGTH,
-  'PublishEventInput.idempotencyKey': 255,
+  'PublishEventInput.idempotencyKey': CALLER_KEY_MAX_LENGTH,
+  'PublishEventInput.orderingKey': CALLER_KEY_MAX_LENGTH,
 };
 
 /** `Webhook.activity(minutes)`: the window it may ask for (a day), the default (an hour), clamped between 1 and the maximum. */

@@ -15,6 +15,9 @@ export const DeliveryStatusEnum = builder.enumType('DeliveryStatus', {
   values: {
     PENDING: { description: 'waiting for its first attempt' },
     RETRYING: { description: 'an attempt failed, another is scheduled' },
+    WAITING: {
+      description: 'behind an earlier delivery of its ordering key to the same webhook that is still open (see waitingFor); nothing is scheduled until that one ends',
+    },
     SUCCEEDED: { description: 'an attempt got a 2xx' },
     FAILED: { description: 'retries exhausted, or the endpoint was disabled or deleted' },
   } satisfies Record<(typeof deliveryStatuses)[number], object>,
@@ -64,7 +67,21 @@ DeliveryNode.implement({
     }),
     webhookId: t.exposeID('webhook_id'),
     event: t.field({ type: EventNode, resolve: (delivery) => delivery.event_id }),
-    status: t.field({ type: DeliveryStatusEnum, resolve: (delivery) => delivery.status as (typeof deliveryStatuses)[number] }),
+    status: t.field({ type: DeliveryStatusEnum, resolve: (delivery) => delivery.status }),
+    orderingKey: t.exposeString('ordering_key', {
+      nullable: true,
+      description: "Its event's orderingKey: deliveries with one key are attempted in publish order, one at a time, per webhook.",
+    }),
+    waitingFor: t.loadable({
+      type: DeliveryNode,
+      nullable: true,
+      description: 'While WAITING: the delivery of the same ordering key and webhook that is being attempted now, which this one follows.',
+      load: async (waiting: DeliveryRow[], context) => {
+        const firsts = await context.repos.ordering.firstsOfLines(context.principal.tenantId, waiting);
+        return waiting.map((row) => firsts.get(row.id) ?? null);
+      },
+      resolve: (delivery) => delivery,
+    }),
     attemptCount: t.exposeInt('attempt_count'),
     failureReason: t.exposeString('failure_reason', {
       nullable: true,

@@ -20,6 +20,7 @@ EventNode.implement({
     channelType: t.exposeString('channel_type', { nullable: true }),
     echo: t.boolean({ resolve: (event) => event.echo === 1 }),
     idempotencyKey: t.exposeString('idempotency_key', { nullable: true }),
+    orderingKey: t.exposeString('ordering_key', { nullable: true }),
     createdAt: t.field({ type: 'DateTime', resolve: (event) => event.created_at }),
   }),
 });
@@ -59,6 +60,10 @@ const PublishEventInput = builder.inputType('PublishEventInput', {
     echo: t.boolean({ description: 'The tenant caused it itself; only webhooks with configuration.echo get it.' }),
     idempotencyKey: t.string({
       description: 'A second publish with the same key within 24 hours returns the first event and delivers nothing new.',
+    }),
+    orderingKey: t.string({
+      description:
+        "Events with the same key reach each webhook in publish order: a delivery is not attempted while an earlier one of its key to that webhook is open (it is WAITING). Other keys and other webhooks are not held up.",
     }),
   }),
 });

@@ -4,7 +4,7 @@ import type { DeliveryPubSub } from './pubsub.ts';
 import { attemptRepository } from '../store/attempts.ts';
 import type { AttemptRow, Db, DeliveryRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
-import { createPgSignals, type Signal } from './pg-signals.ts';
+import { createPgSignals, type PgSignals, type Signal } from './pg-signals.ts';
 
 /** Carries what was committed to the other instances on the same database (pg-signals.ts). */
 export type Relay = (committed: { attempts: readonly AttemptRow[]; deliveries: readonly DeliveryRow[]; dueNow: boolean }) => void;
@@ -49,20 +49,15 @@ export function createCluster({ url, db, instanceId, logger, pubsub, wake, revok
     }
   }
 
-  const signals = createPgSignals({ url, db, owner: `${instanceId}#${randomBytes(4).toString('hex')}`, logger, onSignal });
+  const owner = `${instanceId}#${randomBytes(4).toString('hex')}`;
+  const signals = createPgSignals({ url, db, owner, logger, onSignal });
 
-  const relay: Relay = ({ attempts: committedAttempts, deliveries: committedDeliveries, dueNow }) => {
-    const byTenant = new Map<string, { attemptIds: string[]; deliveryIds: string[] }>();
-    const of = (tenantId: string) => byTenant.get(tenantId) ?? byTenant.set(tenantId, { attemptIds: [], deliveryIds: [] }).get(tenantId)!;
-    for (const row of committedAttempts) of(row.tenant_id).attemptIds.push(row.id);
-    for (const row of committedDeliveries) of(row.tenant_id).deliveryIds.push(row.id);
-    const out: Signal[] = [...byTenant].map(([tenantId, ids]) => ({ kind: 'committed', tenantId, ...ids }));
-    if (dueNow) out.push({ kind: 'wake' });
-    void signals.send(out);
-  };
+  const relay = relayOver(signals);
 
   return {
     start: () => signals.start(),
+    /** This process on the signal channel: its delivery threads send under it, so it never hears its own. */
+    owner,
     relay,
     revoked: (keyId: string) => void signals.send([{ kind: 'revoke', keyId }]),
     get listening() {
@@ -73,3 +68,16 @@ export function createCluster({ url, db, instanceId, logger, pubsub, wake, revok
 }
 
 export type Cluster = ReturnType<typeof createCluster>;
+
+/** What was committed, as signals to the other instances: row ids per tenant, and a wake when something is due now. */
+export function relayOver(signals: Pick<PgSignals, 'send'>): Relay {
+  return ({ attempts: committedAttempts, deliveries: committedDeliveries, dueNow }) => {
+    const byTenant = new Map<string, { attemptIds: string[]; deliveryIds: string[] }>();
+    const of = (tenantId: string) => byTenant.get(tenantId) ?? byTenant.set(tenantId, { attemptIds: [], deliveryIds: [] }).get(tenantId)!;
+    for (const row of committedAttempts) of(row.tenant_id).attemptIds.push(row.id);
+    for (const row of committedDeliveries) of(row.tenant_id).deliveryIds.push(row.id);
+    const out: Signal[] = [...byTenant].map(([tenantId, ids]) => ({ kind: 'committed', tenantId, ...ids }));
+    if (dueNow) out.push({ kind: 'wake' });
+    void signals.send(out);
+  };
+}

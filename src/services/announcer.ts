@@ -36,10 +36,14 @@ export function createAnnouncer({
         }
       }
       for (const delivery of deliveries) pubsub.publish('delivery', delivery.tenant_id, delivery);
-      const now = clock.now();
-      const dueNow = released || deliveries.some((delivery) => delivery.next_attempt_at !== null && delivery.next_attempt_at <= now);
-      if (dueNow) wake();
-      if (relay && (attempts.length > 0 || deliveries.length > 0 || released)) relay({ attempts, deliveries, dueNow });
+      const due = dueNow({ deliveries, released }, clock.now());
+      if (due) wake();
+      if (relay && (attempts.length > 0 || deliveries.length > 0 || released)) relay({ attempts, deliveries, dueNow: due });
     },
   };
+}
+
+/** Whether a commit made something due now, so the workers should look at once. */
+export function dueNow({ deliveries = [], released = false }: Committed, now: number): boolean {
+  return released || deliveries.some((delivery) => delivery.next_attempt_at !== null && delivery.next_attempt_at <= now);
 }

@@ -8,6 +8,7 @@ import { receives } from '../domain/topic-routing.ts';
 import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { eventRepository } from '../store/events.ts';
+import { orderingRepository } from '../store/ordering.ts';
 import { webhookRepository } from '../store/webhooks.ts';
 import { pendingDelivery } from './events.ts';
 
@@ -80,6 +81,9 @@ export function deliveryService({ db, clock, announcer, config }: DeliveryServic
         if (!(await webhookRepository(trx).findById(tenantId, current.webhook_id))) {
           throw ValidationError.at(['deliveryId'], 'its webhook has been deleted, so there is nowhere to send it');
         }
+        if (current.status === 'WAITING') {
+          throw ValidationError.at(['deliveryId'], 'it is WAITING behind an earlier delivery with its ordering key (see waitingFor); it is sent in its turn');
+        }
         return (await deliveries.requestAttempt(tenantId, deliveryId, 'MANUAL', now))!;
       });
       announcer.committed({ deliveries: [delivery] });
@@ -131,7 +135,10 @@ export function deliveryService({ db, clock, announcer, config }: DeliveryServic
           afterId = chunk.at(-1)!.id;
         }
         if (dryRun) return { dryRun, count: matched.length, events: matched, deliveries: [] };
-        const rows = matched.map((event) => pendingDelivery({ tenantId, eventId: event.id, webhookId, now, trigger: null }));
+        // Replayed keyed events join their lines in publish order, behind anything still open.
+        const rows = await orderingRepository(trx).place(
+          matched.map((event) => pendingDelivery({ tenantId, eventId: event.id, webhookId, now, trigger: null, orderingKey: event.ordering_key })),
+        );
         const created = (await deliveryRepository(trx).insertNew(rows)).sort(byId);
         const createdFor = new Set(created.map((delivery) => delivery.event_id));
         return { dryRun, count: created.length, events: matched.filter((event) => createdFor.has(event.id)), deliveries: created };
@@ -155,10 +162,11 @@ export function deliveryService({ db, clock, announcer, config }: DeliveryServic
           channelType: null,
           echo: false,
           idempotencyKey: null,
+          orderingKey: null,
           deliveryCount: 1,
           createdAt: now,
         });
-        const row = pendingDelivery({ tenantId, eventId, webhookId, now, trigger: 'TEST' });
+        const row = pendingDelivery({ tenantId, eventId, webhookId, now, trigger: 'TEST', orderingKey: null });
         await deliveryRepository(trx).insertMany([row]);
         return row;
       });

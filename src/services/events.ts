@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Clock } from '../clock.ts';
 import type { AfterCommit } from '../delivery/after-commit.ts';
 import { TEST_TOPIC } from '../domain/event-types.ts';
-import { jsonTooDeep, tooDeep } from '../domain/input-limits.ts';
+import { CALLER_KEY_MAX_LENGTH, jsonTooDeep, tooDeep } from '../domain/input-limits.ts';
 import { receives, topicPatternsFor } from '../domain/topic-routing.ts';
 import { parseInput, text } from '../domain/validation.ts';
 import { limits } from '../domain/webhook-rules.ts';
@@ -11,6 +11,7 @@ import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { lockName } from '../store/dialect.ts';
 import { eventRepository } from '../store/events.ts';
+import { orderingRepository } from '../store/ordering.ts';
 import { webhookRepository } from '../store/webhooks.ts';
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -33,20 +34,25 @@ const publishInput = z.object({
   }),
   channelType: text().min(1, 'must not be empty').max(limits.channelTypeLength, `must be at most ${limits.channelTypeLength} characters`).nullish(),
   echo: z.boolean().nullish(),
-  idempotencyKey: text().min(1, 'must not be empty').max(255, 'must be at most 255 characters').nullish(),
+  idempotencyKey: text().min(1, 'must not be empty').max(CALLER_KEY_MAX_LENGTH, `must be at most ${CALLER_KEY_MAX_LENGTH} characters`).nullish(),
+  orderingKey: text().min(1, 'must not be empty').max(CALLER_KEY_MAX_LENGTH, `must be at most ${CALLER_KEY_MAX_LENGTH} characters`).nullish(),
 });
 
 // GraphQL types a JSON argument as optional; the parse insists on a payload.
 export type PublishEventInput = Partial<z.input<typeof publishInput>> & { topic: string };
 export type Published = { event: EventRow; deliveryCount: number };
 
-/** A delivery due now; `trigger` marks one a person asked for (TEST) rather than the schedule. */
+/**
+ * A delivery due now; `trigger` marks one a person asked for (TEST) rather than the schedule.
+ * One of a keyed event still has to take its place in its key's line (store/ordering.ts).
+ */
 export function pendingDelivery(params: {
   tenantId: string;
   eventId: string;
   webhookId: string;
   now: number;
   trigger: 'TEST' | null;
+  orderingKey: string | null;
 }): DeliveryRow {
   return {
     id: newId('delivery', params.now),
@@ -60,6 +66,8 @@ export function pendingDelivery(params: {
     locked_until: null,
     locked_by: null,
     failure_reason: null,
+    ordering_key: params.orderingKey,
+    ordering_seq: null,
     created_at: params.now,
     updated_at: params.now,
   };
@@ -78,6 +86,7 @@ export function eventService({ db, clock, announcer }: EventServiceDeps) {
         channelType: parsed.channelType ?? null,
         echo: parsed.echo ?? false,
         idempotencyKey: parsed.idempotencyKey ?? null,
+        orderingKey: parsed.orderingKey ?? null,
       };
       const result = await db.transaction().execute(async (trx): Promise<{ event: EventRow; deliveries: DeliveryRow[]; deliveryCount: number }> => {
         const events = eventRepository(trx);
@@ -91,7 +100,9 @@ export function eventService({ db, clock, announcer }: EventServiceDeps) {
         const targets = candidates.filter((webhook) => receives(webhook, event));
         const eventId = newId('event', now);
         const row = await events.insert({ id: eventId, tenantId, ...event, deliveryCount: targets.length, createdAt: now });
-        const deliveries = targets.map((webhook) => pendingDelivery({ tenantId, eventId, webhookId: webhook.id, now, trigger: null }));
+        const deliveries = await orderingRepository(trx).place(
+          targets.map((webhook) => pendingDelivery({ tenantId, eventId, webhookId: webhook.id, now, trigger: null, orderingKey: event.orderingKey })),
+        );
         await deliveryRepository(trx).insertMany(deliveries);
         return { event: row, deliveries, deliveryCount: targets.length };
       });

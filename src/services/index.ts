@@ -11,6 +11,7 @@ import { deliveryService } from './deliveries.ts';
 import { eventRepository } from '../store/events.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { attemptRepository } from '../store/attempts.ts';
+import { orderingReads } from '../store/ordering.ts';
 
 export type ServiceDeps = {
   db: Db;
@@ -29,6 +30,7 @@ export function createRepositories(db: Db) {
     events: eventRepository(db),
     deliveries: deliveryRepository(db),
     attempts: attemptRepository(db),
+    ordering: orderingReads(db),
   };
 }
 

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type ColumnType, type Generated, type Insertable, type Selectable, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type ColumnType, type Generated, type Insertable, type Selectable, type Transaction } from 'kysely';
 import pg from 'pg';
 import { TakingTurnsSqliteDialect, type TurnOptions } from './fair-turns.ts';
+import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
 import type { AttemptOutcome, AttemptTrigger, DeliveryStatus } from '../domain/delivery-lifecycle.ts';
 import type { ApiKeyScope } from '../domain/scopes.ts';
 import type { ReceiverDirective } from '../domain/receiver-directive.ts';
@@ -96,6 +97,8 @@ export interface EventTable {
   channel_type: string | null;
   echo: number;
   idempotency_key: string | null;
+  /** Deliveries of events with one key go to each webhook in publish order (store/ordering.ts). */
+  ordering_key: string | null;
   delivery_count: number;
   created_at: number;
 }
@@ -121,6 +124,9 @@ export interface DeliveryTable {
   next_trigger: AttemptTrigger | null;
   /** Why the gateway failed it without an attempt saying so (a paused webhook's hold caps). */
   failure_reason: string | null;
+  /** Its event's ordering key, and its place in that key's line to this webhook (store/ordering.ts). */
+  ordering_key: string | null;
+  ordering_seq: number | null;
   /** A worker's lease: until then no other claim takes it. */
   locked_until: number | null;
   /** Who holds the lease: an `instances.owner`, or null when no one does. */
@@ -262,7 +268,7 @@ function openSqlite(path: string, options: { turns?: TurnOptions }): Db {
   sqlite.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
   const config = { database: withStatementCache(sqlite) };
   // A server shares the one thread between requests: statements in turns (see fair-turns.ts).
-  return new Kysely<Database>({ dialect: options.turns ? new TakingTurnsSqliteDialect(config, options.turns) : new SqliteDialect(config) });
+  return new Kysely<Database>({ dialect: options.turns ? new TakingTurnsSqliteDialect(config, options.turns) : new ImmediateSqliteDialect(config) });
 }
 
 /**

@@ -5,8 +5,9 @@ import { PostgresAdapter, sql, type Kysely, type RawBuilder, type Transaction } 
  * engine-specific SQL behind one seam the same way). Repositories and migrations ask this
  * module; nothing else looks at which engine it is on.
  *
- * SQLite needs no locks: Kysely's SQLite driver hands its one connection to one transaction at
- * a time, so every read-check-write in this process is already serial. Postgres runs
+ * SQLite needs no locks: every transaction begins IMMEDIATE (sqlite-dialect.ts), holding the
+ * file's one write lock from its first statement, so every read-check-write is serial, over
+ * the main thread's connection and the delivery threads' alike. Postgres runs
  * transactions side by side under READ COMMITTED, so the same code needs row locks or advisory
  * locks there.
  */

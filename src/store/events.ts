@@ -11,6 +11,7 @@ export type NewEvent = {
   channelType: string | null;
   echo: boolean;
   idempotencyKey: string | null;
+  orderingKey: string | null;
   deliveryCount: number;
   createdAt: number;
 };
@@ -34,6 +35,7 @@ export function eventRepository(db: Executor) {
           channel_type: event.channelType,
           echo: event.echo ? 1 : 0,
           idempotency_key: event.idempotencyKey,
+          ordering_key: event.orderingKey,
           delivery_count: event.deliveryCount,
           created_at: event.createdAt,
         })
@@ -136,7 +138,8 @@ export function eventRepository(db: Executor) {
                     .selectFrom('deliveries')
                     .select('deliveries.id')
                     .whereRef('deliveries.event_id', '=', 'e.id')
-                    .where('deliveries.next_attempt_at', 'is not', null),
+                    // A WAITING delivery has nothing scheduled yet, but its turn is still to come.
+                    .where((eb) => eb.or([eb('deliveries.next_attempt_at', 'is not', null), eb('deliveries.status', '=', 'WAITING')])),
                 ),
               ),
             )

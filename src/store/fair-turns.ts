@@ -1,4 +1,5 @@
-import { SqliteDialect, type DatabaseConnection, type Driver, type SqliteDialectConfig, type TransactionSettings } from 'kysely';
+import type { DatabaseConnection, Driver, SqliteDialectConfig, TransactionSettings } from 'kysely';
+import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
 
 /*
  * better-sqlite3 runs every statement synchronously on the one thread, and Kysely's promises
@@ -117,7 +118,7 @@ class TakingTurnsDriver implements Driver {
   }
 }
 
-export class TakingTurnsSqliteDialect extends SqliteDialect {
+export class TakingTurnsSqliteDialect extends ImmediateSqliteDialect {
   readonly #turns: Turns;
 
   constructor(config: SqliteDialectConfig, turns: TurnOptions) {

@@ -31,6 +31,8 @@ type Documents = {
     "\n  mutation Redeliver($id: ID!) {\n    redeliver(deliveryId: $id) {\n      __typename\n      ... on RedeliverSuccess { delivery { id status } }\n      ... on NotFoundError { id }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": typeof types.RedeliverDocument,
     "\n  mutation SendTestEvent($webhookId: ID!) {\n    sendTestEvent(webhookId: $webhookId) {\n      __typename\n      ... on SendTestEventSuccess { delivery { id status event { topic } } }\n      ... on NotFoundError { id }\n    }\n  }\n": typeof types.SendTestEventDocument,
     "\n  mutation DeleteHookForHistory($id: ID!) {\n    deleteWebhook(id: $id) { __typename }\n  }\n": typeof types.DeleteHookForHistoryDocument,
+    "\n  mutation ThreadsPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } }\n  }\n": typeof types.ThreadsPublishDocument,
+    "\n  query ThreadsSucceeded {\n    succeeded: deliveries(filter: { status: SUCCEEDED }) { totalCount }\n    all: deliveries { totalCount }\n  }\n": typeof types.ThreadsSucceededDocument,
     "\n  mutation FuzzRegressionCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": typeof types.FuzzRegressionCreateApiKeyDocument,
     "\n  query FuzzRegressionSearchWebhooks($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n": typeof types.FuzzRegressionSearchWebhooksDocument,
     "\n  mutation PublishEvent($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess { deliveryCount event { id topic createdAt deliveries { id webhookId status } } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.PublishEventDocument,
@@ -52,6 +54,12 @@ type Documents = {
     "\n  mutation LiveRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": typeof types.LiveRevokeDocument,
     "\n  query LiveKeyIds {\n    apiKeys { id prefix }\n  }\n": typeof types.LiveKeyIdsDocument,
     "query LiveViewer { viewer { tenantId } }": typeof types.LiveViewerDocument,
+    "\n  mutation OrderingPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess { event { id orderingKey deliveries { id webhookId status orderingKey } } }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": typeof types.OrderingPublishDocument,
+    "\n  query OrderingEvent($id: ID!) {\n    event(id: $id) { deliveries { id webhookId status orderingKey waitingFor { id status } } }\n  }\n": typeof types.OrderingEventDocument,
+    "\n  query OrderingWaiting($webhookId: ID!) {\n    deliveries(filter: { webhookId: $webhookId, status: WAITING }) { totalCount edges { node { id status } } }\n  }\n": typeof types.OrderingWaitingDocument,
+    "\n  mutation OrderingPause($id: ID!) { pauseWebhook(id: $id) { __typename } }\n": typeof types.OrderingPauseDocument,
+    "\n  mutation OrderingResume($id: ID!) { resumeWebhook(id: $id) { __typename } }\n": typeof types.OrderingResumeDocument,
+    "\n  mutation OrderingRedeliver($id: ID!) {\n    redeliver(deliveryId: $id) {\n      __typename\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": typeof types.OrderingRedeliverDocument,
     "\n  mutation PauseForTest($id: ID!) {\n    pauseWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt } } }\n  }\n": typeof types.PauseForTestDocument,
     "\n  mutation ResumeForTest($id: ID!) {\n    resumeWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt held { count } } } }\n  }\n": typeof types.ResumeForTestDocument,
     "\n  query HeldForTest($id: ID!) {\n    webhook(id: $id) {\n      pausedAt\n      enabled\n      held { count oldestAt }\n      deliveries(first: 10) { nodes { id status failureReason event { id } } }\n    }\n  }\n": typeof types.HeldForTestDocument,
@@ -95,6 +103,8 @@ const documents: Documents = {
     "\n  mutation Redeliver($id: ID!) {\n    redeliver(deliveryId: $id) {\n      __typename\n      ... on RedeliverSuccess { delivery { id status } }\n      ... on NotFoundError { id }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": types.RedeliverDocument,
     "\n  mutation SendTestEvent($webhookId: ID!) {\n    sendTestEvent(webhookId: $webhookId) {\n      __typename\n      ... on SendTestEventSuccess { delivery { id status event { topic } } }\n      ... on NotFoundError { id }\n    }\n  }\n": types.SendTestEventDocument,
     "\n  mutation DeleteHookForHistory($id: ID!) {\n    deleteWebhook(id: $id) { __typename }\n  }\n": types.DeleteHookForHistoryDocument,
+    "\n  mutation ThreadsPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } }\n  }\n": types.ThreadsPublishDocument,
+    "\n  query ThreadsSucceeded {\n    succeeded: deliveries(filter: { status: SUCCEEDED }) { totalCount }\n    all: deliveries { totalCount }\n  }\n": types.ThreadsSucceededDocument,
     "\n  mutation FuzzRegressionCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": types.FuzzRegressionCreateApiKeyDocument,
     "\n  query FuzzRegressionSearchWebhooks($search: String!) {\n    webhooks(filter: { search: $search }) { totalCount nodes { id } }\n  }\n": types.FuzzRegressionSearchWebhooksDocument,
     "\n  mutation PublishEvent($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess { deliveryCount event { id topic createdAt deliveries { id webhookId status } } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.PublishEventDocument,
@@ -116,6 +126,12 @@ const documents: Documents = {
     "\n  mutation LiveRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": types.LiveRevokeDocument,
     "\n  query LiveKeyIds {\n    apiKeys { id prefix }\n  }\n": types.LiveKeyIdsDocument,
     "query LiveViewer { viewer { tenantId } }": types.LiveViewerDocument,
+    "\n  mutation OrderingPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess { event { id orderingKey deliveries { id webhookId status orderingKey } } }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": types.OrderingPublishDocument,
+    "\n  query OrderingEvent($id: ID!) {\n    event(id: $id) { deliveries { id webhookId status orderingKey waitingFor { id status } } }\n  }\n": types.OrderingEventDocument,
+    "\n  query OrderingWaiting($webhookId: ID!) {\n    deliveries(filter: { webhookId: $webhookId, status: WAITING }) { totalCount edges { node { id status } } }\n  }\n": types.OrderingWaitingDocument,
+    "\n  mutation OrderingPause($id: ID!) { pauseWebhook(id: $id) { __typename } }\n": types.OrderingPauseDocument,
+    "\n  mutation OrderingResume($id: ID!) { resumeWebhook(id: $id) { __typename } }\n": types.OrderingResumeDocument,
+    "\n  mutation OrderingRedeliver($id: ID!) {\n    redeliver(deliveryId: $id) {\n      __typename\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": types.OrderingRedeliverDocument,
     "\n  mutation PauseForTest($id: ID!) {\n    pauseWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt } } }\n  }\n": types.PauseForTestDocument,
     "\n  mutation ResumeForTest($id: ID!) {\n    resumeWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt held { count } } } }\n  }\n": types.ResumeForTestDocument,
     "\n  query HeldForTest($id: ID!) {\n    webhook(id: $id) {\n      pausedAt\n      enabled\n      held { count oldestAt }\n      deliveries(first: 10) { nodes { id status failureReason event { id } } }\n    }\n  }\n": types.HeldForTestDocument,
@@ -227,6 +243,14 @@ export function graphql(source: "\n  mutation DeleteHookForHistory($id: ID!) {\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation ThreadsPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } }\n  }\n"): (typeof documents)["\n  mutation ThreadsPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ThreadsSucceeded {\n    succeeded: deliveries(filter: { status: SUCCEEDED }) { totalCount }\n    all: deliveries { totalCount }\n  }\n"): (typeof documents)["\n  query ThreadsSucceeded {\n    succeeded: deliveries(filter: { status: SUCCEEDED }) { totalCount }\n    all: deliveries { totalCount }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation FuzzRegressionCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"): (typeof documents)["\n  mutation FuzzRegressionCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -308,6 +332,30 @@ export function graphql(source: "\n  query LiveKeyIds {\n    apiKeys { id prefix
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query LiveViewer { viewer { tenantId } }"): (typeof documents)["query LiveViewer { viewer { tenantId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation OrderingPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess { event { id orderingKey deliveries { id webhookId status orderingKey } } }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"): (typeof documents)["\n  mutation OrderingPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess { event { id orderingKey deliveries { id webhookId status orderingKey } } }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OrderingEvent($id: ID!) {\n    event(id: $id) { deliveries { id webhookId status orderingKey waitingFor { id status } } }\n  }\n"): (typeof documents)["\n  query OrderingEvent($id: ID!) {\n    event(id: $id) { deliveries { id webhookId status orderingKey waitingFor { id status } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OrderingWaiting($webhookId: ID!) {\n    deliveries(filter: { webhookId: $webhookId, status: WAITING }) { totalCount edges { node { id status } } }\n  }\n"): (typeof documents)["\n  query OrderingWaiting($webhookId: ID!) {\n    deliveries(filter: { webhookId: $webhookId, status: WAITING }) { totalCount edges { node { id status } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation OrderingPause($id: ID!) { pauseWebhook(id: $id) { __typename } }\n"): (typeof documents)["\n  mutation OrderingPause($id: ID!) { pauseWebhook(id: $id) { __typename } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation OrderingResume($id: ID!) { resumeWebhook(id: $id) { __typename } }\n"): (typeof documents)["\n  mutation OrderingResume($id: ID!) { resumeWebhook(id: $id) { __typename } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation OrderingRedeliver($id: ID!) {\n    redeliver(deliveryId: $id) {\n      __typename\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"): (typeof documents)["\n  mutation OrderingRedeliver($id: ID!) {\n    redeliver(deliveryId: $id) {\n      __typename\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

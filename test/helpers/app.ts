@@ -61,6 +61,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: Ap
     ALLOW_PRIVATE_ADDRESSES: 'true',
     LOG_LEVEL: 'debug',
     RATE_LIMIT_PER_SECOND: '0',
+    // On this thread: tests drive the worker (settle) and point its DNS at receivers (lookup).
+    DELIVERY_WORKERS: '0',
     ...env,
   });
   const logs: string[] = [];

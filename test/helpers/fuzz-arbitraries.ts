@@ -369,6 +369,7 @@ export const overrides: Record<string, fc.Arbitrary<unknown>> = {
   'PublishEventInput.topic': topicArb,
   'PublishEventInput.channelType': channelArb,
   'PublishEventInput.idempotencyKey': idempotencyKeyArb,
+  'PublishEventInput.orderingKey': idempotencyKeyArb,
   'CreateApiKeyInput.name': nameArb,
   'WebhookFilter.topic': topicArb,
   // A search over ~50,000 bytes once reached SQLite ("LIKE or GLOB pattern too complex"); refused by length now.
@@ -454,6 +455,7 @@ const cleanOverrides: Record<string, fc.Arbitrary<unknown>> = {
   'PublishEventInput.topic': fc.constantFrom(...eventTypes.map((type) => type.name), 'custom.thing', 'message'),
   'PublishEventInput.channelType': fc.constantFrom('whatsapp', 'sms', 'email'),
   'PublishEventInput.idempotencyKey': fc.oneof(fc.constantFrom('k1', 'k2', 'k3'), fc.string({ minLength: 1, maxLength: 8 })),
+  'PublishEventInput.orderingKey': fc.constantFrom('k1', 'k2', 'k3'),
   'WebhookFilter.topic': cleanTopic,
   // Small pages, and `last` rarely: clean reads should mostly be answered, not refused as too costly.
   ...Object.fromEntries(

@@ -22,6 +22,9 @@ const TOPIC = /^(\*|[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*(\.\*)?)$/;
 const SECRET = /^whsec_[A-Za-z0-9+/]+=*$/;
 
 /** Fields of `actual` that differ from `expected` (numbers compared as JSON, so -0 is 0). */
+/** Deliveries not yet ended, as the README names them. */
+const OPEN_STATUSES = ['PENDING', 'RETRYING', 'WAITING'];
+
 function mismatches(expected: Record<string, unknown>, actual: Record<string, unknown>, what: string): string[] {
   return Object.entries(expected)
     .filter(([key, value]) => json(value) !== json(actual[key]))
@@ -216,7 +219,7 @@ function deliveriesFailedFor(diff: Diff, webhookId: string | null): string[] {
   if (diff.deliveries.added.length || diff.deliveries.removed.length) problems.push('deliveries added or removed');
   for (const { before, after } of diff.deliveries.changed) {
     if (before.webhook_id !== webhookId) problems.push(`delivery ${after.id} of another webhook changed`);
-    else if (!['PENDING', 'RETRYING'].includes(before.status) || after.status !== 'FAILED') problems.push(`delivery ${after.id} went ${before.status} -> ${after.status}`);
+    else if (!OPEN_STATUSES.includes(before.status) || after.status !== 'FAILED') problems.push(`delivery ${after.id} went ${before.status} -> ${after.status}`);
   }
   return problems;
 }
@@ -326,10 +329,19 @@ function publishEvent({ variables, result, diff, before }: OracleArgs): string[]
   }
   if (diff.events.added.length !== 1 || diff.events.changed.length || diff.events.removed.length) return [...problems, `expected one new event: ${describeDiff(diff).join('; ')}`];
   const row = diff.events.added[0]!;
+  const orderingKey = (input.orderingKey as string | null | undefined) ?? null;
   const published = { topic: input.topic as string, payload: input.payload, channelType: (input.channelType as string | null | undefined) ?? null, echo: input.echo === true };
   problems.push(
     ...mismatches(
-      { id: event.id, topic: published.topic, channel_type: published.channelType, echo: published.echo ? 1 : 0, idempotency_key: key, delivery_count: result.deliveryCount },
+      {
+        id: event.id,
+        topic: published.topic,
+        channel_type: published.channelType,
+        echo: published.echo ? 1 : 0,
+        idempotency_key: key,
+        ordering_key: orderingKey,
+        delivery_count: result.deliveryCount,
+      },
       row as unknown as Record<string, unknown>,
       'publishEvent stored',
     ),
@@ -339,7 +351,16 @@ function publishEvent({ variables, result, diff, before }: OracleArgs): string[]
   const targets = [...before.webhooks.values()].filter((webhook) => wants(webhook, published)).map((webhook) => webhook.id).sort();
   const made = diff.deliveries.added.map((delivery) => delivery.webhook_id).sort();
   if (json(targets) !== json(made)) problems.push(`deliveries for ${short(made)}, the README's matching says ${short(targets)}`);
-  if (diff.deliveries.added.some((delivery) => delivery.event_id !== row.id || delivery.status !== 'PENDING')) problems.push('a new delivery is not a PENDING one of this event');
+  // Behind an open delivery of its ordering key to the same webhook it waits; otherwise it is due now.
+  const lineOpen = (webhookId: string) =>
+    orderingKey !== null &&
+    [...before.deliveries.values()].some((open) => open.webhook_id === webhookId && open.ordering_key === orderingKey && OPEN_STATUSES.includes(open.status));
+  for (const delivery of diff.deliveries.added) {
+    const expected = lineOpen(delivery.webhook_id) ? 'WAITING' : 'PENDING';
+    if (delivery.event_id !== row.id || delivery.status !== expected || delivery.ordering_key !== orderingKey) {
+      problems.push(`a new delivery is not a ${expected} one of this event with its ordering key: ${short(delivery)}`);
+    }
+  }
   if (diff.deliveries.changed.length || diff.deliveries.removed.length) problems.push('existing deliveries changed');
   return problems;
 }
@@ -350,6 +371,7 @@ function redeliver({ variables, result, diff, before }: OracleArgs): string[] {
   const old = before.deliveries.get(id);
   if (!old) return [...problems, `redelivered ${short(id)}, which the tenant does not have`];
   if (!before.webhooks.has(old.webhook_id)) problems.push('redelivered a delivery whose webhook is deleted');
+  if (old.status === 'WAITING') problems.push('redelivered a WAITING delivery out of its ordering line');
   if (obj(result.delivery)?.id !== id) problems.push('result names another delivery');
   const others = diff.deliveries.changed.filter((change) => change.after.id !== id);
   if (others.length || diff.deliveries.added.length || diff.deliveries.removed.length) problems.push(`other deliveries changed: ${describeDiff(diff).join('; ')}`);

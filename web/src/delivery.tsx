@@ -43,7 +43,13 @@ export function DeliveryView(props: { id: string; version: number; back: () => v
       {message && <p class="notice" role="status" data-testid="delivery-notice">{message}</p>}
       <p class="muted">
         {delivery.event.topic} to {delivery.webhook?.name || delivery.webhook?.url || `deleted webhook ${delivery.webhookId}`} · event {delivery.event.id} · {delivery.attemptCount} attempts
+        {delivery.orderingKey && <> · ordering key {delivery.orderingKey}</>}
       </p>
+      {delivery.waitingFor && (
+        <p class="notice" data-testid="delivery-waiting">
+          Waiting for delivery {delivery.waitingFor.id} ({delivery.waitingFor.status}), the one of its ordering key being attempted now.
+        </p>
+      )}
       <h3>Payload</h3>
       <pre class="payload">{JSON.stringify(delivery.event.payload, null, 2)}</pre>
       <h3>Attempts</h3>

@@ -38,7 +38,8 @@ export const Activity = graphql(`
 export const DeliveryPage = graphql(`
   query MonitorDelivery($id: ID!) {
     delivery(id: $id) {
-      id status attemptCount createdAt webhookId
+      id status attemptCount createdAt webhookId orderingKey
+      waitingFor { id status }
       webhook { id name url }
       event { id topic payload createdAt }
       attempts { id attemptNumber trigger outcome url requestHeaders { name value } responseStatus receiverDirective responseBody error durationMs startedAt }

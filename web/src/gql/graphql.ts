@@ -44,7 +44,9 @@ export type DeliveryStatus =
   /** an attempt failed, another is scheduled */
   | 'RETRYING'
   /** an attempt got a 2xx */
-  | 'SUCCEEDED';
+  | 'SUCCEEDED'
+  /** behind an earlier delivery of its ordering key to the same webhook that is still open (see waitingFor); nothing is scheduled until that one ends */
+  | 'WAITING';
 
 /** What an endpoint asked for with its `webhook-delivery` response header (case-insensitive; other values are ignored). */
 export type ReceiverDirective =
@@ -77,7 +79,7 @@ export type MonitorDeliveryQueryVariables = Exact<{
 }>;
 
 
-export type MonitorDeliveryQuery = { delivery: { id: string, status: DeliveryStatus, attemptCount: number, createdAt: string, webhookId: string, webhook: { id: string, name: string | null, url: string } | null, event: { id: string, topic: string, payload: unknown, createdAt: string }, attempts: Array<{ id: string, attemptNumber: number, trigger: AttemptTrigger, outcome: AttemptOutcome, url: string, responseStatus: number | null, receiverDirective: ReceiverDirective | null, responseBody: string | null, error: string | null, durationMs: number, startedAt: string, requestHeaders: Array<{ name: string, value: string }> | null }> } | null };
+export type MonitorDeliveryQuery = { delivery: { id: string, status: DeliveryStatus, attemptCount: number, createdAt: string, webhookId: string, orderingKey: string | null, waitingFor: { id: string, status: DeliveryStatus } | null, webhook: { id: string, name: string | null, url: string } | null, event: { id: string, topic: string, payload: unknown, createdAt: string }, attempts: Array<{ id: string, attemptNumber: number, trigger: AttemptTrigger, outcome: AttemptOutcome, url: string, responseStatus: number | null, receiverDirective: ReceiverDirective | null, responseBody: string | null, error: string | null, durationMs: number, startedAt: string, requestHeaders: Array<{ name: string, value: string }> | null }> } | null };
 
 export type MonitorSetEnabledMutationVariables = Exact<{
   id: string | number;
@@ -225,6 +227,11 @@ export const MonitorDeliveryDocument = new TypedDocumentString(`
     attemptCount
     createdAt
     webhookId
+    orderingKey
+    waitingFor {
+      id
+      status
+    }
     webhook {
       id
       name

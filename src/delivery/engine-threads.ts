@@ -1,0 +1,93 @@
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker as Thread } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { AfterCommit, Committed } from './after-commit.ts';
+import type { DeliveryEngine } from './engine.ts';
+
+export type ToEngine = { kind: 'wake' } | { kind: 'stop'; graceMs: number };
+export type FromEngine = { kind: 'committed'; committed: Committed };
+
+// A thread that died is started again after this long, not in a tight loop if it dies at once.
+const RESTART_AFTER_MS = 1_000;
+
+/**
+ * The thread's first code. tsx's loader hooks (npm start runs under tsx) do not reach worker
+ * threads on Node 20, so a thread loading TypeScript registers them itself first.
+ */
+function bootstrap(): string {
+  // The entry is the composition root's (src/engine-thread.ts): it wires this layer to the ones above.
+  const entry = new URL(`../engine-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
+  return entry.endsWith('.ts')
+    ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`
+    : `import(${JSON.stringify(entry)});`;
+}
+
+/**
+ * The delivery engine in `count` worker threads (DELIVERY_WORKERS), so claiming, signing,
+ * sending and recording use the cores the API's event loop does not. Each thread is a lease
+ * holder of its own (`<instance>/engine-<n>`): they share the queue through the database exactly
+ * as instances do, so nothing here divides work. What a thread commits comes back here and goes
+ * to `announcer`, which tells this process's subscribers, counts metrics and wakes every thread
+ * (the thread has told the other instances itself).
+ */
+export function startEngineThreads({
+  config,
+  count,
+  announcer,
+  logger,
+  signalsOwner,
+}: {
+  config: Config;
+  count: number;
+  announcer: AfterCommit;
+  logger: Logger;
+  /** On Postgres: the name the process signals other instances under (live/cluster.ts); the threads use it too. */
+  signalsOwner: string | null;
+}): DeliveryEngine {
+  const code = bootstrap();
+  const threads = new Map<number, Thread>();
+  let stopping = false;
+
+  const configOf = (n: number): Config => ({
+    ...config,
+    delivery: {
+      ...config.delivery,
+      instanceId: `${config.delivery.instanceId}/engine-${n}`,
+      // DELIVERY_CONCURRENCY is the process's; each thread takes its share.
+      concurrency: Math.max(1, Math.ceil(config.delivery.concurrency / count)),
+    },
+  });
+
+  function spawn(n: number) {
+    const thread = new Thread(code, { eval: true, workerData: { config: configOf(n), threadId: n, signalsOwner } });
+    thread.on('message', (message: FromEngine) => announcer.committed(message.committed));
+    thread.on('error', (error) => logger.error({ err: error, engineThread: n }, 'delivery engine thread failed'));
+    thread.on('exit', (code) => {
+      threads.delete(n);
+      if (stopping) return;
+      // Its leases come back after the dead-holder timeout; a new thread takes up its share of the work.
+      logger.error({ engineThread: n, code }, 'delivery engine thread exited; starting another');
+      setTimeout(() => !stopping && spawn(n), RESTART_AFTER_MS).unref();
+    });
+    threads.set(n, thread);
+  }
+
+  const send = (message: ToEngine) => {
+    for (const thread of threads.values()) thread.postMessage(message);
+  };
+
+  return {
+    start() {
+      for (let n = 1; n <= count; n++) spawn(n);
+    },
+    wake: () => send({ kind: 'wake' }),
+    async stop(graceMs) {
+      stopping = true;
+      const exited = [...threads.values()].map((thread) => new Promise<void>((resolve) => thread.once('exit', () => resolve())));
+      send({ kind: 'stop', graceMs });
+      await Promise.all(exited);
+    },
+  };
+}
