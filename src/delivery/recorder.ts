@@ -2,10 +2,12 @@ import type { Logger } from 'pino';
 import type { Transaction } from 'kysely';
 import type { AttemptTrigger } from '../domain/delivery-lifecycle.ts';
 import { newId } from '../domain/ids.ts';
+import { attemptEvents, isReservedTopic, webhookDisabledEvent, type AttemptSummary } from '../domain/operational-events.ts';
 import { recordedHeaders } from '../domain/sent-headers.ts';
 import { attemptRepository } from '../store/attempts.ts';
 import type { AttemptRow, Database, Db, DeliveryRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
+import { writeEvent, type Written } from '../store/outbox.ts';
 import { webhookRepository } from '../store/webhooks.ts';
 import type { AfterCommit } from './after-commit.ts';
 import type { Claimed } from './claimer.ts';
@@ -20,7 +22,13 @@ export type Finished = {
   attempt: { url: string; headers: Readonly<Record<string, string>>; startedAt: number; result: AttemptResult } | null;
 };
 
-type Recorded = { attempt: AttemptRow | null; changed: DeliveryRow[]; disabled: { webhookId: string; reason: string } | null };
+type Recorded = {
+  attempt: AttemptRow | null;
+  changed: DeliveryRow[];
+  disabled: { webhookId: string; reason: string } | null;
+  /** Operational events the attempt caused, with their deliveries. */
+  published: Written[];
+};
 
 export type RecorderDeps = {
   db: Db;
@@ -66,11 +74,13 @@ export function createRecorder({ db, announcer, logger, autoDisableAfter, random
       updated_at: finishedAt,
     });
 
-    let outcome = decide(claimed.delivery);
-    let delivery = await deliveries.updateFrom(claimed.delivery, changeOf(outcome));
+    let before = claimed.delivery;
+    let outcome = decide(before);
+    let delivery = await deliveries.updateFrom(before, changeOf(outcome));
     if (!delivery) {
       const current = await deliveries.findById(claimed.delivery.tenant_id, claimed.delivery.id);
       if (!current) throw new Error(`delivery ${claimed.delivery.id} is gone`);
+      before = current;
       outcome = decide(current);
       delivery = await deliveries.update(current.id, changeOf(outcome));
     }
@@ -98,17 +108,36 @@ export function createRecorder({ db, announcer, logger, autoDisableAfter, random
         })
       : null;
     const changed = [delivery];
-    const disabled = outcome.disableReason ? { webhookId, reason: outcome.disableReason } : null;
+    let disabled = outcome.disableReason ? { webhookId, reason: outcome.disableReason } : null;
     if (disabled) {
-      await webhooks.disable(webhookId, disabled.reason, finishedAt);
+      // Two attempts of one webhook in a batch may both ask; the one that disabled it tells.
+      if (!(await webhooks.disable(webhookId, disabled.reason, finishedAt))) disabled = null;
       changed.push(...(await deliveries.failPending(webhookId, finishedAt)));
     }
-    return { attempt: attemptRow, changed, disabled };
+
+    const published: Written[] = [];
+    // A delivery of an operational event causes none itself (no loops: operational-events.ts).
+    if (attemptRow && !isReservedTopic(claimed.event.topic)) {
+      const cause = {
+        delivery: { id: delivery.id, eventId: delivery.event_id, topic: claimed.event.topic, statusBefore: before.status, attemptCount: outcome.attemptCount },
+        attempt: summaryOf(attemptRow),
+      };
+      const events = attemptEvents({ webhookId, ...cause, retriesSpent: outcome.retriesSpent });
+      if (disabled) events.push(webhookDisabledEvent(webhookId, disabled.reason, cause));
+      for (const event of events) {
+        published.push(await writeEvent(trx, { tenantId: delivery.tenant_id, ...event, channelType: null, echo: false, idempotencyKey: null, now: finishedAt }));
+      }
+    }
+    return { attempt: attemptRow, changed, disabled, published };
   }
 
-  function announce({ attempt, changed, disabled }: Recorded) {
+  function announce({ attempt, changed, disabled, published }: Recorded) {
     if (disabled) logger.warn(disabled, 'webhook disabled');
-    announcer.committed({ attempts: attempt ? [attempt] : [], deliveries: changed });
+    announcer.committed({
+      attempts: attempt ? [attempt] : [],
+      deliveries: [...changed, ...published.flatMap((written) => written.deliveries)],
+      events: published.map((written) => written.event),
+    });
   }
 
   let unrecorded: { finished: Finished; resolve: () => void; reject: (error: unknown) => void }[] = [];
@@ -158,6 +187,19 @@ export function createRecorder({ db, announcer, logger, autoDisableAfter, random
         }
       });
     },
+  };
+}
+
+function summaryOf(attempt: AttemptRow): AttemptSummary {
+  return {
+    attemptNumber: attempt.attempt_number,
+    trigger: attempt.trigger,
+    outcome: attempt.outcome,
+    responseStatus: attempt.response_status,
+    error: attempt.error,
+    url: attempt.url,
+    durationMs: attempt.duration_ms,
+    finishedAt: new Date(attempt.finished_at).toISOString(),
   };
 }
 

@@ -2,7 +2,8 @@ import type { Clock } from '../clock.ts';
 import type { DeliveryPubSub } from '../live/pubsub.ts';
 import type { AfterCommit, Committed } from '../delivery/after-commit.ts';
 import type { Relay } from '../live/cluster.ts';
-import type { AttemptRow } from '../store/db.ts';
+import type { AttemptRow, EventRow } from '../store/db.ts';
+import { isReservedTopic } from '../domain/operational-events.ts';
 
 /**
  * The after-commit notifier, used by every write path (services and the worker's recorder):
@@ -26,7 +27,7 @@ export function createAnnouncer({
   recorded?: (attempt: AttemptRow) => void;
 }): AfterCommit {
   return {
-    committed({ attempts = [], deliveries = [], released = false }: Committed): void {
+    committed({ attempts = [], deliveries = [], events = [], released = false }: Committed): void {
       for (const attempt of attempts) {
         pubsub.publish('attempt', attempt.tenant_id, attempt);
         try {
@@ -36,10 +37,13 @@ export function createAnnouncer({
         }
       }
       for (const delivery of deliveries) pubsub.publish('delivery', delivery.tenant_id, delivery);
+      // Only the gateway's own: a tenant's publishes are its own news, and would cost every publish a relayed id.
+      const streamed: EventRow[] = events.filter((event) => isReservedTopic(event.topic));
+      for (const event of streamed) pubsub.publish('event', event.tenant_id, event);
       const now = clock.now();
       const dueNow = released || deliveries.some((delivery) => delivery.next_attempt_at !== null && delivery.next_attempt_at <= now);
       if (dueNow) wake();
-      if (relay && (attempts.length > 0 || deliveries.length > 0 || released)) relay({ attempts, deliveries, dueNow });
+      if (relay && (attempts.length > 0 || deliveries.length > 0 || streamed.length > 0 || released)) relay({ attempts, deliveries, events: streamed, dueNow });
     },
   };
 }

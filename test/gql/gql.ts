@@ -52,6 +52,9 @@ type Documents = {
     "\n  mutation LiveRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": typeof types.LiveRevokeDocument,
     "\n  query LiveKeyIds {\n    apiKeys { id prefix }\n  }\n": typeof types.LiveKeyIdsDocument,
     "query LiveViewer { viewer { tenantId } }": typeof types.LiveViewerDocument,
+    "\n  query OperationalEventDeliveries($id: ID!) {\n    event(id: $id) { id topic payload deliveries { webhookId } }\n  }\n": typeof types.OperationalEventDeliveriesDocument,
+    "\n  query OperationalEventsOfTopic($topic: String!) {\n    events(first: 1, topic: $topic) { totalCount }\n  }\n": typeof types.OperationalEventsOfTopicDocument,
+    "\n  subscription OperationalGatewayEvents {\n    gatewayEvents { id topic payload createdAt }\n  }\n": typeof types.OperationalGatewayEventsDocument,
     "\n  mutation PauseForTest($id: ID!) {\n    pauseWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt } } }\n  }\n": typeof types.PauseForTestDocument,
     "\n  mutation ResumeForTest($id: ID!) {\n    resumeWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt held { count } } } }\n  }\n": typeof types.ResumeForTestDocument,
     "\n  query HeldForTest($id: ID!) {\n    webhook(id: $id) {\n      pausedAt\n      enabled\n      held { count oldestAt }\n      deliveries(first: 10) { nodes { id status failureReason event { id } } }\n    }\n  }\n": typeof types.HeldForTestDocument,
@@ -116,6 +119,9 @@ const documents: Documents = {
     "\n  mutation LiveRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": types.LiveRevokeDocument,
     "\n  query LiveKeyIds {\n    apiKeys { id prefix }\n  }\n": types.LiveKeyIdsDocument,
     "query LiveViewer { viewer { tenantId } }": types.LiveViewerDocument,
+    "\n  query OperationalEventDeliveries($id: ID!) {\n    event(id: $id) { id topic payload deliveries { webhookId } }\n  }\n": types.OperationalEventDeliveriesDocument,
+    "\n  query OperationalEventsOfTopic($topic: String!) {\n    events(first: 1, topic: $topic) { totalCount }\n  }\n": types.OperationalEventsOfTopicDocument,
+    "\n  subscription OperationalGatewayEvents {\n    gatewayEvents { id topic payload createdAt }\n  }\n": types.OperationalGatewayEventsDocument,
     "\n  mutation PauseForTest($id: ID!) {\n    pauseWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt } } }\n  }\n": types.PauseForTestDocument,
     "\n  mutation ResumeForTest($id: ID!) {\n    resumeWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt held { count } } } }\n  }\n": types.ResumeForTestDocument,
     "\n  query HeldForTest($id: ID!) {\n    webhook(id: $id) {\n      pausedAt\n      enabled\n      held { count oldestAt }\n      deliveries(first: 10) { nodes { id status failureReason event { id } } }\n    }\n  }\n": types.HeldForTestDocument,
@@ -308,6 +314,18 @@ export function graphql(source: "\n  query LiveKeyIds {\n    apiKeys { id prefix
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query LiveViewer { viewer { tenantId } }"): (typeof documents)["query LiveViewer { viewer { tenantId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OperationalEventDeliveries($id: ID!) {\n    event(id: $id) { id topic payload deliveries { webhookId } }\n  }\n"): (typeof documents)["\n  query OperationalEventDeliveries($id: ID!) {\n    event(id: $id) { id topic payload deliveries { webhookId } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OperationalEventsOfTopic($topic: String!) {\n    events(first: 1, topic: $topic) { totalCount }\n  }\n"): (typeof documents)["\n  query OperationalEventsOfTopic($topic: String!) {\n    events(first: 1, topic: $topic) { totalCount }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription OperationalGatewayEvents {\n    gatewayEvents { id topic payload createdAt }\n  }\n"): (typeof documents)["\n  subscription OperationalGatewayEvents {\n    gatewayEvents { id topic payload createdAt }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
