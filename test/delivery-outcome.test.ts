@@ -4,6 +4,7 @@ import { canSend, decideOutcome, failureCountChange, type Outcome, type OutcomeI
 import { MAX_RETRY_DELAY_MS } from '../src/delivery/retry-schedule.ts';
 import type { RetryPolicy } from '../src/domain/webhook.ts';
 import { DISABLED_BY_RECEIVER, type ReceiverDirective } from '../src/domain/receiver-directive.ts';
+import { attemptTopics } from '../src/domain/operational-events.ts';
 
 /*
  * The outcome rules as a table: one row per case, read left to right as
@@ -132,5 +133,23 @@ describe('failureCountChange', () => {
     ['TEST', 'SUCCEEDED', 'untouched'],
   ] as const)('%s attempt, %s -> %s', (trigger, outcome, expected) => {
     expect(failureCountChange(trigger, { outcome })).toBe(expected);
+  });
+});
+
+describe('attemptTopics: what a recorded attempt tells the tenant', () => {
+  it.each([
+    ['a first failure', 'PENDING', 1, false, false, []],
+    ['the 3rd failure', 'RETRYING', 3, false, false, []],
+    ['the 4th failure', 'RETRYING', 4, false, false, ['gateway.delivery.failing']],
+    ['the 5th failure', 'RETRYING', 5, false, false, []],
+    ['the 4th failure, and the last retry', 'RETRYING', 4, false, true, ['gateway.delivery.failing', 'gateway.delivery.exhausted']],
+    ['the last retry', 'RETRYING', 6, false, true, ['gateway.delivery.exhausted']],
+    ['a first success', 'PENDING', 1, true, false, []],
+    ['a success after failures', 'RETRYING', 3, true, false, ['gateway.delivery.recovered']],
+    ['a MANUAL success of a FAILED delivery', 'FAILED', 7, true, false, ['gateway.delivery.recovered']],
+    ['another success of a SUCCEEDED delivery', 'SUCCEEDED', 4, true, false, []],
+    ['a failure of a SUCCEEDED delivery, 4th attempt', 'SUCCEEDED', 4, false, false, []],
+  ] as const)('%s', (_name, statusBefore, attemptCount, succeeded, retriesSpent, expected) => {
+    expect(attemptTopics({ statusBefore, attemptCount, succeeded, retriesSpent })).toEqual(expected);
   });
 });

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Transaction } from 'kysely';
 import type { AttemptTrigger } from '../domain/delivery-lifecycle.ts';
 import { newId } from '../domain/ids.ts';
-import { attemptEvents, isReservedTopic, webhookDisabledEvent, type AttemptSummary } from '../domain/operational-events.ts';
+import { attemptTopics, deliveryEvent, isReservedTopic, webhookDisabledEvent, type AttemptSummary } from '../domain/operational-events.ts';
 import { recordedHeaders } from '../domain/sent-headers.ts';
 import { attemptRepository } from '../store/attempts.ts';
 import type { AttemptRow, Database, Db, DeliveryRow } from '../store/db.ts';
@@ -118,14 +118,22 @@ export function createRecorder({ db, announcer, logger, autoDisableAfter, random
     const published: Written[] = [];
     // A delivery of an operational event causes none itself (no loops: operational-events.ts).
     if (attemptRow && !isReservedTopic(claimed.event.topic)) {
-      const cause = {
-        delivery: { id: delivery.id, eventId: delivery.event_id, topic: claimed.event.topic, statusBefore: before.status, attemptCount: outcome.attemptCount },
-        attempt: summaryOf(attemptRow),
-      };
-      const events = attemptEvents({ webhookId, ...cause, retriesSpent: outcome.retriesSpent });
-      if (disabled) events.push(webhookDisabledEvent(webhookId, disabled.reason, cause));
-      for (const event of events) {
-        published.push(await writeEvent(trx, { tenantId: delivery.tenant_id, ...event, channelType: null, echo: false, idempotencyKey: null, now: finishedAt }));
+      const topics = attemptTopics({
+        statusBefore: before.status,
+        attemptCount: outcome.attemptCount,
+        succeeded: attemptRow.outcome === 'SUCCEEDED',
+        retriesSpent: outcome.retriesSpent,
+      });
+      if (topics.length > 0 || disabled) {
+        const cause = {
+          delivery: { id: delivery.id, eventId: delivery.event_id, topic: claimed.event.topic, attemptCount: outcome.attemptCount },
+          attempt: summaryOf(attemptRow),
+        };
+        const events = topics.map((topic) => deliveryEvent(topic, webhookId, cause));
+        if (disabled) events.push(webhookDisabledEvent(webhookId, disabled.reason, cause));
+        for (const event of events) {
+          published.push(await writeEvent(trx, { tenantId: delivery.tenant_id, ...event, channelType: null, echo: false, idempotencyKey: null, now: finishedAt }));
+        }
       }
     }
     return { attempt: attemptRow, changed, disabled, published };

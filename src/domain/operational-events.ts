@@ -77,11 +77,13 @@ export function aboutWebhook(event: { topic: string; payload: unknown }): string
   return typeof webhookId === 'string' ? webhookId : null;
 }
 
-/** The delivery an attempt belonged to, before and after it was recorded. */
-export type AttemptChange = {
-  webhookId: string;
-  delivery: { id: string; eventId: string; topic: string; statusBefore: DeliveryStatus; attemptCount: number };
-  attempt: AttemptSummary;
+/** What an attempt did to its delivery: enough to decide what is told, before anything is built. */
+export type AttemptStep = {
+  /** The delivery's status before the attempt was recorded. */
+  statusBefore: DeliveryStatus;
+  /** Its attempts, this one included. */
+  attemptCount: number;
+  succeeded: boolean;
   /** The outcome rules ended the delivery because its retries were used up. */
   retriesSpent: boolean;
 };
@@ -89,47 +91,54 @@ export type AttemptChange = {
 /**
  * What one recorded attempt tells the tenant, in this order: failing (the FAILING_AFTER_ATTEMPTS-th
  * failure of a delivery that never succeeded), exhausted (retries used up), recovered (a success
- * after failures). A delivery that never succeeded has only failed attempts: a success makes it
- * SUCCEEDED for good.
+ * after failures). A delivery that never succeeded has had only failed attempts: a success makes
+ * it SUCCEEDED for good. Usually none, so the recorder builds nothing.
  */
-export function attemptEvents(change: AttemptChange): OperationalEvent[] {
-  const { delivery, attempt } = change;
-  const succeeded = attempt.outcome === 'SUCCEEDED';
-  const everSucceeded = delivery.statusBefore === 'SUCCEEDED';
-  const about = { webhookId: change.webhookId, deliveryId: delivery.id, eventId: delivery.eventId, topic: delivery.topic, attemptCount: delivery.attemptCount, lastAttempt: attempt };
-  const events: OperationalEvent[] = [];
-  if (!succeeded && !everSucceeded && delivery.attemptCount === FAILING_AFTER_ATTEMPTS) {
-    events.push({ topic: operationalTopics.deliveryFailing, payload: { ...about, reason: `${FAILING_AFTER_ATTEMPTS} failed attempts of one delivery` } });
-  }
-  if (change.retriesSpent) {
-    events.push({ topic: operationalTopics.deliveryExhausted, payload: { ...about, reason: `Retries used up after ${delivery.attemptCount} attempts: the delivery is FAILED` } });
-  }
-  const failedBefore = delivery.attemptCount - 1;
-  if (succeeded && !everSucceeded && failedBefore >= 1) {
-    events.push({ topic: operationalTopics.deliveryRecovered, payload: { ...about, reason: `Succeeded after ${failedBefore} failed attempt${failedBefore === 1 ? '' : 's'}` } });
-  }
-  return events;
+export function attemptTopics(step: AttemptStep): OperationalTopic[] {
+  const everSucceeded = step.statusBefore === 'SUCCEEDED';
+  const topics: OperationalTopic[] = [];
+  if (!step.succeeded && !everSucceeded && step.attemptCount === FAILING_AFTER_ATTEMPTS) topics.push(operationalTopics.deliveryFailing);
+  if (step.retriesSpent) topics.push(operationalTopics.deliveryExhausted);
+  if (step.succeeded && !everSucceeded && step.attemptCount > 1) topics.push(operationalTopics.deliveryRecovered);
+  return topics;
+}
+
+/** The delivery and attempt an event is about. */
+export type AttemptCause = {
+  delivery: { id: string; eventId: string; topic: string; attemptCount: number };
+  attempt: AttemptSummary;
+};
+
+const reasons: Partial<Record<OperationalTopic, (attemptCount: number) => string>> = {
+  [operationalTopics.deliveryFailing]: () => `${FAILING_AFTER_ATTEMPTS} failed attempts of one delivery`,
+  [operationalTopics.deliveryExhausted]: (count) => `Retries used up after ${count} attempts: the delivery is FAILED`,
+  [operationalTopics.deliveryRecovered]: (count) => `Succeeded after ${count - 1} failed attempt${count === 2 ? '' : 's'}`,
+};
+
+/** One of attemptTopics' events about the webhook's delivery; gateway.webhook.disabled has its own builder. */
+export function deliveryEvent(topic: OperationalTopic, webhookId: string, cause: AttemptCause): OperationalEvent {
+  const reason = reasons[topic];
+  if (!reason) throw new Error(`${topic} is not about a delivery`);
+  return { topic, payload: payloadOf(webhookId, cause, reason(cause.delivery.attemptCount)) };
+}
+
+function payloadOf(webhookId: string, cause: AttemptCause | null, reason: string): OperationalPayload {
+  return {
+    webhookId,
+    deliveryId: cause?.delivery.id ?? null,
+    eventId: cause?.delivery.eventId ?? null,
+    topic: cause?.delivery.topic ?? null,
+    reason,
+    attemptCount: cause?.delivery.attemptCount ?? null,
+    lastAttempt: cause?.attempt ?? null,
+  };
 }
 
 /** The webhook was disabled: by the gateway or its endpoint (with the attempt that did it), or by a person. */
-export function webhookDisabledEvent(webhookId: string, reason: string, cause: Omit<AttemptChange, 'webhookId' | 'retriesSpent'> | null): OperationalEvent {
-  return {
-    topic: operationalTopics.webhookDisabled,
-    payload: {
-      webhookId,
-      deliveryId: cause?.delivery.id ?? null,
-      eventId: cause?.delivery.eventId ?? null,
-      topic: cause?.delivery.topic ?? null,
-      reason,
-      attemptCount: cause?.delivery.attemptCount ?? null,
-      lastAttempt: cause?.attempt ?? null,
-    },
-  };
+export function webhookDisabledEvent(webhookId: string, reason: string, cause: AttemptCause | null): OperationalEvent {
+  return { topic: operationalTopics.webhookDisabled, payload: payloadOf(webhookId, cause, reason) };
 }
 
 export function webhookEnabledEvent(webhookId: string): OperationalEvent {
-  return {
-    topic: operationalTopics.webhookEnabled,
-    payload: { webhookId, deliveryId: null, eventId: null, topic: null, reason: 'Enabled with updateWebhook (enabled: true)', attemptCount: null, lastAttempt: null },
-  };
+  return { topic: operationalTopics.webhookEnabled, payload: payloadOf(webhookId, null, 'Enabled with updateWebhook (enabled: true)') };
 }
