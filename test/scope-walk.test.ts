@@ -415,7 +415,8 @@ describe('subscriptions over graphql-ws and SSE', () => {
     }
     // graphql-ws does not say when a subscription has started: make attempts, and operational
     // events (a webhook disabled, enabled), until every stream has had one.
-    const toggled = await throwaway();
+    // Of a topic nothing here publishes, so it takes no seeded event whichever state it ends in.
+    const toggled = await createWebhookAsAdmin({ url: `${receiver.url}/toggled-${readToken}`, topics: ['walk.toggled'], enabled: false });
     // Each of those events is delivered to a webhook, so its deliveries lead somewhere to probe.
     await createWebhookAsAdmin({ url: `${receiver.url}/monitor-${readToken}`, topics: ['gateway.webhook.*'] });
     let attempts = await attemptsRecorded(1);
