@@ -141,6 +141,8 @@ export function createRecorder({ db, announcer, logger, autoDisableAfter, random
 
   function announce({ attempt, changed, disabled, published }: Recorded) {
     if (disabled) logger.warn(disabled, 'webhook disabled');
+    // Almost always nothing was published: the attempt's own rows as before, no copies.
+    if (published.length === 0) return announcer.committed({ attempts: attempt ? [attempt] : [], deliveries: changed });
     announcer.committed({
       attempts: attempt ? [attempt] : [],
       deliveries: [...changed, ...published.flatMap((written) => written.deliveries)],
