@@ -7,7 +7,7 @@ const require = createRequire(import.meta.url);
  * Store- and service-level test files that run a second time on Postgres (TEST_ENGINE=postgres
  * makes startTestApp use a fresh Postgres database): the paths where the engines differ
  * (types, locks, counts, queue). Files that test SQLite itself or start the server process stay
- * SQLite-only.
+ * SQLite-only, but for operational-events, which hands its process a fresh Postgres database.
  */
 const onPostgresToo = [
   'test/webhooks.test.ts',
@@ -21,6 +21,7 @@ const onPostgresToo = [
   'test/recovery.test.ts',
   'test/webhook-versions.test.ts',
   'test/deliveries-plan.test.ts',
+  'test/operational-events.test.ts',
 ];
 
 export default defineConfig({

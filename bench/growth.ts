@@ -124,7 +124,7 @@ async function captureStatements(path: string, tenantId: string, dueNow: number)
   await repo.findDue(now, 256, webhookIds.slice(0, 2));
 
   current = 'claim + record (worker)';
-  const succeeded: AttemptResult = { outcome: 'SUCCEEDED', responseStatus: 200, responseBody: 'ok', error: null, durationMs: 1, retryAfterMs: null };
+  const succeeded: AttemptResult = { outcome: 'SUCCEEDED', responseStatus: 200, responseBody: 'ok', error: null, durationMs: 1, retryAfterMs: null, directive: null };
   const dispatcher: DeliveryDispatcher = { send: async () => succeeded, close: async () => undefined, destroy: async () => undefined };
   const announcer = createAnnouncer({ pubsub: createDeliveryPubSub(), clock: systemClock, wake: () => undefined });
   const worker = createWorker({

@@ -8,7 +8,7 @@ import { createWorker } from './delivery/worker.ts';
 import { relayOver } from './live/cluster.ts';
 import { createPgSignals } from './live/pg-signals.ts';
 import { createLogger } from './logger.ts';
-import { dueNow } from './services/announcer.ts';
+import { relayedOf } from './services/announcer.ts';
 import { openDatabase } from './store/db.ts';
 
 /*
@@ -36,8 +36,8 @@ const worker = createWorker({
   dispatcher,
   announcer: {
     committed(committed) {
-      const { attempts = [], deliveries = [] } = committed;
-      relay?.({ attempts, deliveries, dueNow: dueNow(committed, systemClock.now()) });
+      const relayed = relay ? relayedOf(committed, systemClock.now()) : null;
+      if (relayed) relay!(relayed);
       post({ kind: 'committed', committed });
     },
   },

@@ -4,6 +4,7 @@ import { canSend, decideOutcome, failureCountChange, type Outcome, type OutcomeI
 import { MAX_RETRY_DELAY_MS } from '../src/delivery/retry-schedule.ts';
 import type { RetryPolicy } from '../src/domain/webhook.ts';
 import { DISABLED_BY_RECEIVER, type ReceiverDirective } from '../src/domain/receiver-directive.ts';
+import { attemptTopics } from '../src/domain/operational-events.ts';
 
 /*
  * The outcome rules as a table: one row per case, read left to right as
@@ -40,9 +41,9 @@ const rows: Row[] = [
   { name: 'no response at all retries too', result: [null], expected: { status: 'RETRYING', nextAttemptAt: NOW + 10 * S } },
   { name: 'LINEAR: the third attempt waits 3 x backoff', delivery: ['RETRYING', 2], webhook: { policy: { strategy: 'LINEAR' } }, result: [500], expected: { status: 'RETRYING', attemptCount: 3, nextAttemptAt: NOW + 30 * S } },
   { name: 'EXPONENTIAL: the third attempt waits 4 x backoff', delivery: ['RETRYING', 2], webhook: { policy: { strategy: 'EXPONENTIAL' } }, result: [500], expected: { nextAttemptAt: NOW + 40 * S } },
-  { name: 'attempt maxRetries still retries', delivery: ['RETRYING', 2], result: [500], expected: { status: 'RETRYING', attemptCount: 3 } },
-  { name: 'attempt maxRetries + 1 is the last: FAILED', delivery: ['RETRYING', 3], result: [500], expected: { status: 'FAILED', attemptCount: 4, nextAttemptAt: null } },
-  { name: 'maxRetries 0: the first failure is final', webhook: { policy: { maxRetries: 0 } }, result: [500], expected: { status: 'FAILED', attemptCount: 1, nextAttemptAt: null } },
+  { name: 'attempt maxRetries still retries', delivery: ['RETRYING', 2], result: [500], expected: { status: 'RETRYING', attemptCount: 3, retriesSpent: false } },
+  { name: 'attempt maxRetries + 1 is the last: FAILED', delivery: ['RETRYING', 3], result: [500], expected: { status: 'FAILED', attemptCount: 4, nextAttemptAt: null, retriesSpent: true } },
+  { name: 'maxRetries 0: the first failure is final', webhook: { policy: { maxRetries: 0 } }, result: [500], expected: { status: 'FAILED', attemptCount: 1, nextAttemptAt: null, retriesSpent: true } },
   { name: 'the delay is capped at 24 hours', webhook: { policy: { backoffSeconds: 300, strategy: 'EXPONENTIAL', maxRetries: 10 } }, delivery: ['RETRYING', 9], result: [500], expected: { nextAttemptAt: NOW + MAX_RETRY_DELAY_MS } },
 
   // Retry-After
@@ -54,22 +55,24 @@ const rows: Row[] = [
   { name: 'Retry-After does not outlast the policy', delivery: ['RETRYING', 3], result: [429, 120 * S], expected: { status: 'FAILED', nextAttemptAt: null } },
 
   // 410 Gone and the run of failures
-  { name: '410 Gone disables the webhook and fails the delivery', result: [410], expected: { status: 'FAILED', attemptCount: 1, nextAttemptAt: null, disableReason: 'The endpoint answered 410 Gone' } },
+  { name: '410 Gone disables the webhook and fails the delivery', result: [410], expected: { status: 'FAILED', attemptCount: 1, nextAttemptAt: null, disableReason: 'The endpoint answered 410 Gone', retriesSpent: false } },
   { name: '410 on a MANUAL attempt disables too', trigger: 'MANUAL', delivery: ['FAILED', 2], result: [410], expected: { status: 'FAILED', disableReason: 'The endpoint answered 410 Gone' } },
   { name: '410 on a webhook already disabled changes nothing more', trigger: 'MANUAL', delivery: ['FAILED', 2], webhook: { enabled: false }, result: [410], expected: { status: 'FAILED', disableReason: null } },
   { name: 'the run reaching the limit disables', webhook: { failures: 25 }, result: [500], expected: { status: 'FAILED', nextAttemptAt: null, disableReason: 'Disabled after 25 consecutive failed attempts' } },
   { name: 'one short of the limit retries', webhook: { failures: 24 }, result: [500], expected: { status: 'RETRYING', disableReason: null } },
+  { name: 'the limit reached on the last retry: disabled, and retries spent too', webhook: { failures: 25 }, delivery: ['RETRYING', 3], result: [500], expected: { status: 'FAILED', disableReason: 'Disabled after 25 consecutive failed attempts', retriesSpent: true } },
+  { name: 'a failed TEST attempt past the policy spends no retries', trigger: 'TEST', delivery: ['PENDING', 3], result: [500], expected: { status: 'FAILED', retriesSpent: false } },
 
   // Attempts a person asked for
   { name: 'a failed TEST attempt ends its delivery, no retry', trigger: 'TEST', result: [500], expected: { status: 'FAILED', attemptCount: 1, nextAttemptAt: null, disableReason: null } },
   { name: 'a TEST 410 does not disable', trigger: 'TEST', result: [410], expected: { status: 'FAILED', disableReason: null } },
   { name: 'a TEST failure past the limit does not disable', trigger: 'TEST', webhook: { failures: 99 }, result: [500], expected: { disableReason: null } },
   { name: 'a failed MANUAL attempt leaves a SUCCEEDED delivery SUCCEEDED', trigger: 'MANUAL', delivery: ['SUCCEEDED', 1], result: [500], expected: { status: 'SUCCEEDED', attemptCount: 2, nextAttemptAt: null } },
-  { name: 'a failed MANUAL attempt does not reopen a FAILED delivery', trigger: 'MANUAL', delivery: ['FAILED', 4], result: [500], expected: { status: 'FAILED', attemptCount: 5, nextAttemptAt: null } },
+  { name: 'a failed MANUAL attempt does not reopen a FAILED delivery', trigger: 'MANUAL', delivery: ['FAILED', 4], result: [500], expected: { status: 'FAILED', attemptCount: 5, nextAttemptAt: null, retriesSpent: false } },
   { name: 'a failed MANUAL attempt on an open delivery retries on schedule', trigger: 'MANUAL', delivery: ['RETRYING', 1], result: [500], expected: { status: 'RETRYING', attemptCount: 2 } },
 
   // The endpoint's webhook-delivery header
-  { name: 'abort-message on a failure ends the delivery FAILED with retries left', directive: 'ABORT_MESSAGE', result: [500], expected: { status: 'FAILED', attemptCount: 1, nextAttemptAt: null, disableReason: null } },
+  { name: 'abort-message on a failure ends the delivery FAILED with retries left', directive: 'ABORT_MESSAGE', result: [500], expected: { status: 'FAILED', attemptCount: 1, nextAttemptAt: null, disableReason: null, retriesSpent: false } },
   { name: 'abort-message ends a MANUAL attempt on an open delivery too', trigger: 'MANUAL', delivery: ['RETRYING', 2], directive: 'ABORT_MESSAGE', result: [503, 1000], expected: { status: 'FAILED', nextAttemptAt: null } },
   { name: 'abort-message on a success changes nothing', directive: 'ABORT_MESSAGE', result: [200], expected: { status: 'SUCCEEDED', disableReason: null } },
   { name: 'disable on a success disables the webhook, the delivery SUCCEEDED', directive: 'DISABLE', result: [200], expected: { status: 'SUCCEEDED', disableReason: DISABLED_BY_RECEIVER } },
@@ -130,5 +133,23 @@ describe('failureCountChange', () => {
     ['TEST', 'SUCCEEDED', 'untouched'],
   ] as const)('%s attempt, %s -> %s', (trigger, outcome, expected) => {
     expect(failureCountChange(trigger, { outcome })).toBe(expected);
+  });
+});
+
+describe('attemptTopics: what a recorded attempt tells the tenant', () => {
+  it.each([
+    ['a first failure', 'PENDING', 1, false, false, []],
+    ['the 3rd failure', 'RETRYING', 3, false, false, []],
+    ['the 4th failure', 'RETRYING', 4, false, false, ['gateway.delivery.failing']],
+    ['the 5th failure', 'RETRYING', 5, false, false, []],
+    ['the 4th failure, and the last retry', 'RETRYING', 4, false, true, ['gateway.delivery.failing', 'gateway.delivery.exhausted']],
+    ['the last retry', 'RETRYING', 6, false, true, ['gateway.delivery.exhausted']],
+    ['a first success', 'PENDING', 1, true, false, []],
+    ['a success after failures', 'RETRYING', 3, true, false, ['gateway.delivery.recovered']],
+    ['a MANUAL success of a FAILED delivery', 'FAILED', 7, true, false, ['gateway.delivery.recovered']],
+    ['another success of a SUCCEEDED delivery', 'SUCCEEDED', 4, true, false, []],
+    ['a failure of a SUCCEEDED delivery, 4th attempt', 'SUCCEEDED', 4, false, false, []],
+  ] as const)('%s', (_name, statusBefore, attemptCount, succeeded, retriesSpent, expected) => {
+    expect(attemptTopics({ statusBefore, attemptCount, succeeded, retriesSpent })).toEqual(expected);
   });
 });

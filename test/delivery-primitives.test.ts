@@ -28,13 +28,21 @@ describe('topicMatches', () => {
     ['*', 'message.created', true],
     ['*', 'webhook.test', true],
     ['message', 'message.created', false],
+    // The gateway's own family: by name or family only, never by `*`.
+    ['*', 'gateway.delivery.failing', false],
+    ['*', 'gateway', true],
+    ['*', 'gateways.x', true],
+    ['gateway.*', 'gateway.delivery.failing', true],
+    ['gateway.webhook.*', 'gateway.webhook.disabled', true],
+    ['gateway.webhook.*', 'gateway.delivery.failing', false],
+    ['gateway.delivery.exhausted', 'gateway.delivery.exhausted', true],
   ])('%s against %s -> %s', (pattern, topic, expected) => {
     expect(topicMatches(pattern, topic)).toBe(expected);
   });
 });
 
 describe('receives', () => {
-  const webhook = { enabled: true, topics: ['message.*'], configuration: { echo: false, channelTypes: [] as string[], filters: [{ field: 'kind', expression: 'order' }] } };
+  const webhook = { id: 'wh_1', enabled: true, topics: ['message.*'], configuration: { echo: false, channelTypes: [] as string[], filters: [{ field: 'kind', expression: 'order' }] } };
   const event = { topic: 'message.created', payload: { kind: 'order' }, channelType: null, echo: false };
   it.each([
     ['a matching event', {}, {}, true],
@@ -46,6 +54,10 @@ describe('receives', () => {
     ['no channel when channelTypes is set', { configuration: { ...webhook.configuration, channelTypes: ['sms'] } }, {}, false],
     ['another channel', { configuration: { ...webhook.configuration, channelTypes: ['sms'] } }, { channelType: 'whatsapp' }, false],
     ['a listed channel', { configuration: { ...webhook.configuration, channelTypes: ['sms'] } }, { channelType: 'sms' }, true],
+    ['an operational event about another webhook', { topics: ['gateway.*'], configuration: { ...webhook.configuration, filters: [] } }, { topic: 'gateway.delivery.failing', payload: { webhookId: 'wh_2' } }, true],
+    ['an operational event about this webhook', { topics: ['gateway.*'], configuration: { ...webhook.configuration, filters: [] } }, { topic: 'gateway.delivery.failing', payload: { webhookId: 'wh_1' } }, false],
+    ['an operational event at *', { topics: ['*'], configuration: { ...webhook.configuration, filters: [] } }, { topic: 'gateway.delivery.failing', payload: { webhookId: 'wh_2' } }, false],
+    ['a tenant event naming this webhook in its payload', { configuration: { ...webhook.configuration, filters: [] } }, { payload: { webhookId: 'wh_1' } }, true],
   ])('%s -> %s', (_name, webhookChange, eventChange, expected) => {
     expect(receives({ ...webhook, ...webhookChange }, { ...event, ...eventChange })).toBe(expected);
   });
@@ -56,13 +68,14 @@ describe('topicPatternsFor', () => {
     ['a.b.c', ['a.b.c', 'a.*', 'a.b.*', '*']],
     ['message.created', ['message.created', 'message.*', '*']],
     ['ping', ['ping', '*']],
+    ['gateway.webhook.disabled', ['gateway.webhook.disabled', 'gateway.*', 'gateway.webhook.*']],
   ])('%s -> %j', (topic, expected) => {
     expect(topicPatternsFor(topic)).toEqual(expected);
   });
 
-  it('lists exactly the patterns that match', () => {
-    const topic = 'a.b.c';
-    const candidates = ['a.b.c', 'a.*', 'a.b.*', 'a.b.c.*', '*', 'a', 'a.b', 'b.*', 'a.c.*'];
+  it.each(['a.b.c', 'gateway.b.c'])('lists exactly the patterns that match %s', (topic) => {
+    const [first] = topic.split('.');
+    const candidates = ['a.b.c', 'a.*', 'a.b.*', 'a.b.c.*', '*', 'a', 'a.b', 'b.*', 'a.c.*'].map((p) => p.replace(/^a\b/, first!));
     expect(candidates.filter((p) => topicMatches(p, topic)).sort()).toEqual(topicPatternsFor(topic).sort());
   });
 });
@@ -81,6 +94,10 @@ describe('patternsOverlap', () => {
     ['message.*', 'messages.*', false],
     ['message.status.*', 'message.created', false],
     ['message.*', 'contact.*', false],
+    ['*', 'gateway.*', false],
+    ['gateway.webhook.disabled', '*', false],
+    ['*', 'gateway', true],
+    ['gateway.*', 'gateway.webhook.disabled', true],
   ])('%s and %s -> %s', (a, b, expected) => {
     expect(patternsOverlap(a, b)).toBe(expected);
   });

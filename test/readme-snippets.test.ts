@@ -44,7 +44,7 @@ const snippets = [
 ] as const;
 
 /** Blocks that show what comes back rather than what to run; each is checked against the real thing. */
-const examples = ['delivery-request', 'attempt-result'] as const;
+const examples = ['delivery-request', 'attempt-result', 'operational-event'] as const;
 
 /** Only these kinds of block may be an example: a shell, script or GraphQL block is something to run. */
 const exampleLanguages = ['http', 'json'];

@@ -86,6 +86,7 @@ const rootScopes: Record<string, string | null> = {
   'Mutation.sendTestEvent': WRITE,
   'Subscription.deliveryAttempts': READ,
   'Subscription.deliveryUpdated': READ,
+  'Subscription.gatewayEvents': READ,
 };
 
 const keySets: string[][] = [[READ], [WRITE], [SECRETS], [PUBLISH], [ADMIN], [READ, SECRETS]];
@@ -412,10 +413,16 @@ describe('subscriptions over graphql-ws and SSE', () => {
         }
       }
     }
-    // graphql-ws does not say when a subscription has started: make attempts until every stream has had one.
+    // graphql-ws does not say when a subscription has started: make attempts, and operational
+    // events (a webhook disabled, enabled), until every stream has had one.
+    // Of a topic nothing here publishes, so it takes no seeded event whichever state it ends in.
+    const toggled = await createWebhookAsAdmin({ url: `${receiver.url}/toggled-${readToken}`, topics: ['walk.toggled'], enabled: false });
+    // Each of those events is delivered to a webhook, so its deliveries lead somewhere to probe.
+    await createWebhookAsAdmin({ url: `${receiver.url}/monitor-${readToken}`, topics: ['gateway.webhook.*'] });
     let attempts = await attemptsRecorded(1);
     for (let round = 0; round < 100 && !streams.every((stream) => stream.ready()); round++) {
       await admin(`mutation($id: ID!) { redeliver(deliveryId: $id) { __typename } }`, { id: seed.delivery });
+      await admin(`mutation($id: ID!, $on: Boolean!) { updateWebhook(id: $id, input: { enabled: $on }) { __typename } }`, { id: toggled.id, on: round % 2 === 0 });
       attempts = await attemptsRecorded(attempts + 1);
     }
     for (const stream of streams) {

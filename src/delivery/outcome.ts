@@ -56,6 +56,8 @@ export type Outcome = {
   nextAttemptAt: number | null;
   /** Why the gateway disables the webhook now, if it does. */
   disableReason: string | null;
+  /** The schedule ended here because the policy's retries were used up (gateway.delivery.exhausted). */
+  retriesSpent: boolean;
 };
 
 /**
@@ -69,13 +71,13 @@ export type Outcome = {
 export function decideOutcome(input: OutcomeInput): Outcome {
   const { delivery, webhook, trigger, result, now } = input;
   if (result === null) {
-    return { attemptCount: delivery.attemptCount, status: statusWhenEnded(delivery.status), nextAttemptAt: null, disableReason: null };
+    return { attemptCount: delivery.attemptCount, status: statusWhenEnded(delivery.status), nextAttemptAt: null, disableReason: null, retriesSpent: false };
   }
   const attemptCount = delivery.attemptCount + 1;
   // The endpoint's own word (receiver-directive.ts) counts on any response and any trigger.
   const askedToDisable = result.directive === 'DISABLE' && !!webhook?.enabled;
   if (result.outcome === 'SUCCEEDED') {
-    return { attemptCount, status: 'SUCCEEDED', nextAttemptAt: null, disableReason: askedToDisable ? DISABLED_BY_RECEIVER : null };
+    return { attemptCount, status: 'SUCCEEDED', nextAttemptAt: null, disableReason: askedToDisable ? DISABLED_BY_RECEIVER : null, retriesSpent: false };
   }
 
   let disableReason: string | null = askedToDisable ? DISABLED_BY_RECEIVER : null;
@@ -86,8 +88,10 @@ export function decideOutcome(input: OutcomeInput): Outcome {
     }
   }
   const aborted = result.directive === 'ABORT_MESSAGE';
-  if (!webhook || disableReason || aborted || trigger === 'TEST' || !isOpen(delivery.status) || attemptCount > webhook.retryPolicy.maxRetries) {
-    return { attemptCount, status: statusWhenEnded(delivery.status), nextAttemptAt: null, disableReason };
+  // Used up: an open delivery's schedule past the policy, whatever else also ended it (a disable on the same attempt).
+  const retriesSpent = !!webhook && trigger !== 'TEST' && isOpen(delivery.status) && !aborted && attemptCount > webhook.retryPolicy.maxRetries;
+  if (!webhook || disableReason || aborted || trigger === 'TEST' || !isOpen(delivery.status) || retriesSpent) {
+    return { attemptCount, status: statusWhenEnded(delivery.status), nextAttemptAt: null, disableReason, retriesSpent };
   }
   const delay = retryDelayMs({
     attemptNumber: attemptCount,
@@ -96,5 +100,5 @@ export function decideOutcome(input: OutcomeInput): Outcome {
     retryAfterMs: honoursRetryAfter(result.responseStatus) ? result.retryAfterMs : null,
     random: input.random,
   });
-  return { attemptCount, status: 'RETRYING', nextAttemptAt: now + delay, disableReason: null };
+  return { attemptCount, status: 'RETRYING', nextAttemptAt: now + delay, disableReason: null, retriesSpent: false };
 }

@@ -2,11 +2,13 @@ import type { Logger } from 'pino';
 import type { Transaction } from 'kysely';
 import { isOpen, type AttemptTrigger } from '../domain/delivery-lifecycle.ts';
 import { newId } from '../domain/ids.ts';
+import { attemptTopics, deliveryEvent, isReservedTopic, webhookDisabledEvent, type AttemptSummary } from '../domain/operational-events.ts';
 import { recordedHeaders } from '../domain/sent-headers.ts';
 import { attemptRepository } from '../store/attempts.ts';
 import type { AttemptRow, Database, Db, DeliveryRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { orderingRepository } from '../store/ordering.ts';
+import { writeEvent, type Written } from '../store/outbox.ts';
 import { webhookRepository } from '../store/webhooks.ts';
 import type { AfterCommit } from './after-commit.ts';
 import type { Claimed } from './claimer.ts';
@@ -21,7 +23,13 @@ export type Finished = {
   attempt: { url: string; headers: Readonly<Record<string, string>>; startedAt: number; result: AttemptResult } | null;
 };
 
-type Recorded = { attempt: AttemptRow | null; changed: DeliveryRow[]; disabled: { webhookId: string; reason: string } | null };
+type Recorded = {
+  attempt: AttemptRow | null;
+  changed: DeliveryRow[];
+  disabled: { webhookId: string; reason: string } | null;
+  /** Operational events the attempt caused, with their deliveries. */
+  published: Written[];
+};
 
 export type RecorderDeps = {
   db: Db;
@@ -67,11 +75,13 @@ export function createRecorder({ db, announcer, logger, autoDisableAfter, random
       updated_at: finishedAt,
     });
 
-    let outcome = decide(claimed.delivery);
-    let delivery = await deliveries.updateFrom(claimed.delivery, changeOf(outcome));
+    let before = claimed.delivery;
+    let outcome = decide(before);
+    let delivery = await deliveries.updateFrom(before, changeOf(outcome));
     if (!delivery) {
       const current = await deliveries.findById(claimed.delivery.tenant_id, claimed.delivery.id);
       if (!current) throw new Error(`delivery ${claimed.delivery.id} is gone`);
+      before = current;
       outcome = decide(current);
       delivery = await deliveries.update(current.id, changeOf(outcome));
     }
@@ -103,17 +113,46 @@ export function createRecorder({ db, announcer, logger, autoDisableAfter, random
       const next = await orderingRepository(trx).advance({ webhookId, key: delivery.ordering_key }, finishedAt);
       if (next) changed.push(next);
     }
-    const disabled = outcome.disableReason ? { webhookId, reason: outcome.disableReason } : null;
+    let disabled = outcome.disableReason ? { webhookId, reason: outcome.disableReason } : null;
     if (disabled) {
-      await webhooks.disable(webhookId, disabled.reason, finishedAt);
+      // Two attempts of one webhook in a batch may both ask; the one that disabled it tells.
+      if (!(await webhooks.disable(webhookId, disabled.reason, finishedAt))) disabled = null;
       changed.push(...(await deliveries.failPending(webhookId, finishedAt)));
     }
-    return { attempt: attemptRow, changed, disabled };
+
+    const published: Written[] = [];
+    // A delivery of an operational event causes none itself (no loops: operational-events.ts).
+    if (attemptRow && !isReservedTopic(claimed.event.topic)) {
+      const topics = attemptTopics({
+        statusBefore: before.status,
+        attemptCount: outcome.attemptCount,
+        succeeded: attemptRow.outcome === 'SUCCEEDED',
+        retriesSpent: outcome.retriesSpent,
+      });
+      if (topics.length > 0 || disabled) {
+        const cause = {
+          delivery: { id: delivery.id, eventId: delivery.event_id, topic: claimed.event.topic, attemptCount: outcome.attemptCount },
+          attempt: summaryOf(attemptRow),
+        };
+        const events = topics.map((topic) => deliveryEvent(topic, webhookId, cause));
+        if (disabled) events.push(webhookDisabledEvent(webhookId, disabled.reason, cause));
+        for (const event of events) {
+          published.push(await writeEvent(trx, { tenantId: delivery.tenant_id, ...event, channelType: null, echo: false, idempotencyKey: null, orderingKey: null, now: finishedAt }));
+        }
+      }
+    }
+    return { attempt: attemptRow, changed, disabled, published };
   }
 
-  function announce({ attempt, changed, disabled }: Recorded) {
+  function announce({ attempt, changed, disabled, published }: Recorded) {
     if (disabled) logger.warn(disabled, 'webhook disabled');
-    announcer.committed({ attempts: attempt ? [attempt] : [], deliveries: changed });
+    // Almost always nothing was published: the attempt's own rows as before, no copies.
+    if (published.length === 0) return announcer.committed({ attempts: attempt ? [attempt] : [], deliveries: changed });
+    announcer.committed({
+      attempts: attempt ? [attempt] : [],
+      deliveries: [...changed, ...published.flatMap((written) => written.deliveries)],
+      events: published.map((written) => written.event),
+    });
   }
 
   let unrecorded: { finished: Finished; resolve: () => void; reject: (error: unknown) => void }[] = [];
@@ -163,6 +202,19 @@ export function createRecorder({ db, announcer, logger, autoDisableAfter, random
         }
       });
     },
+  };
+}
+
+function summaryOf(attempt: AttemptRow): AttemptSummary {
+  return {
+    attemptNumber: attempt.attempt_number,
+    trigger: attempt.trigger,
+    outcome: attempt.outcome,
+    responseStatus: attempt.response_status,
+    error: attempt.error,
+    url: attempt.url,
+    durationMs: attempt.duration_ms,
+    finishedAt: new Date(attempt.finished_at).toISOString(),
   };
 }
 

@@ -1,7 +1,9 @@
 /*
  * The catalog of event types: every topic of the five vendor APIs the gateway unifies, under one
- * dotted naming scheme (family.name) so `family.*` subscriptions work across vendors.
+ * dotted naming scheme (family.name) so `family.*` subscriptions work across vendors; and the
+ * gateway's own operational events (operational-events.ts), which `*` does not match.
  */
+import { FAILING_AFTER_ATTEMPTS, operationalTopics } from './operational-events.ts';
 export type EventType = { name: string; description: string };
 
 /** The topic of sendTestEvent's events; tenants cannot publish it. */
@@ -25,4 +27,18 @@ export const eventTypes: readonly EventType[] = [
   { name: 'workflow.run_started', description: 'A workflow run started (Interactly workflow_run_started).' },
   { name: 'workflow.run_completed', description: 'A workflow run finished (Interactly workflow_run_completed).' },
   { name: TEST_TOPIC, description: 'Sent by sendTestEvent to check an endpoint; never published by tenants.' },
+  {
+    name: operationalTopics.webhookDisabled,
+    description: 'The gateway: a webhook was disabled (failures, 410 Gone, its endpoint asked, or a person); reason in the payload. Not matched by *.',
+  },
+  { name: operationalTopics.webhookEnabled, description: 'The gateway: a person enabled a webhook again. Not matched by *.' },
+  {
+    name: operationalTopics.deliveryExhausted,
+    description: "The gateway: a delivery used up its retries and is FAILED; the last attempt's summary in the payload. Not matched by *.",
+  },
+  {
+    name: operationalTopics.deliveryFailing,
+    description: `The gateway: a delivery failed its ${FAILING_AFTER_ATTEMPTS}th attempt and retries go on. Not matched by *.`,
+  },
+  { name: operationalTopics.deliveryRecovered, description: 'The gateway: a delivery succeeded after failed attempts. Not matched by *.' },
 ];

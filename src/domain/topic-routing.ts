@@ -2,8 +2,10 @@
  * Which webhooks an event reaches: `receives` is the one answer; the rest are its parts, and
  * `topicPatternsFor` lets the store narrow the candidates with an index before it is asked.
  * Topic patterns are an exact name, `family.*` (every topic below `family.`, at any depth, not
- * `family` itself) or `*` (everything).
+ * `family` itself) or `*` (everything but the gateway's own `gateway.` family, which is only
+ * ever asked for by name or family: operational-events.ts).
  */
+import { aboutWebhook, isReservedTopic } from './operational-events.ts';
 
 export interface PayloadFilter {
   field: string;
@@ -19,7 +21,7 @@ function familyPrefix(pattern: string): string | null {
 }
 
 export function topicMatches(pattern: string, topic: string): boolean {
-  if (pattern === WILDCARD) return true;
+  if (pattern === WILDCARD) return !isReservedTopic(topic);
   const prefix = familyPrefix(pattern);
   if (prefix === null) return pattern === topic;
   return topic.length > prefix.length && topic.startsWith(prefix);
@@ -32,12 +34,18 @@ export function topicPatternsFor(topic: string): string[] {
   for (let depth = 1; depth < segments.length; depth++) {
     families.push(`${segments.slice(0, depth).join('.')}${FAMILY_SUFFIX}`);
   }
-  return [topic, ...families, WILDCARD];
+  return isReservedTopic(topic) ? [topic, ...families] : [topic, ...families, WILDCARD];
+}
+
+/** Whether every topic the pattern matches is a reserved one (`gateway.*` and below, or a reserved name). */
+function reservedOnly(pattern: string): boolean {
+  return pattern !== WILDCARD && isReservedTopic(familyPrefix(pattern) ?? pattern);
 }
 
 /** Whether some topic could match both patterns. */
 export function patternsOverlap(a: string, b: string): boolean {
-  if (a === b || a === WILDCARD || b === WILDCARD) return true;
+  if (a === b) return true;
+  if (a === WILDCARD || b === WILDCARD) return !reservedOnly(a === WILDCARD ? b : a);
   const prefixA = familyPrefix(a);
   const prefixB = familyPrefix(b);
   if (prefixA !== null && prefixB !== null) return prefixA.startsWith(prefixB) || prefixB.startsWith(prefixA);
@@ -100,6 +108,7 @@ export function filtersMatch(filters: readonly PayloadFilter[], payload: unknown
 
 /** What routing looks at on a webhook. */
 export type RoutedWebhook = {
+  id: string;
   enabled: boolean;
   topics: readonly string[];
   configuration: { echo: boolean; channelTypes: readonly string[]; filters: readonly PayloadFilter[] };
@@ -110,11 +119,12 @@ export type RoutedEvent = { topic: string; payload: unknown; channelType: string
 /**
  * Whether a published event goes to this webhook: enabled, a topic pattern matches, echo events
  * only where echo is on, the event's channel among channelTypes when that list is set, and every
- * payload filter matches.
+ * payload filter matches; and never an operational event about this very webhook.
  */
 export function receives(webhook: RoutedWebhook, event: RoutedEvent): boolean {
   const { channelTypes, echo, filters } = webhook.configuration;
   if (!webhook.enabled || !webhook.topics.some((pattern) => topicMatches(pattern, event.topic))) return false;
+  if (aboutWebhook(event) === webhook.id) return false;
   if (event.echo && !echo) return false;
   if (channelTypes.length > 0 && (event.channelType === null || !channelTypes.includes(event.channelType))) return false;
   return filtersMatch(filters, event.payload);

@@ -12,7 +12,7 @@ export const EventNode = builder.loadableNodeRef('Event', {
 });
 
 EventNode.implement({
-  description: 'Something a tenant published; delivered to every webhook that matched it then.',
+  description: "Something a tenant published, or one of the gateway's own operational events (gateway.*); delivered to every webhook that matched it then.",
   authScopes: readableWith('Event'),
   fields: (t) => ({
     topic: t.exposeString('topic'),

@@ -1,7 +1,9 @@
 import type { LiveTopics } from '../live/pubsub.ts';
-import type { AttemptRow, DeliveryRow } from '../store/db.ts';
+import { isReservedTopic } from '../domain/operational-events.ts';
+import type { AttemptRow, DeliveryRow, EventRow } from '../store/db.ts';
 import { builder } from './builder.ts';
 import { AttemptOutcomeEnum, DeliveryAttemptNode, DeliveryNode } from './delivery.ts';
+import { EventNode } from './event.ts';
 import type { Context } from './context.ts';
 
 /**
@@ -46,6 +48,14 @@ builder.subscriptionType({
       authScopes: { scope: 'WEBHOOKS_READ' },
       subscribe: (_root, args, context) => liveRows(context, 'delivery', (delivery) => !args.webhookId || delivery.webhook_id === args.webhookId),
       resolve: (delivery: DeliveryRow) => delivery,
+    }),
+    gatewayEvents: t.field({
+      type: EventNode,
+      description:
+        "The gateway's own events of this tenant (gateway.webhook.disabled, gateway.delivery.failing, ...) as they are committed, whether or not a webhook subscribes to them. Tenants' published events are not streamed here.",
+      authScopes: { scope: 'WEBHOOKS_READ' },
+      subscribe: (_root, _args, context) => liveRows(context, 'event', (event) => isReservedTopic(event.topic)),
+      resolve: (event: EventRow) => event,
     }),
   }),
 });

@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DeliveryPubSub } from './pubsub.ts';
 import { attemptRepository } from '../store/attempts.ts';
-import type { AttemptRow, Db, DeliveryRow } from '../store/db.ts';
+import type { AttemptRow, Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
+import { eventRepository } from '../store/events.ts';
 import { createPgSignals, type PgSignals, type Signal } from './pg-signals.ts';
 
 /** Carries what was committed to the other instances on the same database (pg-signals.ts). */
-export type Relay = (committed: { attempts: readonly AttemptRow[]; deliveries: readonly DeliveryRow[]; dueNow: boolean }) => void;
+export type Relay = (committed: { attempts: readonly AttemptRow[]; deliveries: readonly DeliveryRow[]; events: readonly EventRow[]; dueNow: boolean }) => void;
 
 export type ClusterDeps = {
   url: string;
@@ -30,6 +31,7 @@ export type ClusterDeps = {
 export function createCluster({ url, db, instanceId, logger, pubsub, wake, revokeKey }: ClusterDeps) {
   const attempts = attemptRepository(db);
   const deliveries = deliveryRepository(db);
+  const events = eventRepository(db);
 
   async function onSignal(signal: Signal) {
     switch (signal.kind) {
@@ -39,12 +41,15 @@ export function createCluster({ url, db, instanceId, logger, pubsub, wake, revok
         return revokeKey(signal.keyId);
       case 'committed': {
         // Rows are read back by id and published in the order they were committed (ids are ULIDs).
-        const [attemptRows, deliveryRows] = await Promise.all([
+        // eventIds is absent in signals from an instance that predates gatewayEvents.
+        const [attemptRows, deliveryRows, eventRows] = await Promise.all([
           attempts.findByIds(signal.tenantId, signal.attemptIds),
           deliveries.findByIds(signal.tenantId, signal.deliveryIds),
+          events.findByIds(signal.tenantId, signal.eventIds ?? []),
         ]);
         for (const row of attemptRows.sort((a, b) => (a.id < b.id ? -1 : 1))) pubsub.publish('attempt', row.tenant_id, row);
         for (const row of deliveryRows) pubsub.publish('delivery', row.tenant_id, row);
+        for (const row of eventRows.sort((a, b) => (a.id < b.id ? -1 : 1))) pubsub.publish('event', row.tenant_id, row);
       }
     }
   }
@@ -71,11 +76,12 @@ export type Cluster = ReturnType<typeof createCluster>;
 
 /** What was committed, as signals to the other instances: row ids per tenant, and a wake when something is due now. */
 export function relayOver(signals: Pick<PgSignals, 'send'>): Relay {
-  return ({ attempts: committedAttempts, deliveries: committedDeliveries, dueNow }) => {
-    const byTenant = new Map<string, { attemptIds: string[]; deliveryIds: string[] }>();
-    const of = (tenantId: string) => byTenant.get(tenantId) ?? byTenant.set(tenantId, { attemptIds: [], deliveryIds: [] }).get(tenantId)!;
+  return ({ attempts: committedAttempts, deliveries: committedDeliveries, events: committedEvents, dueNow }) => {
+    const byTenant = new Map<string, { attemptIds: string[]; deliveryIds: string[]; eventIds: string[] }>();
+    const of = (tenantId: string) => byTenant.get(tenantId) ?? byTenant.set(tenantId, { attemptIds: [], deliveryIds: [], eventIds: [] }).get(tenantId)!;
     for (const row of committedAttempts) of(row.tenant_id).attemptIds.push(row.id);
     for (const row of committedDeliveries) of(row.tenant_id).deliveryIds.push(row.id);
+    for (const row of committedEvents) of(row.tenant_id).eventIds.push(row.id);
     const out: Signal[] = [...byTenant].map(([tenantId, ids]) => ({ kind: 'committed', tenantId, ...ids }));
     if (dueNow) out.push({ kind: 'wake' });
     void signals.send(out);

@@ -25,7 +25,7 @@ export type Signal =
   /** Deliveries became due: look at the queue now. */
   | { kind: 'wake' }
   /** Rows a transaction committed, for a tenant's live subscribers. */
-  | { kind: 'committed'; tenantId: string; attemptIds: string[]; deliveryIds: string[] }
+  | { kind: 'committed'; tenantId: string; attemptIds: string[]; deliveryIds: string[]; eventIds?: string[] }
   /** An API key was revoked: its subscriptions end everywhere. */
   | { kind: 'revoke'; keyId: string };
 
@@ -128,7 +128,11 @@ export type PgSignals = ReturnType<typeof createPgSignals>;
 /** A signal as one or more payloads under NOTIFY's limit: long id lists are split. */
 function fitted(signal: Signal): Signal[] {
   if (signal.kind !== 'committed' || JSON.stringify(signal).length < MAX_SIGNAL_BYTES - 200) return [signal];
-  const ids = [...signal.attemptIds.map((id) => ['a', id] as const), ...signal.deliveryIds.map((id) => ['d', id] as const)];
+  const ids = [
+    ...signal.attemptIds.map((id) => ['a', id] as const),
+    ...signal.deliveryIds.map((id) => ['d', id] as const),
+    ...(signal.eventIds ?? []).map((id) => ['e', id] as const),
+  ];
   // ULIDs with their prefix are about 30 characters; 200 ids stay well under the limit.
   const out: Signal[] = [];
   for (let i = 0; i < ids.length; i += 200) {
@@ -138,6 +142,7 @@ function fitted(signal: Signal): Signal[] {
       tenantId: signal.tenantId,
       attemptIds: chunk.filter(([kind]) => kind === 'a').map(([, id]) => id),
       deliveryIds: chunk.filter(([kind]) => kind === 'd').map(([, id]) => id),
+      eventIds: chunk.filter(([kind]) => kind === 'e').map(([, id]) => id),
     });
   }
   return out;

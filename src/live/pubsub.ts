@@ -1,5 +1,5 @@
 import { createPubSub } from 'graphql-yoga';
-import type { AttemptRow, DeliveryRow } from '../store/db.ts';
+import type { AttemptRow, DeliveryRow, EventRow } from '../store/db.ts';
 
 /*
  * In-process pub/sub for live updates. Every topic is keyed by tenant id, so a listener can only
@@ -11,6 +11,8 @@ import type { AttemptRow, DeliveryRow } from '../store/db.ts';
 export type LiveTopics = {
   attempt: [tenantId: string, attempt: AttemptRow];
   delivery: [tenantId: string, delivery: DeliveryRow];
+  /** The gateway's own events (gateway.*) as they are committed; tenants' publishes are not streamed. */
+  event: [tenantId: string, event: EventRow];
 };
 
 export function createDeliveryPubSub(target: EventTarget = new EventTarget()) {

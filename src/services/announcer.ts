@@ -2,7 +2,8 @@ import type { Clock } from '../clock.ts';
 import type { DeliveryPubSub } from '../live/pubsub.ts';
 import type { AfterCommit, Committed } from '../delivery/after-commit.ts';
 import type { Relay } from '../live/cluster.ts';
-import type { AttemptRow } from '../store/db.ts';
+import type { AttemptRow, EventRow } from '../store/db.ts';
+import { isReservedTopic } from '../domain/operational-events.ts';
 
 /**
  * The after-commit notifier, used by every write path (services and the worker's recorder):
@@ -26,7 +27,7 @@ export function createAnnouncer({
   recorded?: (attempt: AttemptRow) => void;
 }): AfterCommit {
   return {
-    committed({ attempts = [], deliveries = [], released = false }: Committed): void {
+    committed({ attempts = [], deliveries = [], events = [], released = false }: Committed): void {
       for (const attempt of attempts) {
         pubsub.publish('attempt', attempt.tenant_id, attempt);
         try {
@@ -36,14 +37,28 @@ export function createAnnouncer({
         }
       }
       for (const delivery of deliveries) pubsub.publish('delivery', delivery.tenant_id, delivery);
-      const due = dueNow({ deliveries, released }, clock.now());
-      if (due) wake();
-      if (relay && (attempts.length > 0 || deliveries.length > 0 || released)) relay({ attempts, deliveries, dueNow: due });
+      const streamed = streamedEvents(events);
+      for (const event of streamed) pubsub.publish('event', event.tenant_id, event);
+      const relayed = relayedOf({ attempts, deliveries, events, released }, clock.now());
+      if (relayed?.dueNow) wake();
+      if (relay && relayed) relay(relayed);
     },
   };
 }
 
-/** Whether a commit made something due now, so the workers should look at once. */
-export function dueNow({ deliveries = [], released = false }: Committed, now: number): boolean {
-  return released || deliveries.some((delivery) => delivery.next_attempt_at !== null && delivery.next_attempt_at <= now);
+/** Only the gateway's own events are streamed: a tenant's publishes are its own news, and would cost every publish a relayed id. */
+function streamedEvents(events: readonly EventRow[]): EventRow[] {
+  return events.filter((event) => isReservedTopic(event.topic));
+}
+
+/**
+ * What a commit tells the other instances (and whether it made something due now, so the
+ * workers should look at once); null when it wrote nothing anyone listens for. The delivery
+ * threads relay their own commits with it (engine-thread.ts).
+ */
+export function relayedOf({ attempts = [], deliveries = [], events = [], released = false }: Committed, now: number): Parameters<Relay>[0] | null {
+  const due = released || deliveries.some((delivery) => delivery.next_attempt_at !== null && delivery.next_attempt_at <= now);
+  const streamed = streamedEvents(events);
+  if (attempts.length === 0 && deliveries.length === 0 && streamed.length === 0 && !released) return null;
+  return { attempts, deliveries, events: streamed, dueNow: due };
 }

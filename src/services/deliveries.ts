@@ -10,7 +10,7 @@ import { deliveryRepository } from '../store/deliveries.ts';
 import { eventRepository } from '../store/events.ts';
 import { orderingRepository } from '../store/ordering.ts';
 import { webhookRepository } from '../store/webhooks.ts';
-import { pendingDelivery } from './events.ts';
+import { pendingDelivery } from '../store/outbox.ts';
 
 export const REDELIVER_FAILED_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 /** Deliveries one recovery or replay call resends or creates at most; a larger window is done in parts. */

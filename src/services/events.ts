@@ -3,16 +3,13 @@ import type { Clock } from '../clock.ts';
 import type { AfterCommit } from '../delivery/after-commit.ts';
 import { TEST_TOPIC } from '../domain/event-types.ts';
 import { CALLER_KEY_MAX_LENGTH, jsonTooDeep, tooDeep } from '../domain/input-limits.ts';
-import { receives, topicPatternsFor } from '../domain/topic-routing.ts';
+import { isReservedTopic, RESERVED_TOPIC_PREFIX } from '../domain/operational-events.ts';
 import { parseInput, text } from '../domain/validation.ts';
 import { limits } from '../domain/webhook-rules.ts';
-import { newId } from '../domain/ids.ts';
 import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
-import { deliveryRepository } from '../store/deliveries.ts';
 import { lockName } from '../store/dialect.ts';
 import { eventRepository } from '../store/events.ts';
-import { orderingRepository } from '../store/ordering.ts';
-import { webhookRepository } from '../store/webhooks.ts';
+import { writeEvent } from '../store/outbox.ts';
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -22,7 +19,8 @@ const publishInput = z.object({
     .string()
     .max(limits.topicLength, `must be at most ${limits.topicLength} characters`)
     .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be an event type such as message.created (no wildcards)')
-    .refine((topic) => topic !== TEST_TOPIC, `${TEST_TOPIC} is sent by sendTestEvent only`),
+    .refine((topic) => topic !== TEST_TOPIC, `${TEST_TOPIC} is sent by sendTestEvent only`)
+    .refine((topic) => !isReservedTopic(topic), `${RESERVED_TOPIC_PREFIX}* topics are the gateway's own events; tenants cannot publish them`),
   // One check after another, each only once the one before passed: JSON.stringify recurses and
   // overflows the stack on a value nested a few thousand deep, so depth is checked first.
   payload: z.unknown().superRefine((payload, ctx) => {
@@ -41,37 +39,6 @@ const publishInput = z.object({
 // GraphQL types a JSON argument as optional; the parse insists on a payload.
 export type PublishEventInput = Partial<z.input<typeof publishInput>> & { topic: string };
 export type Published = { event: EventRow; deliveryCount: number };
-
-/**
- * A delivery due now; `trigger` marks one a person asked for (TEST) rather than the schedule.
- * One of a keyed event still has to take its place in its key's line (store/ordering.ts).
- */
-export function pendingDelivery(params: {
-  tenantId: string;
-  eventId: string;
-  webhookId: string;
-  now: number;
-  trigger: 'TEST' | null;
-  orderingKey: string | null;
-}): DeliveryRow {
-  return {
-    id: newId('delivery', params.now),
-    tenant_id: params.tenantId,
-    event_id: params.eventId,
-    webhook_id: params.webhookId,
-    status: 'PENDING',
-    attempt_count: 0,
-    next_attempt_at: params.now,
-    next_trigger: params.trigger,
-    locked_until: null,
-    locked_by: null,
-    failure_reason: null,
-    ordering_key: params.orderingKey,
-    ordering_seq: null,
-    created_at: params.now,
-    updated_at: params.now,
-  };
-}
 
 export type EventServiceDeps = { db: Db; clock: Clock; announcer: AfterCommit };
 
@@ -96,15 +63,8 @@ export function eventService({ db, clock, announcer }: EventServiceDeps) {
           const first = await events.findByIdempotencyKey(tenantId, event.idempotencyKey, now - IDEMPOTENCY_WINDOW_MS);
           if (first) return { event: first, deliveries: [], deliveryCount: first.delivery_count };
         }
-        const candidates = await webhookRepository(trx).findSubscribed(tenantId, topicPatternsFor(event.topic));
-        const targets = candidates.filter((webhook) => receives(webhook, event));
-        const eventId = newId('event', now);
-        const row = await events.insert({ id: eventId, tenantId, ...event, deliveryCount: targets.length, createdAt: now });
-        const deliveries = await orderingRepository(trx).place(
-          targets.map((webhook) => pendingDelivery({ tenantId, eventId, webhookId: webhook.id, now, trigger: null, orderingKey: event.orderingKey })),
-        );
-        await deliveryRepository(trx).insertMany(deliveries);
-        return { event: row, deliveries, deliveryCount: targets.length };
+        const written = await writeEvent(trx, { tenantId, ...event, now });
+        return { ...written, deliveryCount: written.deliveries.length };
       });
       announcer.committed({ deliveries: result.deliveries });
       return { event: result.event, deliveryCount: result.deliveryCount };

@@ -19,6 +19,8 @@ import { webhookRepository, type WebhookRepository } from '../store/webhooks.ts'
 import { type Webhook, type WebhookSettings } from '../domain/webhook.ts';
 import { newId } from '../domain/ids.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
+import { writeEvent } from '../store/outbox.ts';
+import { DISABLED_BY_PERSON, webhookDisabledEvent, webhookEnabledEvent } from '../domain/operational-events.ts';
 
 export const DEFAULT_SECRET_OVERLAP_SECONDS = 86_400;
 export const MAX_SECRET_OVERLAP_SECONDS = 604_800;
@@ -85,7 +87,7 @@ export function webhookService({ db, config, clock, announcer }: WebhookServiceD
         throw new ValidationError([...nullErrors, ...parseErrors]);
       }
       const changes = parsed.data;
-      const { webhook, failed } = await db.transaction().execute(async (trx) => {
+      const { webhook, failed, published } = await db.transaction().execute(async (trx) => {
         const repo = webhookRepository(trx);
         // Locked: the merge below is over what is stored, so two partial updates must not both read the same state.
         const current = await repo.findByIdForUpdate(tenantId, id);
@@ -100,9 +102,12 @@ export function webhookService({ db, config, clock, announcer }: WebhookServiceD
         const updated = await repo.updateSettings(current, settings, now);
         // A disabled endpoint receives nothing: what was waiting for it fails now (redeliverFailed brings it back).
         const failed = current.enabled && !updated.enabled ? await deliveryRepository(trx).failPending(id, now) : [];
-        return { webhook: updated, failed };
+        const told =
+          current.enabled === updated.enabled ? null : updated.enabled ? webhookEnabledEvent(id) : webhookDisabledEvent(id, DISABLED_BY_PERSON, null);
+        const published = told ? await writeEvent(trx, { tenantId, ...told, channelType: null, echo: false, idempotencyKey: null, orderingKey: null, now }) : null;
+        return { webhook: updated, failed, published };
       });
-      announcer.committed({ deliveries: failed });
+      announcer.committed({ deliveries: [...failed, ...(published?.deliveries ?? [])], events: published ? [published.event] : [] });
       return webhook;
     },
 

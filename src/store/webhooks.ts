@@ -273,7 +273,6 @@ export function webhookRepository(db: Executor) {
       await db.updateTable('webhooks').set({ consecutive_failures: 0 }).where('id', '=', id).where('consecutive_failures', '!=', 0).execute();
     },
 
-    /** The gateway's own disable, with the reason shown to the tenant. */
     /** Pauses (a time) or resumes (null) the tenant's webhook; undefined when there is none. */
     async setPaused(tenantId: string, id: string, pausedAt: number | null, now: number): Promise<Webhook | undefined> {
       const row = await db
@@ -291,8 +290,10 @@ export function webhookRepository(db: Executor) {
       return (await db.selectFrom('webhooks').select('id').where('paused_at', 'is not', null).execute()).map((row) => row.id);
     },
 
-    async disable(id: string, reason: string, now: number): Promise<void> {
-      await db.updateTable('webhooks').set({ enabled: 0, disabled_reason: reason, updated_at: now }).where('id', '=', id).execute();
+    /** The gateway's own disable, with the reason shown to the tenant; false when it was disabled (or gone) already. */
+    async disable(id: string, reason: string, now: number): Promise<boolean> {
+      const result = await db.updateTable('webhooks').set({ enabled: 0, disabled_reason: reason, updated_at: now }).where('id', '=', id).where('enabled', '=', 1).executeTakeFirst();
+      return result.numUpdatedRows > 0n;
     },
 
     async delete(tenantId: string, id: string): Promise<boolean> {

@@ -54,6 +54,9 @@ type Documents = {
     "\n  mutation LiveRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": typeof types.LiveRevokeDocument,
     "\n  query LiveKeyIds {\n    apiKeys { id prefix }\n  }\n": typeof types.LiveKeyIdsDocument,
     "query LiveViewer { viewer { tenantId } }": typeof types.LiveViewerDocument,
+    "\n  query OperationalEventDeliveries($id: ID!) {\n    event(id: $id) { id topic payload deliveries { webhookId } }\n  }\n": typeof types.OperationalEventDeliveriesDocument,
+    "\n  query OperationalEventsOfTopic($topic: String!) {\n    events(first: 1, topic: $topic) { totalCount }\n  }\n": typeof types.OperationalEventsOfTopicDocument,
+    "\n  subscription OperationalGatewayEvents {\n    gatewayEvents { id topic payload createdAt }\n  }\n": typeof types.OperationalGatewayEventsDocument,
     "\n  mutation OrderingPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess { event { id orderingKey deliveries { id webhookId status orderingKey } } }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": typeof types.OrderingPublishDocument,
     "\n  query OrderingEvent($id: ID!) {\n    event(id: $id) { deliveries { id webhookId status orderingKey waitingFor { id status } } }\n  }\n": typeof types.OrderingEventDocument,
     "\n  query OrderingWaiting($webhookId: ID!) {\n    deliveries(filter: { webhookId: $webhookId, status: WAITING }) { totalCount edges { node { id status } } }\n  }\n": typeof types.OrderingWaitingDocument,
@@ -126,6 +129,9 @@ const documents: Documents = {
     "\n  mutation LiveRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": types.LiveRevokeDocument,
     "\n  query LiveKeyIds {\n    apiKeys { id prefix }\n  }\n": types.LiveKeyIdsDocument,
     "query LiveViewer { viewer { tenantId } }": types.LiveViewerDocument,
+    "\n  query OperationalEventDeliveries($id: ID!) {\n    event(id: $id) { id topic payload deliveries { webhookId } }\n  }\n": types.OperationalEventDeliveriesDocument,
+    "\n  query OperationalEventsOfTopic($topic: String!) {\n    events(first: 1, topic: $topic) { totalCount }\n  }\n": types.OperationalEventsOfTopicDocument,
+    "\n  subscription OperationalGatewayEvents {\n    gatewayEvents { id topic payload createdAt }\n  }\n": types.OperationalGatewayEventsDocument,
     "\n  mutation OrderingPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess { event { id orderingKey deliveries { id webhookId status orderingKey } } }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": types.OrderingPublishDocument,
     "\n  query OrderingEvent($id: ID!) {\n    event(id: $id) { deliveries { id webhookId status orderingKey waitingFor { id status } } }\n  }\n": types.OrderingEventDocument,
     "\n  query OrderingWaiting($webhookId: ID!) {\n    deliveries(filter: { webhookId: $webhookId, status: WAITING }) { totalCount edges { node { id status } } }\n  }\n": types.OrderingWaitingDocument,
@@ -332,6 +338,18 @@ export function graphql(source: "\n  query LiveKeyIds {\n    apiKeys { id prefix
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query LiveViewer { viewer { tenantId } }"): (typeof documents)["query LiveViewer { viewer { tenantId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OperationalEventDeliveries($id: ID!) {\n    event(id: $id) { id topic payload deliveries { webhookId } }\n  }\n"): (typeof documents)["\n  query OperationalEventDeliveries($id: ID!) {\n    event(id: $id) { id topic payload deliveries { webhookId } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OperationalEventsOfTopic($topic: String!) {\n    events(first: 1, topic: $topic) { totalCount }\n  }\n"): (typeof documents)["\n  query OperationalEventsOfTopic($topic: String!) {\n    events(first: 1, topic: $topic) { totalCount }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription OperationalGatewayEvents {\n    gatewayEvents { id topic payload createdAt }\n  }\n"): (typeof documents)["\n  subscription OperationalGatewayEvents {\n    gatewayEvents { id topic payload createdAt }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

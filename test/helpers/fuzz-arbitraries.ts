@@ -280,7 +280,7 @@ export const anyDateTime: fc.Arbitrary<unknown> = fc.oneof(
 const segment = fc.stringMatching(/^[a-z0-9_-]{1,8}$/);
 export const topicArb: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 5, arbitrary: fc.constantFrom(...eventTypes.map((type) => type.name)) },
-  { weight: 3, arbitrary: fc.constantFrom('message.*', 'workflow.*', 'template.*', 'webhook.*', '*', 'message', 'message.', '.message', 'message..created', 'message.*.x', '*.*', 'Message.Created') },
+  { weight: 3, arbitrary: fc.constantFrom('message.*', 'workflow.*', 'template.*', 'webhook.*', 'gateway.*', 'gateway.webhook.*', '*', 'message', 'message.', '.message', 'message..created', 'message.*.x', '*.*', 'Message.Created') },
   { weight: 2, arbitrary: fc.tuple(fc.array(segment, { minLength: 1, maxLength: 4 }), fc.boolean()).map(([parts, family]) => parts.join('.') + (family ? '.*' : '')) },
   { weight: 2, arbitrary: anyString },
 );
@@ -426,7 +426,7 @@ const cleanId = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(...refNames.filter((name) => name.startsWith('own.'))).map((name) => new Ref(name)) },
   { weight: 1, arbitrary: fc.constantFrom(...refNames.filter((name) => !name.startsWith('own.'))).map((name) => new Ref(name)) },
 );
-const cleanTopic = fc.constantFrom(...eventTypes.map((type) => type.name), 'message.*', 'workflow.*', '*', 'custom.thing');
+const cleanTopic = fc.constantFrom(...eventTypes.map((type) => type.name), 'message.*', 'workflow.*', 'gateway.*', 'gateway.webhook.*', '*', 'custom.thing');
 const cleanSecret = fc.integer({ min: 24, max: 64 }).chain((length) => fc.uint8Array({ minLength: length, maxLength: length })).map((bytes) => `whsec_${base64(bytes)}`);
 
 const cleanScalars: Record<string, fc.Arbitrary<unknown>> = {

@@ -171,7 +171,7 @@ function viewProblems(returned: Input, row: WebhookRow): string[] {
 function updateWebhook({ variables, result, diff, before, after }: OracleArgs): string[] {
   const input = obj(variables.input)!;
   const id = variables.id as string;
-  const problems = onlyChanged(diff, { webhooks: true, topics: true, deliveries: true });
+  const problems = onlyChanged(diff, { webhooks: true, topics: true, events: true, deliveries: true });
   const old = before.webhooks.get(id);
   const row = after.webhooks.get(id);
   if (!old || !row) return [...problems, `updated webhook ${id} missing before or after`];
@@ -209,7 +209,21 @@ function updateWebhook({ variables, result, diff, before, after }: OracleArgs): 
   if (variables.expectedUpdatedAt != null && Date.parse(variables.expectedUpdatedAt as string) !== old.updated_at) problems.push(`accepted expectedUpdatedAt ${short(variables.expectedUpdatedAt)} for a webhook at ${old.updated_at}`);
   problems.push(...viewProblems(obj(result.webhook)!, row), ...webhookRuleProblems(row), ...expectTopicRows(after, row));
   const disabled = old.enabled === 1 && enabled === 0;
-  problems.push(...deliveriesFailedFor(diff, disabled ? id : null));
+  // Enabling or disabling is told as an operational event, delivered where the README's matching says.
+  const told = disabled ? 'gateway.webhook.disabled' : reenabled ? 'gateway.webhook.enabled' : null;
+  const events = diff.events.added;
+  if (diff.events.changed.length || diff.events.removed.length || events.length !== (told ? 1 : 0)) problems.push(`expected ${told ?? 'no event'}: ${describeDiff(diff).join('; ')}`);
+  const event = events[0];
+  const eventDeliveries = event ? diff.deliveries.added.filter((delivery) => delivery.event_id === event.id) : [];
+  if (event) {
+    const payload = JSON.parse(event.payload) as Input;
+    if (event.topic !== told || payload.webhookId !== id || payload.deliveryId !== null) problems.push(`operational event ${short(event.topic)} ${short(payload)} for ${id}`);
+    const targets = [...after.webhooks.values()].filter((webhook) => wants(webhook, { topic: event.topic, payload, channelType: null, echo: false })).map((webhook) => webhook.id).sort();
+    const made = eventDeliveries.map((delivery) => delivery.webhook_id).sort();
+    if (json(targets) !== json(made)) problems.push(`deliveries of ${event.topic} to ${short(made)}, the README's matching says ${short(targets)}`);
+    if (event.delivery_count !== made.length || eventDeliveries.some((delivery) => delivery.status !== 'PENDING')) problems.push(`${event.topic}: deliveryCount ${event.delivery_count}, ${made.length} PENDING deliveries`);
+  }
+  problems.push(...deliveriesFailedFor({ ...diff, deliveries: { ...diff.deliveries, added: diff.deliveries.added.filter((delivery) => !eventDeliveries.includes(delivery)) } }, disabled ? id : null));
   return problems;
 }
 
@@ -276,9 +290,11 @@ function pausing(paused: boolean) {
   };
 }
 
-// Matching, written from the README: topic, family or *, enabled, filters, channel types, echo.
+// Matching, written from the README: topic, family or * (not the gateway's own gateway.*), enabled,
+// filters, channel types, echo; an operational event never to the webhook it is about.
+const reserved = (topic: string) => topic.startsWith('gateway.');
 function topicMatches(pattern: string, topic: string): boolean {
-  if (pattern === '*') return true;
+  if (pattern === '*') return !reserved(topic);
   if (pattern.endsWith('.*')) return topic.startsWith(pattern.slice(0, -1)) && topic.length > pattern.length - 1;
   return pattern === topic;
 }
@@ -306,6 +322,7 @@ function valueAt(payload: unknown, path: string): unknown {
 }
 function wants(row: WebhookRow, event: { topic: string; payload: unknown; channelType: string | null; echo: boolean }): boolean {
   if (row.enabled !== 1) return false;
+  if (reserved(event.topic) && valueAt(event.payload, 'webhookId') === row.id) return false;
   if (!(JSON.parse(row.topics) as string[]).some((pattern) => topicMatches(pattern, event.topic))) return false;
   if (event.echo && row.echo !== 1) return false;
   const channels = JSON.parse(row.channel_types) as string[];
@@ -347,7 +364,7 @@ function publishEvent({ variables, result, diff, before }: OracleArgs): string[]
     ),
   );
   if (json(JSON.parse(row.payload)) !== json(published.payload)) problems.push(`payload stored as ${short(row.payload)}, sent ${short(published.payload)}`);
-  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(published.topic) || published.topic === 'webhook.test') problems.push(`accepted topic ${short(published.topic)}`);
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(published.topic) || published.topic === 'webhook.test' || reserved(published.topic)) problems.push(`accepted topic ${short(published.topic)}`);
   const targets = [...before.webhooks.values()].filter((webhook) => wants(webhook, published)).map((webhook) => webhook.id).sort();
   const made = diff.deliveries.added.map((delivery) => delivery.webhook_id).sort();
   if (json(targets) !== json(made)) problems.push(`deliveries for ${short(made)}, the README's matching says ${short(targets)}`);

@@ -1,0 +1,76 @@
+import { newId } from '../domain/ids.ts';
+import { receives, topicPatternsFor } from '../domain/topic-routing.ts';
+import type { Transaction } from 'kysely';
+import type { Database, DeliveryRow, EventRow } from './db.ts';
+import { deliveryRepository } from './deliveries.ts';
+import { eventRepository } from './events.ts';
+import { orderingRepository } from './ordering.ts';
+import { webhookRepository } from './webhooks.ts';
+
+/*
+ * The outbox: an event and one delivery per webhook it reaches, written together in the caller's
+ * transaction. One rule for every writer of events, a tenant's publish and the gateway's own
+ * operational events (services/events.ts, services/webhooks.ts, delivery/recorder.ts), so
+ * both are routed by `receives` and sent the same way.
+ */
+
+/**
+ * A delivery due now; `trigger` marks one a person asked for (TEST) rather than the schedule.
+ * One of a keyed event still has to take its place in its key's line (ordering.ts).
+ */
+export function pendingDelivery(params: {
+  tenantId: string;
+  eventId: string;
+  webhookId: string;
+  now: number;
+  trigger: 'TEST' | null;
+  orderingKey: string | null;
+}): DeliveryRow {
+  return {
+    id: newId('delivery', params.now),
+    tenant_id: params.tenantId,
+    event_id: params.eventId,
+    webhook_id: params.webhookId,
+    status: 'PENDING',
+    attempt_count: 0,
+    next_attempt_at: params.now,
+    next_trigger: params.trigger,
+    locked_until: null,
+    locked_by: null,
+    failure_reason: null,
+    ordering_key: params.orderingKey,
+    ordering_seq: null,
+    created_at: params.now,
+    updated_at: params.now,
+  };
+}
+
+export type OutgoingEvent = {
+  tenantId: string;
+  topic: string;
+  payload: unknown;
+  channelType: string | null;
+  echo: boolean;
+  idempotencyKey: string | null;
+  orderingKey: string | null;
+  now: number;
+};
+
+/** What was written: the event, and its deliveries (to announce after the commit). */
+export type Written = { event: EventRow; deliveries: DeliveryRow[] };
+
+/**
+ * Stores the event and a delivery to every enabled webhook of the tenant that `receives` it:
+ * PENDING, or WAITING behind an open one of its ordering key.
+ */
+export async function writeEvent(trx: Transaction<Database>, { tenantId, now, ...event }: OutgoingEvent): Promise<Written> {
+  const candidates = await webhookRepository(trx).findSubscribed(tenantId, topicPatternsFor(event.topic));
+  const targets = candidates.filter((webhook) => receives(webhook, event));
+  const eventId = newId('event', now);
+  const row = await eventRepository(trx).insert({ id: eventId, tenantId, ...event, deliveryCount: targets.length, createdAt: now });
+  const deliveries = await orderingRepository(trx).place(
+    targets.map((webhook) => pendingDelivery({ tenantId, eventId, webhookId: webhook.id, now, trigger: null, orderingKey: event.orderingKey })),
+  );
+  await deliveryRepository(trx).insertMany(deliveries);
+  return { event: row, deliveries };
+}
