@@ -15,6 +15,14 @@ import type { Claimed } from './claimer.ts';
 import type { AttemptResult } from './dispatcher.ts';
 import { decideOutcome, failureCountChange, type OutcomeInput } from './outcome.ts';
 
+/**
+ * How long the first result of a batch waits for others to share its transaction. SQLite has one
+ * write lock for the main thread's publishes and every engine thread's records; fewer, larger
+ * record transactions took ~2,100 to ~2,450 deliveries/s with one engine thread (bench/FINDINGS.md).
+ * The receiver already has its request; only the recording and what subscribers see wait.
+ */
+const RECORD_WINDOW_MS = 3;
+
 /** A claimed delivery the worker is done with: an attempt made, or none (canSend said no). */
 export type Finished = {
   claimed: Claimed;
@@ -41,7 +49,7 @@ export type RecorderDeps = {
 
 /**
  * Recording: what an attempt did, written in one transaction shared with every attempt that
- * ended in the same turn of the event loop (one commit, one WAL write, for all of them), then
+ * ended within RECORD_WINDOW_MS of the first (one commit, one WAL write, for all of them), then
  * announced. The claim's rows are trusted: the write that moves the delivery on checks they
  * still hold, and only when they do not (the webhook was disabled or deleted meanwhile) is the
  * delivery read again.
@@ -198,7 +206,7 @@ export function createRecorder({ db, announcer, logger, autoDisableAfter, random
         unrecorded.push({ finished, resolve, reject });
         if (!flushQueued) {
           flushQueued = true;
-          setImmediate(() => void flush());
+          setTimeout(() => void flush(), RECORD_WINDOW_MS);
         }
       });
     },
