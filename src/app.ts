@@ -28,6 +28,7 @@ import { startEngineThreads } from './delivery/engine-threads.ts';
 import { createDeliveryPubSub, type DeliveryPubSub } from './live/pubsub.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { queryLimitPlugins } from './graphql/query-limits.ts';
+import { useSharedSubscriptionExecution } from './graphql/shared-subscriptions.ts';
 import { createMetrics, type Metrics } from './metrics/index.ts';
 import { metricsAccess } from './metrics/http.ts';
 import { useOperationMetrics } from './metrics/graphql-plugin.ts';
@@ -173,7 +174,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     landingPage: false,
     // Token, depth, alias and directive limits while parsing and validating, before authentication;
     // compiled execution for queries only (see compiled-queries.ts).
-    plugins: [...queryLimitPlugins(), useCompiledQueries(), useOperationMetrics(metrics)],
+    plugins: [...queryLimitPlugins(), useCompiledQueries(), useSharedSubscriptionExecution(), useOperationMetrics(metrics)],
     maskedErrors: { maskError: maskError(logger), errorMessage: 'Unexpected error; quote the requestId when reporting it' },
     // Served from the installed package (no CDN); the page asks for the key before GraphiQL starts.
     graphiql: { title: 'Webhook gateway', subscriptionsProtocol: 'WS' },

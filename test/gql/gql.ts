@@ -48,6 +48,9 @@ type Documents = {
     "\n  query Viewer {\n    viewer { tenantId tenantName scopes }\n  }\n": typeof types.ViewerDocument,
     "\n  query WebhookCounts($id: ID!) {\n    webhook(id: $id) {\n      all: deliveries(first: 1) { totalCount }\n      succeeded: deliveries(first: 1, status: SUCCEEDED) { totalCount }\n      stats { attempts succeeded failed }\n    }\n  }\n": typeof types.WebhookCountsDocument,
     "\n  query WebhookTotalCount {\n    webhooks { totalCount }\n  }\n": typeof types.WebhookTotalCountDocument,
+    "\n  mutation SharingCreateKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) { __typename ... on CreateApiKeySuccess { key } }\n  }\n": typeof types.SharingCreateKeyDocument,
+    "\n  mutation SharingPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } }\n  }\n": typeof types.SharingPublishDocument,
+    "\n  subscription SharingWithSecret($webhookId: ID) {\n    deliveryAttempts(webhookId: $webhookId) { id webhookId delivery { webhook { id signingSecret } } }\n  }\n": typeof types.SharingWithSecretDocument,
     "\n  subscription LiveAttempts($webhookId: ID, $eventId: ID, $outcomes: [AttemptOutcome!]) {\n    deliveryAttempts(webhookId: $webhookId, eventId: $eventId, outcomes: $outcomes) {\n      id\n      webhookId\n      eventId\n      attemptNumber\n      trigger\n      outcome\n      responseStatus\n      delivery { id }\n    }\n  }\n": typeof types.LiveAttemptsDocument,
     "\n  subscription LiveDeliveries($webhookId: ID) {\n    deliveryUpdated(webhookId: $webhookId) { id webhookId status attemptCount }\n  }\n": typeof types.LiveDeliveriesDocument,
     "\n  mutation LiveRedeliver($id: ID!) {\n    redeliver(deliveryId: $id) { __typename }\n  }\n": typeof types.LiveRedeliverDocument,
@@ -123,6 +126,9 @@ const documents: Documents = {
     "\n  query Viewer {\n    viewer { tenantId tenantName scopes }\n  }\n": types.ViewerDocument,
     "\n  query WebhookCounts($id: ID!) {\n    webhook(id: $id) {\n      all: deliveries(first: 1) { totalCount }\n      succeeded: deliveries(first: 1, status: SUCCEEDED) { totalCount }\n      stats { attempts succeeded failed }\n    }\n  }\n": types.WebhookCountsDocument,
     "\n  query WebhookTotalCount {\n    webhooks { totalCount }\n  }\n": types.WebhookTotalCountDocument,
+    "\n  mutation SharingCreateKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) { __typename ... on CreateApiKeySuccess { key } }\n  }\n": types.SharingCreateKeyDocument,
+    "\n  mutation SharingPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } }\n  }\n": types.SharingPublishDocument,
+    "\n  subscription SharingWithSecret($webhookId: ID) {\n    deliveryAttempts(webhookId: $webhookId) { id webhookId delivery { webhook { id signingSecret } } }\n  }\n": types.SharingWithSecretDocument,
     "\n  subscription LiveAttempts($webhookId: ID, $eventId: ID, $outcomes: [AttemptOutcome!]) {\n    deliveryAttempts(webhookId: $webhookId, eventId: $eventId, outcomes: $outcomes) {\n      id\n      webhookId\n      eventId\n      attemptNumber\n      trigger\n      outcome\n      responseStatus\n      delivery { id }\n    }\n  }\n": types.LiveAttemptsDocument,
     "\n  subscription LiveDeliveries($webhookId: ID) {\n    deliveryUpdated(webhookId: $webhookId) { id webhookId status attemptCount }\n  }\n": types.LiveDeliveriesDocument,
     "\n  mutation LiveRedeliver($id: ID!) {\n    redeliver(deliveryId: $id) { __typename }\n  }\n": types.LiveRedeliverDocument,
@@ -314,6 +320,18 @@ export function graphql(source: "\n  query WebhookCounts($id: ID!) {\n    webhoo
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query WebhookTotalCount {\n    webhooks { totalCount }\n  }\n"): (typeof documents)["\n  query WebhookTotalCount {\n    webhooks { totalCount }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SharingCreateKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) { __typename ... on CreateApiKeySuccess { key } }\n  }\n"): (typeof documents)["\n  mutation SharingCreateKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) { __typename ... on CreateApiKeySuccess { key } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SharingPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } }\n  }\n"): (typeof documents)["\n  mutation SharingPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription SharingWithSecret($webhookId: ID) {\n    deliveryAttempts(webhookId: $webhookId) { id webhookId delivery { webhook { id signingSecret } } }\n  }\n"): (typeof documents)["\n  subscription SharingWithSecret($webhookId: ID) {\n    deliveryAttempts(webhookId: $webhookId) { id webhookId delivery { webhook { id signingSecret } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

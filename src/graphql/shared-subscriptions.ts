@@ -1,0 +1,52 @@
+import type { Plugin } from '@envelop/core';
+import { mapAsyncIterator } from '@whatwg-node/promise-helpers';
+import { createSourceEventStream, execute, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import type { Context } from './context.ts';
+
+/*
+ * Live fan-out: one committed row reaches every subscriber of its tenant, and graphql-js would
+ * execute the subscription's selection set once per subscriber and row. Subscribers whose
+ * results must be equal share one execution per row instead: the first to take the row runs it,
+ * the others reuse its result. Equal means one API key (so one tenant and one set of scopes:
+ * a field refused to one key is never served from another key's result), one document, one
+ * operation and the same variables.
+ *
+ * Only the execution is shared. Each subscriber keeps its own source stream from its own
+ * `subscribe` resolver (live/registry.ts counts and limits it, and its bounded buffer cuts a
+ * slow consumer off alone), and leaving ends only its own stream.
+ */
+
+const printed = new WeakMap<DocumentNode, string>();
+// Rows are the objects pubsub hands every listener: a result lives as long as its row does.
+const executions = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+
+function sharingKey(args: ExecutionArgs): string {
+  let text = printed.get(args.document);
+  if (text === undefined) {
+    text = print(args.document);
+    printed.set(args.document, text);
+  }
+  const { principal } = args.contextValue as Context;
+  return JSON.stringify([principal.keyId, args.operationName ?? null, args.variableValues ?? null, text]);
+}
+
+function sharedExecution(args: ExecutionArgs, key: string, row: unknown): Promise<ExecutionResult> {
+  if (typeof row !== 'object' || row === null) return Promise.resolve(execute({ ...args, rootValue: row }));
+  let byKey = executions.get(row);
+  if (!byKey) executions.set(row, (byKey = new Map()));
+  let result = byKey.get(key);
+  if (!result) byKey.set(key, (result = Promise.resolve(execute({ ...args, rootValue: row }))));
+  return result;
+}
+
+/** Subscriptions as graphql-js runs them (createSourceEventStream, then execute per row), with the execution shared. */
+export const useSharedSubscriptionExecution = (): Plugin => ({
+  onSubscribe({ setSubscribeFn }) {
+    setSubscribeFn(async (args) => {
+      const source = await createSourceEventStream(args);
+      if (!(Symbol.asyncIterator in source)) return source;
+      const key = sharingKey(args);
+      return mapAsyncIterator(source, (row) => sharedExecution(args, key, row));
+    });
+  },
+});
