@@ -68,13 +68,16 @@ describe('cost reflects the work', () => {
     const insertWebhook = sqlite.prepare(`insert into webhooks (${columns.join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')})`);
     const insertAttempt = sqlite.prepare(
       `insert into delivery_attempts (id, tenant_id, delivery_id, webhook_id, event_id, attempt_number, trigger, outcome, url, response_status, response_body, error, duration_ms, started_at, finished_at, next_attempt_at)
-       values (?, ?, ?, ?, 'evt_seed', 1, 'SCHEDULED', 'SUCCEEDED', 'http://127.0.0.1:9/hook', 200, null, null, ?, 0, 0, null)`,
+       values (?, ?, ?, ?, 'evt_seed', 1, 'SCHEDULED', 'SUCCEEDED', 'http://127.0.0.1:9/hook', 200, null, null, ?, ?, ?, null)`,
     );
+    // Recent, as real attempts are: ones dated 1970 are past retention, and the delivery thread's
+    // first prune (whenever it starts) would delete them under the heavy query.
+    const seededAt = Date.now();
     sqlite.transaction(() => {
       for (let w = 0; w < 100; w++) {
         const id = `wh_seed${String(w).padStart(22, '0')}`;
         insertWebhook.run({ ...template, id, url: `http://127.0.0.1:9/seed/${w}` });
-        for (let a = 0; a < 2_000; a++) insertAttempt.run(`att_${id}_${String(a).padStart(6, '0')}`, tenantId, `dlv_seed_${w}_${a}`, id, (a * 7) % 1000);
+        for (let a = 0; a < 2_000; a++) insertAttempt.run(`att_${id}_${String(a).padStart(6, '0')}`, tenantId, `dlv_seed_${w}_${a}`, id, (a * 7) % 1000, seededAt, seededAt);
       }
     })();
     sqlite.close();
