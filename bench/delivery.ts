@@ -1,14 +1,16 @@
-import { availableParallelism } from 'node:os';
 /*
  * Delivery: publish events to 10 webhooks whose receiver (its own process) answers 200 at once;
  * deliveries per second from the first publish to the moment every attempt is recorded. The
  * gateway runs in this process so publishing goes straight to `services.events.publish` and
  * completion is seen on `pubsub.listen('attempt', ...)`, which the worker calls after each
  * attempt's transaction commits. Baseline: a plain undici loop POSTing the same bodies to the
- * same receiver with the same concurrency (DELIVERY_CONCURRENCY). Goal: >= 50%.
+ * same receiver with the same concurrency (DELIVERY_CONCURRENCY). Goal (issue 14): >= 35%, with
+ * the engine on the main thread, in the default number of worker threads, and in one per core.
  *
- * Also: publishEvent over GraphQL (the real server in its own process, autocannon).
+ * Also: publishEvent over GraphQL (the real server in its own process, autocannon), to 10
+ * webhooks and to 1, against bare yoga hello-world with the same settings (goal: >= 25%).
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { envelope } from '../src/delivery/request.ts';
@@ -20,6 +22,7 @@ import {
   removeDir,
   round,
   scratchDir,
+  startBenchServer,
   startGatewayProcess,
   startInProcessGateway,
   startReceiver,
@@ -34,6 +37,8 @@ export type DeliverySettings = {
   perWebhook: number;
   graphqlPublish: LoadSettings;
 };
+
+const WARMUP_SECONDS = 3;
 
 /** The engine on the main thread, in the default number of threads, and in one per core. */
 const DEFAULT_WORKERS = Math.max(1, availableParallelism() - 1);
@@ -126,14 +131,17 @@ export async function baselineRun(receiverUrl: string, settings: DeliverySetting
   return { deliveries: total, seconds: round(seconds, 2), deliveriesPerSecond: round(total / seconds, 0) };
 }
 
-/** publishEvent over HTTP against the real server, 10 matching webhooks, its worker delivering meanwhile. */
-async function graphqlPublishRun(dir: string, receiverUrl: string, settings: DeliverySettings) {
-  const gateway = await startGatewayProcess(join(dir, 'publish.db'), {
+/**
+ * publishEvent over HTTP against the real server, `webhooks` matching webhooks, its engine
+ * delivering meanwhile; and bare yoga hello-world with the same load settings, for the ratio.
+ */
+async function graphqlPublishRun(dir: string, receiverUrl: string, settings: DeliverySettings, webhooks: number) {
+  const gateway = await startGatewayProcess(join(dir, `publish-${webhooks}.db`), {
     DELIVERY_CONCURRENCY: String(settings.concurrency),
     DELIVERY_CONCURRENCY_PER_WEBHOOK: String(settings.perWebhook),
   });
   try {
-    for (let i = 0; i < settings.webhooks; i++) {
+    for (let i = 0; i < webhooks; i++) {
       await createWebhook(gateway.url, gateway.key, { url: `${receiverUrl}/graphql-hooks/${i}`, topics: ['order.*'] });
     }
     const query = /* GraphQL */ `
@@ -145,11 +153,67 @@ async function graphqlPublishRun(dir: string, receiverUrl: string, settings: Del
       url: gateway.url,
       headers: { 'x-api-key': gateway.key },
       body: (n) => JSON.stringify({ query, variables: { input: { topic: 'order.created', payload: payloadOf(n) } } }),
-      check: (body) => body.includes(`"deliveryCount":${settings.webhooks}`),
+      check: (body) => body.includes(`"deliveryCount":${webhooks}`),
       settings: settings.graphqlPublish,
     });
   } finally {
     await gateway.stop();
+  }
+}
+
+/**
+ * Publish to first attempt: publishEvent over GraphQL to the real server (1 matching webhook)
+ * at `perSecond`, each payload carrying the time it was sent; the receiver notes when each
+ * arrived (same machine, same clock).
+ */
+async function firstAttemptRun(dir: string, receiverUrl: string, settings: DeliverySettings, perSecond: number, seconds: number) {
+  const gateway = await startGatewayProcess(join(dir, 'first-attempt.db'), {
+    DELIVERY_CONCURRENCY: String(settings.concurrency),
+    DELIVERY_CONCURRENCY_PER_WEBHOOK: String(settings.perWebhook),
+  });
+  try {
+    await createWebhook(gateway.url, gateway.key, { url: `${receiverUrl}/latency/1`, topics: ['order.*'] });
+    const query = 'mutation Publish($input: PublishEventInput!) { publishEvent(input: $input) { __typename } }';
+    // Paced sends; the first WARMUP_SECONDS warm the server (compiled code, caches) and are not measured.
+    const send = async (count: number, warmup: boolean) => {
+      const started = performance.now();
+      const sent: Promise<unknown>[] = [];
+      for (let n = 0; n < count; n++) {
+        const wait = started + (n * 1000) / perSecond - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        sent.push(
+          fetch(gateway.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-api-key': gateway.key },
+            body: JSON.stringify({ query, variables: { input: { topic: 'order.created', payload: { ...payloadOf(n), sentAt: Date.now(), warmup } } } }),
+          }).then((response) => response.text()),
+        );
+      }
+      await Promise.all(sent);
+    };
+    await send(Math.round(perSecond * WARMUP_SECONDS), true);
+    const total = Math.round(perSecond * seconds);
+    await send(total, false);
+    let latencies: number[] = [];
+    for (let i = 0; i < 200 && latencies.length < total; i++) {
+      latencies = ((await (await fetch(`${receiverUrl}/latencies`)).json()) as { latencies: number[] }).latencies;
+      if (latencies.length < total) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (latencies.length !== total) throw new Error(`delivery: ${latencies.length}/${total} first attempts arrived`);
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+    return { perSecond, seconds, publishes: total, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted.at(-1)! };
+  } finally {
+    await gateway.stop();
+  }
+}
+
+async function helloWorldRun(settings: DeliverySettings) {
+  const hello = await startBenchServer('hello-yoga');
+  try {
+    return await load({ url: hello.url, body: JSON.stringify({ query: '{ hello }' }), check: (body) => body === '{"data":{"hello":"world"}}', settings: settings.graphqlPublish });
+  } finally {
+    await hello.stop();
   }
 }
 
@@ -169,9 +233,17 @@ export async function runDelivery(settings: DeliverySettings): Promise<Omit<Scen
     log('delivery: baseline undici loop');
     const baseline = await baselineRun(receiver.url, settings);
     log(`delivery: baseline ${baseline.deliveriesPerSecond} requests/s (${baseline.seconds} s); GraphQL publishEvent`);
-    const publish = await graphqlPublishRun(dir, receiver.url, settings);
-    log(`delivery: GraphQL publishEvent ${publish.requestsPerSecond}/s`);
-    if (publish.badBodies > 0 || publish.non2xx > 0) throw new Error(`delivery: publishEvent failures ${JSON.stringify(publish)}`);
+    const publish = await graphqlPublishRun(dir, receiver.url, settings, settings.webhooks);
+    log(`delivery: GraphQL publishEvent to ${settings.webhooks} webhooks ${publish.requestsPerSecond}/s; to 1 webhook`);
+    const publishOne = await graphqlPublishRun(dir, receiver.url, settings, 1);
+    log(`delivery: GraphQL publishEvent to 1 webhook ${publishOne.requestsPerSecond}/s; yoga hello-world`);
+    const hello = await helloWorldRun(settings);
+    log(`delivery: yoga hello-world ${hello.requestsPerSecond}/s; publish to first attempt at half of ${publishOne.requestsPerSecond}/s`);
+    const firstAttempt = await firstAttemptRun(dir, receiver.url, settings, Math.max(1, Math.round(publishOne.requestsPerSecond / 2)), 10);
+    log(`delivery: first attempt p50 ${firstAttempt.p50Ms} ms, p99 ${firstAttempt.p99Ms} ms at ${firstAttempt.perSecond}/s`);
+    for (const run of [publish, publishOne]) {
+      if (run.badBodies > 0 || run.non2xx > 0) throw new Error(`delivery: publishEvent failures ${JSON.stringify(run)}`);
+    }
 
     return {
       setup: [
@@ -193,11 +265,29 @@ export async function runDelivery(settings: DeliverySettings): Promise<Omit<Scen
             minRatio: 0.35,
           }),
         ),
+        compare({
+          metric: 'publishEvent over GraphQL, 1 matching webhook, engine delivering',
+          unit: 'req/s',
+          ours: publishOne.requestsPerSecond,
+          baseline: hello.requestsPerSecond,
+          baselineLabel: 'yoga hello-world req/s',
+          minRatio: 0.25,
+        }),
+        {
+          metric: `publishEvent request to first attempt at the receiver, p99, at ${firstAttempt.perSecond}/s (half the sustainable rate)`,
+          unit: 'ms',
+          ours: firstAttempt.p99Ms,
+          baseline: null,
+          baselineLabel: null,
+          ratio: null,
+          goal: '<= 20 ms',
+          pass: firstAttempt.p99Ms <= 20,
+        },
       ],
-      details: { gateway: ours, byWorkers: Object.fromEntries(byWorkers), baseline, graphqlPublish: publish },
+      details: { gateway: ours, byWorkers: Object.fromEntries(byWorkers), baseline, graphqlPublish: publish, graphqlPublishOneWebhook: publishOne, helloWorld: hello, firstAttempt },
       notes: [
         `In-process publishing ran at ${ours.publishesPerSecond} events/s (${ours.publishSeconds} s for ${settings.events.toLocaleString('en')} events, each fanning out to ${settings.webhooks} deliveries) while the worker delivered.`,
-        `publishEvent over GraphQL (real server process, ${settings.webhooks} matching webhooks, worker delivering meanwhile, autocannon ${settings.graphqlPublish.connections} connections, ${settings.graphqlPublish.durationSeconds} s): ${publish.requestsPerSecond} events/s, p99 ${publish.latencyP99Ms} ms.`,
+        `publishEvent over GraphQL (real server process, engine delivering meanwhile, autocannon ${settings.graphqlPublish.connections} connections, ${settings.graphqlPublish.durationSeconds} s): to ${settings.webhooks} matching webhooks ${publish.requestsPerSecond} events/s (p99 ${publish.latencyP99Ms} ms); to 1 webhook ${publishOne.requestsPerSecond} events/s (p99 ${publishOne.latencyP99Ms} ms); bare yoga hello-world ${hello.requestsPerSecond} req/s with the same settings.`,
       ],
     };
   } finally {

@@ -231,7 +231,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
   };
 
-  if (options.startWorker !== false) engine.start();
+  if (options.startWorker !== false) await engine.start();
 
   return {
     config,

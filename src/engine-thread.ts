@@ -54,4 +54,4 @@ port.on('message', (message: ToEngine) => {
     // Ends this thread only; the main thread waits for its exit.
     .then(() => process.exit(0));
 });
-engine.start();
+void engine.start().then(() => post({ kind: 'ready' }));

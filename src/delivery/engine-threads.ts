@@ -7,7 +7,7 @@ import type { AfterCommit, Committed } from './after-commit.ts';
 import type { DeliveryEngine } from './engine.ts';
 
 export type ToEngine = { kind: 'wake' } | { kind: 'stop'; graceMs: number };
-export type FromEngine = { kind: 'committed'; committed: Committed };
+export type FromEngine = { kind: 'ready' } | { kind: 'committed'; committed: Committed };
 
 // A thread that died is started again after this long, not in a tight loop if it dies at once.
 const RESTART_AFTER_MS = 1_000;
@@ -60,18 +60,23 @@ export function startEngineThreads({
     },
   });
 
-  function spawn(n: number) {
+  /** Starts thread `n`; resolves once it runs its engine (loading a thread's modules takes a second or more). */
+  function spawn(n: number): Promise<void> {
+    let ready!: () => void;
+    const started = new Promise<void>((resolve) => (ready = resolve));
     const thread = new Thread(code, { eval: true, workerData: { config: configOf(n), threadId: n, signalsOwner } });
-    thread.on('message', (message: FromEngine) => announcer.committed(message.committed));
+    thread.on('message', (message: FromEngine) => (message.kind === 'ready' ? ready() : announcer.committed(message.committed)));
     thread.on('error', (error) => logger.error({ err: error, engineThread: n }, 'delivery engine thread failed'));
     thread.on('exit', (code) => {
       threads.delete(n);
+      ready();
       if (stopping) return;
       // Its leases come back after the dead-holder timeout; a new thread takes up its share of the work.
       logger.error({ engineThread: n, code }, 'delivery engine thread exited; starting another');
-      setTimeout(() => !stopping && spawn(n), RESTART_AFTER_MS).unref();
+      setTimeout(() => !stopping && void spawn(n), RESTART_AFTER_MS).unref();
     });
     threads.set(n, thread);
+    return started;
   }
 
   const send = (message: ToEngine) => {
@@ -79,8 +84,8 @@ export function startEngineThreads({
   };
 
   return {
-    start() {
-      for (let n = 1; n <= count; n++) spawn(n);
+    async start() {
+      await Promise.all(Array.from({ length: count }, (_, i) => spawn(i + 1)));
     },
     wake: () => send({ kind: 'wake' }),
     async stop(graceMs) {

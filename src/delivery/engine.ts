@@ -4,7 +4,8 @@ import type { Worker } from './worker.ts';
 
 /** The delivery engine as the rest of the process sees it, on this thread or in worker threads. */
 export type DeliveryEngine = {
-  start(): void;
+  /** Resolves once the engine claims: a process that says it is up has its engine running. */
+  start(): Promise<void>;
   /** Something became due now: look at once. */
   wake(): void;
   /** Stops claiming, lets attempts in flight finish for up to `graceMs`, and gives up its leases. */
@@ -17,7 +18,7 @@ export type DeliveryEngine = {
  */
 export function engineOnThisThread({ worker, dispatcher, logger }: { worker: Worker; dispatcher: DeliveryDispatcher; logger: Logger }): DeliveryEngine {
   return {
-    start: () => worker.start(),
+    start: async () => worker.start(),
     wake: () => worker.wake(),
     async stop(graceMs) {
       const { unfinished } = await worker.stop(graceMs);
