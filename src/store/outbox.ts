@@ -3,7 +3,7 @@ import { receives, topicPatternsFor } from '../domain/topic-routing.ts';
 import type { Transaction } from 'kysely';
 import type { Database, DeliveryRow, EventRow } from './db.ts';
 import { deliveryRepository } from './deliveries.ts';
-import { eventRepository } from './events.ts';
+import { eventRepository, type NewEvent } from './events.ts';
 import { orderingRepository } from './ordering.ts';
 import { webhookRepository } from './webhooks.ts';
 
@@ -45,16 +45,8 @@ export function pendingDelivery(params: {
   };
 }
 
-export type OutgoingEvent = {
-  tenantId: string;
-  topic: string;
-  payload: unknown;
-  channelType: string | null;
-  echo: boolean;
-  idempotencyKey: string | null;
-  orderingKey: string | null;
-  now: number;
-};
+/** An event to write: what the events table takes, its id and counts made here, at `now`. */
+export type OutgoingEvent = Omit<NewEvent, 'id' | 'deliveryCount' | 'createdAt'> & { now: number };
 
 /** What was written: the event, and its deliveries (to announce after the commit). */
 export type Written = { event: EventRow; deliveries: DeliveryRow[] };
