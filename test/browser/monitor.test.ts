@@ -60,7 +60,9 @@ const feedRows = (page: Page) => page.locator('[data-testid="feed-rows"] tr');
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gateway-monitor-'));
   receiver = await startReceiver();
-  receiver.reply((request) => (request.path.startsWith('/fail') ? { status: 500, body: 'endpoint down' } : { status: 200, body: 'ok' }));
+  receiver.reply((request) =>
+    request.path.startsWith('/fail') ? { status: 500, body: 'endpoint down' } : request.path.startsWith('/hang') ? { hang: true } : { status: 200, body: 'ok' },
+  );
   gateway = await startGatewayProcess({ DATABASE_PATH: join(dir, 'gateway.db'), AUTO_DISABLE_AFTER_FAILURES: '3' });
   origin = new URL(gateway.url).origin;
   hooks.orders = await createWebhook('orders', '/orders', ['message.*']);
@@ -350,6 +352,28 @@ describe('the delivery monitor in Chromium', () => {
     expect(await page.getByRole('button', { name: /Show more/ }).count()).toBe(0);
     const shown = await rows.locator('button.name').allInnerTexts();
     expect([...shown].sort()).toEqual(names);
+  });
+
+  it('shows a delivery WAITING and names the delivery of its ordering key being attempted', async () => {
+    const { page } = browser;
+    await useKey(page, gateway.key);
+    // The endpoint never answers: the key's first delivery stays in flight while the second waits.
+    const lined = await createWebhook('lined', '/hang', ['line.*']);
+    const keyed = async (n: number) => {
+      const data = await ask(gateway, PublishEvent, { input: { topic: 'line.updated', payload: { n }, orderingKey: 'conversation-7' } });
+      if (data.publishEvent.__typename !== 'PublishEventSuccess') throw new Error(JSON.stringify(data.publishEvent));
+      return data.publishEvent.event.deliveries.find((delivery) => delivery.webhookId === lined)!.id;
+    };
+    const first = await keyed(1);
+    await expect.poll(() => receiver.requests.some((request) => request.path === '/hang'), { timeout: 5_000 }).toBe(true);
+    const second = await keyed(2);
+    await page.evaluate((id) => (location.hash = `#/deliveries/${id}`), second);
+    await expect.poll(() => page.locator('[data-testid="delivery-status"]').innerText(), { timeout: 5_000 }).toBe('WAITING');
+    const waiting = page.locator('[data-testid="delivery-waiting"]');
+    expect(await waiting.innerText()).toContain(first);
+    expect(await page.locator('[data-testid="delivery"]').innerText()).toContain('ordering key conversation-7');
+    await browser.screenshot('monitor-6-waiting-1280');
+    await page.getByRole('button', { name: '← Monitor' }).click();
   });
 
   it("shows another tenant's key nothing of the first tenant", async () => {
