@@ -60,9 +60,7 @@ const feedRows = (page: Page) => page.locator('[data-testid="feed-rows"] tr');
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gateway-monitor-'));
   receiver = await startReceiver();
-  receiver.reply((request) =>
-    request.path.startsWith('/fail') ? { status: 500, body: 'endpoint down' } : request.path.startsWith('/hang') ? { hang: true } : { status: 200, body: 'ok' },
-  );
+  receiver.reply((request) => (request.path.startsWith('/fail') ? { status: 500, body: 'endpoint down' } : { status: 200, body: 'ok' }));
   gateway = await startGatewayProcess({ DATABASE_PATH: join(dir, 'gateway.db'), AUTO_DISABLE_AFTER_FAILURES: '3' });
   origin = new URL(gateway.url).origin;
   hooks.orders = await createWebhook('orders', '/orders', ['message.*']);
@@ -357,7 +355,8 @@ describe('the delivery monitor in Chromium', () => {
   it('shows a delivery WAITING and names the delivery of its ordering key being attempted', async () => {
     const { page } = browser;
     await useKey(page, gateway.key);
-    // The endpoint never answers: the key's first delivery stays in flight while the second waits.
+    // This endpoint never answers: the key's first delivery stays in flight while the second waits.
+    receiver.reply((request) => (request.path === '/hang' ? { hang: true } : { status: 200, body: 'ok' }));
     const lined = await createWebhook('lined', '/hang', ['line.*']);
     const keyed = async (n: number) => {
       const data = await ask(gateway, PublishEvent, { input: { topic: 'line.updated', payload: { n }, orderingKey: 'conversation-7' } });
