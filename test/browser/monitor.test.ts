@@ -173,7 +173,8 @@ describe('the delivery monitor in Chromium', () => {
     // A fresh session has an empty feed: make one attempt to open.
     const eventId = await publish('message.created', 999);
     const row = page.locator(`[data-testid="feed-rows"] tr[data-event="${eventId}"][data-webhook="${hooks.orders}"]`);
-    await row.waitFor({ timeout: 5_000 });
+    // Generous: right after the whole npm test on two cores, the first attempt took over 5 s to show.
+    await row.waitFor({ timeout: 15_000 });
     await row.click();
     const attempts = page.locator('[data-testid="delivery-attempts"] li');
     await expect.poll(() => attempts.count(), { timeout: 5_000 }).toBe(1);
