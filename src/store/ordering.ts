@@ -15,8 +15,8 @@ import { lockName } from './dialect.ts';
  * so a publish that saw a line's first delivery open cannot queue behind it while it ends unseen.
  */
 
-export type OrderingLine = { webhookId: string; key: string };
-type Line = OrderingLine;
+/** One key's line to one webhook. */
+type Line = { webhookId: string; key: string };
 
 const lineOf = (row: Pick<DeliveryRow, 'webhook_id' | 'ordering_key'>) => `${row.webhook_id}\u0001${row.ordering_key}`;
 
