@@ -152,13 +152,13 @@ export function createRecorder({ db, announcer, logger, autoDisableAfter, random
     return { attempt: attemptRow, changed, disabled, published };
   }
 
-  function announce({ attempt, changed, disabled, published }: Recorded) {
-    if (disabled) logger.warn(disabled, 'webhook disabled');
-    // Almost always nothing was published: the attempt's own rows as before, no copies.
-    if (published.length === 0) return announcer.committed({ attempts: attempt ? [attempt] : [], deliveries: changed });
+  /** One announcement for a batch: one message from a delivery thread, not one per attempt. */
+  function announce(batch: Recorded[]) {
+    for (const { disabled } of batch) if (disabled) logger.warn(disabled, 'webhook disabled');
+    const published = batch.flatMap((one) => one.published);
     announcer.committed({
-      attempts: attempt ? [attempt] : [],
-      deliveries: [...changed, ...published.flatMap((written) => written.deliveries)],
+      attempts: batch.flatMap((one) => (one.attempt ? [one.attempt] : [])),
+      deliveries: [...batch.flatMap((one) => one.changed), ...published.flatMap((written) => written.deliveries)],
       events: published.map((written) => written.event),
     });
   }
@@ -185,7 +185,7 @@ export function createRecorder({ db, announcer, logger, autoDisableAfter, random
       // One attempt that cannot be recorded must not take the others with it: one by one.
       for (const { finished, resolve, reject } of batch) {
         try {
-          announce(await db.transaction().execute((trx) => recordIn(trx, finished)));
+          announce([await db.transaction().execute((trx) => recordIn(trx, finished))]);
           resolve();
         } catch (error) {
           reject(error);
@@ -193,10 +193,8 @@ export function createRecorder({ db, announcer, logger, autoDisableAfter, random
       }
       return;
     }
-    recorded.forEach((one, i) => {
-      announce(one);
-      batch[i]!.resolve();
-    });
+    announce(recorded);
+    for (const { resolve } of batch) resolve();
   }
 
   return {

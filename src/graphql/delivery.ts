@@ -1,6 +1,7 @@
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { activityMinutes, clampActivityMinutes } from '../domain/input-limits.ts';
 import type { ReceiverDirective } from '../domain/receiver-directive.ts';
+import { committedDeliveryOf } from '../live/committed-delivery.ts';
 import { parseJson, type AttemptRow, type DeliveryRow } from '../store/db.ts';
 import { attemptTriggers, deliveryStatuses, type AttemptOutcome } from '../domain/delivery-lifecycle.ts';
 import { ACTIVITY_DURATION_SAMPLE, type ActivityMinute, type WebhookActivity, type WebhookAttemptStats } from '../store/attempts.ts';
@@ -112,7 +113,7 @@ DeliveryAttemptNode.implement({
   description: 'One HTTP request to the endpoint and what came of it.',
   authScopes: readableWith('DeliveryAttempt'),
   fields: (t) => ({
-    delivery: t.field({ type: DeliveryNode, resolve: (attempt) => attempt.delivery_id }),
+    delivery: t.field({ type: DeliveryNode, resolve: (attempt) => committedDeliveryOf(attempt) ?? attempt.delivery_id }),
     webhookId: t.exposeID('webhook_id'),
     eventId: t.exposeID('event_id'),
     attemptNumber: t.exposeInt('attempt_number'),

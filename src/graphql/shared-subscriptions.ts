@@ -1,6 +1,7 @@
 import type { Plugin } from '@envelop/core';
-import { mapAsyncIterator } from '@whatwg-node/promise-helpers';
 import { createSourceEventStream, execute, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { mapAhead } from '../live/read-ahead.ts';
+import { newRequestId, withRequestId } from '../request-context.ts';
 import type { Context } from './context.ts';
 
 /*
@@ -16,6 +17,9 @@ import type { Context } from './context.ts';
  * slow consumer off alone), and leaving ends only its own stream.
  */
 
+/** Rows whose execution starts before the subscriber asks for them; a burst's loads batch together. */
+const READ_AHEAD = 256;
+
 const printed = new WeakMap<DocumentNode, string>();
 // Rows are the objects pubsub hands every listener: a result lives as long as its row does.
 const executions = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
@@ -30,23 +34,27 @@ function sharingKey(args: ExecutionArgs): string {
   return JSON.stringify([principal.keyId, args.operationName ?? null, args.variableValues ?? null, text]);
 }
 
-function sharedExecution(args: ExecutionArgs, key: string, row: unknown): Promise<ExecutionResult> {
-  if (typeof row !== 'object' || row === null) return Promise.resolve(execute({ ...args, rootValue: row }));
+function sharedExecution(args: ExecutionArgs, key: string, row: unknown, requestId: string): Promise<ExecutionResult> {
+  const run = () => Promise.resolve(withRequestId(requestId, () => execute({ ...args, rootValue: row })));
+  if (typeof row !== 'object' || row === null) return run();
   let byKey = executions.get(row);
   if (!byKey) executions.set(row, (byKey = new Map()));
   let result = byKey.get(key);
-  if (!result) byKey.set(key, (result = Promise.resolve(execute({ ...args, rootValue: row }))));
+  if (!result) byKey.set(key, (result = run()));
   return result;
 }
 
-/** Subscriptions as graphql-js runs them (createSourceEventStream, then execute per row), with the execution shared. */
+/** Subscriptions as graphql-js runs them (createSourceEventStream, then execute per row), with the execution shared and started ahead. */
 export const useSharedSubscriptionExecution = (): Plugin => ({
   onSubscribe({ setSubscribeFn }) {
     setSubscribeFn(async (args) => {
       const source = await createSourceEventStream(args);
       if (!(Symbol.asyncIterator in source)) return source;
       const key = sharingKey(args);
-      return mapAsyncIterator(source, (row) => sharedExecution(args, key, row));
+      // A subscription's lookups take their turns at the database as a request of its own does
+      // (store/fair-turns.ts), not in the one queue of background work.
+      const requestId = newRequestId();
+      return mapAhead(source, (row) => sharedExecution(args, key, row, requestId), READ_AHEAD);
     });
   },
 });

@@ -3,8 +3,8 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type ColumnType, type Generated, type Insertable, type Selectable, type Transaction } from 'kysely';
 import pg from 'pg';
-import { TakingTurnsSqliteDialect, type TurnOptions } from './fair-turns.ts';
-import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
+import type { TurnOptions } from './fair-turns.ts';
+import { GatewaySqliteDialect } from './sqlite-dialect.ts';
 import type { AttemptOutcome, AttemptTrigger, DeliveryStatus } from '../domain/delivery-lifecycle.ts';
 import type { ApiKeyScope } from '../domain/scopes.ts';
 import type { ReceiverDirective } from '../domain/receiver-directive.ts';
@@ -252,23 +252,32 @@ function openPostgres(url: string, poolSize: number): Db {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
-/** Opens the SQLite file (creating its folder) with the pragmas every connection needs. */
+/**
+ * Opens the SQLite file (creating its folder): one connection for transactions and one for
+ * everything else (sqlite-dialect.ts), or one for both when the database is in memory.
+ */
 function openSqlite(path: string, options: { turns?: TurnOptions }): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const inMemory = path === ':memory:';
+  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  const dialect = new GatewaySqliteDialect({ writer: connectSqlite(path), reader: inMemory ? null : connectSqlite(path), turns: options.turns });
+  return new Kysely<Database>({ dialect });
+}
+
+/** One connection with the pragmas every connection needs. */
+function connectSqlite(path: string) {
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  // No wait inside SQLite for another connection's lock: the driver waits without blocking the thread.
+  sqlite.pragma('busy_timeout = 0');
   // A checkpoint copies the WAL back with an fsync; every ~64 MB of WAL instead of every ~4 MB
   // takes most of those fsyncs off the publish and delivery commits.
   sqlite.pragma('wal_autocheckpoint = 16384');
   // SQLite's lower() folds ASCII only, so a search lowered in JavaScript ("école") never met a
   // stored "École". Lower as JavaScript (and Postgres) do, for every letter.
   sqlite.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
-  const config = { database: withStatementCache(sqlite) };
-  // A server shares the one thread between requests: statements in turns (see fair-turns.ts).
-  return new Kysely<Database>({ dialect: options.turns ? new TakingTurnsSqliteDialect(config, options.turns) : new ImmediateSqliteDialect(config) });
+  return withStatementCache(sqlite);
 }
 
 /**

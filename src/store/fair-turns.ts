@@ -1,5 +1,4 @@
-import type { DatabaseConnection, Driver, SqliteDialectConfig, TransactionSettings } from 'kysely';
-import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
+import type { DatabaseConnection, Driver, TransactionSettings } from 'kysely';
 
 /*
  * better-sqlite3 runs every statement synchronously on the one thread, and Kysely's promises
@@ -7,10 +6,10 @@ import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
  * webhooks with their statistics) never lets the event loop turn until it is done, and
  * /healthz, other tenants and the delivery worker wait for all of it.
  *
- * So the connection is handed out in turns: whoever holds it runs statements back to back for
- * at most `sliceMs`; then the event loop gets a turn (setImmediate: I/O and timers run), and the
- * next turn goes round-robin to the next request with a statement waiting (requests are told
- * apart by `keyOf`, the request id). A request that arrives while a heavy one runs waits for one
+ * So the reading connection (sqlite-dialect.ts) is handed out in turns: whoever holds it runs
+ * the statements it has waiting back to back for at most `sliceMs`; then the event loop gets a
+ * turn (setImmediate: I/O and timers run), and the next turn goes round-robin to the next
+ * request with a statement waiting (requests are told apart by `keyOf`, the request id). A request that arrives while a heavy one runs waits for one
  * slice and one statement, not for the heavy request to end. A statement itself is never
  * interrupted (better-sqlite3 has no progress handler); the cost limits keep each one bounded.
  */
@@ -26,26 +25,37 @@ export function fairTurns({ sliceMs, keyOf }: TurnOptions) {
   let busy = false;
   let sliceStart = performance.now();
 
-  // The next key in round-robin order: the Map's first; a key with more waiting goes to the back.
+  let holder: string | null = null;
+
+  // The key holding the turn keeps it while it has statements waiting (a burst of parallel
+  // lookups, such as a live subscription's, runs in one slice rather than one per round);
+  // otherwise the next key in round-robin order, the Map's first.
   function grantNext() {
-    const first = waiting.entries().next();
-    if (first.done) {
+    const key = holder !== null && waiting.has(holder) ? holder : waiting.keys().next().value;
+    if (key === undefined) {
       busy = false;
+      holder = null;
       return;
     }
-    const [key, queue] = first.value;
+    const queue = waiting.get(key)!;
     const resolve = queue.shift()!;
-    waiting.delete(key);
-    if (queue.length > 0) waiting.set(key, queue);
+    if (queue.length === 0) waiting.delete(key);
+    holder = key;
     resolve();
   }
 
   // Hands the turn on (busy stays true until no one waits): now, or after the event loop has
-  // turned once the slice is used up.
+  // turned once the slice is used up, when the holder with more waiting goes to the back.
   function handOn() {
     if (performance.now() - sliceStart < sliceMs) return grantNext();
     setImmediate(() => {
       sliceStart = performance.now();
+      const queue = holder === null ? undefined : waiting.get(holder);
+      if (holder !== null && queue) {
+        waiting.delete(holder);
+        waiting.set(holder, queue);
+      }
+      holder = null;
       grantNext();
     });
   }
@@ -75,8 +85,8 @@ export function fairTurns({ sliceMs, keyOf }: TurnOptions) {
 
 type Turns = ReturnType<typeof fairTurns>;
 
-/** Kysely's driver with the connection taken in turns (a transaction holds it for its whole run). */
-class TakingTurnsDriver implements Driver {
+/** Kysely's driver with its connection taken in turns: the reading connection (sqlite-dialect.ts). */
+export class TakingTurnsDriver implements Driver {
   constructor(
     private readonly inner: Driver,
     private readonly turns: Turns,
@@ -115,18 +125,5 @@ class TakingTurnsDriver implements Driver {
 
   destroy() {
     return this.inner.destroy();
-  }
-}
-
-export class TakingTurnsSqliteDialect extends ImmediateSqliteDialect {
-  readonly #turns: Turns;
-
-  constructor(config: SqliteDialectConfig, turns: TurnOptions) {
-    super(config);
-    this.#turns = fairTurns(turns);
-  }
-
-  override createDriver(): Driver {
-    return new TakingTurnsDriver(super.createDriver(), this.#turns);
   }
 }

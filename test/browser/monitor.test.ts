@@ -290,6 +290,16 @@ describe('the delivery monitor in Chromium', () => {
       const data = await ask(busy, CreateWebhook, { input: { name: `busy-${i}`, url: `${receiver.url}/busy/${i}`, topics: ['busy.*'] } });
       expect(data.createWebhook.__typename).toBe('CreateWebhookSuccess');
     }
+    // What the page's own socket receives: every attempt, none twice, and no close on the way.
+    const attemptIds: string[] = [];
+    let socketsClosed = 0;
+    page.on('websocket', (socket) => {
+      socket.on('framereceived', ({ payload }) => {
+        const id = (JSON.parse(String(payload)) as { payload?: { data?: { deliveryAttempts?: { id: string } } } }).payload?.data?.deliveryAttempts?.id;
+        if (id) attemptIds.push(id);
+      });
+      socket.on('close', () => socketsClosed++);
+    });
     await useKey(page, key);
     await page.evaluate(() => {
       const worst = { ms: 0 };
@@ -327,6 +337,10 @@ describe('the delivery monitor in Chromium', () => {
     await receiver.received(receiver.requests.length + events * 10 - toBusy());
     const seconds = (Date.now() - started) / 1000;
     await expect.poll(() => feedRows(page).count(), { timeout: 10_000 }).toBe(200);
+    await expect.poll(() => attemptIds.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(events * 10);
+    expect(new Set(attemptIds).size).toBe(attemptIds.length);
+    expect(socketsClosed).toBe(0);
+    expect(await page.locator('[role=alert]').count()).toBe(0);
     const worst = await page.evaluate(() => (window as unknown as { worstTask: { ms: number } }).worstTask.ms);
     console.info(`sustained feed: ${events * 10} attempts in ${seconds.toFixed(1)} s (${Math.round((events * 10) / seconds)}/s), ${checks} pause/resume rounds, worst long task ${Math.round(worst)} ms`);
     expect(checks).toBeGreaterThan(0);

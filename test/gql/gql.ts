@@ -48,6 +48,7 @@ type Documents = {
     "\n  query Viewer {\n    viewer { tenantId tenantName scopes }\n  }\n": typeof types.ViewerDocument,
     "\n  query WebhookCounts($id: ID!) {\n    webhook(id: $id) {\n      all: deliveries(first: 1) { totalCount }\n      succeeded: deliveries(first: 1, status: SUCCEEDED) { totalCount }\n      stats { attempts succeeded failed }\n    }\n  }\n": typeof types.WebhookCountsDocument,
     "\n  query WebhookTotalCount {\n    webhooks { totalCount }\n  }\n": typeof types.WebhookTotalCountDocument,
+    "\n  subscription KeepsUpAttempts {\n    deliveryAttempts { id webhookId outcome startedAt attemptNumber delivery { id status } }\n  }\n": typeof types.KeepsUpAttemptsDocument,
     "\n  mutation SharingCreateKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) { __typename ... on CreateApiKeySuccess { key } }\n  }\n": typeof types.SharingCreateKeyDocument,
     "\n  mutation SharingPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } }\n  }\n": typeof types.SharingPublishDocument,
     "\n  subscription SharingWithSecret($webhookId: ID) {\n    deliveryAttempts(webhookId: $webhookId) { id webhookId delivery { webhook { id signingSecret } } }\n  }\n": typeof types.SharingWithSecretDocument,
@@ -126,6 +127,7 @@ const documents: Documents = {
     "\n  query Viewer {\n    viewer { tenantId tenantName scopes }\n  }\n": types.ViewerDocument,
     "\n  query WebhookCounts($id: ID!) {\n    webhook(id: $id) {\n      all: deliveries(first: 1) { totalCount }\n      succeeded: deliveries(first: 1, status: SUCCEEDED) { totalCount }\n      stats { attempts succeeded failed }\n    }\n  }\n": types.WebhookCountsDocument,
     "\n  query WebhookTotalCount {\n    webhooks { totalCount }\n  }\n": types.WebhookTotalCountDocument,
+    "\n  subscription KeepsUpAttempts {\n    deliveryAttempts { id webhookId outcome startedAt attemptNumber delivery { id status } }\n  }\n": types.KeepsUpAttemptsDocument,
     "\n  mutation SharingCreateKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) { __typename ... on CreateApiKeySuccess { key } }\n  }\n": types.SharingCreateKeyDocument,
     "\n  mutation SharingPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } }\n  }\n": types.SharingPublishDocument,
     "\n  subscription SharingWithSecret($webhookId: ID) {\n    deliveryAttempts(webhookId: $webhookId) { id webhookId delivery { webhook { id signingSecret } } }\n  }\n": types.SharingWithSecretDocument,
@@ -320,6 +322,10 @@ export function graphql(source: "\n  query WebhookCounts($id: ID!) {\n    webhoo
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query WebhookTotalCount {\n    webhooks { totalCount }\n  }\n"): (typeof documents)["\n  query WebhookTotalCount {\n    webhooks { totalCount }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription KeepsUpAttempts {\n    deliveryAttempts { id webhookId outcome startedAt attemptNumber delivery { id status } }\n  }\n"): (typeof documents)["\n  subscription KeepsUpAttempts {\n    deliveryAttempts { id webhookId outcome startedAt attemptNumber delivery { id status } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
