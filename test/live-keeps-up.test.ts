@@ -7,6 +7,7 @@ import { CreateWebhook } from './helpers/documents.ts';
 import { PublishEvent } from './helpers/delivery-documents.ts';
 import { ask, killGatewayProcesses, startGatewayProcess } from './helpers/gateway-process.ts';
 import { subscribe, wsClient } from './helpers/live.ts';
+import { publishOpenLoop } from './helpers/open-loop.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
 
 /*
@@ -71,19 +72,7 @@ describe.each([
     }
 
     const ours = () => receiver.requests.filter((request) => paths.includes(request.path)).length;
-    const started = Date.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        while (next < EVENTS) {
-          const n = next++;
-          const wait = started + n * 10 - Date.now();
-          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-          const data = await ask(gateway, PublishEvent, { input: { topic: 'busy.tick', payload: { n } } });
-          expect(data.publishEvent.__typename).toBe('PublishEventSuccess');
-        }
-      }),
-    );
+    await publishOpenLoop(gateway, 'busy.tick', EVENTS, 10);
     await receiver.received(receiver.requests.length + EVENTS * WEBHOOKS - ours());
     const results: Awaited<ReturnType<typeof live.next>>[] = [];
     const ofBusy = () => results.filter((result) => busy.has(result.data?.deliveryAttempts.webhookId ?? '')).length;

@@ -8,6 +8,7 @@ import { PublishEvent } from '../helpers/delivery-documents.ts';
 import { CreateWebhook, GetWebhook } from '../helpers/documents.ts';
 import { ask, killGatewayProcesses, startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.ts';
 import { spawnScript } from '../helpers/process.ts';
+import { publishOpenLoop } from '../helpers/open-loop.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 import { launchChromium, storedText, type Browser } from './chromium.ts';
 
@@ -310,18 +311,7 @@ describe('the delivery monitor in Chromium', () => {
     const toBusy = () => receiver.requests.filter((request) => request.path.startsWith('/busy/')).length;
     const events = 600;
     const started = Date.now();
-    let next = 0;
-    const publishing = Promise.all(
-      Array.from({ length: 16 }, async () => {
-        while (next < events) {
-          const n = next++;
-          const wait = started + n * 10 - Date.now();
-          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-          const data = await ask(busy, PublishEvent, { input: { topic: 'busy.tick', payload: { n } } });
-          if (data.publishEvent.__typename !== 'PublishEventSuccess') throw new Error(JSON.stringify(data.publishEvent));
-        }
-      }),
-    );
+    const publishing = publishOpenLoop(busy, 'busy.tick', events, 10);
     // While attempts stream in, the list never grows past its bound and Pause/Resume take effect.
     const pause = page.locator('[data-testid="feed-pause"]');
     let checks = 0;
