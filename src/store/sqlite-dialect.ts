@@ -23,7 +23,7 @@ import { fairTurns, TakingTurnsDriver, type TurnOptions } from './fair-turns.ts'
  */
 
 /** How long a statement or BEGIN waits for another connection's write lock before failing with SQLITE_BUSY. */
-export const LOCK_TIMEOUT_MS = 5_000;
+const LOCK_TIMEOUT_MS = 5_000;
 
 const isBusy = (error: unknown) => typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' && error.code.startsWith('SQLITE_BUSY');
 
@@ -119,7 +119,7 @@ class RoutingDriver implements Driver {
   }
 }
 
-export type SqliteConnections = {
+type SqliteConnections = {
   /** Transactions run here. */
   writer: SqliteDatabase;
   /** Everything else; null when there can be only one connection (`:memory:`), which then does both. */
