@@ -18,26 +18,26 @@ export function mapAhead<T, R>(iterable: AsyncIterable<T>, map: (item: T) => R |
   let pulling = false;
   let ended = false;
 
+  // One pull at a time; each settled pull starts the next while there is room ahead.
   const pump = () => {
-    while (!pulling && !ended && ahead.length < depth) {
-      pulling = true;
-      const pulled = source.next();
-      const mapped = pulled.then(async (result): Promise<IteratorResult<R>> => (result.done ? { value: undefined, done: true } : { value: await map(result.value), done: false }));
-      // Its failure reaches the consumer that takes it; one dropped by return() is no unhandled rejection.
-      mapped.catch(() => {});
-      ahead.push(mapped);
-      pulled.then(
-        (result) => {
-          pulling = false;
-          if (result.done) ended = true;
-          else pump();
-        },
-        () => {
-          pulling = false;
-          ended = true;
-        },
-      );
-    }
+    if (pulling || ended || ahead.length >= depth) return;
+    pulling = true;
+    const pulled = source.next();
+    const mapped = pulled.then(async (result): Promise<IteratorResult<R>> => (result.done ? { value: undefined, done: true } : { value: await map(result.value), done: false }));
+    // Its failure reaches the consumer that takes it; one dropped by return() is no unhandled rejection.
+    mapped.catch(() => {});
+    ahead.push(mapped);
+    pulled.then(
+      (result) => {
+        pulling = false;
+        if (result.done) ended = true;
+        else pump();
+      },
+      () => {
+        pulling = false;
+        ended = true;
+      },
+    );
   };
 
   return {
