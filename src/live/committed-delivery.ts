@@ -9,8 +9,14 @@ import type { AttemptRow, DeliveryRow } from '../store/db.ts';
  */
 const deliveries = new WeakMap<AttemptRow, DeliveryRow>();
 
-export function rememberCommittedDelivery(attempt: AttemptRow, delivery: DeliveryRow): void {
-  deliveries.set(attempt, delivery);
+/** Pairs each attempt with its delivery among the rows one commit wrote. */
+export function rememberCommittedDeliveries(attempts: readonly AttemptRow[], written: readonly DeliveryRow[]): void {
+  if (attempts.length === 0) return;
+  const byId = new Map(written.map((delivery) => [delivery.id, delivery]));
+  for (const attempt of attempts) {
+    const delivery = byId.get(attempt.delivery_id);
+    if (delivery) deliveries.set(attempt, delivery);
+  }
 }
 
 export function committedDeliveryOf(attempt: AttemptRow): DeliveryRow | undefined {

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.ts';
-import { rememberCommittedDelivery } from '../live/committed-delivery.ts';
+import { rememberCommittedDeliveries } from '../live/committed-delivery.ts';
 import type { DeliveryPubSub } from '../live/pubsub.ts';
 import type { AfterCommit, Committed } from '../delivery/after-commit.ts';
 import type { Relay } from '../live/cluster.ts';
@@ -29,10 +29,8 @@ export function createAnnouncer({
 }): AfterCommit {
   return {
     committed({ attempts = [], deliveries = [], events = [], released = false }: Committed): void {
-      const byId = new Map(deliveries.map((delivery) => [delivery.id, delivery]));
+      rememberCommittedDeliveries(attempts, deliveries);
       for (const attempt of attempts) {
-        const delivery = byId.get(attempt.delivery_id);
-        if (delivery) rememberCommittedDelivery(attempt, delivery);
         pubsub.publish('attempt', attempt.tenant_id, attempt);
         try {
           recorded?.(attempt);

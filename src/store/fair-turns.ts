@@ -9,9 +9,10 @@ import type { DatabaseConnection, Driver, TransactionSettings } from 'kysely';
  * So the reading connection (sqlite-dialect.ts) is handed out in turns: whoever holds it runs
  * the statements it has waiting back to back for at most `sliceMs`; then the event loop gets a
  * turn (setImmediate: I/O and timers run), and the next turn goes round-robin to the next
- * request with a statement waiting (requests are told apart by `keyOf`, the request id). A request that arrives while a heavy one runs waits for one
- * slice and one statement, not for the heavy request to end. A statement itself is never
- * interrupted (better-sqlite3 has no progress handler); the cost limits keep each one bounded.
+ * request with a statement waiting (requests are told apart by `keyOf`, the request id). A
+ * request that arrives while a heavy one runs waits for one slice and one statement, not for
+ * the heavy request to end. A statement itself is never interrupted (better-sqlite3 has no
+ * progress handler); the cost limits keep each one bounded.
  */
 export type TurnOptions = {
   /** Longest run of statements between two turns of the event loop. */
