@@ -169,8 +169,10 @@ describe.each(['sqlite', 'postgres'] as const)('%s: orderingKey', (engine) => {
     const keyA = at(path).filter((arrival) => arrival.name.startsWith('a'));
     expect(keyA.map((arrival) => `${arrival.name}:${arrival.status}`)).toEqual(['a1:500', 'a1:200', 'a2:200', 'a3:200']);
     expect(await ask(gateway, Waiting, { webhookId: ordered })).toMatchObject({ deliveries: { totalCount: 0 } });
-    const done = await ask(gateway, EventLines, { id: a3.id });
-    expect(done.event?.deliveries.find((delivery) => delivery.webhookId === ordered)).toMatchObject({ status: 'SUCCEEDED', waitingFor: null });
+    // The receiver has a3's request before the engine records its answer.
+    const a3Ordered = async () => (await ask(gateway, EventLines, { id: a3.id })).event?.deliveries.find((delivery) => delivery.webhookId === ordered);
+    await until(async () => (await a3Ordered())?.status !== 'PENDING', 'a3 recorded');
+    expect(await a3Ordered()).toMatchObject({ status: 'SUCCEEDED', waitingFor: null });
     expect(names(path)).toHaveLength(6);
   });
 
