@@ -6,6 +6,7 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { apiKeyFromHeaders, type Principal } from '../auth/authenticate.ts';
 import { grants } from '../domain/scopes.ts';
+import { coalesceWrites } from './coalesced-writes.ts';
 import { CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, type LiveConnection } from './registry.ts';
 
 /** What onConnect learns and every operation on the connection reuses. */
@@ -62,6 +63,7 @@ export function attachWebSockets(params: {
           return false;
         }
         const socket = ctx.extra.socket;
+        coalesceWrites(socket, ctx.extra.request.socket);
         ctx.extra.principal = principal;
         ctx.extra.connection = { id: randomUUID(), close: (code, reason) => socket.close(code, reason) };
         return true;
