@@ -15,6 +15,12 @@ import type { Context } from './context.ts';
  * Only the execution is shared. Each subscriber keeps its own source stream from its own
  * `subscribe` resolver (live/registry.ts counts and limits it, and its bounded buffer cuts a
  * slow consumer off alone), and leaving ends only its own stream.
+ *
+ * Every execution, and the subscribe, gets a context object of its own (a shallow copy of the
+ * subscription's). What Pothos keeps per context, dataloaders and the scope cache, then lasts
+ * one row: a subscription open for hours showed a renamed webhook under its old name, because
+ * the first row's loader answered every later row; and each idle subscription held its scope
+ * cache (a handful of Maps) for its whole life.
  */
 
 /** Rows whose execution starts before the subscriber asks for them; a burst's loads batch together. */
@@ -34,8 +40,10 @@ function sharingKey(args: ExecutionArgs): string {
   return JSON.stringify([principal.keyId, args.operationName ?? null, args.variableValues ?? null, text]);
 }
 
+const ownContext = (args: ExecutionArgs): Context => ({ ...(args.contextValue as Context) });
+
 function sharedExecution(args: ExecutionArgs, key: string, row: unknown, requestId: string): Promise<ExecutionResult> {
-  const run = () => Promise.resolve(withRequestId(requestId, () => execute({ ...args, rootValue: row })));
+  const run = () => Promise.resolve(withRequestId(requestId, () => execute({ ...args, contextValue: ownContext(args), rootValue: row })));
   if (typeof row !== 'object' || row === null) return run();
   let byKey = executions.get(row);
   if (!byKey) executions.set(row, (byKey = new Map()));
@@ -48,7 +56,7 @@ function sharedExecution(args: ExecutionArgs, key: string, row: unknown, request
 export const useSharedSubscriptionExecution = (): Plugin => ({
   onSubscribe({ setSubscribeFn }) {
     setSubscribeFn(async (args) => {
-      const source = await createSourceEventStream(args);
+      const source = await createSourceEventStream({ ...args, contextValue: ownContext(args) });
       if (!(Symbol.asyncIterator in source)) return source;
       const key = sharingKey(args);
       // A subscription's lookups take their turns at the database as a request of its own does

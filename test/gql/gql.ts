@@ -48,6 +48,8 @@ type Documents = {
     "\n  query Viewer {\n    viewer { tenantId tenantName scopes }\n  }\n": typeof types.ViewerDocument,
     "\n  query WebhookCounts($id: ID!) {\n    webhook(id: $id) {\n      all: deliveries(first: 1) { totalCount }\n      succeeded: deliveries(first: 1, status: SUCCEEDED) { totalCount }\n      stats { attempts succeeded failed }\n    }\n  }\n": typeof types.WebhookCountsDocument,
     "\n  query WebhookTotalCount {\n    webhooks { totalCount }\n  }\n": typeof types.WebhookTotalCountDocument,
+    "\n  mutation FreshRowsPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } }\n  }\n": typeof types.FreshRowsPublishDocument,
+    "\n  subscription FreshRowsAttempts($webhookId: ID) {\n    deliveryAttempts(webhookId: $webhookId) { id delivery { id webhook { id name } } }\n  }\n": typeof types.FreshRowsAttemptsDocument,
     "\n  subscription KeepsUpAttempts {\n    deliveryAttempts { id webhookId outcome startedAt attemptNumber delivery { id status } }\n  }\n": typeof types.KeepsUpAttemptsDocument,
     "\n  mutation SharingCreateKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) { __typename ... on CreateApiKeySuccess { key } }\n  }\n": typeof types.SharingCreateKeyDocument,
     "\n  mutation SharingPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } }\n  }\n": typeof types.SharingPublishDocument,
@@ -127,6 +129,8 @@ const documents: Documents = {
     "\n  query Viewer {\n    viewer { tenantId tenantName scopes }\n  }\n": types.ViewerDocument,
     "\n  query WebhookCounts($id: ID!) {\n    webhook(id: $id) {\n      all: deliveries(first: 1) { totalCount }\n      succeeded: deliveries(first: 1, status: SUCCEEDED) { totalCount }\n      stats { attempts succeeded failed }\n    }\n  }\n": types.WebhookCountsDocument,
     "\n  query WebhookTotalCount {\n    webhooks { totalCount }\n  }\n": types.WebhookTotalCountDocument,
+    "\n  mutation FreshRowsPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } }\n  }\n": types.FreshRowsPublishDocument,
+    "\n  subscription FreshRowsAttempts($webhookId: ID) {\n    deliveryAttempts(webhookId: $webhookId) { id delivery { id webhook { id name } } }\n  }\n": types.FreshRowsAttemptsDocument,
     "\n  subscription KeepsUpAttempts {\n    deliveryAttempts { id webhookId outcome startedAt attemptNumber delivery { id status } }\n  }\n": types.KeepsUpAttemptsDocument,
     "\n  mutation SharingCreateKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) { __typename ... on CreateApiKeySuccess { key } }\n  }\n": types.SharingCreateKeyDocument,
     "\n  mutation SharingPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } }\n  }\n": types.SharingPublishDocument,
@@ -322,6 +326,14 @@ export function graphql(source: "\n  query WebhookCounts($id: ID!) {\n    webhoo
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query WebhookTotalCount {\n    webhooks { totalCount }\n  }\n"): (typeof documents)["\n  query WebhookTotalCount {\n    webhooks { totalCount }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FreshRowsPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } }\n  }\n"): (typeof documents)["\n  mutation FreshRowsPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FreshRowsAttempts($webhookId: ID) {\n    deliveryAttempts(webhookId: $webhookId) { id delivery { id webhook { id name } } }\n  }\n"): (typeof documents)["\n  subscription FreshRowsAttempts($webhookId: ID) {\n    deliveryAttempts(webhookId: $webhookId) { id delivery { id webhook { id name } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
