@@ -11,7 +11,7 @@ export default defineConfig({
     exclude: configDefaults.exclude,
     // npm test's projects (SQLite, Postgres) and its throwaway Postgres are not for these.
     projects: undefined,
-    globalSetup: [],
+    globalSetup: ['test/build-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

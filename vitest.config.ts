@@ -37,7 +37,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     // A throwaway Postgres server for the tests that run against it (or TEST_DATABASE_URL's).
-    globalSetup: ['test/global-setup.ts'],
+    globalSetup: ['test/build-setup.ts', 'test/global-setup.ts'],
     projects: [
       { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'] } },
       { extends: true, test: { name: 'postgres', include: onPostgresToo, env: { TEST_ENGINE: 'postgres' } } },

@@ -1,5 +1,5 @@
 /*
- * npx tsx bench/cpu-per-read.ts gw|shape    (BENCH_SRC_DIR=<copy>/src to measure a patched copy)
+ * npx tsx bench/cpu-per-read.ts gw|shape
  *
  * CPU milliseconds the server process spends per `webhooks(first: 20)` read, read from
  * /proc/<pid>/stat before and after 3,000 requests (after 1,000 of warm-up). Throughput on this
@@ -35,6 +35,6 @@ await drive(server.url, server.headers, 1000);
 const before = ticks(server.pid);
 await drive(server.url, server.headers, 3000);
 const after = ticks(server.pid);
-console.log(which, process.env.BENCH_SRC_DIR ?? 'src', (((after - before) * 10) / 3000).toFixed(3), 'CPU ms per read');
+console.log(which, (((after - before) * 10) / 3000).toFixed(3), 'CPU ms per read');
 await server.stop();
 process.exit(0);

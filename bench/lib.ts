@@ -4,26 +4,30 @@
  *
  * Everything listens on 127.0.0.1 and every database lives under bench/tmp/ (git-ignored).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import type { App } from '../src/app.ts';
+import { createApp, type App } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export const ROOT_DIR = dirname(BENCH_DIR);
 export const TMP_DIR = join(BENCH_DIR, 'tmp');
 
 /**
- * The gateway source under test: src/, or BENCH_SRC_DIR (e.g. a patched copy under bench/tmp/
- * with db/ beside it) to measure a proposed change without touching src/. Used by the server
- * processes and the in-process gateway of the delivery scenario; growth always measures src/.
+ * The server process measured is the one `npm start` runs, build/server.js; this brings build/
+ * up to date with src/ (scripts/build-server.mjs), once per bench process.
  */
-export const SRC_DIR = process.env.BENCH_SRC_DIR ? resolve(process.env.BENCH_SRC_DIR) : join(ROOT_DIR, 'src');
+let built = false;
+function buildServer(): void {
+  if (!built) execFileSync(process.execPath, [join(ROOT_DIR, 'scripts', 'build-server.mjs')], { stdio: 'inherit' });
+  built = true;
+}
 
 /** A fresh, empty folder under bench/tmp/ for one scenario's databases. */
 export function scratchDir(name: string): string {
@@ -162,7 +166,7 @@ export async function spawnNode(params: {
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const child = spawn(
     process.execPath,
-    [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(params.nodeArgs ?? []), '--import', 'tsx', params.script],
+    [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(params.nodeArgs ?? []), ...(params.script.endsWith('.ts') ? ['--import', 'tsx'] : []), params.script],
     { cwd: ROOT_DIR, env: { ...process.env, ...params.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.add(child);
@@ -223,9 +227,13 @@ export const GATEWAY_ENV: Record<string, string> = { ALLOW_PRIVATE_ADDRESSES: 't
  * the ready signal, so it works at any LOG_LEVEL (the "gateway listening" log line is info).
  */
 export async function startGatewayProcess(databasePath: string, env: Record<string, string> = {}): Promise<GatewayProcess> {
+  buildServer();
   const opened = (lines: string[]) => lines.map((line) => /^Open (http\S+\/graphql) /.exec(line)?.[1]).find(Boolean);
+  // package.json's start command, `node <flags> build/server.js`, run by this node.
+  const [, ...startArgs] = (JSON.parse(readFileSync(join(ROOT_DIR, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
   const server = await spawnNode({
-    script: join(SRC_DIR, 'server.ts'),
+    script: join(ROOT_DIR, startArgs.at(-1)!),
+    nodeArgs: startArgs.slice(0, -1),
     env: { PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: databasePath, ...GATEWAY_ENV, ...env },
     ready: (lines) => !!opened(lines),
   });
@@ -254,8 +262,6 @@ export type InProcessGateway = {
 
 /** createApp on a fresh database, served on 127.0.0.1, with its first admin key. */
 export async function startInProcessGateway(databasePath: string, env: Record<string, string> = {}, startWorker = true): Promise<InProcessGateway> {
-  const { loadConfig } = (await import(pathToFileURL(join(SRC_DIR, 'config.ts')).href)) as typeof import('../src/config.ts');
-  const { createApp } = (await import(pathToFileURL(join(SRC_DIR, 'app.ts')).href)) as typeof import('../src/app.ts');
   const config = loadConfig({ DATABASE_PATH: databasePath, ...GATEWAY_ENV, ...env });
   const app = await createApp(config, { startWorker });
   const server = createServer(app.handle);

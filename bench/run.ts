@@ -7,7 +7,6 @@
  * Scenarios: read, write, delivery, postgres, live, memory, growth. Traffic goes to 127.0.0.1 only;
  * databases live under bench/tmp/. BENCH_CPU_PROF=1 starts every child server with --cpu-prof
  * (profiles in bench/tmp/profiles/; summarize one with `npx tsx bench/profile-summary.ts FILE`).
- * BENCH_SRC_DIR=<copy>/src measures a patched copy of the gateway instead of src/ (see lib.ts).
  * BENCH_DELIVERY_EVENTS overrides the delivery scenario's 20,000 events.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

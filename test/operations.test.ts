@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestApp } from './helpers/app.ts';
-import { spawnScript } from './helpers/process.ts';
+import { spawnScript, spawnServer } from './helpers/process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gateway-ops-'));
 const env = { DATABASE_PATH: join(dir, 'nested', 'gateway.db'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
@@ -20,7 +20,7 @@ async function viewer(base: string, key: string) {
 
 describe('npm start and npm run keys', () => {
   it('first start creates the database folder, prints a working ADMIN key, serves health and GraphiQL, and stops on SIGTERM', async () => {
-    const server = spawnScript('src/server.ts', [], env);
+    const server = spawnServer(env);
     const keyLine = await server.waitForLine(/^\s+whgw_/);
     const key = keyLine.trim();
     const listening = await server.waitForLine(/gateway listening/);
@@ -41,7 +41,7 @@ describe('npm start and npm run keys', () => {
     expect(server.lines.join('\n')).not.toMatch(/"level":50/);
 
     // A second start on the same database prints no new key.
-    const again = spawnScript('src/server.ts', [], env);
+    const again = spawnServer(env);
     await again.waitForLine(/gateway listening/);
     expect(again.lines.some((line) => /whgw_/.test(line))).toBe(false);
 
@@ -66,7 +66,7 @@ describe('npm start and npm run keys', () => {
   });
 
   it('refuses a bad configuration value at start, naming it', async () => {
-    const server = spawnScript('src/server.ts', [], { ...env, PORT: 'eighty' });
+    const server = spawnServer({ ...env, PORT: 'eighty' });
     let stderr = '';
     server.child.stderr.on('data', (chunk) => (stderr += String(chunk)));
     expect(await server.exited).toBe(1);

@@ -1,5 +1,5 @@
 import { Migrator } from 'kysely';
-import { migrations } from '../../db/migrations/index.ts';
+import { migrations } from './migrations/index.ts';
 import type { Db } from './db.ts';
 
 /** Brings the schema to the newest migration; throws with the failing migration's name. */

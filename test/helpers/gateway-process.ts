@@ -3,16 +3,16 @@ import { graphql } from '../gql/index.ts';
 import { dataOf, graphqlAt } from './app.ts';
 import { CreateWebhook } from './documents.ts';
 import { PublishEvent } from './delivery-documents.ts';
-import { spawnScript, type Spawned } from './process.ts';
+import { spawnServer, type Spawned } from './process.ts';
 
-/** The gateway as its own process (`node --import tsx src/server.ts`), for tests that signal or kill it. */
+/** The gateway as its own process, as `npm start` runs it (`spawnServer`). */
 export type GatewayProcess = { server: Spawned; url: string; key: string };
 
 const started: Spawned[] = [];
 
-/** Starts `src/server.ts`; on an empty database the first admin key it prints is used, otherwise `key`. */
+/** Starts the server; on an empty database the first admin key it prints is used, otherwise `key`. */
 export async function startGatewayProcess(env: Record<string, string>, key?: string): Promise<GatewayProcess> {
-  const server = spawnScript('src/server.ts', [], { PORT: '0', HOST: '127.0.0.1', ALLOW_PRIVATE_ADDRESSES: 'true', LOG_LEVEL: 'info', RATE_LIMIT_PER_SECOND: '0', ...env }, { direct: true });
+  const server = spawnServer({ PORT: '0', HOST: '127.0.0.1', ALLOW_PRIVATE_ADDRESSES: 'true', LOG_LEVEL: 'info', RATE_LIMIT_PER_SECOND: '0', ...env });
   started.push(server);
   const listening = await server.waitForLine(/gateway listening/);
   const url = (JSON.parse(listening) as { url: string }).url;

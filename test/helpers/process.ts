@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 
@@ -26,7 +27,21 @@ export type Spawned = {
 /** Runs a project script with tsx, collecting its stdout line by line. */
 export function spawnScript(script: string, args: string[], env: Record<string, string>, options: SpawnOptions = {}): Spawned {
   const [command, argv] = options.direct ? [process.execPath, ['--import', tsxLoader, script, ...args]] : [tsxBin, [script, ...args]];
-  const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: 'pipe' });
+  return spawned(spawn(command, argv, { env: { ...process.env, ...env }, stdio: 'pipe' }));
+}
+
+/**
+ * The server exactly as `npm start` runs it: package.json's start command (node on the compiled
+ * build/, which the tests' global setup brings up to date), with this node, in one process.
+ */
+export function spawnServer(env: Record<string, string>): Spawned {
+  const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const [node, ...argv] = packageJson.scripts.start.split(' ');
+  if (node !== 'node') throw new Error(`npm start runs ${node}, not node: spawnServer needs to learn it`);
+  return spawned(spawn(process.execPath, argv, { cwd: new URL('../..', import.meta.url).pathname, env: { ...process.env, ...env }, stdio: 'pipe' }));
+}
+
+function spawned(child: ChildProcessWithoutNullStreams): Spawned {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const { lines, waitForLine } = stdoutLines(child.stdout, exited, (pattern, code) => `exited with ${code} before printing ${pattern}; stdout:\n${lines.join('\n')}`);
   return { child, lines, exited, waitForLine };

@@ -1,6 +1,6 @@
 // Migrations take Kysely<any>: they must keep working when the app's types move on.
 import type { Kysely } from 'kysely';
-import { columnTypes } from '../../src/store/dialect.ts';
+import { columnTypes } from '../dialect.ts';
 
 export async function up(db: Kysely<any>): Promise<void> {
   // Ids in C collation and 64-bit epoch milliseconds on Postgres; the same columns as before on SQLite.

@@ -1,6 +1,6 @@
 // Migrations take Kysely<any>: they must keep working when the app's types move on.
 import { sql, type Kysely } from 'kysely';
-import { columnTypes } from '../../src/store/dialect.ts';
+import { columnTypes } from '../dialect.ts';
 
 /** Token buckets per API key that every instance on the database shares (used on Postgres). */
 export async function up(db: Kysely<any>): Promise<void> {

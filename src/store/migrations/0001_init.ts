@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { columnTypes } from '../../src/store/dialect.ts';
+import { columnTypes } from '../dialect.ts';
 
 // Migrations take Kysely<any>: they must keep working when the app's types move on.
 export async function up(db: Kysely<any>): Promise<void> {

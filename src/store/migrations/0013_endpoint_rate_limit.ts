@@ -1,6 +1,6 @@
 // Migrations take Kysely<any>: they must keep working when the app's types move on.
 import { sql, type Kysely } from 'kysely';
-import { columnTypes } from '../../src/store/dialect.ts';
+import { columnTypes } from '../dialect.ts';
 
 /** A webhook's cap on attempts per second, and its recent claims the cap is counted on (one row per capped webhook). */
 export async function up(db: Kysely<any>): Promise<void> {

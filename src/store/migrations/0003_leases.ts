@@ -1,6 +1,6 @@
 // Migrations take Kysely<any>: they must keep working when the app's types move on.
 import { sql, type Kysely } from 'kysely';
-import { columnTypes } from '../../src/store/dialect.ts';
+import { columnTypes } from '../dialect.ts';
 
 /*
  * Leases name their holder, and holders prove they are alive: several instances share one

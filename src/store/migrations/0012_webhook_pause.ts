@@ -1,6 +1,6 @@
 // Migrations take Kysely<any>: they must keep working when the app's types move on.
 import { sql, type Kysely } from 'kysely';
-import { columnTypes } from '../../src/store/dialect.ts';
+import { columnTypes } from '../dialect.ts';
 
 /**
  * Pause: a paused webhook's deliveries are held, not claimed (webhooks.paused_at), and a held
