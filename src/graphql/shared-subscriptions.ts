@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Plugin } from '@envelop/core';
 import { createSourceEventStream, execute, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { mapAhead } from '../live/read-ahead.ts';
@@ -30,6 +31,7 @@ const printed = new WeakMap<DocumentNode, string>();
 // Rows are the objects pubsub hands every listener: a result lives as long as its row does.
 const executions = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
 
+/** A digest, not the text: every open subscription keeps its key, and the text holds the whole document. */
 function sharingKey(args: ExecutionArgs): string {
   let text = printed.get(args.document);
   if (text === undefined) {
@@ -37,7 +39,9 @@ function sharingKey(args: ExecutionArgs): string {
     printed.set(args.document, text);
   }
   const { principal } = args.contextValue as Context;
-  return JSON.stringify([principal.keyId, args.operationName ?? null, args.variableValues ?? null, text]);
+  return createHash('sha256')
+    .update(JSON.stringify([principal.keyId, args.operationName ?? null, args.variableValues ?? null, text]))
+    .digest('base64url');
 }
 
 const ownContext = (args: ExecutionArgs): Context => ({ ...(args.contextValue as Context) });

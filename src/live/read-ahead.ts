@@ -13,49 +13,66 @@
  * while a pull waits for a row that may never come.
  */
 export function mapAhead<T, R>(iterable: AsyncIterable<T>, map: (item: T) => R | Promise<R>, depth: number): AsyncIterableIterator<R> {
-  const source = iterable[Symbol.asyncIterator]();
-  const ahead: Promise<IteratorResult<R>>[] = [];
-  let pulling = false;
-  let ended = false;
+  return new ReadAhead(iterable[Symbol.asyncIterator](), map, depth);
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+const ignore = () => {};
+
+// A class, not a closure over locals: one lives per open subscription, and its methods are then
+// shared rather than allocated with each (10,000 idle subscriptions are the memory scenario).
+class ReadAhead<T, R> implements AsyncIterableIterator<R> {
+  readonly #ahead: Promise<IteratorResult<R>>[] = [];
+  #pulling = false;
+  #ended = false;
+
+  constructor(
+    private readonly source: AsyncIterator<T>,
+    private readonly map: (item: T) => R | Promise<R>,
+    private readonly depth: number,
+  ) {}
 
   // One pull at a time; each settled pull starts the next while there is room ahead.
-  const pump = () => {
-    if (pulling || ended || ahead.length >= depth) return;
-    pulling = true;
-    const pulled = source.next();
-    const mapped = pulled.then(async (result): Promise<IteratorResult<R>> => (result.done ? { value: undefined, done: true } : { value: await map(result.value), done: false }));
-    // Its failure reaches the consumer that takes it; one dropped by return() is no unhandled rejection.
-    mapped.catch(() => {});
-    ahead.push(mapped);
-    pulled.then(
-      (result) => {
-        pulling = false;
-        if (result.done) ended = true;
-        else pump();
+  #pump(): void {
+    if (this.#pulling || this.#ended || this.#ahead.length >= this.depth) return;
+    this.#pulling = true;
+    const mapped = this.source.next().then(
+      async (result): Promise<IteratorResult<R>> => {
+        this.#pulling = false;
+        if (result.done) {
+          this.#ended = true;
+          return DONE;
+        }
+        this.#pump();
+        return { value: await this.map(result.value), done: false };
       },
-      () => {
-        pulling = false;
-        ended = true;
+      (error: unknown) => {
+        this.#pulling = false;
+        this.#ended = true;
+        throw error;
       },
     );
-  };
+    // Its failure reaches the consumer that takes it; one dropped by return() is no unhandled rejection.
+    mapped.catch(ignore);
+    this.#ahead.push(mapped);
+  }
 
-  return {
-    next() {
-      pump();
-      const head = ahead.shift();
-      if (!head) return Promise.resolve({ value: undefined, done: true });
-      pump();
-      return head;
-    },
-    async return() {
-      ended = true;
-      ahead.length = 0;
-      await source.return?.();
-      return { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  next(): Promise<IteratorResult<R>> {
+    this.#pump();
+    const head = this.#ahead.shift();
+    if (!head) return Promise.resolve(DONE);
+    this.#pump();
+    return head;
+  }
+
+  async return(): Promise<IteratorResult<R>> {
+    this.#ended = true;
+    this.#ahead.length = 0;
+    await this.source.return?.();
+    return DONE;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
 }

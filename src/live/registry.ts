@@ -13,17 +13,56 @@ export const CLOSE_UNAUTHENTICATED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
 export const CLOSE_TOO_SLOW = 4429;
 
-type Entry = { principal: Principal; connection: LiveConnection | null; stream: BoundedStream<unknown> };
-
 function liveError(message: string, code: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code } });
+}
+
+/** One open subscription: what the limits and revocation look at, and its stream's hooks (methods, not closures: one per open subscription). */
+class Entry {
+  readonly stream: BoundedStream<unknown>;
+
+  constructor(
+    readonly principal: Principal,
+    readonly connection: LiveConnection | null,
+    private readonly limits: LiveLimits,
+    private readonly ended: (entry: Entry) => void,
+    private readonly whenEnded: () => void,
+  ) {
+    this.stream = new BoundedStream(limits.bufferSize, this);
+  }
+
+  overflowError(): Error {
+    return liveError(`Subscriber too slow: more than ${this.limits.bufferSize} updates waited unread, so the subscription was ended`, 'SLOW_CONSUMER');
+  }
+
+  // The connection's socket is backed up too; nothing more can reach it, so close it.
+  onOverflow(): void {
+    this.connection?.close(CLOSE_TOO_SLOW, 'Subscriber too slow');
+  }
+
+  onEnd(): void {
+    this.ended(this);
+    this.whenEnded();
+  }
 }
 
 /** Every open subscription of this process, so limits hold and revocation and shutdown can end them. */
 export function createLiveRegistry(limits: LiveLimits) {
   const open = new Set<Entry>();
-
-  const count = (predicate: (entry: Entry) => boolean) => [...open].filter(predicate).length;
+  // Counted as they open and end: checking the limits by walking every open subscription made
+  // opening 10,000 of them quadratic.
+  const perConnection = new Map<string, number>();
+  const perTenant = new Map<string, number>();
+  const add = (counts: Map<string, number>, key: string, by: number) => {
+    const n = (counts.get(key) ?? 0) + by;
+    if (n === 0) counts.delete(key);
+    else counts.set(key, n);
+  };
+  const ended = (entry: Entry) => {
+    if (!open.delete(entry)) return;
+    if (entry.connection) add(perConnection, entry.connection.id, -1);
+    add(perTenant, entry.principal.tenantId, -1);
+  };
 
   return {
     /**
@@ -31,27 +70,17 @@ export function createLiveRegistry(limits: LiveLimits) {
      * `onEnd` runs once, however it ends (completed, failed, too slow, revoked).
      */
     open<T>(principal: Principal, connection: LiveConnection | null, onEnd: () => void): BoundedStream<T> {
-      if (connection && count((entry) => entry.connection?.id === connection.id) >= limits.perConnection) {
+      if (connection && (perConnection.get(connection.id) ?? 0) >= limits.perConnection) {
         throw liveError(`At most ${limits.perConnection} subscriptions per connection`, 'SUBSCRIPTION_LIMIT');
       }
-      if (count((entry) => entry.principal.tenantId === principal.tenantId) >= limits.perTenant) {
+      if ((perTenant.get(principal.tenantId) ?? 0) >= limits.perTenant) {
         throw liveError(`At most ${limits.perTenant} open subscriptions per tenant`, 'SUBSCRIPTION_LIMIT');
       }
-      const entry: Entry = {
-        principal,
-        connection,
-        stream: new BoundedStream<T>(limits.bufferSize, {
-          overflowError: () =>
-            liveError(`Subscriber too slow: more than ${limits.bufferSize} updates waited unread, so the subscription was ended`, 'SLOW_CONSUMER'),
-          // The connection's socket is backed up too; nothing more can reach it, so close it.
-          onOverflow: () => connection?.close(CLOSE_TOO_SLOW, 'Subscriber too slow'),
-          onEnd: () => {
-            open.delete(entry);
-            onEnd();
-          },
-        }) as BoundedStream<unknown>,
-      };
+      const entry = new Entry(principal, connection, limits, ended, onEnd);
       open.add(entry);
+      if (connection) add(perConnection, connection.id, 1);
+      add(perTenant, principal.tenantId, 1);
+      // The stream carries whatever the caller pushes; only the caller pushes.
       return entry.stream as BoundedStream<T>;
     },
 
@@ -69,7 +98,7 @@ export function createLiveRegistry(limits: LiveLimits) {
     },
 
     count(tenantId?: string): number {
-      return count((entry) => tenantId === undefined || entry.principal.tenantId === tenantId);
+      return tenantId === undefined ? open.size : (perTenant.get(tenantId) ?? 0);
     },
   };
 }

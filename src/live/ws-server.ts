@@ -69,8 +69,8 @@ export function attachWebSockets(params: {
         return true;
       },
       onSubscribe: async (ctx, id, payload) => {
+        // What the context factory reads (app.ts), and no more: each open subscription keeps its context.
         const { schema, execute, subscribe, contextFactory, parse, validate } = params.yoga.getEnveloped({
-          ...ctx,
           principal: ctx.extra.principal,
           connection: ctx.extra.connection,
           params: payload,
