@@ -10,10 +10,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
-import { createApp, type App } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
+import type { App } from '../src/app.ts';
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export const ROOT_DIR = dirname(BENCH_DIR);
@@ -260,8 +259,23 @@ export type InProcessGateway = {
   close(): Promise<void>;
 };
 
-/** createApp on a fresh database, served on 127.0.0.1, with its first admin key. */
+/**
+ * The gateway's composition root from build/ (brought up to date first), for scenarios that run
+ * it in this process. Never from src/ beside it: Pothos refuses a second schema builder.
+ */
+export async function builtGateway() {
+  buildServer();
+  const { loadConfig } = (await import(pathToFileURL(join(ROOT_DIR, 'build', 'config.js')).href)) as typeof import('../src/config.ts');
+  const { createApp } = (await import(pathToFileURL(join(ROOT_DIR, 'build', 'app.js')).href)) as typeof import('../src/app.ts');
+  return { loadConfig, createApp };
+}
+
+/**
+ * createApp on a fresh database, served on 127.0.0.1, with its first admin key: the built
+ * modules (build/), as npm start runs them, and engine threads started from there too.
+ */
 export async function startInProcessGateway(databasePath: string, env: Record<string, string> = {}, startWorker = true): Promise<InProcessGateway> {
+  const { loadConfig, createApp } = await builtGateway();
   const config = loadConfig({ DATABASE_PATH: databasePath, ...GATEWAY_ENV, ...env });
   const app = await createApp(config, { startWorker });
   const server = createServer(app.handle);

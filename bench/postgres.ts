@@ -11,16 +11,16 @@
  */
 import { join } from 'node:path';
 import pg from 'pg';
-import { createApp, type App } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
+import type { App } from '../src/app.ts';
 import { startThrowawayPostgres } from '../test/helpers/postgres-server.ts';
-import { compare, GATEWAY_ENV, log, removeDir, round, scratchDir, startReceiver, summarize, type ScenarioResult } from './lib.ts';
+import { builtGateway, compare, GATEWAY_ENV, log, removeDir, round, scratchDir, startReceiver, summarize, type ScenarioResult } from './lib.ts';
 
 export type PostgresSettings = { events: number; webhooks: number; concurrency: number; perWebhook: number };
 
 type RunResult = { deliveriesPerSecond: number; publishP99Ms: number; seconds: number };
 
 async function run(label: string, databases: Record<string, string>[], receiverUrl: string, settings: PostgresSettings): Promise<RunResult> {
+  const { loadConfig, createApp } = await builtGateway();
   const apps: App[] = [];
   for (const database of databases) {
     const config = loadConfig({

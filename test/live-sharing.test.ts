@@ -1,12 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { graphql } from './gql/index.ts';
 import { CreateWebhook } from './helpers/documents.ts';
-import { ask, killGatewayProcesses, startGatewayProcess, type GatewayProcess } from './helpers/gateway-process.ts';
+import { ask, gatewayAndReceiverForThisFile } from './helpers/gateway-process.ts';
 import { subscribe, wsClient } from './helpers/live.ts';
-import { startReceiver, type Receiver } from './helpers/receiver.ts';
 
 /*
  * Subscribers with the same document share one execution per row on the server
@@ -34,29 +30,16 @@ const WithSecret = graphql(`
   }
 `);
 
-let gateway: GatewayProcess;
-let receiver: Receiver;
-const dir = mkdtempSync(join(tmpdir(), 'gateway-sharing-'));
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-  gateway = await startGatewayProcess({ DATABASE_PATH: join(dir, 'gateway.db') });
-});
-
-afterAll(async () => {
-  await killGatewayProcesses();
-  await receiver.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const servers = gatewayAndReceiverForThisFile('sharing');
 
 async function keyWith(scopes: ('WEBHOOKS_READ' | 'WEBHOOKS_SECRETS')[]): Promise<string> {
-  const data = await ask(gateway, CreateKey, { input: { name: scopes.join('+'), scopes } });
+  const data = await ask(servers.gateway, CreateKey, { input: { name: scopes.join('+'), scopes } });
   if (data.createApiKey.__typename !== 'CreateApiKeySuccess') throw new Error(JSON.stringify(data.createApiKey));
   return data.createApiKey.key;
 }
 
 async function webhook(path: string): Promise<{ id: string; secret: string }> {
-  const data = await ask(gateway, CreateWebhook, { input: { url: `${receiver.url}${path}`, topics: [`sharing.${path.slice(1)}`] } });
+  const data = await ask(servers.gateway, CreateWebhook, { input: { url: `${servers.receiver.url}${path}`, topics: [`sharing.${path.slice(1)}`] } });
   if (data.createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(JSON.stringify(data.createWebhook));
   return { id: data.createWebhook.webhook.id, secret: data.createWebhook.signingSecret };
 }
@@ -64,8 +47,8 @@ async function webhook(path: string): Promise<{ id: string; secret: string }> {
 it('never serves one key a result executed for another, nor one variable set the rows of another', async () => {
   const a = await webhook('/a');
   const b = await webhook('/b');
-  const reader = wsClient(gateway.url, { apiKey: await keyWith(['WEBHOOKS_READ']) });
-  const secrets = wsClient(gateway.url, { apiKey: await keyWith(['WEBHOOKS_READ', 'WEBHOOKS_SECRETS']) });
+  const reader = wsClient(servers.gateway.url, { apiKey: await keyWith(['WEBHOOKS_READ']) });
+  const secrets = wsClient(servers.gateway.url, { apiKey: await keyWith(['WEBHOOKS_READ', 'WEBHOOKS_SECRETS']) });
   // Subscribed in both orders, so whichever key executes a row first, the other must not get its result.
   const readerFirst = subscribe(reader.client, WithSecret, {});
   const secretsAll = subscribe(secrets.client, WithSecret, {});
@@ -74,8 +57,8 @@ it('never serves one key a result executed for another, nor one variable set the
   const many = Array.from({ length: 20 }, () => subscribe(secrets.client, WithSecret, { webhookId: a.id }));
   await new Promise((resolve) => setTimeout(resolve, 300));
 
-  await ask(gateway, Publish, { input: { topic: 'sharing.a', payload: { n: 1 } } });
-  await ask(gateway, Publish, { input: { topic: 'sharing.b', payload: { n: 2 } } });
+  await ask(servers.gateway, Publish, { input: { topic: 'sharing.a', payload: { n: 1 } } });
+  await ask(servers.gateway, Publish, { input: { topic: 'sharing.b', payload: { n: 2 } } });
 
   const read = await readerFirst.take(2);
   for (const result of read) {

@@ -1,9 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { graphql } from '../gql/index.ts';
 import { dataOf, graphqlAt } from './app.ts';
 import { CreateWebhook } from './documents.ts';
 import { PublishEvent } from './delivery-documents.ts';
 import { spawnServer, type Spawned } from './process.ts';
+import { startReceiver, type Receiver } from './receiver.ts';
 
 /** The gateway as its own process, as `npm start` runs it (`spawnServer`). */
 export type GatewayProcess = { server: Spawned; url: string; key: string };
@@ -17,6 +22,37 @@ export async function startGatewayProcess(env: Record<string, string>, key?: str
   const listening = await server.waitForLine(/gateway listening/);
   const url = (JSON.parse(listening) as { url: string }).url;
   return { server, url, key: key ?? (await server.waitForLine(/^\s+whgw_/)).trim() };
+}
+
+/**
+ * For a test file: the gateway process on a database of its own and a receiver, started before
+ * its tests and stopped after them. Read the fields inside tests, once they are started.
+ */
+export function gatewayAndReceiverForThisFile(name: string): { readonly gateway: GatewayProcess; readonly receiver: Receiver } {
+  const dir = mkdtempSync(join(tmpdir(), `gateway-${name}-`));
+  let gateway: GatewayProcess | undefined;
+  let receiver: Receiver | undefined;
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    gateway = await startGatewayProcess({ DATABASE_PATH: join(dir, 'gateway.db') });
+  });
+  afterAll(async () => {
+    await killGatewayProcesses();
+    await receiver?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('read inside a test: the gateway and receiver start before the tests');
+    return value;
+  };
+  return {
+    get gateway() {
+      return started(gateway);
+    },
+    get receiver() {
+      return started(receiver);
+    },
+  };
 }
 
 /** Kills whatever a test left running, even when it failed half way. */
