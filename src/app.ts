@@ -17,6 +17,7 @@ import { createLogger } from './logger.ts';
 import { currentRequestId, newRequestId, withRequestId } from './request-context.ts';
 import { createRepositories, createServices, type Repositories, type Services } from './services/index.ts';
 import { openDatabase, type Db } from './store/db.ts';
+import { startWalCheckpointer } from './store/wal-checkpointer.ts';
 import { createDispatcher, type LookupFunction } from './delivery/dispatcher.ts';
 import { createGraphiql } from './graphiql/index.ts';
 import { createAnnouncer } from './services/announcer.ts';
@@ -115,6 +116,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // On SQLite statements take turns by request, a few milliseconds at a time, so no request holds the thread.
   const db = openDatabase(config, { turns: { sliceMs: 5, keyOf: currentRequestId } });
   await migrateToLatest(db);
+  const checkpointer = config.databaseUrl || config.databasePath === ':memory:' ? null : startWalCheckpointer(config.databasePath, logger);
   const repos = createRepositories(db);
   let webSockets: ReturnType<typeof attachWebSockets> | undefined;
   const live = createLiveRegistry(config.live);
@@ -264,6 +266,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       // Nothing of this process is in flight any more: its leases are free for the others at once.
       await engine.stop(config.delivery.shutdownGraceMs);
       await cluster?.stop();
+      await checkpointer?.stop();
       await db.destroy();
     },
   };

@@ -271,9 +271,10 @@ function connectSqlite(path: string) {
   sqlite.pragma('foreign_keys = ON');
   // No wait inside SQLite for another connection's lock: the driver waits without blocking the thread.
   sqlite.pragma('busy_timeout = 0');
-  // A checkpoint copies the WAL back with an fsync; every ~64 MB of WAL instead of every ~4 MB
-  // takes most of those fsyncs off the publish and delivery commits.
-  sqlite.pragma('wal_autocheckpoint = 16384');
+  // A checkpoint copies the WAL back with an fsync, and it stopped the committing thread for
+  // tens of milliseconds: no connection that serves or delivers runs one. The server's own
+  // thread does (wal-checkpointer.ts); SQLite also checkpoints when the last connection closes.
+  sqlite.pragma('wal_autocheckpoint = 0');
   // SQLite's lower() folds ASCII only, so a search lowered in JavaScript ("école") never met a
   // stored "École". Lower as JavaScript (and Postgres) do, for every letter.
   sqlite.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
