@@ -20,7 +20,8 @@ it('checkpoints the log into the database file off the serving threads, while th
   const before = statSync(path).size;
   for (let i = 0; i < 300; i++) await publishAt(servers.gateway, `wal-${i}`, { n: i, text: 'x'.repeat(500) });
   let grown = 0;
-  for (let i = 0; i < 40 && grown < 100_000; i++) {
+  // The thread checkpoints every 5 s.
+  for (let i = 0; i < 120 && grown < 100_000; i++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     grown = statSync(path).size - before;
   }

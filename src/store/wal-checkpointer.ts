@@ -11,9 +11,12 @@ import type { Logger } from 'pino';
  * So the serving and delivering connections never checkpoint (`wal_autocheckpoint = 0`,
  * store/db.ts), and a thread of their own does, every CHECKPOINT_EVERY_MS: a PASSIVE checkpoint
  * copies what no reader still needs and waits for no one, so writers and readers go on meanwhile.
+ * Every 5 s rather than every second: a page written again and again (an index's) is copied
+ * once per checkpoint, and on two cores the copying competes with the threads that serve.
+ * Publish to first attempt at 200/s, p99: 26 ms with a checkpoint every 5 s, 69 ms before.
  */
 
-const CHECKPOINT_EVERY_MS = 1_000;
+const CHECKPOINT_EVERY_MS = 5_000;
 // A thread that died is started again after this long, not in a tight loop.
 const RESTART_AFTER_MS = 1_000;
 
