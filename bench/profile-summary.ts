@@ -25,7 +25,7 @@ export function summarizeProfile(path: string, top = 25): string {
   };
   const groupOf = (node: ProfileNode) => {
     const file = fileOf(node);
-    return /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? (/^(src|bench)\//.test(file) ? file : file ? 'node:internal' : node.callFrame.functionName);
+    return /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? (/^(src|build|bench)\//.test(file) ? file : file ? 'node:internal' : node.callFrame.functionName);
   };
   const idle = [...self].filter(([id]) => byId.get(id)!.callFrame.functionName === '(idle)').reduce((sum, [, us]) => sum + us, 0);
   const total = [...self.values()].reduce((a, b) => a + b, 0);
@@ -46,7 +46,7 @@ export function summarizeProfile(path: string, top = 25): string {
     const seenGroups = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const frameNode = byId.get(at)!;
-      if (/^(src|bench)\//.test(fileOf(frameNode)) && frameNode.callFrame.functionName) seen.add(frameOf(frameNode));
+      if (/^(src|build|bench)\//.test(fileOf(frameNode)) && frameNode.callFrame.functionName) seen.add(frameOf(frameNode));
       if (fileOf(frameNode).includes('node_modules/')) seenGroups.add(groupOf(frameNode));
     }
     for (const frame of seen) inclusive.set(frame, (inclusive.get(frame) ?? 0) + micros);
