@@ -6,7 +6,7 @@ import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { eventRepository } from '../store/events.ts';
 import { leaseRepository } from '../store/leases.ts';
-import { webhookRepository } from '../store/webhooks.ts';
+import { webhooksById } from '../store/webhook-cache.ts';
 import { type Webhook } from '../domain/webhook.ts';
 
 /** A leased delivery with what sending it needs; `webhook` is undefined when it has been deleted. */
@@ -75,9 +75,7 @@ export function createClaimer({ db, clock, logger, config }: ClaimerDeps) {
         deadAfterMs: config.deadAfterMs,
       });
       if (picked.length === 0) return [];
-      const webhooks = new Map(
-        (await webhookRepository(db).findByIdsAnyTenant([...new Set(picked.map((d) => d.webhook_id))])).map((w) => [w.id, w]),
-      );
+      const webhooks = await webhooksById(db, picked);
       const events = new Map<string, EventRow>();
       for (const [tenantId, ids] of groupBy(picked, (d) => d.tenant_id, (d) => d.event_id)) {
         for (const event of await eventRepository(db).findByIds(tenantId, ids)) events.set(event.id, event);

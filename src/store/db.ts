@@ -33,6 +33,8 @@ export interface TenantTable {
   id: string;
   name: string;
   created_at: number;
+  /** A new random token whenever any of the tenant's webhooks changes (migration 0015, store/webhook-cache.ts). */
+  webhooks_version: Generated<string>;
 }
 
 export interface ApiKeyTable {

@@ -93,3 +93,50 @@ export function storableText(text: string | null): string | null {
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
+
+/**
+ * A new random version token, as SQL: 16 hex digits. Random rather than counted, so a token names
+ * one state of one database: a cache keyed by it cannot mistake another database's state, or a
+ * restored copy's, for this one.
+ */
+export function randomTokenSql(db: AnyDb): string {
+  return engineOf(db) === 'postgres' ? `substr(md5(random()::text || clock_timestamp()::text), 1, 16)` : `lower(hex(randomblob(8)))`;
+}
+
+/**
+ * Runs `statement(row)` in the writer's transaction after every insert and delete of a `table`
+ * row and every update that sets one of `updateOf` (whether or not the value changes); `row` is
+ * `NEW`, or `OLD` for a delete. Identifiers only, never values: this is migration SQL.
+ */
+export async function createChangeTrigger(
+  db: Kysely<any>,
+  { name, table, updateOf, statement }: { name: string; table: string; updateOf: readonly string[]; statement: (row: 'NEW' | 'OLD') => string },
+): Promise<void> {
+  const columns = updateOf.join(', ');
+  if (engineOf(db) === 'postgres') {
+    await sql
+      .raw(
+        `create function ${name}() returns trigger language plpgsql as $$
+         begin
+           if tg_op = 'DELETE' then ${statement('OLD')}; else ${statement('NEW')}; end if;
+           return null;
+         end $$`,
+      )
+      .execute(db);
+    await sql.raw(`create trigger ${name} after insert or delete or update of ${columns} on ${table} for each row execute function ${name}()`).execute(db);
+    return;
+  }
+  await sql.raw(`create trigger ${name}_insert after insert on ${table} begin ${statement('NEW')}; end`).execute(db);
+  await sql.raw(`create trigger ${name}_update after update of ${columns} on ${table} begin ${statement('NEW')}; end`).execute(db);
+  await sql.raw(`create trigger ${name}_delete after delete on ${table} begin ${statement('OLD')}; end`).execute(db);
+}
+
+/** Drops what `createChangeTrigger` made. */
+export async function dropChangeTrigger(db: Kysely<any>, { name, table }: { name: string; table: string }): Promise<void> {
+  if (engineOf(db) === 'postgres') {
+    await sql.raw(`drop trigger ${name} on ${table}`).execute(db);
+    await sql.raw(`drop function ${name}()`).execute(db);
+    return;
+  }
+  for (const event of ['insert', 'update', 'delete']) await sql.raw(`drop trigger ${name}_${event}`).execute(db);
+}

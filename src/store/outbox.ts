@@ -1,11 +1,11 @@
 import { newId } from '../domain/ids.ts';
-import { receives, topicPatternsFor } from '../domain/topic-routing.ts';
+import { receives } from '../domain/topic-routing.ts';
 import type { Transaction } from 'kysely';
 import type { Database, DeliveryRow, EventRow } from './db.ts';
 import { deliveryRepository } from './deliveries.ts';
 import { eventRepository, type NewEvent } from './events.ts';
 import { orderingRepository } from './ordering.ts';
-import { webhookRepository } from './webhooks.ts';
+import { subscribedWebhooks } from './webhook-cache.ts';
 
 /*
  * The outbox: an event and one delivery per webhook it reaches, written together in the caller's
@@ -56,7 +56,7 @@ export type Written = { event: EventRow; deliveries: DeliveryRow[] };
  * PENDING, or WAITING behind an open one of its ordering key.
  */
 export async function writeEvent(trx: Transaction<Database>, { tenantId, now, ...event }: OutgoingEvent): Promise<Written> {
-  const candidates = await webhookRepository(trx).findSubscribed(tenantId, topicPatternsFor(event.topic));
+  const candidates = await subscribedWebhooks(trx, tenantId, event.topic);
   const targets = candidates.filter((webhook) => receives(webhook, event));
   const eventId = newId('event', now);
   const row = await eventRepository(trx).insert({ id: eventId, tenantId, ...event, deliveryCount: targets.length, createdAt: now });

@@ -11,6 +11,12 @@ export function tenantRepository(db: Executor) {
       return count;
     },
 
+    /** The webhooks versions (migration 0015) of these tenants; a tenant that does not exist is missing. */
+    async webhooksVersions(ids: readonly string[]): Promise<Map<string, string>> {
+      const rows = await db.selectFrom('tenants').select(['id', 'webhooks_version']).where('id', 'in', ids).execute();
+      return new Map(rows.map((row) => [row.id, row.webhooks_version]));
+    },
+
     /**
      * The tenant with this name, made if there is none. One insert that yields to an existing
      * name, not a read then a write: two callers at once (two `npm run keys` processes) would

@@ -10,6 +10,7 @@ import * as m0011 from './0011_receiver_directive.ts';
 import * as m0012 from './0012_webhook_pause.ts';
 import * as m0013 from './0013_endpoint_rate_limit.ts';
 import * as m0014 from './0014_ordering_key.ts';
+import * as m0015 from './0015_webhooks_version.ts';
 
 /*
  * Every migration, by sortable name. Listed statically rather than read from the folder at run
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0012_webhook_pause': m0012,
   '0013_endpoint_rate_limit': m0013,
   '0014_ordering_key': m0014,
+  '0015_webhooks_version': m0015,
 };

@@ -1,0 +1,107 @@
+import type { Executor } from './db.ts';
+import { tenantRepository } from './tenants.ts';
+import { webhookRepository } from './webhooks.ts';
+import { topicPatternsFor } from '../domain/topic-routing.ts';
+import type { Webhook } from '../domain/webhook.ts';
+
+/*
+ * Webhooks kept between publishes and claims. A tenant's are kept as of its webhooks version, a
+ * random token the database replaces in the transaction of any change to any of them (migration
+ * 0015), whichever thread or instance makes it. A lookup reads that one column by primary key
+ * and reads webhooks only when the token is not the one it holds. Webhooks read after the token
+ * are at least as new as it, so a cache never answers with a state older than the token it read.
+ *
+ * One cache per thread, shared by every database it opens: tokens are random, so one database's
+ * entries never answer for another's (tests open many; a restored copy gets new tokens on its
+ * first change). The webhooks returned are shared: read them, never change them.
+ */
+
+/** Webhooks held over all tenants, a tenant counting as one more; the least recently used tenant goes first. */
+const MAX_HELD = 20_000;
+/** Event types remembered per tenant, before its list starts over. */
+const MAX_TOPICS = 256;
+
+class TenantWebhooks {
+  readonly byId = new Map<string, Webhook>();
+  readonly byTopic = new Map<string, readonly Webhook[]>();
+  constructor(readonly version: string) {}
+}
+
+const tenants = new Map<string, TenantWebhooks>();
+let held = 0;
+
+/** The tenant's entry for this version, a new one if the version moved; marked most recently used. */
+function entryFor(tenantId: string, version: string): TenantWebhooks {
+  const entry = tenants.get(tenantId);
+  tenants.delete(tenantId);
+  if (entry?.version === version) {
+    tenants.set(tenantId, entry);
+    return entry;
+  }
+  if (entry) held -= 1 + entry.byId.size;
+  const fresh = new TenantWebhooks(version);
+  tenants.set(tenantId, fresh);
+  held += 1;
+  return fresh;
+}
+
+/**
+ * The one object for this webhook in this entry, so its lists and ids share it. An entry that
+ * another lookup replaced while this one read is left as it is.
+ */
+function keep(entry: TenantWebhooks, webhook: Webhook): Webhook {
+  if (tenants.get(webhook.tenantId) !== entry) return webhook;
+  const kept = entry.byId.get(webhook.id);
+  if (kept) return kept;
+  entry.byId.set(webhook.id, webhook);
+  held += 1;
+  return webhook;
+}
+
+function trim(): void {
+  for (const [tenantId, entry] of tenants) {
+    if (held <= MAX_HELD) return;
+    held -= 1 + entry.byId.size;
+    tenants.delete(tenantId);
+  }
+}
+
+/**
+ * The tenant's enabled webhooks holding a topic pattern that matches `topic`, by id: the
+ * candidates an event of that type may reach (webhookRepository.findSubscribed, kept).
+ */
+export async function subscribedWebhooks(db: Executor, tenantId: string, topic: string): Promise<readonly Webhook[]> {
+  const version = (await tenantRepository(db).webhooksVersions([tenantId])).get(tenantId);
+  const read = () => webhookRepository(db).findSubscribed(tenantId, topicPatternsFor(topic));
+  if (version === undefined) return read();
+  const entry = entryFor(tenantId, version);
+  const kept = entry.byTopic.get(topic);
+  if (kept) return kept;
+  const webhooks = (await read()).map((webhook) => keep(entry, webhook));
+  if (tenants.get(tenantId) === entry) {
+    if (entry.byTopic.size >= MAX_TOPICS) entry.byTopic.clear();
+    entry.byTopic.set(topic, webhooks);
+  }
+  trim();
+  return webhooks;
+}
+
+/** These deliveries' webhooks, any tenant, by id; a deleted one is missing. */
+export async function webhooksById(db: Executor, deliveries: readonly { tenant_id: string; webhook_id: string }[]): Promise<Map<string, Webhook>> {
+  const versions = await tenantRepository(db).webhooksVersions([...new Set(deliveries.map((d) => d.tenant_id))]);
+  const entries = new Map([...versions].map(([tenantId, version]) => [tenantId, entryFor(tenantId, version)]));
+  const found = new Map<string, Webhook>();
+  const missing = new Set<string>();
+  for (const { tenant_id: tenantId, webhook_id: id } of deliveries) {
+    const kept = entries.get(tenantId)?.byId.get(id);
+    if (kept) found.set(id, kept);
+    else missing.add(id);
+  }
+  if (missing.size === 0) return found;
+  for (const webhook of await webhookRepository(db).findByIdsAnyTenant([...missing])) {
+    const entry = entries.get(webhook.tenantId);
+    found.set(webhook.id, entry ? keep(entry, webhook) : webhook);
+  }
+  trim();
+  return found;
+}
