@@ -221,7 +221,7 @@ export type GatewayProcess = ChildServer & { url: string; key: string };
 export const GATEWAY_ENV: Record<string, string> = { ALLOW_PRIVATE_ADDRESSES: 'true', LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '0' };
 
 /**
- * The real server (`src/server.ts`) on a fresh database, in its own process. On an empty
+ * The real server (`npm start`: build/server.js) on a fresh database, in its own process. On an empty
  * database it prints the first admin key and then `Open <url>/graphql and enter it ...`: that line is
  * the ready signal, so it works at any LOG_LEVEL (the "gateway listening" log line is info).
  */

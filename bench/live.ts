@@ -177,7 +177,7 @@ export async function runLive(settings: LiveSettings): Promise<Omit<ScenarioResu
     const reached = keptPace >= 0.98;
     return {
       setup: [
-        `real server (\`node --import tsx src/server.ts\`, LOG_LEVEL=silent) and a 200-at-once receiver, each in its own process; ${settings.webhooks} webhooks on topic order.*`,
+        `real server (\`npm start\`, \`node build/server.js\`, LOG_LEVEL=silent) and a 200-at-once receiver, each in its own process; ${settings.webhooks} webhooks on topic order.*`,
         `this process publishes ${settings.attemptsPerSecond / settings.webhooks} events/s over GraphQL (each fans out to ${settings.webhooks} attempts) and holds one graphql-ws subscription \`deliveryAttempts\` (connectionParams { apiKey })`,
         `${settings.warmupSeconds} s warm-up, then ${settings.durationSeconds} s measured; latency = receipt time - attempt.finishedAt (ms clock); the p99 goal counts only when the gateway keeps pace with the offered rate`,
         `baseline: bare yoga + graphql-ws server publishing ${settings.attemptsPerSecond} ticks/s through createPubSub, stamped with Date.now(), same client`,

@@ -78,7 +78,7 @@ export async function runMemory(settings: MemorySettings): Promise<Omit<Scenario
 
     return {
       setup: [
-        'real server (`node --import tsx src/server.ts`, LOG_LEVEL=silent) in its own process; RSS read from /proc/<pid>/status (VmRSS, VmHWM)',
+        'real server (`npm start`, `node build/server.js`, LOG_LEVEL=silent) in its own process; RSS read from /proc/<pid>/status (VmRSS, VmHWM)',
         `${settings.connections} graphql-ws clients in the bench process x ${settings.perConnection} \`deliveryAttempts\` subscriptions each = ${total.toLocaleString('en')} (MAX_SUBSCRIPTIONS_PER_CONNECTION=${settings.perConnection})`,
         'baseline: the same server before any subscription (after one query); "idle" is read once RSS has stopped moving (< 1% in 1 s) after opening',
         'then one published event must reach every subscription (proof they were all live); RSS after that fan-out is reported too',

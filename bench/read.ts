@@ -73,7 +73,7 @@ export async function runRead(settings: LoadSettings): Promise<Omit<ScenarioResu
 
     return {
       setup: [
-        'gateway: `node --import tsx src/server.ts` in its own process, LOG_LEVEL=silent, 20 webhooks, every field of each read',
+        'gateway: `npm start` (`node build/server.js`) in its own process, LOG_LEVEL=silent, 20 webhooks, every field of each read',
         'baseline: bare `createYoga` + `createSchema({ hello: String })` on node:http, its own process',
         'same-shape reference (reported only): bare yoga answering the identical query from 20 objects in memory (no auth, no database), its own process',
         `autocannon in the bench process: ${settings.connections} connections, pipelining 1, ${settings.warmupSeconds} s warm-up (discarded) + ${settings.durationSeconds} s measured, POST`,

@@ -111,7 +111,7 @@ export async function runWrite(settings: LoadSettings): Promise<Omit<ScenarioRes
 
     return {
       setup: [
-        'gateway: `node --import tsx src/server.ts` in its own process, LOG_LEVEL=silent; createWebhook with a unique https-less loopback url per request (ALLOW_PRIVATE_ADDRESSES=true), then updateWebhook (name + timeoutSeconds) round robin over the webhooks just created',
+        'gateway: `npm start` (`node build/server.js`) in its own process, LOG_LEVEL=silent; createWebhook with a unique https-less loopback url per request (ALLOW_PRIVATE_ADDRESSES=true), then updateWebhook (name + timeoutSeconds) round robin over the webhooks just created',
         'baseline: bare graphql-yoga, `createWebhook(url, topics, name)` inserts one row and `updateWebhook(id, name)` updates one row with better-sqlite3 (WAL, synchronous=NORMAL); no auth, no validation',
         `autocannon in the bench process: ${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per mutation; every response body checked for the success type`,
       ],

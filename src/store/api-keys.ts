@@ -1,12 +1,24 @@
 import { parseJson, type ApiKeyRow, type Executor } from './db.ts';
 import type { ApiKeyScope } from '../domain/scopes.ts';
 import { newId } from '../domain/ids.ts';
+import { prepared } from './prepared.ts';
 
 export type ApiKeyWithTenant = ApiKeyRow & { tenant_name: string };
 
 export function parseScopes(row: Pick<ApiKeyRow, 'scopes'>): ApiKeyScope[] {
   return parseJson(row.scopes);
 }
+
+// Every authenticated request asks this.
+const activeByHash = prepared((db, { hash }: { hash: string }) =>
+  db
+    .selectFrom('api_keys')
+    .innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
+    .selectAll('api_keys')
+    .select('tenants.name as tenant_name')
+    .where('api_keys.key_hash', '=', hash)
+    .where('api_keys.revoked_at', 'is', null),
+);
 
 export function apiKeyRepository(db: Executor) {
   return {
@@ -36,14 +48,7 @@ export function apiKeyRepository(db: Executor) {
 
     /** The live key with this hash, with its tenant's name; revoked keys are not found. */
     async findActiveByHash(hash: string): Promise<ApiKeyWithTenant | undefined> {
-      return db
-        .selectFrom('api_keys')
-        .innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
-        .selectAll('api_keys')
-        .select('tenants.name as tenant_name')
-        .where('api_keys.key_hash', '=', hash)
-        .where('api_keys.revoked_at', 'is', null)
-        .executeTakeFirst();
+      return (await activeByHash(db, { hash })).rows[0];
     },
 
     async listByTenant(tenantId: string): Promise<ApiKeyRow[]> {

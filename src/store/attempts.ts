@@ -3,6 +3,7 @@ import { encodeTime } from 'ulid';
 import { idPrefixes } from '../domain/ids.ts';
 import type { AttemptRow, Executor, NewAttemptRow } from './db.ts';
 import { storableText } from './dialect.ts';
+import { prepared, returnedRow } from './prepared.ts';
 
 export type WebhookAttemptStats = {
   attempts: number;
@@ -44,12 +45,14 @@ export type WebhookActivity = {
 /** Attempts a window's percentiles are taken over at most, newest first: bounds the sort. */
 export const ACTIVITY_DURATION_SAMPLE = 5000;
 
+// Every attempt writes one.
+const insertAttempt = prepared((db, row: NewAttemptRow) => db.insertInto('delivery_attempts').values(row).returningAll());
+
 export function attemptRepository(db: Executor) {
   return {
     async insert(row: NewAttemptRow): Promise<AttemptRow> {
       // A receiver may answer anything; Postgres text cannot hold NUL, so neither engine keeps it.
-      const values = { ...row, response_body: storableText(row.response_body ?? null), error: storableText(row.error ?? null) };
-      return db.insertInto('delivery_attempts').values(values).returningAll().executeTakeFirstOrThrow();
+      return returnedRow(await insertAttempt(db, { ...row, response_body: storableText(row.response_body ?? null), error: storableText(row.error ?? null) }));
     },
 
     async listByDeliveries(tenantId: string, deliveryIds: readonly string[]): Promise<AttemptRow[]> {

@@ -202,6 +202,7 @@ export type ApiKeyRow = Selectable<ApiKeyTable>;
 export type WebhookRow = Selectable<WebhookTable>;
 
 export type EventRow = Selectable<EventTable>;
+export type NewEventRow = Insertable<EventTable>;
 export type DeliveryRow = Selectable<DeliveryTable>;
 export type NewDeliveryRow = Insertable<DeliveryTable>;
 export type AttemptRow = Selectable<DeliveryAttemptTable>;

@@ -3,6 +3,7 @@ import { firstIdAt } from '../domain/ids.ts';
 import type { ExpressionBuilder, Updateable } from 'kysely';
 import type { Database, DeliveryRow, DeliveryTable, Executor, NewDeliveryRow } from './db.ts';
 import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
+import { prepared } from './prepared.ts';
 
 export type DeliveryChange = Pick<DeliveryRow, 'status' | 'attempt_count' | 'next_attempt_at' | 'updated_at'>;
 
@@ -17,6 +18,18 @@ export type DeliveryFilter = {
 
 /** FAILED deliveries of one webhook created in [since, until): what a recovery resends. */
 export type RecoveryWindow = { tenantId: string; webhookId: string; since: number; until: number };
+
+// Every attempt's recording runs this (updateFrom).
+const moveOnFromClaim = prepared(
+  (db, { id, claimed_status, claimed_attempt_count, ...change }: DeliveryChange & { id: string; claimed_status: DeliveryStatus; claimed_attempt_count: number }) =>
+    db
+      .updateTable('deliveries')
+      .set({ ...change, next_trigger: null, locked_until: null, locked_by: null })
+      .where('id', '=', id)
+      .where('status', '=', claimed_status)
+      .where('attempt_count', '=', claimed_attempt_count)
+      .returningAll(),
+);
 
 export function deliveryRepository(db: Executor) {
   const ofWebhook = (tenantId: string, webhookId: string, status?: DeliveryStatus | null) => {
@@ -181,14 +194,8 @@ export function deliveryRepository(db: Executor) {
      * status or attempt count changed since (the caller reads it and decides again).
      */
     async updateFrom(claimed: Pick<DeliveryRow, 'id' | 'status' | 'attempt_count'>, change: DeliveryChange): Promise<DeliveryRow | undefined> {
-      return db
-        .updateTable('deliveries')
-        .set({ ...change, next_trigger: null, locked_until: null, locked_by: null })
-        .where('id', '=', claimed.id)
-        .where('status', '=', claimed.status)
-        .where('attempt_count', '=', claimed.attempt_count)
-        .returningAll()
-        .executeTakeFirst();
+      const { rows } = await moveOnFromClaim(db, { ...change, id: claimed.id, claimed_status: claimed.status, claimed_attempt_count: claimed.attempt_count });
+      return rows[0];
     },
 
     /** Asks for an attempt now, outside the retry schedule. */

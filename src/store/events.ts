@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
-import type { EventRow, Executor } from './db.ts';
+import type { EventRow, Executor, NewEventRow } from './db.ts';
 import { escapeLike } from './dialect.ts';
 import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
+import { prepared, returnedRow } from './prepared.ts';
 
 export type NewEvent = {
   id: string;
@@ -16,6 +17,9 @@ export type NewEvent = {
   createdAt: number;
 };
 
+// Every publish writes one.
+const insertEvent = prepared((db, row: NewEventRow) => db.insertInto('events').values(row).returningAll());
+
 export function eventRepository(db: Executor) {
   const inTenant = (tenantId: string, topic?: string | null) => {
     let query = db.selectFrom('events').where('tenant_id', '=', tenantId);
@@ -25,22 +29,19 @@ export function eventRepository(db: Executor) {
 
   return {
     async insert(event: NewEvent): Promise<EventRow> {
-      return db
-        .insertInto('events')
-        .values({
-          id: event.id,
-          tenant_id: event.tenantId,
-          topic: event.topic,
-          payload: JSON.stringify(event.payload),
-          channel_type: event.channelType,
-          echo: event.echo ? 1 : 0,
-          idempotency_key: event.idempotencyKey,
-          ordering_key: event.orderingKey,
-          delivery_count: event.deliveryCount,
-          created_at: event.createdAt,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const inserted = await insertEvent(db, {
+        id: event.id,
+        tenant_id: event.tenantId,
+        topic: event.topic,
+        payload: JSON.stringify(event.payload),
+        channel_type: event.channelType,
+        echo: event.echo ? 1 : 0,
+        idempotency_key: event.idempotencyKey,
+        ordering_key: event.orderingKey,
+        delivery_count: event.deliveryCount,
+        created_at: event.createdAt,
+      });
+      return returnedRow(inserted);
     },
 
     /** The first event published with this key since `since`, if any. */

@@ -1,5 +1,9 @@
 import type { Executor, TenantRow } from './db.ts';
 import { newId } from '../domain/ids.ts';
+import { prepared } from './prepared.ts';
+
+// Every publish asks this (store/webhook-cache.ts).
+const webhooksVersionOf = prepared((db, { id }: { id: string }) => db.selectFrom('tenants').select('webhooks_version').where('id', '=', id));
 
 export function tenantRepository(db: Executor) {
   return {
@@ -9,6 +13,11 @@ export function tenantRepository(db: Executor) {
         .select((eb) => eb.fn.countAll<number>().as('count'))
         .executeTakeFirstOrThrow();
       return count;
+    },
+
+    /** The tenant's webhooks version (migration 0015); undefined when it does not exist. */
+    async webhooksVersion(id: string): Promise<string | undefined> {
+      return (await webhooksVersionOf(db, { id })).rows[0]?.webhooks_version;
     },
 
     /** The webhooks versions (migration 0015) of these tenants; a tenant that does not exist is missing. */

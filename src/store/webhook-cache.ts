@@ -71,7 +71,7 @@ function trim(): void {
  * candidates an event of that type may reach (webhookRepository.findSubscribed, kept).
  */
 export async function subscribedWebhooks(db: Executor, tenantId: string, topic: string): Promise<readonly Webhook[]> {
-  const version = (await tenantRepository(db).webhooksVersions([tenantId])).get(tenantId);
+  const version = await tenantRepository(db).webhooksVersion(tenantId);
   const read = () => webhookRepository(db).findSubscribed(tenantId, topicPatternsFor(topic));
   if (version === undefined) return read();
   const entry = entryFor(tenantId, version);

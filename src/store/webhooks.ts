@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import { parseJson, type Database, type Executor, type WebhookRow } from './db.ts';
 import { escapeLike, forUpdate } from './dialect.ts';
 import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
+import { prepared } from './prepared.ts';
 import { topicPatternsFor, type PayloadFilter } from '../domain/topic-routing.ts';
 import type { BackoffStrategy, HttpHeader, Webhook, WebhookSettings, WebhookType } from '../domain/webhook.ts';
 
@@ -110,6 +111,18 @@ async function replaceTopics(trx: Executor, webhook: { id: string; tenantId: str
     .values(webhook.topics.map((topic) => ({ tenant_id: webhook.tenantId, webhook_id: webhook.id, topic, url: webhook.url })))
     .execute();
 }
+
+// The recorder runs one of these for most attempts.
+const failureCounted = prepared((db, { id }: { id: string }) =>
+  db
+    .updateTable('webhooks')
+    .set((eb) => ({ consecutive_failures: eb('consecutive_failures', '+', 1) }))
+    .where('id', '=', id)
+    .returningAll(),
+);
+const successCounted = prepared((db, { id }: { id: string }) =>
+  db.updateTable('webhooks').set({ consecutive_failures: 0 }).where('id', '=', id).where('consecutive_failures', '!=', 0),
+);
 
 export function webhookRepository(db: Executor) {
   const inTenant = (tenantId: string) => db.selectFrom('webhooks').selectAll().where('tenant_id', '=', tenantId);
@@ -259,18 +272,13 @@ export function webhookRepository(db: Executor) {
      * what the outcome rules need, without reading it again.
      */
     async countFailure(id: string): Promise<Webhook | undefined> {
-      const row = await db
-        .updateTable('webhooks')
-        .set((eb) => ({ consecutive_failures: eb('consecutive_failures', '+', 1) }))
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst();
+      const row = (await failureCounted(db, { id })).rows[0];
       return row && webhookFromRow(row);
     },
 
     /** Ends a run of failures; writes nothing when there is none. */
     async countSuccess(id: string): Promise<void> {
-      await db.updateTable('webhooks').set({ consecutive_failures: 0 }).where('id', '=', id).where('consecutive_failures', '!=', 0).execute();
+      await successCounted(db, { id });
     },
 
     /** Pauses (a time) or resumes (null) the tenant's webhook; undefined when there is none. */
