@@ -16,19 +16,30 @@ import type { Webhook } from '../domain/webhook.ts';
  * first change). The webhooks returned are shared: read them, never change them.
  */
 
-/** Webhooks held over all tenants, a tenant counting as one more; the least recently used tenant goes first. */
-const MAX_HELD = 20_000;
+/**
+ * What all tenants' entries may hold: a webhook, a place in an event type's list, and a tenant
+ * each count one. The least recently used tenant goes first; a tenant that alone holds more is
+ * read every time, as it was before there was a cache. At about a kilobyte a webhook, a few MB
+ * per thread at most.
+ */
+const MAX_HELD = 5_000;
 /** Event types remembered per tenant, before its list starts over. */
 const MAX_TOPICS = 256;
 
 class TenantWebhooks {
   readonly byId = new Map<string, Webhook>();
   readonly byTopic = new Map<string, readonly Webhook[]>();
+  held = 1;
   constructor(readonly version: string) {}
 }
 
 const tenants = new Map<string, TenantWebhooks>();
 let held = 0;
+
+function count(entry: TenantWebhooks, more: number): void {
+  entry.held += more;
+  held += more;
+}
 
 /** The tenant's entry for this version, a new one if the version moved; marked most recently used. */
 function entryFor(tenantId: string, version: string): TenantWebhooks {
@@ -38,10 +49,10 @@ function entryFor(tenantId: string, version: string): TenantWebhooks {
     tenants.set(tenantId, entry);
     return entry;
   }
-  if (entry) held -= 1 + entry.byId.size;
+  if (entry) held -= entry.held;
   const fresh = new TenantWebhooks(version);
   tenants.set(tenantId, fresh);
-  held += 1;
+  held += fresh.held;
   return fresh;
 }
 
@@ -54,14 +65,14 @@ function keep(entry: TenantWebhooks, webhook: Webhook): Webhook {
   const kept = entry.byId.get(webhook.id);
   if (kept) return kept;
   entry.byId.set(webhook.id, webhook);
-  held += 1;
+  count(entry, 1);
   return webhook;
 }
 
 function trim(): void {
   for (const [tenantId, entry] of tenants) {
     if (held <= MAX_HELD) return;
-    held -= 1 + entry.byId.size;
+    held -= entry.held;
     tenants.delete(tenantId);
   }
 }
@@ -79,8 +90,12 @@ export async function subscribedWebhooks(db: Executor, tenantId: string, topic: 
   if (kept) return kept;
   const webhooks = (await read()).map((webhook) => keep(entry, webhook));
   if (tenants.get(tenantId) === entry) {
-    if (entry.byTopic.size >= MAX_TOPICS) entry.byTopic.clear();
+    if (entry.byTopic.size >= MAX_TOPICS) {
+      count(entry, -[...entry.byTopic.values()].reduce((sum, list) => sum + list.length, 0));
+      entry.byTopic.clear();
+    }
     entry.byTopic.set(topic, webhooks);
+    count(entry, webhooks.length);
   }
   trim();
   return webhooks;
