@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settingsFromCreate } from '../src/domain/webhook-settings.ts';
 import { openDatabase, type Db } from '../src/store/db.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
+import * as webhooksVersionMigration from '../src/store/migrations/0015_webhooks_version.ts';
 import { tenantRepository } from '../src/store/tenants.ts';
 import { subscribedWebhooks, webhooksById } from '../src/store/webhook-cache.ts';
 import { webhookRepository } from '../src/store/webhooks.ts';
@@ -159,5 +160,16 @@ describe.each(['sqlite', 'postgres'] as const)('the webhook cache on %s', (engin
     await sql`delete from webhooks where id = ${added.id}`.execute(opened.other);
     expect(await subscribedWebhooks(opened.db, tenantId, 'invoice.paid')).toEqual([]);
     expect((await webhooksById(opened.db, [{ tenant_id: tenantId, webhook_id: added.id }])).has(added.id)).toBe(false);
+  });
+
+  it('is taken back by its migration\'s down, and made again by its up', async () => {
+    await webhooksVersionMigration.down(opened.db);
+    await expect(version()).rejects.toThrow(/webhooks_version/);
+    await createWebhook(opened.db, tenantId, 'https://example.com/while-down');
+    await webhooksVersionMigration.up(opened.db);
+    const before = await version();
+    expect(before).toMatch(/^[0-9a-f]{16}$/);
+    await createWebhook(opened.db, tenantId, 'https://example.com/after-up');
+    expect(await version()).not.toBe(before);
   });
 });
