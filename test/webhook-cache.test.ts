@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql, type KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settingsFromCreate } from '../src/domain/webhook-settings.ts';
-import { openDatabase, type Db } from '../src/store/db.ts';
+import { openDatabase, type DatabaseConfig, type Db } from '../src/store/db.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 import * as webhooksVersionMigration from '../src/store/migrations/0015_webhooks_version.ts';
 import { tenantRepository } from '../src/store/tenants.ts';
@@ -21,39 +21,30 @@ import { freshPostgresDatabase } from './helpers/postgres.ts';
 
 type Opened = { db: Db; other: Db; close(): Promise<void> };
 
+/** Two connections to one database, as two threads or instances have; `cleanup` runs after both close. */
+async function twoConnections(config: DatabaseConfig, cleanup: () => unknown): Promise<Opened> {
+  const db = openDatabase(config);
+  await migrateToLatest(db);
+  const other = openDatabase(config);
+  return {
+    db,
+    other,
+    async close() {
+      await other.destroy();
+      await db.destroy();
+      await cleanup();
+    },
+  };
+}
+
 const engines: Record<'sqlite' | 'postgres', () => Promise<Opened>> = {
   async sqlite() {
     const dir = mkdtempSync(join(tmpdir(), 'webhook-cache-'));
-    const databasePath = join(dir, 'gateway.db');
-    const config = { databaseUrl: null, databasePath, databasePoolSize: 1 };
-    const db = openDatabase(config);
-    await migrateToLatest(db);
-    const other = openDatabase(config);
-    return {
-      db,
-      other,
-      async close() {
-        await other.destroy();
-        await db.destroy();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    return twoConnections({ databaseUrl: null, databasePath: join(dir, 'gateway.db'), databasePoolSize: 1 }, () => rmSync(dir, { recursive: true, force: true }));
   },
   async postgres() {
     const database = await freshPostgresDatabase();
-    const config = { databaseUrl: database.url, databasePath: '', databasePoolSize: 2 };
-    const db = openDatabase(config);
-    await migrateToLatest(db);
-    const other = openDatabase(config);
-    return {
-      db,
-      other,
-      async close() {
-        await other.destroy();
-        await db.destroy();
-        await database.drop();
-      },
-    };
+    return twoConnections({ databaseUrl: database.url, databasePath: '', databasePoolSize: 2 }, () => database.drop());
   },
 };
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
 
 export type Received = { method: string; path: string; headers: IncomingHttpHeaders; body: string };
 
@@ -70,4 +71,14 @@ export async function startReceiver(): Promise<Receiver> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Whether a receiver verifying with `secret` (a Standard Webhooks library, as a tenant's would) accepts the request. */
+export function verifiesWith(secret: string, request: Pick<Received, 'body' | 'headers'>): boolean {
+  try {
+    new StandardWebhook(secret).verify(request.body, request.headers as Record<string, string>);
+    return true;
+  } catch {
+    return false;
+  }
 }
