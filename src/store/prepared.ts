@@ -20,6 +20,7 @@ class Slot {
  * the values, so it must use each only as a value: a comparison's operand, an inserted or set
  * column. A branch on a value, or a value worked into another (JSON text, an `in` list), would
  * be fixed by the first call; a stand-in the statement does not carry as a parameter is refused.
+ * Kysely plugins see the statement when it is built, not each run (the gateway uses none).
  */
 export function prepared<V extends Record<string, unknown>, O>(build: (db: Executor, values: V) => Compilable<O>) {
   const templates = new Map<string, CompiledQuery<O>>();
