@@ -7,6 +7,7 @@ import { ask, killGatewayProcesses, startGatewayProcess, type GatewayProcess } f
 import { CreateWebhook, DeleteWebhook, GetWebhook, UpdateWebhook } from './helpers/documents.ts';
 import { PublishEvent } from './helpers/delivery-documents.ts';
 import { freshPostgresDatabase, type TestDatabase } from './helpers/postgres.ts';
+import { spawnScript } from './helpers/process.ts';
 import { startReceiver, verifiesWith, type Receiver } from './helpers/receiver.ts';
 
 /*
@@ -110,6 +111,26 @@ describe('one SQLite gateway, API and delivery threads', () => {
     expect((await publish(sqlite, 'gone.away')).deliveryCount).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(at('/cache/gone')).toHaveLength(1);
+  });
+});
+
+describe('tenants', () => {
+  it('never gives one tenant\'s publish another tenant\'s webhooks, cached or not', async () => {
+    const keys = spawnScript('src/scripts/keys.ts', ['create', '--tenant', 'cache-other', '--scopes', 'ADMIN'], { DATABASE_PATH: join(dir, 'gateway.db') });
+    expect(await keys.exited).toBe(0);
+    const other = { ...sqlite, key: keys.lines.at(-1)!.trim() };
+
+    const mine = await createHook(sqlite, '/cache/tenant-mine', ['shared.*']);
+    expect((await publish(sqlite, 'shared.news')).event.deliveries.map((d) => d.webhookId)).toEqual([mine.id]);
+    const theirs = await createHook(other, '/cache/tenant-theirs', ['shared.*']);
+    expect((await publish(other, 'shared.news')).event.deliveries.map((d) => d.webhookId)).toEqual([theirs.id]);
+    expect((await publish(sqlite, 'shared.news')).event.deliveries.map((d) => d.webhookId)).toEqual([mine.id]);
+
+    await arrived('/cache/tenant-mine', 2);
+    await arrived('/cache/tenant-theirs', 1);
+    // Long enough for a delivery across tenants to have landed.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect([at('/cache/tenant-mine').length, at('/cache/tenant-theirs').length]).toEqual([2, 1]);
   });
 });
 
