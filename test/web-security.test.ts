@@ -145,3 +145,17 @@ describe('CORS', () => {
     }
   });
 });
+
+describe('configuration', () => {
+  it('refuses a FRAME_ANCESTORS or CORS_ORIGINS that is not a plain list of sources or origins', async () => {
+    const { loadConfig } = await import('../src/config.ts');
+    expect(loadConfig({}).web).toEqual({ frameAncestors: ["'none'"], corsOrigins: [] });
+    expect(loadConfig({ FRAME_ANCESTORS: "'self', https://*.example.com" }).web.frameAncestors).toEqual(["'self'", 'https://*.example.com']);
+    for (const value of ["'none'; script-src *", '*', "'none' https://a.example", 'https://a.example/path', 'javascript:x']) {
+      expect(() => loadConfig({ FRAME_ANCESTORS: value }), value).toThrow(/FRAME_ANCESTORS/);
+    }
+    for (const value of ['*', 'null', 'https://a.example/', 'https://a.example\r\nx-evil: 1', 'https://*.example.com']) {
+      expect(() => loadConfig({ CORS_ORIGINS: value }), value).toThrow(/CORS_ORIGINS/);
+    }
+  });
+});
