@@ -13,6 +13,7 @@ import { ForbiddenError, GatewayError } from './domain/errors.ts';
 import type { Context } from './graphql/context.ts';
 import { schema } from './graphql/schema.ts';
 import { useCompiledQueries } from './graphql/compiled-queries.ts';
+import { useCorsAllowlist } from './graphql/cors.ts';
 import { createLogger } from './logger.ts';
 import { currentRequestId, newRequestId, withRequestId } from './request-context.ts';
 import { createRepositories, createServices, type Repositories, type Services } from './services/index.ts';
@@ -168,7 +169,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   });
 
-  const graphiql = createGraphiql('/graphql');
+  const graphiql = createGraphiql('/graphql', config.web.frameAncestors);
   const monitor = createMonitor();
   const yoga = createYoga<ServerContext, Context>({
     schema,
@@ -176,7 +177,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     landingPage: false,
     // Token, depth, alias and directive limits while parsing and validating, before authentication;
     // compiled execution for queries only (see compiled-queries.ts).
-    plugins: [...queryLimitPlugins(), useCompiledQueries(), useSharedSubscriptionExecution(), useOperationMetrics(metrics)],
+    plugins: [
+      ...queryLimitPlugins(),
+      useCompiledQueries(),
+      useSharedSubscriptionExecution(),
+      useOperationMetrics(metrics),
+      useCorsAllowlist(config.web.corsOrigins),
+      graphiql.plugin,
+    ],
+    // Yoga's default CORS answers every origin, with credentials: only CORS_ORIGINS instead (graphql/cors.ts).
+    cors: false,
     maskedErrors: { maskError: maskError(logger), errorMessage: 'Unexpected error; quote the requestId when reporting it' },
     // Served from the installed package (no CDN); the page asks for the key before GraphiQL starts.
     graphiql: { title: 'Webhook gateway', subscriptionsProtocol: 'WS' },

@@ -6,6 +6,12 @@ const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+/** One CSP source (no wildcard but a leading `*.` host label) or an exact origin, as browsers send it in `Origin`. */
+const SOURCE = String.raw`(?:'self'|https?://(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::\d{1,5})?)`;
+const ORIGIN = String.raw`https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::\d{1,5})?`;
+const FRAME_ANCESTORS_PATTERN = new RegExp(String.raw`^\s*(?:'none'|${SOURCE}(?:[\s,]+${SOURCE})*)\s*$`);
+const CORS_ORIGINS_PATTERN = new RegExp(String.raw`^\s*${ORIGIN}(?:\s*,\s*${ORIGIN})*\s*$`);
+
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -38,6 +44,13 @@ const ConfigSchema = z.object({
   // Unset: /metrics is off. A token long enough that guessing it is hopeless.
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  // Browsers (issue 22): who may frame GraphiQL, which origins may call the API, and the watchdog.
+  FRAME_ANCESTORS: z
+    .string()
+    .regex(FRAME_ANCESTORS_PATTERN, "must be 'none', or 'self' and/or origins such as https://app.example.com, separated by spaces or commas")
+    .default("'none'"),
+  CORS_ORIGINS: z.string().regex(CORS_ORIGINS_PATTERN, 'must be origins such as https://app.example.com (scheme, host, port if not the default), separated by commas').optional(),
+  EVENT_LOOP_WATCHDOG_SECONDS: z.coerce.number().min(0).max(3_600).default(10),
 });
 
 /** Every environment variable the gateway reads. */
@@ -91,6 +104,14 @@ export type Config = {
   };
   /** GET /metrics: with a bearer token on the main port, and/or on its own port bound to 127.0.0.1; off when neither. */
   metrics: { token: string | null; port: number | null };
+  web: {
+    /** CSP frame-ancestors sources for GraphiQL: `'none'` (the default), or `'self'` and origins. */
+    frameAncestors: string[];
+    /** Origins whose pages may call the API (CORS, never with credentials); empty: CORS off. */
+    corsOrigins: string[];
+  };
+  /** A main event loop blocked this long ends the process (src/watchdog.ts); 0: no watchdog. */
+  eventLoopWatchdogMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -139,5 +160,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perTenant: values.MAX_SUBSCRIPTIONS_PER_TENANT,
     },
     metrics: { token: values.METRICS_TOKEN ?? null, port: values.METRICS_PORT ?? null },
+    web: {
+      frameAncestors: values.FRAME_ANCESTORS.trim().split(/[\s,]+/),
+      corsOrigins: values.CORS_ORIGINS?.trim().split(/\s*,\s*/) ?? [],
+    },
+    eventLoopWatchdogMs: Math.round(values.EVENT_LOOP_WATCHDOG_SECONDS * 1000),
   };
 }

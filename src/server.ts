@@ -1,10 +1,12 @@
 import { createServer } from 'node:http';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { startEventLoopWatchdog } from './watchdog.ts';
 
 async function main() {
   const config = loadConfig();
   const app = await createApp(config);
+  startEventLoopWatchdog(config.eventLoopWatchdogMs);
   const server = createServer(app.handle);
   app.attachWebSockets(server);
 

@@ -43,6 +43,9 @@ describe('README', () => {
       MAX_SUBSCRIPTIONS_PER_TENANT: String(defaults.live.perTenant),
       METRICS_TOKEN: '',
       METRICS_PORT: '',
+      FRAME_ANCESTORS: defaults.web.frameAncestors.join(' '),
+      CORS_ORIGINS: '',
+      EVENT_LOOP_WATCHDOG_SECONDS: String(defaults.eventLoopWatchdogMs / 1000),
     });
   });
 });

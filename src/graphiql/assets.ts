@@ -68,15 +68,16 @@ export type GraphiqlAssets = {
   serve: (request: IncomingMessage, response: ServerResponse) => boolean;
 };
 
-export function createGraphiqlAssets(basePath: string): GraphiqlAssets {
-  return createStaticAssets(`${basePath}/assets/`, FILES);
+/** `headers`: sent with every file too (src/graphiql/headers.ts); the workers' CSP is their response's. */
+export function createGraphiqlAssets(basePath: string, headers: Readonly<Record<string, string>>): GraphiqlAssets {
+  return createStaticAssets(`${basePath}/assets/`, FILES, headers);
 }
 
 /**
  * Files served under `prefix` by the same rules: content-hashed URLs, a year of caching,
  * brotli or gzip compressed once. The monitor page's bundle uses it too (src/monitor/).
  */
-export function createStaticAssets(prefix: string, files: Readonly<Record<string, string>>): GraphiqlAssets {
+export function createStaticAssets(prefix: string, files: Readonly<Record<string, string>>, extraHeaders: Readonly<Record<string, string>> = {}): GraphiqlAssets {
   let loaded: { version: string; assets: Map<string, Asset> } | undefined;
   // Read on first use, not at start: most processes (and tests) never show GraphiQL.
   const load = () => {
@@ -97,6 +98,7 @@ export function createStaticAssets(prefix: string, files: Readonly<Record<string
     const encoding = chooseEncoding(request.headers['accept-encoding']);
     const etag = `"${asset.hash}${encoding ? `-${encoding}` : ''}"`;
     const headers: Record<string, string> = {
+      ...extraHeaders,
       'content-type': asset.contentType,
       'cache-control': 'public, max-age=31536000, immutable',
       etag,

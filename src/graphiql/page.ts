@@ -48,7 +48,8 @@ export function renderGraphiqlPage(assets: GraphiqlAssets, options: GraphiQLOpti
   <p class="hint">The key printed by <code>npm start</code>, or one from <code>npm run keys -- create</code>. It is sent as the
   <code>X-API-Key</code> header and as the WebSocket's <code>connectionParams</code>, and forgotten when this tab closes unless you tick the box.</p>
 </form>
-<div id="key-bar" class="key-bar" hidden><span id="key-bar-text"></span><button id="change-key" type="button">Change key</button></div>
+<div id="key-bar" class="key-bar" hidden><span id="key-bar-text"></span><button id="change-key" type="button">Change key</button>
+<span id="link-notice" class="link-notice" role="alert" hidden>The query below came with the link you opened, not from you: read it before you run it.</span></div>
 <div id="graphiql-root" class="graphiql-root" hidden></div>
 <!-- The bundle (megabytes) loads while the key is typed; boot.js runs at once and mounts GraphiQL when both are ready. -->
 <script id="graphiql-bundle" src="${assets.url('yoga-graphiql.umd.js')}" defer></script>

@@ -62,6 +62,10 @@
     document.getElementById('key-bar-text').textContent =
       'Tenant ' + tenantName + ', key ' + key.slice(0, 13) + '…' + (storage() && storage().getItem(STORAGE_KEY) ? ' (remembered in this browser)' : '');
     document.getElementById('key-bar').hidden = false;
+    // GraphiQL puts a ?query= from the URL in the editor (and runs it only on a click): a link
+    // from anyone can fill it, so say so; the frame-ancestors CSP keeps other sites from framing it.
+    var params = new URLSearchParams(location.search);
+    document.getElementById('link-notice').hidden = !(params.has('query') || params.has('variables') || params.has('headers'));
     var root = document.getElementById('graphiql-root');
     root.hidden = false;
     var options = Object.assign({}, config.graphiql, {
