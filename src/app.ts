@@ -127,6 +127,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const metricsHttp = metricsAccess(metrics, config.metrics);
   const pubsub = createDeliveryPubSub();
+  // A revoked key's subscriptions end and every WebSocket it opened closes, here and (relayed) on every instance.
+  const revokeHere = (keyId: string) => {
+    live.revokeKey(keyId);
+    webSockets?.revokeKey(keyId);
+  };
   // Several instances on one Postgres: wake-ups, live updates and revocations reach the others too.
   const cluster = config.databaseUrl
     ? createCluster({
@@ -136,7 +141,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         logger,
         pubsub,
         wake: () => engine.wake(),
-        revokeKey: (keyId) => live.revokeKey(keyId),
+        revokeKey: revokeHere,
       })
     : null;
   await cluster?.start();
@@ -163,7 +168,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     clock,
     announcer,
     onKeyRevoked: (keyId) => {
-      live.revokeKey(keyId);
+      revokeHere(keyId);
       cluster?.revoked(keyId);
     },
   });

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { GraphQLError, type DocumentNode, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { apiKeyFromHeaders, type Principal } from '../auth/authenticate.ts';
 import { grants } from '../domain/scopes.ts';
 import { coalesceWrites } from './coalesced-writes.ts';
@@ -48,6 +48,17 @@ export function attachWebSockets(params: {
     running.delete(key);
     if (running.size === 0) drained?.();
   };
+  // Every accepted connection by the key that opened it, so revoking the key closes them all,
+  // with or without subscriptions.
+  const byKey = new Map<string, Set<WebSocket>>();
+  const track = (keyId: string, socket: WebSocket) => {
+    const sockets = byKey.get(keyId) ?? byKey.set(keyId, new Set()).get(keyId)!;
+    sockets.add(socket);
+    socket.once('close', () => {
+      sockets.delete(socket);
+      if (sockets.size === 0 && byKey.get(keyId) === sockets) byKey.delete(keyId);
+    });
+  };
   const disposable = useServer<Record<string, unknown> | undefined, WsExtra>(
     {
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
@@ -66,9 +77,17 @@ export function attachWebSockets(params: {
         coalesceWrites(socket, ctx.extra.request.socket);
         ctx.extra.principal = principal;
         ctx.extra.connection = { id: randomUUID(), close: (code, reason) => socket.close(code, reason) };
+        track(principal.keyId, socket);
         return true;
       },
       onSubscribe: async (ctx, id, payload) => {
+        // The key is checked again for every operation: a revocation this process did not hear
+        // of (a lost signal from another instance) still stops the connection at its next one.
+        const current = await params.authenticate(apiKeyFromConnectionParams(ctx.connectionParams));
+        if (!current || current.keyId !== ctx.extra.principal?.keyId) {
+          ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, 'API key revoked');
+          return [new GraphQLError('The API key of this connection was revoked', { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
         // What the context factory reads (app.ts), and no more: each open subscription keeps its context.
         const { schema, execute, subscribe, contextFactory, parse, validate } = params.yoga.getEnveloped({
           principal: ctx.extra.principal,
@@ -105,6 +124,10 @@ export function attachWebSockets(params: {
     wss,
   );
   return {
+    /** Closes every connection this key opened (4401), whatever it carries. */
+    revokeKey(keyId: string): void {
+      for (const socket of byKey.get(keyId) ?? []) socket.close(CLOSE_UNAUTHENTICATED, 'API key revoked');
+    },
     /** Open graphql-ws connections (for the metrics). */
     connections: () => wss.clients.size,
     /**
