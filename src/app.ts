@@ -76,7 +76,7 @@ function unauthenticated(keySent: boolean): GraphQLError {
   });
 }
 
-/** Largest request body read: a 256 KiB event payload as JSON, with room for the operation around it. */
+/** Largest request body read, and graphql-ws message: a 256 KiB event payload as JSON, with room for the operation around it. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 
 /**
@@ -261,6 +261,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         server,
         yoga: yoga as never,
         authenticate: (key) => authenticate(repos.apiKeys, key, clock.now()),
+        maxMessageBytes: MAX_REQUEST_BYTES,
       });
     },
     close: async () => {

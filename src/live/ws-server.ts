@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { GraphQLError, type DocumentNode, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { apiKeyFromHeaders, type Principal } from '../auth/authenticate.ts';
 import { grants } from '../domain/scopes.ts';
 import { coalesceWrites } from './coalesced-writes.ts';
@@ -12,6 +12,17 @@ import { CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, type LiveConnection } from './r
 /** What onConnect learns and every operation on the connection reuses. */
 export type WsExtra = { principal: Principal; connection: LiveConnection };
 
+
+/**
+ * Largest message before connection_init is accepted: a connection_init with its key and
+ * headers is a few KiB, and no one is known yet to charge a larger one to.
+ */
+export const MAX_MESSAGE_BYTES_BEFORE_AUTH = 64 * 1024;
+
+/** A message over a size limit (RFC 6455's "Message Too Big"), as ws itself closes over maxPayload. */
+const CLOSE_TOO_BIG = 1009;
+
+const byteLength = (data: RawData) => (Array.isArray(data) ? data.reduce((sum, part) => sum + part.byteLength, 0) : data.byteLength);
 
 const operationKey = (extra: Partial<WsExtra>, id: string) => `${extra.connection?.id}:${id}`;
 
@@ -39,8 +50,21 @@ export function attachWebSockets(params: {
   server: Server;
   yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
   authenticate: (key: string | null) => Promise<Principal | null>;
+  /** Largest message once authenticated: ws reads no frame past it (as HTTP bodies are capped). */
+  maxMessageBytes: number;
 }) {
-  const wss = new WebSocketServer({ server: params.server, path: params.yoga.graphqlEndpoint });
+  const wss = new WebSocketServer({ server: params.server, path: params.yoga.graphqlEndpoint, maxPayload: params.maxMessageBytes });
+  // Connections whose connection_init was accepted; the others get the smaller message limit.
+  const accepted = new WeakSet<WebSocket>();
+  // Registered before graphql-ws's own listener (useServer below), so it sees each message
+  // first; a socket it closes is refused in onConnect before the key is even looked up.
+  wss.on('connection', (socket) => {
+    socket.on('message', (data) => {
+      if (!accepted.has(socket) && byteLength(data) > MAX_MESSAGE_BYTES_BEFORE_AUTH) {
+        socket.close(CLOSE_TOO_BIG, `Messages before connection_ack are limited to ${MAX_MESSAGE_BYTES_BEFORE_AUTH} bytes`);
+      }
+    });
+  });
   // Operations not yet completed, so shutdown can let their `complete` messages go out before closing.
   const running = new Set<string>();
   let drained: (() => void) | null = null;
@@ -64,6 +88,7 @@ export function attachWebSockets(params: {
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
       onConnect: async (ctx) => {
+        if (ctx.extra.socket.readyState !== WebSocket.OPEN) return false;
         const principal = await params.authenticate(apiKeyFromConnectionParams(ctx.connectionParams));
         if (!principal) {
           ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, 'Unauthenticated: send a valid apiKey in connectionParams');
@@ -78,6 +103,7 @@ export function attachWebSockets(params: {
         ctx.extra.principal = principal;
         ctx.extra.connection = { id: randomUUID(), close: (code, reason) => socket.close(code, reason) };
         track(principal.keyId, socket);
+        accepted.add(socket);
         return true;
       },
       onSubscribe: async (ctx, id, payload) => {
