@@ -21,6 +21,11 @@ export const MAX_MESSAGE_BYTES_BEFORE_AUTH = 64 * 1024;
 
 /** A message over a size limit (RFC 6455's "Message Too Big"), as ws itself closes over maxPayload. */
 const CLOSE_TOO_BIG = 1009;
+/** Too many connections for this key or address now ("Try Again Later"). */
+const CLOSE_TRY_AGAIN_LATER = 1013;
+
+/** graphql-ws's own default, said here: a socket that sends no connection_init is closed after it (4408). */
+const CONNECTION_INIT_WAIT_MS = 3_000;
 
 const byteLength = (data: RawData) => (Array.isArray(data) ? data.reduce((sum, part) => sum + part.byteLength, 0) : data.byteLength);
 
@@ -52,13 +57,32 @@ export function attachWebSockets(params: {
   authenticate: (key: string | null) => Promise<Principal | null>;
   /** Largest message once authenticated: ws reads no frame past it (as HTTP bodies are capped). */
   maxMessageBytes: number;
+  /** Connections one key holds open; connections from one address not yet past connection_init. */
+  limits: { perKey: number; unauthenticatedPerAddress: number };
 }) {
   const wss = new WebSocketServer({ server: params.server, path: params.yoga.graphqlEndpoint, maxPayload: params.maxMessageBytes });
   // Connections whose connection_init was accepted; the others get the smaller message limit.
   const accepted = new WeakSet<WebSocket>();
+  // Connections per remote address until accepted: no key yet to charge them to.
+  const waiting = new Set<WebSocket>();
+  const waitingByAddress = new Map<string, number>();
+  const stopWaiting = (address: string, socket: WebSocket) => {
+    if (!waiting.delete(socket)) return;
+    const n = (waitingByAddress.get(address) ?? 1) - 1;
+    if (n === 0) waitingByAddress.delete(address);
+    else waitingByAddress.set(address, n);
+  };
   // Registered before graphql-ws's own listener (useServer below), so it sees each message
   // first; a socket it closes is refused in onConnect before the key is even looked up.
-  wss.on('connection', (socket) => {
+  wss.on('connection', (socket, request) => {
+    const address = request.socket.remoteAddress ?? '';
+    if ((waitingByAddress.get(address) ?? 0) >= params.limits.unauthenticatedPerAddress) {
+      socket.close(CLOSE_TRY_AGAIN_LATER, 'Too many connections from this address waiting for connection_init');
+      return;
+    }
+    waiting.add(socket);
+    waitingByAddress.set(address, (waitingByAddress.get(address) ?? 0) + 1);
+    socket.once('close', () => stopWaiting(address, socket));
     socket.on('message', (data) => {
       if (!accepted.has(socket) && byteLength(data) > MAX_MESSAGE_BYTES_BEFORE_AUTH) {
         socket.close(CLOSE_TOO_BIG, `Messages before connection_ack are limited to ${MAX_MESSAGE_BYTES_BEFORE_AUTH} bytes`);
@@ -87,6 +111,7 @@ export function attachWebSockets(params: {
     {
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+      connectionInitWaitTimeout: CONNECTION_INIT_WAIT_MS,
       onConnect: async (ctx) => {
         if (ctx.extra.socket.readyState !== WebSocket.OPEN) return false;
         const principal = await params.authenticate(apiKeyFromConnectionParams(ctx.connectionParams));
@@ -99,11 +124,16 @@ export function attachWebSockets(params: {
           return false;
         }
         const socket = ctx.extra.socket;
+        if ((byKey.get(principal.keyId)?.size ?? 0) >= params.limits.perKey) {
+          socket.close(CLOSE_TRY_AGAIN_LATER, `At most ${params.limits.perKey} connections per API key`);
+          return false;
+        }
         coalesceWrites(socket, ctx.extra.request.socket);
         ctx.extra.principal = principal;
         ctx.extra.connection = { id: randomUUID(), close: (code, reason) => socket.close(code, reason) };
         track(principal.keyId, socket);
         accepted.add(socket);
+        stopWaiting(ctx.extra.request.socket.remoteAddress ?? '', socket);
         return true;
       },
       onSubscribe: async (ctx, id, payload) => {
