@@ -39,7 +39,7 @@ const ConfigSchema = z.object({
   // Unset: the soft RLIMIT_NOFILE less a reserve for deliveries and the database (http-limits.ts).
   MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000_000).optional(),
   MAX_WS_CONNECTIONS_PER_KEY: z.coerce.number().int().min(1).max(1_000_000).default(100),
-  MAX_WS_UNAUTHENTICATED_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(256),
+  MAX_WAITING_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(256),
   HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3_600).default(10),
   HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3_600).default(30),
   HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3_600).default(5),
@@ -102,8 +102,8 @@ export type Config = {
     max: number | null;
     /** graphql-ws connections one API key holds open at once. */
     wsPerKey: number;
-    /** graphql-ws connections from one remote address not yet past connection_init. */
-    wsUnauthenticatedPerAddress: number;
+    /** Connections from one remote address with no request yet (HTTP), and graphql-ws ones not yet past connection_init. */
+    waitingPerAddress: number;
     /** A connection's request headers must have arrived within this (also: its first byte). */
     headersTimeoutMs: number;
     /** ... and its whole request, body included, within this. */
@@ -166,7 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     connections: {
       max: values.MAX_CONNECTIONS ?? null,
       wsPerKey: values.MAX_WS_CONNECTIONS_PER_KEY,
-      wsUnauthenticatedPerAddress: values.MAX_WS_UNAUTHENTICATED_PER_ADDRESS,
+      waitingPerAddress: values.MAX_WAITING_CONNECTIONS_PER_ADDRESS,
       headersTimeoutMs: Math.round(values.HTTP_HEADERS_TIMEOUT_SECONDS * 1000),
       requestTimeoutMs: Math.round(values.HTTP_REQUEST_TIMEOUT_SECONDS * 1000),
       keepAliveTimeoutMs: Math.round(values.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000),

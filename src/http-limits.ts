@@ -5,7 +5,7 @@ import type { Config } from './config.ts';
 
 /*
  * The HTTP server's connections, bounded: no client holds one without sending a request in
- * time, and never so many at once that the process runs out of file descriptors, which
+ * time, no address holds many that have sent none, and never so many at once that the process runs out of file descriptors, which
  * deliveries (outbound sockets), the database and the engine threads need too.
  */
 
@@ -48,15 +48,31 @@ export function createBoundedServer(handle: RequestListener, config: Config): { 
   const maxConnections = connections.max ?? connectionCap(softFileLimit(), { deliveryConcurrency: config.delivery.concurrency, databasePoolSize: config.databasePoolSize });
   server.maxConnections = maxConnections;
 
-  // node's headersTimeout only covers a connection once its first byte arrived: one that sends
-  // nothing is closed here, after the same time; its first request (or upgrade) ends the wait.
-  const silent = new WeakMap<Socket, NodeJS.Timeout>();
+  // Connections that have sent no request yet. node's headersTimeout only covers a connection
+  // once its first byte arrived: one that sends nothing is closed here, after the same time. And
+  // one address holds at most waitingPerAddress of them (a proxy's connections send at once).
+  const waiting = new Map<Socket, { timer: NodeJS.Timeout; address: string }>();
+  const perAddress = new Map<string, number>();
+  const spoke = (socket: Socket) => {
+    const entry = waiting.get(socket);
+    if (!entry) return;
+    waiting.delete(socket);
+    clearTimeout(entry.timer);
+    const n = (perAddress.get(entry.address) ?? 1) - 1;
+    if (n === 0) perAddress.delete(entry.address);
+    else perAddress.set(entry.address, n);
+  };
   server.on('connection', (socket: Socket) => {
-    const timer = setTimeout(() => socket.destroy(), connections.headersTimeoutMs);
-    silent.set(socket, timer);
-    socket.once('close', () => clearTimeout(timer));
+    const address = socket.remoteAddress ?? '';
+    const n = perAddress.get(address) ?? 0;
+    if (n >= connections.waitingPerAddress) {
+      socket.destroy();
+      return;
+    }
+    perAddress.set(address, n + 1);
+    waiting.set(socket, { timer: setTimeout(() => socket.destroy(), connections.headersTimeoutMs), address });
+    socket.once('close', () => spoke(socket));
   });
-  const spoke = (socket: Socket) => clearTimeout(silent.get(socket));
   server.on('request', (request: { socket: Socket }) => spoke(request.socket));
   server.on('upgrade', (_request: unknown, socket: Socket) => spoke(socket));
   return { server, maxConnections };

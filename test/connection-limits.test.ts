@@ -16,7 +16,7 @@ import { join } from 'node:path';
 
 const LIMITS = {
   MAX_WS_CONNECTIONS_PER_KEY: '3',
-  MAX_WS_UNAUTHENTICATED_PER_ADDRESS: '4',
+  MAX_WAITING_CONNECTIONS_PER_ADDRESS: '4',
   HTTP_HEADERS_TIMEOUT_SECONDS: '1',
   HTTP_REQUEST_TIMEOUT_SECONDS: '2',
   HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: '1',
@@ -62,6 +62,15 @@ describe('HTTP connections that send nothing, or too little', () => {
     expect(await within(closed, 6_000)).not.toBe('timeout');
   });
 
+  it(`closes an address's connection past ${LIMITS.MAX_WAITING_CONNECTIONS_PER_ADDRESS} that have sent no request yet, at once`, async () => {
+    const silent = [];
+    for (let i = 0; i < Number(LIMITS.MAX_WAITING_CONNECTIONS_PER_ADDRESS); i++) silent.push(await rawTcp());
+    const over = await rawTcp();
+    expect(await within(over.closed, 300)).not.toBe('timeout');
+    expect(silent.filter(({ socket }) => socket.destroyed)).toEqual([]);
+    for (const { socket } of silent) socket.destroy();
+  });
+
   it('closes an idle keep-alive connection after the keep-alive timeout', async () => {
     const { socket, closed } = await rawTcp();
     socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
@@ -92,9 +101,9 @@ describe('graphql-ws connections', () => {
     for (const ws of [...open, again]) ws.socket.close();
   });
 
-  it(`refuses an address's unauthenticated WebSocket past ${LIMITS.MAX_WS_UNAUTHENTICATED_PER_ADDRESS} (${TOO_MANY})`, async () => {
+  it(`refuses an address's unauthenticated WebSocket past ${LIMITS.MAX_WAITING_CONNECTIONS_PER_ADDRESS} (${TOO_MANY})`, async () => {
     const waiting: RawWs[] = [];
-    for (let i = 0; i < Number(LIMITS.MAX_WS_UNAUTHENTICATED_PER_ADDRESS); i++) waiting.push(await openRawWs(gw.url));
+    for (let i = 0; i < Number(LIMITS.MAX_WAITING_CONNECTIONS_PER_ADDRESS); i++) waiting.push(await openRawWs(gw.url));
     const extra = await openRawWs(gw.url).catch(() => null);
     expect(extra === null ? { code: TOO_MANY } : await within(extra.closed, 1_000)).toMatchObject({ code: TOO_MANY });
     // One of them authenticates: its slot is free for another.

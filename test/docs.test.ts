@@ -44,7 +44,7 @@ describe('README', () => {
       // Made from the process's descriptor limit: documented in words.
       MAX_CONNECTIONS: undefined,
       MAX_WS_CONNECTIONS_PER_KEY: String(defaults.connections.wsPerKey),
-      MAX_WS_UNAUTHENTICATED_PER_ADDRESS: String(defaults.connections.wsUnauthenticatedPerAddress),
+      MAX_WAITING_CONNECTIONS_PER_ADDRESS: String(defaults.connections.waitingPerAddress),
       HTTP_HEADERS_TIMEOUT_SECONDS: String(defaults.connections.headersTimeoutMs / 1000),
       HTTP_REQUEST_TIMEOUT_SECONDS: String(defaults.connections.requestTimeoutMs / 1000),
       HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: String(defaults.connections.keepAliveTimeoutMs / 1000),
