@@ -262,7 +262,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         yoga: yoga as never,
         authenticate: (key) => authenticate(repos.apiKeys, key, clock.now()),
         maxMessageBytes: MAX_REQUEST_BYTES,
-        limits: { perKey: config.connections.wsPerKey, unauthenticatedPerAddress: config.connections.waitingPerAddress },
+        limits: { perKey: config.connections.wsPerKey, waitingPerAddress: config.connections.waitingPerAddress },
       });
     },
     close: async () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Config } from './config.ts';
+import { slotsPerKey } from './live/slots.ts';
 
 /*
  * The HTTP server's connections, bounded: no client holds one without sending a request in
@@ -51,28 +52,23 @@ export function createBoundedServer(handle: RequestListener, config: Config): { 
   // Connections that have sent no request yet. node's headersTimeout only covers a connection
   // once its first byte arrived: one that sends nothing is closed here, after the same time. And
   // one address holds at most waitingPerAddress of them (a proxy's connections send at once).
-  const waiting = new Map<Socket, { timer: NodeJS.Timeout; address: string }>();
-  const perAddress = new Map<string, number>();
-  const spoke = (socket: Socket) => {
-    const entry = waiting.get(socket);
-    if (!entry) return;
-    waiting.delete(socket);
-    clearTimeout(entry.timer);
-    const n = (perAddress.get(entry.address) ?? 1) - 1;
-    if (n === 0) perAddress.delete(entry.address);
-    else perAddress.set(entry.address, n);
-  };
+  const waiting = new Map<Socket, () => void>();
+  const waitingPerAddress = slotsPerKey(connections.waitingPerAddress);
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? '';
-    const n = perAddress.get(address) ?? 0;
-    if (n >= connections.waitingPerAddress) {
+    if (!waitingPerAddress.take(address)) {
       socket.destroy();
       return;
     }
-    perAddress.set(address, n + 1);
-    waiting.set(socket, { timer: setTimeout(() => socket.destroy(), connections.headersTimeoutMs), address });
-    socket.once('close', () => spoke(socket));
+    const timer = setTimeout(() => socket.destroy(), connections.headersTimeoutMs);
+    waiting.set(socket, () => {
+      if (!waiting.delete(socket)) return;
+      clearTimeout(timer);
+      waitingPerAddress.give(address);
+    });
+    socket.once('close', () => waiting.get(socket)?.());
   });
+  const spoke = (socket: Socket) => waiting.get(socket)?.();
   server.on('request', (request: { socket: Socket }) => spoke(request.socket));
   server.on('upgrade', (_request: unknown, socket: Socket) => spoke(socket));
   return { server, maxConnections };

@@ -7,11 +7,11 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { apiKeyFromHeaders, type Principal } from '../auth/authenticate.ts';
 import { grants } from '../domain/scopes.ts';
 import { coalesceWrites } from './coalesced-writes.ts';
+import { slotsPerKey } from './slots.ts';
 import { CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, type LiveConnection } from './registry.ts';
 
 /** What onConnect learns and every operation on the connection reuses. */
 export type WsExtra = { principal: Principal; connection: LiveConnection };
-
 
 /**
  * Largest message before connection_init is accepted: a connection_init with its key and
@@ -58,33 +58,27 @@ export function attachWebSockets(params: {
   /** Largest message once authenticated: ws reads no frame past it (as HTTP bodies are capped). */
   maxMessageBytes: number;
   /** Connections one key holds open; connections from one address not yet past connection_init. */
-  limits: { perKey: number; unauthenticatedPerAddress: number };
+  limits: { perKey: number; waitingPerAddress: number };
 }) {
   const wss = new WebSocketServer({ server: params.server, path: params.yoga.graphqlEndpoint, maxPayload: params.maxMessageBytes });
-  // Connections whose connection_init was accepted; the others get the smaller message limit.
-  const accepted = new WeakSet<WebSocket>();
-  // Connections per remote address until accepted: no key yet to charge them to.
-  const waiting = new Set<WebSocket>();
-  const waitingByAddress = new Map<string, number>();
-  const stopWaiting = (address: string, socket: WebSocket) => {
-    if (!waiting.delete(socket)) return;
-    const n = (waitingByAddress.get(address) ?? 1) - 1;
-    if (n === 0) waitingByAddress.delete(address);
-    else waitingByAddress.set(address, n);
-  };
+  // Connections not yet past connection_init, each with what ends its wait: they get the smaller
+  // message limit, and count against their remote address (no key yet to charge them to).
+  const waiting = new Map<WebSocket, () => void>();
+  const waitingPerAddress = slotsPerKey(params.limits.waitingPerAddress);
   // Registered before graphql-ws's own listener (useServer below), so it sees each message
   // first; a socket it closes is refused in onConnect before the key is even looked up.
   wss.on('connection', (socket, request) => {
     const address = request.socket.remoteAddress ?? '';
-    if ((waitingByAddress.get(address) ?? 0) >= params.limits.unauthenticatedPerAddress) {
+    if (!waitingPerAddress.take(address)) {
       socket.close(CLOSE_TRY_AGAIN_LATER, 'Too many connections from this address waiting for connection_init');
       return;
     }
-    waiting.add(socket);
-    waitingByAddress.set(address, (waitingByAddress.get(address) ?? 0) + 1);
-    socket.once('close', () => stopWaiting(address, socket));
+    waiting.set(socket, () => {
+      if (waiting.delete(socket)) waitingPerAddress.give(address);
+    });
+    socket.once('close', () => waiting.get(socket)?.());
     socket.on('message', (data) => {
-      if (!accepted.has(socket) && byteLength(data) > MAX_MESSAGE_BYTES_BEFORE_AUTH) {
+      if (waiting.has(socket) && byteLength(data) > MAX_MESSAGE_BYTES_BEFORE_AUTH) {
         socket.close(CLOSE_TOO_BIG, `Messages before connection_ack are limited to ${MAX_MESSAGE_BYTES_BEFORE_AUTH} bytes`);
       }
     });
@@ -132,8 +126,7 @@ export function attachWebSockets(params: {
         ctx.extra.principal = principal;
         ctx.extra.connection = { id: randomUUID(), close: (code, reason) => socket.close(code, reason) };
         track(principal.keyId, socket);
-        accepted.add(socket);
-        stopWaiting(ctx.extra.request.socket.remoteAddress ?? '', socket);
+        waiting.get(socket)?.();
         return true;
       },
       onSubscribe: async (ctx, id, payload) => {
