@@ -77,7 +77,7 @@ function unauthenticated(keySent: boolean): GraphQLError {
   });
 }
 
-/** Largest request body read: a 256 KiB event payload as JSON, with room for the operation around it. */
+/** Largest request body read, and graphql-ws message: a 256 KiB event payload as JSON, with room for the operation around it. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 
 /**
@@ -128,6 +128,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const metricsHttp = metricsAccess(metrics, config.metrics);
   const pubsub = createDeliveryPubSub();
+  // A revoked key's subscriptions end and every WebSocket it opened closes, here and (relayed) on every instance.
+  const revokeHere = (keyId: string) => {
+    live.revokeKey(keyId);
+    webSockets?.revokeKey(keyId);
+  };
   // Several instances on one Postgres: wake-ups, live updates and revocations reach the others too.
   const cluster = config.databaseUrl
     ? createCluster({
@@ -137,7 +142,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         logger,
         pubsub,
         wake: () => engine.wake(),
-        revokeKey: (keyId) => live.revokeKey(keyId),
+        revokeKey: revokeHere,
       })
     : null;
   await cluster?.start();
@@ -164,7 +169,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     clock,
     announcer,
     onKeyRevoked: (keyId) => {
-      live.revokeKey(keyId);
+      revokeHere(keyId);
       cluster?.revoked(keyId);
     },
   });
@@ -266,6 +271,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         server,
         yoga: yoga as never,
         authenticate: (key) => authenticate(repos.apiKeys, key, clock.now()),
+        maxMessageBytes: MAX_REQUEST_BYTES,
+        limits: { perKey: config.connections.wsPerKey, waitingPerAddress: config.connections.waitingPerAddress },
       });
     },
     close: async () => {

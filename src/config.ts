@@ -41,6 +41,14 @@ const ConfigSchema = z.object({
   LIVE_BUFFER_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(100_000).default(100),
   MAX_SUBSCRIPTIONS_PER_TENANT: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+  // Connections (issue 22): what one key, one address or a silent client can hold open.
+  // Unset: the soft RLIMIT_NOFILE less a reserve for deliveries and the database (http-limits.ts).
+  MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000_000).optional(),
+  MAX_WS_CONNECTIONS_PER_KEY: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  MAX_WAITING_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(256),
+  HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3_600).default(10),
+  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3_600).default(30),
+  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3_600).default(5),
   // Unset: /metrics is off. A token long enough that guessing it is hopeless.
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -102,6 +110,20 @@ export type Config = {
     perConnection: number;
     perTenant: number;
   };
+  connections: {
+    /** HTTP and WebSocket connections at once (server.maxConnections); null: from the descriptor limit. */
+    max: number | null;
+    /** graphql-ws connections one API key holds open at once. */
+    wsPerKey: number;
+    /** Connections from one remote address with no request yet (HTTP), and graphql-ws ones not yet past connection_init. */
+    waitingPerAddress: number;
+    /** A connection's request headers must have arrived within this (also: its first byte). */
+    headersTimeoutMs: number;
+    /** ... and its whole request, body included, within this. */
+    requestTimeoutMs: number;
+    /** An idle keep-alive connection is closed after this. */
+    keepAliveTimeoutMs: number;
+  };
   /** GET /metrics: with a bearer token on the main port, and/or on its own port bound to 127.0.0.1; off when neither. */
   metrics: { token: string | null; port: number | null };
   web: {
@@ -125,6 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const values = parsed.data;
+  if (values.HTTP_HEADERS_TIMEOUT_SECONDS > values.HTTP_REQUEST_TIMEOUT_SECONDS) {
+    throw new ConfigError('invalid configuration: HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed HTTP_REQUEST_TIMEOUT_SECONDS');
+  }
   // Unique per app even within one process (tests and benches run several): a shared id would
   // let each instance retire the other's leases at start as if they were its own earlier life.
   const instanceId = values.INSTANCE_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -158,6 +183,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       bufferSize: values.LIVE_BUFFER_SIZE,
       perConnection: values.MAX_SUBSCRIPTIONS_PER_CONNECTION,
       perTenant: values.MAX_SUBSCRIPTIONS_PER_TENANT,
+    },
+    connections: {
+      max: values.MAX_CONNECTIONS ?? null,
+      wsPerKey: values.MAX_WS_CONNECTIONS_PER_KEY,
+      waitingPerAddress: values.MAX_WAITING_CONNECTIONS_PER_ADDRESS,
+      headersTimeoutMs: Math.round(values.HTTP_HEADERS_TIMEOUT_SECONDS * 1000),
+      requestTimeoutMs: Math.round(values.HTTP_REQUEST_TIMEOUT_SECONDS * 1000),
+      keepAliveTimeoutMs: Math.round(values.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000),
     },
     metrics: { token: values.METRICS_TOKEN ?? null, port: values.METRICS_PORT ?? null },
     web: {

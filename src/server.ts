@@ -1,13 +1,13 @@
-import { createServer } from 'node:http';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { createBoundedServer } from './http-limits.ts';
 import { startEventLoopWatchdog } from './watchdog.ts';
 
 async function main() {
   const config = loadConfig();
   const app = await createApp(config);
   startEventLoopWatchdog(config.eventLoopWatchdogMs);
-  const server = createServer(app.handle);
+  const { server, maxConnections } = createBoundedServer(app.handle, config);
   app.attachWebSockets(server);
 
   // Before anything says the gateway is up: a SIGTERM sent on that news must find its handler.
@@ -47,7 +47,7 @@ async function main() {
   }
   const metricsPort = await app.listenMetrics();
   app.logger.info(
-    { url: `${base}/graphql`, monitor: `${base}/`, databasePath: config.databasePath, ...(metricsPort !== null ? { metrics: `http://127.0.0.1:${metricsPort}/metrics` } : {}) },
+    { url: `${base}/graphql`, monitor: `${base}/`, databasePath: config.databasePath, maxConnections, ...(metricsPort !== null ? { metrics: `http://127.0.0.1:${metricsPort}/metrics` } : {}) },
     'gateway listening',
   );
 

@@ -41,6 +41,13 @@ describe('README', () => {
       LIVE_BUFFER_SIZE: String(defaults.live.bufferSize),
       MAX_SUBSCRIPTIONS_PER_CONNECTION: String(defaults.live.perConnection),
       MAX_SUBSCRIPTIONS_PER_TENANT: String(defaults.live.perTenant),
+      // Made from the process's descriptor limit: documented in words.
+      MAX_CONNECTIONS: undefined,
+      MAX_WS_CONNECTIONS_PER_KEY: String(defaults.connections.wsPerKey),
+      MAX_WAITING_CONNECTIONS_PER_ADDRESS: String(defaults.connections.waitingPerAddress),
+      HTTP_HEADERS_TIMEOUT_SECONDS: String(defaults.connections.headersTimeoutMs / 1000),
+      HTTP_REQUEST_TIMEOUT_SECONDS: String(defaults.connections.requestTimeoutMs / 1000),
+      HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: String(defaults.connections.keepAliveTimeoutMs / 1000),
       METRICS_TOKEN: '',
       METRICS_PORT: '',
       FRAME_ANCESTORS: defaults.web.frameAncestors.join(' '),

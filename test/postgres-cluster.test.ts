@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from './helpers/app.ts';
 import { CreateWebhook } from './helpers/documents.ts';
 import { PublishEvent } from './helpers/delivery-documents.ts';
 import { subscribe, wsClient } from './helpers/live.ts';
+import { openRawWs } from './helpers/raw-ws.ts';
 import { freshPostgresDatabase, type TestDatabase } from './helpers/postgres.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
 import { fakeClock } from './helpers/clock.ts';
@@ -105,6 +106,16 @@ describe('two instances on one Postgres', () => {
     await a.data(ClusterRevoke, { id });
     expect(await sub.ended).toMatchObject({ error: expect.anything() });
     expect((await closed).code).toBe(4401);
+  });
+
+  it('closes an idle socket on B (no subscription) when its key is revoked on A (issue 22)', async () => {
+    const writer = await a.keyFor(['WEBHOOKS_READ', 'WEBHOOKS_WRITE']);
+    const ws = await openRawWs(b.url);
+    await ws.init({ apiKey: writer });
+    const id = (await a.data(ClusterKeys, {})).apiKeys.find((key) => writer.startsWith(key.prefix))!.id;
+    await a.data(ClusterRevoke, { id });
+    const closed = await Promise.race([ws.closed, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5_000))]);
+    expect(closed).toMatchObject({ code: 4401 });
   });
 });
 

@@ -35,6 +35,29 @@ function codedError(error: unknown): CodedError | undefined {
   return undefined;
 }
 
+/**
+ * This process or machine ran out of something (descriptors, memory, socket buffers, local
+ * ports): the request never reached the receiver, so its failure is not the receiver's.
+ */
+const LOCAL_RESOURCE_CODES = new Set(['EMFILE', 'ENFILE', 'ENOMEM', 'ENOBUFS', 'EADDRNOTAVAIL']);
+
+/** Thrown by the dispatcher instead of an attempt result: the worker puts the delivery back, nothing is recorded. */
+export class LocalResourceError extends Error {
+  constructor(readonly code: string) {
+    super(`no attempt made: this process ran out of a local resource (${code})`);
+    this.name = 'LocalResourceError';
+  }
+}
+
+/** The local resource code anywhere along the `cause` chain (a wrapper may carry its own code first), or null. */
+export function localResourceCode(error: unknown): string | null {
+  for (let current = error; typeof current === 'object' && current !== null; current = (current as { cause?: unknown }).cause) {
+    const { code } = current as { code?: unknown };
+    if (typeof code === 'string' && LOCAL_RESOURCE_CODES.has(code)) return code;
+  }
+  return null;
+}
+
 function isTlsCode(code: string): boolean {
   return code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_') || code.includes('CERT');
 }

@@ -88,6 +88,14 @@ export function createClaimer({ db, clock, logger, config }: ClaimerDeps) {
       return leases.nextRoomAt();
     },
 
+    /**
+     * No attempt could be made (LocalResourceError): the delivery is due again at `at`, as it
+     * was, its trigger kept, and its lease ends. Only while the claim still holds it.
+     */
+    async putBack(claimed: Claimed, at: number): Promise<void> {
+      await deliveryRepository(db).putBack(claimed.delivery, at);
+    },
+
     /** The claimed delivery is done with: its lease ended in the recorder's transaction, nothing to do here. */
     release(_claimed: Claimed): void {},
 

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { AttemptOutcome } from '../domain/delivery-lifecycle.ts';
 import { Agent, request } from 'undici';
-import { describeFailure } from './attempt-error.ts';
+import { describeFailure, LocalResourceError, localResourceCode } from './attempt-error.ts';
 import { createGuardedConnector, type LookupFunction } from './guarded-connector.ts';
 import { parseRetryAfter } from './retry-schedule.ts';
 import { parseReceiverDirective, RECEIVER_DIRECTIVE_HEADER, type ReceiverDirective } from '../domain/receiver-directive.ts';
@@ -35,6 +35,7 @@ export interface DispatcherOptions {
 }
 
 export interface DeliveryDispatcher {
+  /** The receiver's answer or failure; rejects with LocalResourceError when this process could not make the attempt at all. */
   send(request: OutboundRequest): Promise<AttemptResult>;
   /** Waits for requests in flight, then closes the connections. */
   close(): Promise<void>;
@@ -97,6 +98,8 @@ async function attempt(agent: Agent, outbound: OutboundRequest): Promise<Attempt
       directive: parseReceiverDirective(firstHeader(response.headers[RECEIVER_DIRECTIVE_HEADER])),
     };
   } catch (error) {
+    const local = timedOut ? null : localResourceCode(error);
+    if (local) throw new LocalResourceError(local);
     const failure = timedOut
       ? { outcome: 'TIMED_OUT' as const, error: `no complete response within ${outbound.timeoutMs} ms` }
       : describeFailure(error);

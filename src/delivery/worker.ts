@@ -4,7 +4,8 @@ import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
 import type { AfterCommit } from './after-commit.ts';
 import { createClaimer, type Claimed } from './claimer.ts';
-import type { DeliveryDispatcher } from './dispatcher.ts';
+import { LocalResourceError } from './attempt-error.ts';
+import type { AttemptResult, DeliveryDispatcher } from './dispatcher.ts';
 import { canSend } from './outcome.ts';
 import { createHoldCaps } from './hold-caps.ts';
 import { createPruner } from './pruner.ts';
@@ -31,6 +32,10 @@ export type WorkerDeps = {
 
 // Looks at the queue at least this often, to pick up retries and leases that ran out.
 const POLL_MS = 1_000;
+
+// A delivery no attempt could be made for (this process out of descriptors or memory) is due
+// again after this: soon, but not at once, so a process out of descriptors does not spin.
+const LOCAL_RESOURCE_RETRY_MS = 5_000;
 
 export function createWorker(deps: WorkerDeps) {
   const { clock, dispatcher, logger, config } = deps;
@@ -62,7 +67,16 @@ export function createWorker(deps: WorkerDeps) {
     }
     const startedAt = clock.now();
     const request = buildRequest(webhook, event, startedAt);
-    const result = await dispatcher.send(request);
+    let result: AttemptResult;
+    try {
+      result = await dispatcher.send(request);
+    } catch (error) {
+      if (!(error instanceof LocalResourceError)) throw error;
+      if (abandoned) return;
+      // Not the receiver's failure: nothing recorded, nothing counted toward auto-disable.
+      logger.warn({ deliveryId: claimed.delivery.id, code: error.code }, 'delivery put back: no attempt could be made for want of local resources');
+      return claimer.putBack(claimed, clock.now() + LOCAL_RESOURCE_RETRY_MS);
+    }
     if (abandoned) return;
     await recorder.record({ claimed, trigger, finishedAt: clock.now(), attempt: { url: request.url, headers: request.headers, startedAt, result } });
   }

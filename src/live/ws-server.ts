@@ -3,15 +3,31 @@ import type { Server } from 'node:http';
 import { GraphQLError, type DocumentNode, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { apiKeyFromHeaders, type Principal } from '../auth/authenticate.ts';
 import { grants } from '../domain/scopes.ts';
 import { coalesceWrites } from './coalesced-writes.ts';
+import { slotsPerKey } from './slots.ts';
 import { CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, type LiveConnection } from './registry.ts';
 
 /** What onConnect learns and every operation on the connection reuses. */
 export type WsExtra = { principal: Principal; connection: LiveConnection };
 
+/**
+ * Largest message before connection_init is accepted: a connection_init with its key and
+ * headers is a few KiB, and no one is known yet to charge a larger one to.
+ */
+export const MAX_MESSAGE_BYTES_BEFORE_AUTH = 64 * 1024;
+
+/** A message over a size limit (RFC 6455's "Message Too Big"), as ws itself closes over maxPayload. */
+const CLOSE_TOO_BIG = 1009;
+/** Too many connections for this key or address now ("Try Again Later"). */
+const CLOSE_TRY_AGAIN_LATER = 1013;
+
+/** graphql-ws's own default, said here: a socket that sends no connection_init is closed after it (4408). */
+const CONNECTION_INIT_WAIT_MS = 3_000;
+
+const byteLength = (data: RawData) => (Array.isArray(data) ? data.reduce((sum, part) => sum + part.byteLength, 0) : data.byteLength);
 
 const operationKey = (extra: Partial<WsExtra>, id: string) => `${extra.connection?.id}:${id}`;
 
@@ -39,8 +55,34 @@ export function attachWebSockets(params: {
   server: Server;
   yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
   authenticate: (key: string | null) => Promise<Principal | null>;
+  /** Largest message once authenticated: ws reads no frame past it (as HTTP bodies are capped). */
+  maxMessageBytes: number;
+  /** Connections one key holds open; connections from one address not yet past connection_init. */
+  limits: { perKey: number; waitingPerAddress: number };
 }) {
-  const wss = new WebSocketServer({ server: params.server, path: params.yoga.graphqlEndpoint });
+  const wss = new WebSocketServer({ server: params.server, path: params.yoga.graphqlEndpoint, maxPayload: params.maxMessageBytes });
+  // Connections not yet past connection_init, each with what ends its wait: they get the smaller
+  // message limit, and count against their remote address (no key yet to charge them to).
+  const waiting = new Map<WebSocket, () => void>();
+  const waitingPerAddress = slotsPerKey(params.limits.waitingPerAddress);
+  // Registered before graphql-ws's own listener (useServer below), so it sees each message
+  // first; a socket it closes is refused in onConnect before the key is even looked up.
+  wss.on('connection', (socket, request) => {
+    const address = request.socket.remoteAddress ?? '';
+    if (!waitingPerAddress.take(address)) {
+      socket.close(CLOSE_TRY_AGAIN_LATER, 'Too many connections from this address waiting for connection_init');
+      return;
+    }
+    waiting.set(socket, () => {
+      if (waiting.delete(socket)) waitingPerAddress.give(address);
+    });
+    socket.once('close', () => waiting.get(socket)?.());
+    socket.on('message', (data) => {
+      if (waiting.has(socket) && byteLength(data) > MAX_MESSAGE_BYTES_BEFORE_AUTH) {
+        socket.close(CLOSE_TOO_BIG, `Messages before connection_ack are limited to ${MAX_MESSAGE_BYTES_BEFORE_AUTH} bytes`);
+      }
+    });
+  });
   // Operations not yet completed, so shutdown can let their `complete` messages go out before closing.
   const running = new Set<string>();
   let drained: (() => void) | null = null;
@@ -48,11 +90,24 @@ export function attachWebSockets(params: {
     running.delete(key);
     if (running.size === 0) drained?.();
   };
+  // Every accepted connection by the key that opened it, so revoking the key closes them all,
+  // with or without subscriptions.
+  const byKey = new Map<string, Set<WebSocket>>();
+  const track = (keyId: string, socket: WebSocket) => {
+    const sockets = byKey.get(keyId) ?? byKey.set(keyId, new Set()).get(keyId)!;
+    sockets.add(socket);
+    socket.once('close', () => {
+      sockets.delete(socket);
+      if (sockets.size === 0 && byKey.get(keyId) === sockets) byKey.delete(keyId);
+    });
+  };
   const disposable = useServer<Record<string, unknown> | undefined, WsExtra>(
     {
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+      connectionInitWaitTimeout: CONNECTION_INIT_WAIT_MS,
       onConnect: async (ctx) => {
+        if (ctx.extra.socket.readyState !== WebSocket.OPEN) return false;
         const principal = await params.authenticate(apiKeyFromConnectionParams(ctx.connectionParams));
         if (!principal) {
           ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, 'Unauthenticated: send a valid apiKey in connectionParams');
@@ -63,12 +118,25 @@ export function attachWebSockets(params: {
           return false;
         }
         const socket = ctx.extra.socket;
+        if ((byKey.get(principal.keyId)?.size ?? 0) >= params.limits.perKey) {
+          socket.close(CLOSE_TRY_AGAIN_LATER, `At most ${params.limits.perKey} connections per API key`);
+          return false;
+        }
         coalesceWrites(socket, ctx.extra.request.socket);
         ctx.extra.principal = principal;
         ctx.extra.connection = { id: randomUUID(), close: (code, reason) => socket.close(code, reason) };
+        track(principal.keyId, socket);
+        waiting.get(socket)?.();
         return true;
       },
       onSubscribe: async (ctx, id, payload) => {
+        // The key is checked again for every operation: a revocation this process did not hear
+        // of (a lost signal from another instance) still stops the connection at its next one.
+        const current = await params.authenticate(apiKeyFromConnectionParams(ctx.connectionParams));
+        if (!current || current.keyId !== ctx.extra.principal?.keyId) {
+          ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, 'API key revoked');
+          return [new GraphQLError('The API key of this connection was revoked', { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
         // What the context factory reads (app.ts), and no more: each open subscription keeps its context.
         const { schema, execute, subscribe, contextFactory, parse, validate } = params.yoga.getEnveloped({
           principal: ctx.extra.principal,
@@ -105,6 +173,10 @@ export function attachWebSockets(params: {
     wss,
   );
   return {
+    /** Closes every connection this key opened (4401), whatever it carries. */
+    revokeKey(keyId: string): void {
+      for (const socket of byKey.get(keyId) ?? []) socket.close(CLOSE_UNAUTHENTICATED, 'API key revoked');
+    },
     /** Open graphql-ws connections (for the metrics). */
     connections: () => wss.clients.size,
     /**

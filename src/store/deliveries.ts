@@ -193,6 +193,17 @@ export function deliveryRepository(db: Executor) {
      * Moves a delivery on from the state a claim read, in one statement; undefined when its
      * status or attempt count changed since (the caller reads it and decides again).
      */
+    /** Due again at `at`, unchanged otherwise (status, attempts, trigger), its lease ended; only if the claim still holds. */
+    async putBack(claimed: Pick<DeliveryRow, 'id' | 'status' | 'attempt_count'>, at: number): Promise<void> {
+      await db
+        .updateTable('deliveries')
+        .set({ next_attempt_at: at, locked_until: null, locked_by: null })
+        .where('id', '=', claimed.id)
+        .where('status', '=', claimed.status)
+        .where('attempt_count', '=', claimed.attempt_count)
+        .execute();
+    },
+
     async updateFrom(claimed: Pick<DeliveryRow, 'id' | 'status' | 'attempt_count'>, change: DeliveryChange): Promise<DeliveryRow | undefined> {
       const { rows } = await moveOnFromClaim(db, { ...change, id: claimed.id, claimed_status: claimed.status, claimed_attempt_count: claimed.attempt_count });
       return rows[0];
