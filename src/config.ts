@@ -35,6 +35,7 @@ const ConfigSchema = z.object({
   LIVE_BUFFER_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(100_000).default(100),
   MAX_SUBSCRIPTIONS_PER_TENANT: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+  LIVE_TENANT_PAYLOAD_BYTES: z.coerce.number().int().min(0).max(1024 * 1024 * 1024).default(4 * 1024 * 1024),
   // Unset: /metrics is off. A token long enough that guessing it is hopeless.
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -88,6 +89,8 @@ export type Config = {
     bufferSize: number;
     perConnection: number;
     perTenant: number;
+    /** Event payload bytes one update may send to all of a tenant's subscriptions together, as priced when they subscribe. */
+    tenantPayloadBytes: number;
   };
   /** GET /metrics: with a bearer token on the main port, and/or on its own port bound to 127.0.0.1; off when neither. */
   metrics: { token: string | null; port: number | null };
@@ -137,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       bufferSize: values.LIVE_BUFFER_SIZE,
       perConnection: values.MAX_SUBSCRIPTIONS_PER_CONNECTION,
       perTenant: values.MAX_SUBSCRIPTIONS_PER_TENANT,
+      tenantPayloadBytes: values.LIVE_TENANT_PAYLOAD_BYTES,
     },
     metrics: { token: values.METRICS_TOKEN ?? null, port: values.METRICS_PORT ?? null },
   };

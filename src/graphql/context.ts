@@ -10,7 +10,8 @@ export interface Context {
   repos: Repositories;
   services: Services;
   pubsub: DeliveryPubSub;
-  live: { registry: LiveRegistry; connection: LiveConnection | null };
+  /** updateBytes: what one update of this subscription may send, priced when it subscribes (live-price.ts). */
+  live: { registry: LiveRegistry; connection: LiveConnection | null; updateBytes?: number };
   /** Takes a token from this key's bucket; throws RateLimitedError when it is empty. */
   rateLimit: () => void | Promise<void>;
   logger: Logger;

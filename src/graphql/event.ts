@@ -1,6 +1,7 @@
 import { ValidationError } from '../domain/errors.ts';
 import type { EventRow } from '../store/db.ts';
 import { builder } from './builder.ts';
+import { parsedPayload } from './parsed-payloads.ts';
 import { resultUnion } from './errors.ts';
 import { pageArgsSchema, toConnection } from './pagination.ts';
 import { openId, readableWith } from './read-scopes.ts';
@@ -16,7 +17,7 @@ EventNode.implement({
   authScopes: readableWith('Event'),
   fields: (t) => ({
     topic: t.exposeString('topic'),
-    payload: t.field({ type: 'JSON', resolve: (event) => JSON.parse(event.payload) as unknown }),
+    payload: t.field({ type: 'JSON', resolve: (event) => parsedPayload(event) }),
     channelType: t.exposeString('channel_type', { nullable: true }),
     echo: t.boolean({ resolve: (event) => event.echo === 1 }),
     idempotencyKey: t.exposeString('idempotency_key', { nullable: true }),

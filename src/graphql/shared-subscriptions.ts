@@ -4,6 +4,7 @@ import { createSourceEventStream, execute, print, type DocumentNode, type Execut
 import { mapAhead } from '../live/read-ahead.ts';
 import { newRequestId, withRequestId } from '../request-context.ts';
 import type { Context } from './context.ts';
+import { updateBytes } from './live-price.ts';
 
 /*
  * Live fan-out: one committed row reaches every subscriber of its tenant, and graphql-js would
@@ -60,7 +61,9 @@ function sharedExecution(args: ExecutionArgs, key: string, row: unknown, request
 export const useSharedSubscriptionExecution = (): Plugin => ({
   onSubscribe({ setSubscribeFn }) {
     setSubscribeFn(async (args) => {
-      const source = await createSourceEventStream({ ...args, contextValue: ownContext(args) });
+      const context = ownContext(args);
+      context.live = { ...context.live, updateBytes: updateBytes(args.schema, args.document, args.operationName) };
+      const source = await createSourceEventStream({ ...args, contextValue: context });
       if (!(Symbol.asyncIterator in source)) return source;
       const key = sharingKey(args);
       // A subscription's lookups take their turns at the database as a request of its own does
