@@ -8,7 +8,15 @@ import { openId, readableWith } from './read-scopes.ts';
 
 export const EventNode = builder.loadableNodeRef('Event', {
   id: { resolve: (event: EventRow) => event.id, ...openId },
-  load: (ids: string[], context) => context.repos.events.findByIds(context.principal.tenantId, ids),
+  load: (ids: string[], context) => {
+    const read = () => context.repos.events.findByIds(context.principal.tenantId, ids);
+    const shared = context.live.sharedLoads;
+    if (!shared) return read();
+    const key = `Event:${ids.join(',')}`;
+    let loading = shared.get(key) as Promise<EventRow[]> | undefined;
+    if (!loading) shared.set(key, (loading = read()));
+    return loading;
+  },
   sort: (event) => event.id,
 });
 

@@ -47,8 +47,23 @@ function sharingKey(args: ExecutionArgs): string {
 
 const ownContext = (args: ExecutionArgs): Context => ({ ...(args.contextValue as Context) });
 
+// Reads that every execution of one row makes alike (its event, with a 256 KiB payload), made once
+// for all the documents that differ: the row is one tenant's, and reads are not scoped by key.
+const sharedLoads = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+function rowContext(args: ExecutionArgs, row: object): Context {
+  const context = ownContext(args);
+  let loads = sharedLoads.get(row);
+  if (!loads) sharedLoads.set(row, (loads = new Map()));
+  context.live = { ...context.live, sharedLoads: loads };
+  return context;
+}
+
 function sharedExecution(args: ExecutionArgs, key: string, row: unknown, requestId: string): Promise<ExecutionResult> {
-  const run = () => Promise.resolve(withRequestId(requestId, () => execute({ ...args, contextValue: ownContext(args), rootValue: row })));
+  const run = () =>
+    Promise.resolve(
+      withRequestId(requestId, () => execute({ ...args, contextValue: typeof row === 'object' && row !== null ? rowContext(args, row) : ownContext(args), rootValue: row })),
+    );
   if (typeof row !== 'object' || row === null) return run();
   let byKey = executions.get(row);
   if (!byKey) executions.set(row, (byKey = new Map()));
