@@ -41,6 +41,7 @@ const ConfigSchema = z.object({
   LIVE_BUFFER_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(100_000).default(100),
   MAX_SUBSCRIPTIONS_PER_TENANT: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+  LIVE_TENANT_PAYLOAD_BYTES: z.coerce.number().int().min(0).max(1024 * 1024 * 1024).default(4 * 1024 * 1024),
   // Connections (issue 22): what one key, one address or a silent client can hold open.
   // Unset: the soft RLIMIT_NOFILE less a reserve for deliveries and the database (http-limits.ts).
   MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000_000).optional(),
@@ -109,6 +110,8 @@ export type Config = {
     bufferSize: number;
     perConnection: number;
     perTenant: number;
+    /** Event payload bytes one update may send to all of a tenant's subscriptions together, as priced when they subscribe. */
+    tenantPayloadBytes: number;
   };
   connections: {
     /** HTTP and WebSocket connections at once (server.maxConnections); null: from the descriptor limit. */
@@ -183,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       bufferSize: values.LIVE_BUFFER_SIZE,
       perConnection: values.MAX_SUBSCRIPTIONS_PER_CONNECTION,
       perTenant: values.MAX_SUBSCRIPTIONS_PER_TENANT,
+      tenantPayloadBytes: values.LIVE_TENANT_PAYLOAD_BYTES,
     },
     connections: {
       max: values.MAX_CONNECTIONS ?? null,

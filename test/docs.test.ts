@@ -41,6 +41,7 @@ describe('README', () => {
       LIVE_BUFFER_SIZE: String(defaults.live.bufferSize),
       MAX_SUBSCRIPTIONS_PER_CONNECTION: String(defaults.live.perConnection),
       MAX_SUBSCRIPTIONS_PER_TENANT: String(defaults.live.perTenant),
+      LIVE_TENANT_PAYLOAD_BYTES: String(defaults.live.tenantPayloadBytes),
       // Made from the process's descriptor limit: documented in words.
       MAX_CONNECTIONS: undefined,
       MAX_WS_CONNECTIONS_PER_KEY: String(defaults.connections.wsPerKey),

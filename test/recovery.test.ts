@@ -247,6 +247,28 @@ describe('replayEvents', () => {
     const disabled = await createHook(key, { enabled: false, topics: ['message.updated'] });
     expect(await answer({ since: iso(since), webhookId: disabled.id })).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['webhookId'] }] });
   });
+
+  it('reads at most 32 MiB of events per call (issue 22 row 4): a window holding more is refused, dry run or not, even when nothing in it matches', async () => {
+    const key = await tenantKey();
+    const hook = await createHook(key, { configuration: { filters: [{ field: 'kind', expression: 'never-*' }] } });
+    const tenantId = (await gw.data(graphql(`query RecoveryViewer { viewer { tenantId } }`), {}, key)).viewer.tenantId;
+    const since = clock.now() - 3_600_000;
+    const events = eventRepository(gw.app.db);
+    const payload = { kind: 'other', text: 'x'.repeat(250_000) };
+    for (let i = 0; i < 140; i++) {
+      const at = since + i;
+      await events.insert({ id: `evt_${ulid(at)}`, tenantId, topic: 'message.created', payload, channelType: null, echo: false, idempotencyKey: null, orderingKey: null, deliveryCount: 0, createdAt: at });
+    }
+    const answer = async (variables: { since: string; until?: string; dryRun?: boolean }) => (await gw.data(ReplayEvents, { webhookId: hook.id, ...variables }, key)).replayEvents;
+    for (const dryRun of [true, false]) {
+      expect(await answer({ since: iso(since), dryRun })).toMatchObject({
+        __typename: 'ValidationError',
+        fieldErrors: [{ path: ['since'], message: expect.stringContaining('32 MiB') }],
+      });
+    }
+    // A window of part of them is read whole.
+    expect(await answer({ since: iso(since), until: iso(since + 100), dryRun: true })).toMatchObject({ __typename: 'ReplayEventsSuccess', count: 0 });
+  });
 });
 
 describe('Query.deliveries', () => {

@@ -10,7 +10,12 @@ export interface Context {
   repos: Repositories;
   services: Services;
   pubsub: DeliveryPubSub;
-  live: { registry: LiveRegistry; connection: LiveConnection | null };
+  /**
+   * updateBytes: what one update of this subscription may send, priced when it subscribes
+   * (live-price.ts). sharedLoads: reads shared by every execution of one live update, all of one
+   * tenant (shared-subscriptions.ts), by what they read.
+   */
+  live: { registry: LiveRegistry; connection: LiveConnection | null; updateBytes?: number; sharedLoads?: Map<string, Promise<unknown>> };
   /** Takes a token from this key's bucket; throws RateLimitedError when it is empty. */
   rateLimit: () => void | Promise<void>;
   logger: Logger;

@@ -1,13 +1,22 @@
 import { ValidationError } from '../domain/errors.ts';
 import type { EventRow } from '../store/db.ts';
 import { builder } from './builder.ts';
+import { parsedPayload } from './parsed-payloads.ts';
 import { resultUnion } from './errors.ts';
 import { pageArgsSchema, toConnection } from './pagination.ts';
 import { openId, readableWith } from './read-scopes.ts';
 
 export const EventNode = builder.loadableNodeRef('Event', {
   id: { resolve: (event: EventRow) => event.id, ...openId },
-  load: (ids: string[], context) => context.repos.events.findByIds(context.principal.tenantId, ids),
+  load: (ids: string[], context) => {
+    const read = () => context.repos.events.findByIds(context.principal.tenantId, ids);
+    const shared = context.live.sharedLoads;
+    if (!shared) return read();
+    const key = `Event:${ids.join(',')}`;
+    let loading = shared.get(key) as Promise<EventRow[]> | undefined;
+    if (!loading) shared.set(key, (loading = read()));
+    return loading;
+  },
   sort: (event) => event.id,
 });
 
@@ -16,7 +25,7 @@ EventNode.implement({
   authScopes: readableWith('Event'),
   fields: (t) => ({
     topic: t.exposeString('topic'),
-    payload: t.field({ type: 'JSON', resolve: (event) => JSON.parse(event.payload) as unknown }),
+    payload: t.field({ type: 'JSON', resolve: (event) => parsedPayload(event) }),
     channelType: t.exposeString('channel_type', { nullable: true }),
     echo: t.boolean({ resolve: (event) => event.echo === 1 }),
     idempotencyKey: t.exposeString('idempotency_key', { nullable: true }),

@@ -4,6 +4,7 @@ import { createSourceEventStream, execute, print, type DocumentNode, type Execut
 import { mapAhead } from '../live/read-ahead.ts';
 import { newRequestId, withRequestId } from '../request-context.ts';
 import type { Context } from './context.ts';
+import { updateBytes } from './live-price.ts';
 
 /*
  * Live fan-out: one committed row reaches every subscriber of its tenant, and graphql-js would
@@ -46,8 +47,23 @@ function sharingKey(args: ExecutionArgs): string {
 
 const ownContext = (args: ExecutionArgs): Context => ({ ...(args.contextValue as Context) });
 
+// Reads that every execution of one row makes alike (its event, with a 256 KiB payload), made once
+// for all the documents that differ: the row is one tenant's, and reads are not scoped by key.
+const sharedLoads = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+function rowContext(args: ExecutionArgs, row: object): Context {
+  const context = ownContext(args);
+  let loads = sharedLoads.get(row);
+  if (!loads) sharedLoads.set(row, (loads = new Map()));
+  context.live = { ...context.live, sharedLoads: loads };
+  return context;
+}
+
 function sharedExecution(args: ExecutionArgs, key: string, row: unknown, requestId: string): Promise<ExecutionResult> {
-  const run = () => Promise.resolve(withRequestId(requestId, () => execute({ ...args, contextValue: ownContext(args), rootValue: row })));
+  const run = () =>
+    Promise.resolve(
+      withRequestId(requestId, () => execute({ ...args, contextValue: typeof row === 'object' && row !== null ? rowContext(args, row) : ownContext(args), rootValue: row })),
+    );
   if (typeof row !== 'object' || row === null) return run();
   let byKey = executions.get(row);
   if (!byKey) executions.set(row, (byKey = new Map()));
@@ -60,7 +76,9 @@ function sharedExecution(args: ExecutionArgs, key: string, row: unknown, request
 export const useSharedSubscriptionExecution = (): Plugin => ({
   onSubscribe({ setSubscribeFn }) {
     setSubscribeFn(async (args) => {
-      const source = await createSourceEventStream({ ...args, contextValue: ownContext(args) });
+      const context = ownContext(args);
+      context.live = { ...context.live, updateBytes: updateBytes(args.schema, args.document, args.operationName) };
+      const source = await createSourceEventStream({ ...args, contextValue: context });
       if (!(Symbol.asyncIterator in source)) return source;
       const key = sharingKey(args);
       // A subscription's lookups take their turns at the database as a request of its own does

@@ -12,7 +12,7 @@ import type { Context } from './context.ts';
  */
 function liveRows<T extends keyof LiveTopics>(context: Context, topic: T, wanted: (row: LiveTopics[T][1]) => boolean) {
   let stop = () => {};
-  const stream = context.live.registry.open<LiveTopics[T][1]>(context.principal, context.live.connection, () => stop());
+  const stream = context.live.registry.open<LiveTopics[T][1]>(context.principal, context.live.connection, context.live.updateBytes ?? 0, () => stop());
   stop = context.pubsub.listen(topic, context.principal.tenantId, (row) => {
     if (wanted(row)) stream.push(row);
   });

@@ -5,7 +5,7 @@ import { BoundedStream } from './bounded-stream.ts';
 /** A WebSocket connection carrying subscriptions; SSE requests have none. */
 export type LiveConnection = { id: string; close(code: number, reason: string): void };
 
-export type LiveLimits = { bufferSize: number; perConnection: number; perTenant: number };
+export type LiveLimits = { bufferSize: number; perConnection: number; perTenant: number; tenantPayloadBytes: number };
 
 // graphql-ws's conventional close codes: a key no longer (or never) valid, a key without the
 // scope, and ours for a consumer that could not keep up.
@@ -24,6 +24,7 @@ class Entry {
   constructor(
     readonly principal: Principal,
     readonly connection: LiveConnection | null,
+    readonly updateBytes: number,
     private readonly limits: LiveLimits,
     private readonly ended: (entry: Entry) => void,
     private readonly whenEnded: () => void,
@@ -53,6 +54,8 @@ export function createLiveRegistry(limits: LiveLimits) {
   // opening 10,000 of them quadratic.
   const perConnection = new Map<string, number>();
   const perTenant = new Map<string, number>();
+  // What one update may send to all of a tenant's subscriptions together (graphql/live-price.ts).
+  const bytesPerTenant = new Map<string, number>();
   const add = (counts: Map<string, number>, key: string, by: number) => {
     const n = (counts.get(key) ?? 0) + by;
     if (n === 0) counts.delete(key);
@@ -62,6 +65,7 @@ export function createLiveRegistry(limits: LiveLimits) {
     if (!open.delete(entry)) return;
     if (entry.connection) add(perConnection, entry.connection.id, -1);
     add(perTenant, entry.principal.tenantId, -1);
+    add(bytesPerTenant, entry.principal.tenantId, -entry.updateBytes);
   };
 
   return {
@@ -69,17 +73,24 @@ export function createLiveRegistry(limits: LiveLimits) {
      * A bounded stream for one subscription, or a GraphQLError when a limit is reached.
      * `onEnd` runs once, however it ends (completed, failed, too slow, revoked).
      */
-    open<T>(principal: Principal, connection: LiveConnection | null, onEnd: () => void): BoundedStream<T> {
+    open<T>(principal: Principal, connection: LiveConnection | null, updateBytes: number, onEnd: () => void): BoundedStream<T> {
       if (connection && (perConnection.get(connection.id) ?? 0) >= limits.perConnection) {
         throw liveError(`At most ${limits.perConnection} subscriptions per connection`, 'SUBSCRIPTION_LIMIT');
       }
       if ((perTenant.get(principal.tenantId) ?? 0) >= limits.perTenant) {
         throw liveError(`At most ${limits.perTenant} open subscriptions per tenant`, 'SUBSCRIPTION_LIMIT');
       }
-      const entry = new Entry(principal, connection, limits, ended, onEnd);
+      if ((bytesPerTenant.get(principal.tenantId) ?? 0) + updateBytes > limits.tenantPayloadBytes) {
+        throw liveError(
+          `At most ${limits.tenantPayloadBytes / (1024 * 1024)} MiB of event payloads selected by a tenant's open subscriptions together (each Event.payload counts 256 KiB): select payload in fewer subscriptions, or share one document`,
+          'SUBSCRIPTION_LIMIT',
+        );
+      }
+      const entry = new Entry(principal, connection, updateBytes, limits, ended, onEnd);
       open.add(entry);
       if (connection) add(perConnection, connection.id, 1);
       add(perTenant, principal.tenantId, 1);
+      add(bytesPerTenant, principal.tenantId, updateBytes);
       // The stream carries whatever the caller pushes; only the caller pushes.
       return entry.stream as BoundedStream<T>;
     },

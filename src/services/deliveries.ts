@@ -5,7 +5,8 @@ import { NotFoundError, ValidationError, type FieldError } from '../domain/error
 import { TEST_TOPIC } from '../domain/event-types.ts';
 import { firstIdAt, newId } from '../domain/ids.ts';
 import { receives } from '../domain/topic-routing.ts';
-import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
+import type { Db, DeliveryRow, EventRow, Executor } from '../store/db.ts';
+import type { Webhook } from '../domain/webhook.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { eventRepository } from '../store/events.ts';
 import { orderingRepository } from '../store/ordering.ts';
@@ -17,7 +18,15 @@ export const REDELIVER_FAILED_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 export const MAX_PER_CALL = 1_000;
 /** How many of them a result lists (a dry run's preview). */
 export const PREVIEW_SIZE = 10;
-const REPLAY_SCAN_CHUNK = 500;
+/**
+ * What one replay call may read, in payload characters, each event counted at least
+ * REPLAY_ROW_COST: the scan's work grows with the events in the window, not with those that
+ * match, so a filter matching nothing must not make it read (and parse) all of them.
+ */
+export const REPLAY_SCAN_WORK = 32 * 1024 * 1024;
+const REPLAY_ROW_COST = 1024;
+/** Events per page: at most 25 MiB of payloads in one statement. */
+const REPLAY_SCAN_CHUNK = 100;
 
 export type DeliveryServiceDeps = { db: Db; clock: Clock; announcer: AfterCommit; config: Pick<Config, 'delivery'> };
 
@@ -41,10 +50,61 @@ function checkWindow(window: Window, now: number, oldest: number, tooOld: string
 const tooMany = (count: string) =>
   ValidationError.at(['since'], `the window holds ${count} deliveries, more than the ${MAX_PER_CALL.toLocaleString('en')} one call may take: narrow it (a later since, an until) and go in parts`);
 
+const tooMuchToRead = () =>
+  ValidationError.at(['since'], `the window holds more events than one call may read (${REPLAY_SCAN_WORK / (1024 * 1024)} MiB of payloads): narrow it (a later since, an until) and go in parts`);
+
 // RETURNING promises no order; results list the oldest first.
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-const routedEvent = (event: EventRow) => ({ topic: event.topic, payload: JSON.parse(event.payload) as unknown, channelType: event.channel_type, echo: event.echo === 1 });
+/** The event as routing sees it; its payload parsed only for a webhook that filters on it. */
+const routedEvent = (event: EventRow, parse: boolean) => ({
+  topic: event.topic,
+  payload: parse ? (JSON.parse(event.payload) as unknown) : null,
+  channelType: event.channel_type,
+  echo: event.echo === 1,
+});
+
+/** The webhook a replay is for: the tenant's, and enabled. */
+async function replayTarget(db: Executor, tenantId: string, webhookId: string): Promise<Webhook> {
+  const webhook = await webhookRepository(db).findById(tenantId, webhookId);
+  if (!webhook) throw new NotFoundError(webhookId, 'Webhook');
+  if (!webhook.enabled) throw ValidationError.at(['webhookId'], 'the webhook is disabled: enable it before replaying events to it');
+  return webhook;
+}
+
+/**
+ * The window's events that the webhook takes and has no delivery of, read in pages outside
+ * any write transaction, taking turns with other requests between pages, and refused past
+ * REPLAY_SCAN_WORK or MAX_PER_CALL matches.
+ */
+async function replayable(db: Db, tenantId: string, webhook: Webhook, bounds: { since: number; until: number }): Promise<EventRow[]> {
+  const events = eventRepository(db);
+  const parse = webhook.configuration.filters.length > 0;
+  const matched: EventRow[] = [];
+  let work = 0;
+  let afterId: string | null = null;
+  for (;;) {
+    const chunk = await events.replayCandidates({
+      tenantId,
+      webhookId: webhook.id,
+      patterns: webhook.topics,
+      fromId: firstIdAt('event', bounds.since),
+      afterId,
+      untilId: firstIdAt('event', bounds.until),
+      excludeTopic: TEST_TOPIC,
+      limit: REPLAY_SCAN_CHUNK,
+    });
+    for (const event of chunk) {
+      work += Math.max(event.payload.length, REPLAY_ROW_COST);
+      if (work > REPLAY_SCAN_WORK) throw tooMuchToRead();
+      if (receives(webhook, routedEvent(event, parse))) matched.push(event);
+    }
+    if (matched.length > MAX_PER_CALL) throw tooMany(`more than ${MAX_PER_CALL.toLocaleString('en')}`);
+    if (chunk.length < REPLAY_SCAN_CHUNK) return matched;
+    afterId = chunk.at(-1)!.id;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
 
 export function deliveryService({ db, clock, announcer, config }: DeliveryServiceDeps) {
   /**
@@ -111,30 +171,11 @@ export function deliveryService({ db, clock, announcer, config }: DeliveryServic
         now - retention,
         `must be within the event retention (${new Date(now - retention).toISOString()} or later): older events have been pruned`,
       );
+      // A webhook changed or disabled after the scan is as if it changed just after the replay.
+      const matched = await replayable(db, tenantId, await replayTarget(db, tenantId, webhookId), bounds);
+      if (dryRun) return { dryRun, count: matched.length, events: matched.slice(0, PREVIEW_SIZE), deliveries: [] };
       const result = await db.transaction().execute(async (trx): Promise<Replay> => {
-        const webhook = await webhookRepository(trx).findById(tenantId, webhookId);
-        if (!webhook) throw new NotFoundError(webhookId, 'Webhook');
-        if (!webhook.enabled) throw ValidationError.at(['webhookId'], 'the webhook is disabled: enable it before replaying events to it');
-        const events = eventRepository(trx);
-        const matched: EventRow[] = [];
-        let afterId: string | null = null;
-        for (;;) {
-          const chunk = await events.replayCandidates({
-            tenantId,
-            webhookId,
-            patterns: webhook.topics,
-            fromId: firstIdAt('event', bounds.since),
-            afterId,
-            untilId: firstIdAt('event', bounds.until),
-            excludeTopic: TEST_TOPIC,
-            limit: REPLAY_SCAN_CHUNK,
-          });
-          matched.push(...chunk.filter((event) => receives(webhook, routedEvent(event))));
-          if (matched.length > MAX_PER_CALL) throw tooMany(`more than ${MAX_PER_CALL.toLocaleString('en')}`);
-          if (chunk.length < REPLAY_SCAN_CHUNK) break;
-          afterId = chunk.at(-1)!.id;
-        }
-        if (dryRun) return { dryRun, count: matched.length, events: matched, deliveries: [] };
+        await replayTarget(trx, tenantId, webhookId);
         // Replayed keyed events join their lines in publish order, behind anything still open.
         const rows = await orderingRepository(trx).place(
           matched.map((event) => pendingDelivery({ tenantId, eventId: event.id, webhookId, now, trigger: null, orderingKey: event.ordering_key })),

@@ -9,7 +9,7 @@ import { limits } from '../domain/webhook-rules.ts';
 import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { lockName } from '../store/dialect.ts';
 import { eventRepository } from '../store/events.ts';
-import { writeEvent } from '../store/outbox.ts';
+import { routeAhead, writeEvent } from '../store/outbox.ts';
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -55,6 +55,7 @@ export function eventService({ db, clock, announcer }: EventServiceDeps) {
         idempotencyKey: parsed.idempotencyKey ?? null,
         orderingKey: parsed.orderingKey ?? null,
       };
+      const routing = await routeAhead(db, tenantId, event);
       const result = await db.transaction().execute(async (trx): Promise<{ event: EventRow; deliveries: DeliveryRow[]; deliveryCount: number }> => {
         const events = eventRepository(trx);
         if (event.idempotencyKey) {
@@ -63,7 +64,7 @@ export function eventService({ db, clock, announcer }: EventServiceDeps) {
           const first = await events.findByIdempotencyKey(tenantId, event.idempotencyKey, now - IDEMPOTENCY_WINDOW_MS);
           if (first) return { event: first, deliveries: [], deliveryCount: first.delivery_count };
         }
-        const written = await writeEvent(trx, { tenantId, ...event, now });
+        const written = await writeEvent(trx, { tenantId, ...event, now }, routing);
         return { ...written, deliveryCount: written.deliveries.length };
       });
       announcer.committed({ deliveries: result.deliveries });

@@ -1,7 +1,8 @@
 import { newId } from '../domain/ids.ts';
-import { receives } from '../domain/topic-routing.ts';
+import { FilterWork, receives, type RoutedEvent } from '../domain/topic-routing.ts';
+import type { Webhook } from '../domain/webhook.ts';
 import type { Transaction } from 'kysely';
-import type { Database, DeliveryRow, EventRow } from './db.ts';
+import type { Database, DeliveryRow, EventRow, Executor } from './db.ts';
 import { deliveryRepository } from './deliveries.ts';
 import { eventRepository, type NewEvent } from './events.ts';
 import { orderingRepository } from './ordering.ts';
@@ -52,12 +53,32 @@ export type OutgoingEvent = Omit<NewEvent, 'id' | 'deliveryCount' | 'createdAt'>
 export type Written = { event: EventRow; deliveries: DeliveryRow[] };
 
 /**
+ * Which of the tenant's webhooks an event reaches, decided before the write transaction opens,
+ * so payload filters run while no writer waits. Answers are kept by webhook object: the cache
+ * hands the transaction the same objects unless the webhooks changed meanwhile, and a changed
+ * one is decided again inside, from what is left of the same work.
+ */
+export type Routing = { readonly decided: ReadonlyMap<Webhook, boolean>; readonly work: FilterWork };
+
+export async function routeAhead(db: Executor, tenantId: string, event: RoutedEvent): Promise<Routing> {
+  const work = new FilterWork();
+  const candidates = await subscribedWebhooks(db, tenantId, event.topic);
+  return { decided: new Map(candidates.map((webhook) => [webhook, receives(webhook, event, work)])), work };
+}
+
+/*
+ * The gateway's own events (no routing ahead) are not priced: their payloads are small, and
+ * refusing one would fail the recorder's transaction.
+ */
+const unpriced = (): Routing => ({ decided: new Map(), work: new FilterWork(Number.POSITIVE_INFINITY) });
+
+/**
  * Stores the event and a delivery to every enabled webhook of the tenant that `receives` it:
  * PENDING, or WAITING behind an open one of its ordering key.
  */
-export async function writeEvent(trx: Transaction<Database>, { tenantId, now, ...event }: OutgoingEvent): Promise<Written> {
+export async function writeEvent(trx: Transaction<Database>, { tenantId, now, ...event }: OutgoingEvent, routing = unpriced()): Promise<Written> {
   const candidates = await subscribedWebhooks(trx, tenantId, event.topic);
-  const targets = candidates.filter((webhook) => receives(webhook, event));
+  const targets = candidates.filter((webhook) => routing.decided.get(webhook) ?? receives(webhook, event, routing.work));
   const eventId = newId('event', now);
   const row = await eventRepository(trx).insert({ id: eventId, tenantId, ...event, deliveryCount: targets.length, createdAt: now });
   const deliveries = await orderingRepository(trx).place(
