@@ -36,6 +36,10 @@ export const queryLimits = {
   aliases: 15,
   /** Directives in one operation. */
   directives: 20,
+  /** Field selections in the document with every fragment spread expanded (document-shape.ts). */
+  expandedFields: 10_000,
+  /** Pairs of same-named fields at one response path, summed over paths: what validation compares. */
+  fieldPairs: 20_000,
 };
 
 /** extensions.code of every refusal for the operation's shape or cost. */
@@ -99,6 +103,8 @@ type Walk = {
   schema: GraphQLSchema;
   fragments: Record<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
+  /** Cost of each selection set already priced, by its type, page and sized list: a fragment spread twice is walked once. */
+  priced: Map<SelectionSetNode, Map<string, number>>;
 };
 
 /** The field's arguments coerced, or null when they do not coerce (execution fails on them anyway). */
@@ -129,6 +135,19 @@ function pageSize(field: GraphQLField<unknown, unknown>, node: Parameters<typeof
 }
 
 function selectionCost(selectionSet: SelectionSetNode, type: GraphQLNamedType, walk: Walk, page: number | null, sized: SizedList | null = null): number {
+  const key = `${type.name} ${page} ${sized ? `${sized.list} ${sized.items}` : ''}`;
+  const byKey = walk.priced.get(selectionSet) ?? new Map<string, number>();
+  walk.priced.set(selectionSet, byKey);
+  const known = byKey.get(key);
+  if (known !== undefined) return known;
+  // A fragment spread inside itself (refused by validation) is priced as empty, not walked forever.
+  byKey.set(key, 0);
+  const total = unpricedSelectionCost(selectionSet, type, walk, page, sized);
+  byKey.set(key, total);
+  return total;
+}
+
+function unpricedSelectionCost(selectionSet: SelectionSetNode, type: GraphQLNamedType, walk: Walk, page: number | null, sized: SizedList | null): number {
   let total = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FRAGMENT_SPREAD || selection.kind === Kind.INLINE_FRAGMENT) {
@@ -167,5 +186,5 @@ function selectionCost(selectionSet: SelectionSetNode, type: GraphQLNamedType, w
 export function operationCost(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Walk['fragments'], variables: Record<string, unknown>): number {
   const root = schema.getRootType(operation.operation);
   if (!root) return 0;
-  return selectionCost(operation.selectionSet, root, { schema, fragments, variables }, null);
+  return selectionCost(operation.selectionSet, root, { schema, fragments, variables, priced: new Map() }, null);
 }
