@@ -4,6 +4,7 @@ import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { GraphQLError, Kind, Lexer, getOperationAST, parse, Source, TokenKind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { documentShapeProblem } from './document-shape.ts';
+import { useVariableLimits } from './variable-limits.ts';
 import { CostLimitError, QUERY_TOO_COMPLEX, operationCost, queryLimits } from './complexity.ts';
 
 /*
@@ -101,6 +102,8 @@ function useCostLimit(): Plugin {
 export function queryLimitPlugins(): Plugin[] {
   return [
     useOperationTextLimits(),
+    // Variables before cost: the cost walk reads page sizes from them.
+    useVariableLimits(),
     useCostLimit(),
     maxDepthPlugin({ ...armor, n: queryLimits.depth, flattenFragments: true, ignoreIntrospection: true }) as Plugin,
     maxAliasesPlugin({ ...armor, n: queryLimits.aliases }) as Plugin,
