@@ -56,7 +56,7 @@ export const costs = {
   listItems: 10,
   /** One SQL statement run for this field alone, per parent it resolves on. */
   statement: 10,
-  /** `totalCount`: a count(*) over every matching row, per connection it is asked on. */
+  /** `totalCount`: a count over at most 10,001 matching rows (store/capped-count.ts), per connection it is asked on. */
   count: 100,
 };
 
@@ -73,7 +73,7 @@ export const statementFields: Readonly<Record<string, number>> = {
   'Query.apiKeys': costs.statement,
   // Two statements: a count over every attempt of the webhook, and the last 1,000 durations, sorted.
   'Webhook.stats': 2 * costs.statement + 1_000 / 5,
-  // One count over the webhook's open deliveries (an index range).
+  // One count over at most 10,001 of the webhook's open deliveries, and an index seek per open status.
   'Webhook.held': costs.statement + costs.count,
   // Two statements: a grouped count over the window's attempts, and up to 5,000 durations, sorted.
   'Webhook.activity': 2 * costs.statement + 5_000 / 5,
