@@ -13,8 +13,8 @@ const raw = rawGatewayForFile();
 
 const publish = 'mutation ($input: PublishEventInput!) { publishEvent(input: $input) { __typename } }';
 
-/** Just under 1 MiB of variables: a publish input holding 95,000 fields the type does not have. */
-function unknownKeys(count = 95_000): Record<string, unknown> {
+/** A publish input holding 9,000 fields the type does not have (wider objects are refused before JSON.parse: json-body-limits.test.ts). */
+function unknownKeys(count = 9_000): Record<string, unknown> {
   const input: Record<string, unknown> = { topic: 'message.created', payload: {} };
   for (let i = 0; i < count; i++) input[`k${i.toString(36)}`] = 0;
   return { input };
@@ -43,7 +43,7 @@ async function overWebSocket(query: string, variables: Record<string, unknown>):
 }
 
 describe('variables walked with a budget before coercion', () => {
-  it('95,000 unknown input fields (1 MiB): one short BAD_USER_INPUT naming the first, over HTTP', async () => {
+  it('9,000 unknown input fields: one short BAD_USER_INPUT naming the first, over HTTP', async () => {
     const response = await fetch(raw.gateway.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', 'x-api-key': raw.gateway.key },
@@ -60,7 +60,7 @@ describe('variables walked with a budget before coercion', () => {
     const sse = await overSse(publish, unknownKeys());
     expect(sse.length).toBeLessThan(1_000);
     expect(sse).toMatch(/input\.k0.*BAD_USER_INPUT/s);
-    const ws = await overWebSocket(publish, unknownKeys(60_000));
+    const ws = await overWebSocket(publish, unknownKeys());
     expect(ws.length).toBeLessThan(1_000);
     expect(ws).toMatch(/input\.k0.*BAD_USER_INPUT/s);
   }, 30_000);
@@ -73,8 +73,8 @@ describe('variables walked with a budget before coercion', () => {
     expect(body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/more than 10000 values/), extensions: { code: 'BAD_USER_INPUT' } });
   }, 20_000);
 
-  it('a JSON payload is opaque: 12,000 keys inside it are not input fields', async () => {
-    const payload = Object.fromEntries(Array.from({ length: 12_000 }, (_, i) => [`k${i}`, i]));
+  it('a JSON payload is opaque: 8,000 keys inside it are not input fields', async () => {
+    const payload = Object.fromEntries(Array.from({ length: 8_000 }, (_, i) => [`k${i}`, i]));
     const { body } = await raw.post(publish, { input: { topic: 'message.created', payload } });
     expect(body.errors).toBeUndefined();
     expect(body.data).toEqual({ publishEvent: { __typename: 'PublishEventSuccess' } });

@@ -5,6 +5,7 @@ import { GraphQLError, Kind, Lexer, getOperationAST, parse, Source, TokenKind, t
 import type { Plugin } from 'graphql-yoga';
 import { documentShapeProblem } from './document-shape.ts';
 import { useVariableLimits } from './variable-limits.ts';
+import { useJsonBodyLimits } from './json-body-limits.ts';
 import { CostLimitError, QUERY_TOO_COMPLEX, operationCost, queryLimits } from './complexity.ts';
 
 /*
@@ -101,6 +102,7 @@ function useCostLimit(): Plugin {
 
 export function queryLimitPlugins(): Plugin[] {
   return [
+    useJsonBodyLimits(),
     useOperationTextLimits(),
     // Variables before cost: the cost walk reads page sizes from them.
     useVariableLimits(),
