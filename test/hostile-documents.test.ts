@@ -11,12 +11,12 @@ import { killGatewayProcesses, startGatewayProcess, type GatewayProcess } from '
  * wide input objects with unknown keys. Each must be answered (refused or executed) while the
  * server's main thread stays free: its longest event-loop stall while answering (the process's
  * own monitorEventLoopDelay, read through /metrics, which resets it on each scrape) and a
- * /healthz sent alongside both under 100 ms. On a loaded machine a case gets three tries and
+ * /healthz sent alongside both under 100 ms. On a loaded machine a case gets five tries and
  * the best counts: a document that blocks the thread blocks it every time.
  */
 
 const BUDGET_MS = 100;
-const TRIES = 3;
+const TRIES = 5;
 
 let gateway: GatewayProcess;
 let metricsUrl: string;
@@ -98,7 +98,6 @@ async function answered(sent: Case): Promise<Answer> {
 /** Answered with data or typed errors (never an internal error), and the thread kept free. */
 async function checkAnswered(sent: Case) {
   const { text, stallMs, healthMs: health } = await answered(sent);
-  if (process.env.HOSTILE_LOG) console.log(stallMs.toFixed(0), health.toFixed(0), sent.query.length, text.slice(0, 100));
   // Over SSE an open subscription with nothing to send yet answers with a keep-alive comment.
   expect(text).toMatch(sent.sse ? /"data"|"errors"|^:/ : /"data"|"errors"/);
   expect(text).not.toMatch(/INTERNAL_SERVER_ERROR/);
