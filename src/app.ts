@@ -30,6 +30,7 @@ import { startEngineThreads } from './delivery/engine-threads.ts';
 import { createDeliveryPubSub, type DeliveryPubSub } from './live/pubsub.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { queryLimitPlugins } from './graphql/query-limits.ts';
+import { boundedParserAndValidationCache } from './graphql/parse-cache.ts';
 import { useSharedSubscriptionExecution } from './graphql/shared-subscriptions.ts';
 import { createMetrics, type Metrics } from './metrics/index.ts';
 import { metricsAccess } from './metrics/http.ts';
@@ -192,6 +193,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ],
     // Yoga's default CORS answers every origin, with credentials: only CORS_ORIGINS instead (graphql/cors.ts).
     cors: false,
+    // Bounded by bytes, not by count: parsing comes before authentication (parse-cache.ts).
+    parserAndValidationCache: boundedParserAndValidationCache(),
     maskedErrors: { maskError: maskError(logger), errorMessage: 'Unexpected error; quote the requestId when reporting it' },
     // Served from the installed package (no CDN); the page asks for the key before GraphiQL starts.
     graphiql: { title: 'Webhook gateway', subscriptionsProtocol: 'WS' },

@@ -40,7 +40,7 @@ export const builder = new SchemaBuilder<{
     JSON: { Input: unknown; Output: unknown };
     URL: { Input: string; Output: string };
   };
-  Connection: { totalCount: () => Promise<number> };
+  Connection: { totalCount: () => Promise<{ count: number; capped: boolean }> };
 }>({
   // Errors wrap outermost so ForbiddenError (scope-auth), RateLimitedError and an input over its
   // limit (ValidationError) become union members.

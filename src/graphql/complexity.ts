@@ -36,6 +36,10 @@ export const queryLimits = {
   aliases: 15,
   /** Directives in one operation. */
   directives: 20,
+  /** Field selections in the document with every fragment spread expanded (document-shape.ts). */
+  expandedFields: 10_000,
+  /** Pairs of same-named fields at one response path, summed over paths: what validation compares. */
+  fieldPairs: 20_000,
 };
 
 /** extensions.code of every refusal for the operation's shape or cost. */
@@ -52,7 +56,7 @@ export const costs = {
   listItems: 10,
   /** One SQL statement run for this field alone, per parent it resolves on. */
   statement: 10,
-  /** `totalCount`: a count(*) over every matching row, per connection it is asked on. */
+  /** `totalCount`: a count over at most 10,001 matching rows (store/capped-count.ts), per connection it is asked on. */
   count: 100,
 };
 
@@ -69,7 +73,7 @@ export const statementFields: Readonly<Record<string, number>> = {
   'Query.apiKeys': costs.statement,
   // Two statements: a count over every attempt of the webhook, and the last 1,000 durations, sorted.
   'Webhook.stats': 2 * costs.statement + 1_000 / 5,
-  // One count over the webhook's open deliveries (an index range).
+  // One count over at most 10,001 of the webhook's open deliveries, and an index seek per open status.
   'Webhook.held': costs.statement + costs.count,
   // Two statements: a grouped count over the window's attempts, and up to 5,000 durations, sorted.
   'Webhook.activity': 2 * costs.statement + 5_000 / 5,
@@ -99,6 +103,8 @@ type Walk = {
   schema: GraphQLSchema;
   fragments: Record<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
+  /** Cost of each selection set already priced, by its type, page and sized list: a fragment spread twice is walked once. */
+  priced: Map<SelectionSetNode, Map<string, number>>;
 };
 
 /** The field's arguments coerced, or null when they do not coerce (execution fails on them anyway). */
@@ -129,6 +135,19 @@ function pageSize(field: GraphQLField<unknown, unknown>, node: Parameters<typeof
 }
 
 function selectionCost(selectionSet: SelectionSetNode, type: GraphQLNamedType, walk: Walk, page: number | null, sized: SizedList | null = null): number {
+  const key = `${type.name} ${page} ${sized ? `${sized.list} ${sized.items}` : ''}`;
+  const byKey = walk.priced.get(selectionSet) ?? new Map<string, number>();
+  walk.priced.set(selectionSet, byKey);
+  const known = byKey.get(key);
+  if (known !== undefined) return known;
+  // A fragment spread inside itself (refused by validation) is priced as empty, not walked forever.
+  byKey.set(key, 0);
+  const total = unpricedSelectionCost(selectionSet, type, walk, page, sized);
+  byKey.set(key, total);
+  return total;
+}
+
+function unpricedSelectionCost(selectionSet: SelectionSetNode, type: GraphQLNamedType, walk: Walk, page: number | null, sized: SizedList | null): number {
   let total = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FRAGMENT_SPREAD || selection.kind === Kind.INLINE_FRAGMENT) {
@@ -167,5 +186,5 @@ function selectionCost(selectionSet: SelectionSetNode, type: GraphQLNamedType, w
 export function operationCost(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Walk['fragments'], variables: Record<string, unknown>): number {
   const root = schema.getRootType(operation.operation);
   if (!root) return 0;
-  return selectionCost(operation.selectionSet, root, { schema, fragments, variables }, null);
+  return selectionCost(operation.selectionSet, root, { schema, fragments, variables, priced: new Map() }, null);
 }

@@ -3,6 +3,9 @@ import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { GraphQLError, Kind, Lexer, getOperationAST, parse, Source, TokenKind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { documentShapeProblem } from './document-shape.ts';
+import { useVariableLimits } from './variable-limits.ts';
+import { useJsonBodyLimits } from './json-body-limits.ts';
 import { CostLimitError, QUERY_TOO_COMPLEX, operationCost, queryLimits } from './complexity.ts';
 
 /*
@@ -37,12 +40,29 @@ export function checkOperationText(text: string, limits: { tokens: number; nesti
   }
 }
 
+const shapeRefusals = {
+  expandedFields: (limit: number) => `Fragment spreads expand to more than ${limit} fields.`,
+  fieldPairs: (limit: number) => `Too many same-named fields at one path (over ${limit} pairs to compare).`,
+};
+
+/**
+ * Refuses a document whose fragments expand past `expandedFields`, or whose same-named fields
+ * would make validation compare more than `fieldPairs` pairs: while parsing, so validation,
+ * armor's depth count (fragments flattened) and cost analysis never see it, and it is never cached.
+ */
+export function checkDocumentShape(document: DocumentNode): void {
+  const problem = documentShapeProblem(document, queryLimits);
+  if (problem) throw tooComplex(shapeRefusals[problem.limit](queryLimits[problem.limit]));
+}
+
 function useOperationTextLimits(): Plugin {
   return {
     onParse({ setParseFn }) {
       setParseFn((source, options) => {
         checkOperationText(typeof source === 'string' ? source : source.body);
-        return parse(source, { ...options, maxTokens: queryLimits.tokens });
+        const document = parse(source, { ...options, maxTokens: queryLimits.tokens });
+        checkDocumentShape(document);
+        return document;
       });
     },
   };
@@ -82,7 +102,10 @@ function useCostLimit(): Plugin {
 
 export function queryLimitPlugins(): Plugin[] {
   return [
+    useJsonBodyLimits(),
     useOperationTextLimits(),
+    // Variables before cost: the cost walk reads page sizes from them.
+    useVariableLimits(),
     useCostLimit(),
     maxDepthPlugin({ ...armor, n: queryLimits.depth, flattenFragments: true, ignoreIntrospection: true }) as Plugin,
     maxAliasesPlugin({ ...armor, n: queryLimits.aliases }) as Plugin,

@@ -1,4 +1,5 @@
 import { builder } from './builder.ts';
+import { COUNT_CAP } from '../store/capped-count.ts';
 import './scalars.ts';
 import './errors.ts';
 import './viewer.ts';
@@ -14,6 +15,15 @@ import './subscription.ts';
 builder.queryType({});
 builder.mutationType({});
 
-builder.globalConnectionField('totalCount', (t) => t.int({ resolve: (connection) => connection.totalCount() }));
+builder.globalConnectionFields((t) => ({
+  totalCount: t.int({
+    description: `The matching items, counted up to ${COUNT_CAP.toLocaleString('en')}: when there are more, this is ${COUNT_CAP.toLocaleString('en')} and totalCountCapped is true.`,
+    resolve: async (connection) => (await connection.totalCount()).count,
+  }),
+  totalCountCapped: t.boolean({
+    description: `True when counting stopped at ${COUNT_CAP.toLocaleString('en')}: there are at least totalCount matching items.`,
+    resolve: async (connection) => (await connection.totalCount()).capped,
+  }),
+}));
 
 export const schema = builder.toSchema({ sortSchema: false });

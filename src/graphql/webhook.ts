@@ -2,7 +2,8 @@ import { ConflictError, NotFoundError, ValidationError, type ConflictReason } fr
 import { backoffStrategies, webhookTypes, type RetryPolicy, type WebengageSettings, type Webhook, type WebhookConfiguration } from '../domain/webhook.ts';
 import { builder } from './builder.ts';
 import { ErrorInterface, resultUnion } from './errors.ts';
-import { pageArgsSchema, toConnection } from './pagination.ts';
+import { pageArgsSchema, shownCount, toConnection } from './pagination.ts';
+import { COUNT_CAP } from '../store/capped-count.ts';
 import { openId, readableWith, signingSecretScopes } from './read-scopes.ts';
 
 export const WebhookTypeEnum = builder.enumType('WebhookType', {
@@ -228,7 +229,14 @@ const HeldDeliveriesRef = builder.objectRef<{ count: number; oldestAt: number | 
   description: `What a paused webhook holds. Past PAUSE_MAX_HELD deliveries or PAUSE_MAX_HELD_HOURS of age the oldest fail, with Delivery.failureReason saying which.`,
   authScopes: readableWith('HeldDeliveries'),
   fields: (t) => ({
-    count: t.exposeInt('count'),
+    count: t.int({
+      description: `Held deliveries, counted up to ${COUNT_CAP.toLocaleString('en')}: when there are more, this is ${COUNT_CAP.toLocaleString('en')} and countCapped is true.`,
+      resolve: (held) => shownCount(held.count).count,
+    }),
+    countCapped: t.boolean({
+      description: `True when counting stopped at ${COUNT_CAP.toLocaleString('en')}: at least count deliveries are held.`,
+      resolve: (held) => shownCount(held.count).capped,
+    }),
     oldestAt: t.field({ type: 'DateTime', nullable: true, resolve: (held) => held.oldestAt }),
   }),
 });

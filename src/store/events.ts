@@ -3,6 +3,7 @@ import type { EventRow, Executor, NewEventRow } from './db.ts';
 import { escapeLike } from './dialect.ts';
 import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
 import { prepared, returnedRow } from './prepared.ts';
+import { cappedCount } from './capped-count.ts';
 
 export type NewEvent = {
   id: string;
@@ -150,11 +151,9 @@ export function eventRepository(db: Executor) {
       return Number(result.numDeletedRows);
     },
 
+    /** Capped: at most COUNT_CAP + 1 (capped-count.ts). */
     async count(tenantId: string, topic: string | null | undefined): Promise<number> {
-      const { count } = await inTenant(tenantId, topic)
-        .select((eb) => eb.fn.countAll<number>().as('count'))
-        .executeTakeFirstOrThrow();
-      return count;
+      return cappedCount(db, inTenant(tenantId, topic));
     },
   };
 }

@@ -5,6 +5,7 @@ import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
 import { prepared } from './prepared.ts';
 import { topicPatternsFor, type PayloadFilter } from '../domain/topic-routing.ts';
 import type { BackoffStrategy, HttpHeader, Webhook, WebhookSettings, WebhookType } from '../domain/webhook.ts';
+import { cappedCount } from './capped-count.ts';
 
 export function webhookFromRow(row: WebhookRow): Webhook {
   return {
@@ -164,13 +165,9 @@ export function webhookRepository(db: Executor) {
       return { ...page, rows: page.rows.map(webhookFromRow) };
     },
 
+    /** Capped: at most COUNT_CAP + 1 (capped-count.ts). */
     async count(tenantId: string, filter: WebhookFilter): Promise<number> {
-      const { count } = await db
-        .selectFrom('webhooks')
-        .select((eb) => eb.fn.countAll<number>().as('count'))
-        .where(filterWhere(tenantId, filter))
-        .executeTakeFirstOrThrow();
-      return count;
+      return cappedCount(db, db.selectFrom('webhooks').where(filterWhere(tenantId, filter)));
     },
 
     async insert(params: {
