@@ -30,7 +30,7 @@ import { startEngineThreads } from './delivery/engine-threads.ts';
 import { createDeliveryPubSub, type DeliveryPubSub } from './live/pubsub.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { queryLimitPlugins } from './graphql/query-limits.ts';
-import { boundedParserAndValidationCache } from './graphql/parse-cache.ts';
+import { authenticatedParseCache } from './graphql/parse-cache.ts';
 import { useSharedSubscriptionExecution } from './graphql/shared-subscriptions.ts';
 import { createMetrics, type Metrics } from './metrics/index.ts';
 import { metricsAccess } from './metrics/http.ts';
@@ -177,6 +177,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const graphiql = createGraphiql('/graphql', config.web.frameAncestors);
   const monitor = createMonitor();
+  const parseCache = authenticatedParseCache();
   const yoga = createYoga<ServerContext, Context>({
     schema,
     logging: false,
@@ -190,11 +191,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       useOperationMetrics(metrics),
       useCorsAllowlist(config.web.corsOrigins),
       graphiql.plugin,
+      parseCache.plugin,
     ],
     // Yoga's default CORS answers every origin, with credentials: only CORS_ORIGINS instead (graphql/cors.ts).
     cors: false,
-    // Bounded by bytes, not by count: parsing comes before authentication (parse-cache.ts).
-    parserAndValidationCache: boundedParserAndValidationCache(),
+    // Bounded by bytes, and filled only by authenticated operations (parse-cache.ts).
+    parserAndValidationCache: parseCache.option,
     maskedErrors: { maskError: maskError(logger), errorMessage: 'Unexpected error; quote the requestId when reporting it' },
     // Served from the installed package (no CDN); the page asks for the key before GraphiQL starts.
     graphiql: { title: 'Webhook gateway', subscriptionsProtocol: 'WS' },

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { byteBoundedCache } from '../src/graphql/parse-cache.ts';
+import { GraphQLError } from 'graphql';
+import { createSchema, createYoga, type Plugin } from 'graphql-yoga';
+import { authenticatedParseCache, byteBoundedCache } from '../src/graphql/parse-cache.ts';
 import { rawGatewayForFile } from './helpers/raw-gateway.ts';
 
 /*
@@ -59,5 +61,53 @@ describe('byteBoundedCache', () => {
     cache.set('long', 'L');
     expect(cache.get('long')).toBeUndefined();
     expect(cache.get('a')).toBe('A');
+  });
+});
+
+describe('authenticatedParseCache', () => {
+  /** A yoga with the gateway's cache and a context that refuses requests without the key; counts the parses that really run. */
+  function yogaCountingParses() {
+    const cache = authenticatedParseCache();
+    let parses = 0;
+    const counting: Plugin = { onParse: ({ parseFn, setParseFn }) => setParseFn((source, options) => (parses++, parseFn(source, options))) };
+    const yoga = createYoga({
+      schema: createSchema({ typeDefs: 'type Query { hello: String }', resolvers: { Query: { hello: () => 'world' } } }),
+      logging: false,
+      plugins: [counting, cache.plugin],
+      parserAndValidationCache: cache.option,
+      context: ({ request }) => {
+        if (request.headers.get('x-api-key') !== 'good') throw new GraphQLError('no', { extensions: { code: 'UNAUTHENTICATED' } });
+        return {};
+      },
+    });
+    const ask = async (query: string, key: string | null) => {
+      const response = await yoga.fetch('http://gateway/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(key ? { 'x-api-key': key } : {}) },
+        body: JSON.stringify({ query }),
+      });
+      return (await response.json()) as { data?: unknown; errors?: unknown[] };
+    };
+    return { ask, parses: () => parses };
+  }
+
+  it('keeps no document of a request that fails authentication: each one is parsed again', async () => {
+    const yoga = yogaCountingParses();
+    for (let i = 0; i < 3; i++) expect((await yoga.ask('{ hello }', null)).errors).toBeDefined();
+    expect(yoga.parses()).toBe(3);
+  });
+
+  it('keeps the document of an authenticated operation, for every later request', async () => {
+    const yoga = yogaCountingParses();
+    expect((await yoga.ask('{ hello }', 'good')).data).toEqual({ hello: 'world' });
+    await yoga.ask('{ hello }', 'good');
+    await yoga.ask('{ hello }', null);
+    expect(yoga.parses()).toBe(1);
+  });
+
+  it('keeps no parse error: a bad text is parsed again each time', async () => {
+    const yoga = yogaCountingParses();
+    for (let i = 0; i < 2; i++) await yoga.ask('{ hello', 'good');
+    expect(yoga.parses()).toBe(2);
   });
 });

@@ -1,11 +1,13 @@
-import type { YogaServerOptions } from 'graphql-yoga';
+import type { DocumentNode } from 'graphql';
+import type { Plugin, YogaServerOptions } from 'graphql-yoga';
 
 /*
  * yoga's parse and validation cache, bounded by size instead of by count. Its default keeps
  * 1,024 documents whatever their size: ~5 KB operations, sent with no key (parsing and validating
  * come before authentication), kept hundreds of KB each (the AST with its token list, and the
  * validation result kept with it). Here the documents are kept up to an estimated number of
- * bytes, so requests with or without a key can churn the cache but never grow the process.
+ * bytes, and only operations that passed authentication enter it: a client without a key can
+ * neither grow the process nor push other tenants' documents out.
  */
 
 export const parseCacheLimits = {
@@ -21,7 +23,7 @@ export const parseCacheLimits = {
 /** What yoga's option takes when it is not a boolean (the type itself is not exported). */
 type ParserAndValidationCacheOptions = Exclude<YogaServerOptions<object, object>['parserAndValidationCache'], boolean | undefined>;
 
-type Cache<T> = { get(key: string): T | undefined; set(key: string, value: T): void };
+type Cache<T> = { get(key: string): T | undefined; has(key: string): boolean; set(key: string, value: T): void };
 
 /** A least-recently-used cache of at most `maxBytes`, each entry sized by its key. */
 export function byteBoundedCache<T>({ maxBytes, sizeOf }: { maxBytes: number; sizeOf: (key: string) => number }): Cache<T> {
@@ -29,6 +31,7 @@ export function byteBoundedCache<T>({ maxBytes, sizeOf }: { maxBytes: number; si
   const entries = new Map<string, T>();
   let bytes = 0;
   return {
+    has: (key) => entries.has(key),
     get(key) {
       const value = entries.get(key);
       if (value === undefined) return undefined;
@@ -55,14 +58,25 @@ export function byteBoundedCache<T>({ maxBytes, sizeOf }: { maxBytes: number; si
 }
 
 /**
- * yoga's `parserAndValidationCache` option: documents and parse errors each within `maxBytes`;
- * validation results are kept by yoga in a WeakMap of the document, so they go with it.
+ * yoga's parse and validation cache, filled only by authenticated operations. yoga parses (and
+ * would cache) before the context factory looks the key up, so its own writes are dropped here;
+ * `plugin` keeps a document once its operation reaches execution, which only an authenticated
+ * request does. Parse errors are not kept: the text limits bound what parsing them again costs.
+ * Validation results are kept by yoga in a WeakMap of the document, so they go with it.
  */
-export function boundedParserAndValidationCache(limits = parseCacheLimits): ParserAndValidationCacheOptions {
-  const sizeOf = (text: string) => text.length * limits.bytesPerCharacter;
+export function authenticatedParseCache(limits = parseCacheLimits): { option: ParserAndValidationCacheOptions; plugin: Plugin } {
+  const documents = byteBoundedCache<DocumentNode>({ maxBytes: limits.maxBytes, sizeOf: (text) => text.length * limits.bytesPerCharacter });
+  const admit = ({ document, contextValue }: { document: DocumentNode; contextValue: unknown }) => {
+    // yoga's cache key is the operation text: over HTTP, SSE and graphql-ws the context's params.
+    const text = (contextValue as { params?: { query?: unknown } }).params?.query;
+    if (typeof text === 'string' && !documents.has(text)) documents.set(text, document);
+  };
+  const ignored = { get: () => undefined, set: () => undefined };
   return {
-    documentCache: byteBoundedCache({ maxBytes: limits.maxBytes, sizeOf }),
-    errorCache: byteBoundedCache({ maxBytes: limits.maxBytes, sizeOf }),
-    validationCache: true,
+    option: { documentCache: { get: (text) => documents.get(text), set: () => undefined }, errorCache: ignored, validationCache: true },
+    plugin: {
+      onExecute: ({ args }) => admit(args),
+      onSubscribe: ({ args }) => admit(args),
+    },
   };
 }
