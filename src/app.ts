@@ -7,6 +7,7 @@ import { apiKeyFromHeaders, authenticate, unauthenticatedMessage, type Principal
 import { createRateLimiter, createSharedRateLimiter } from './auth/rate-limiter.ts';
 import { createLiveRegistry, type LiveConnection, type LiveRegistry } from './live/registry.ts';
 import { attachWebSockets } from './live/ws-server.ts';
+import { createStallWatch } from './live/stalled-writes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { ForbiddenError, GatewayError } from './domain/errors.ts';
@@ -121,6 +122,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const repos = createRepositories(db);
   let webSockets: ReturnType<typeof attachWebSockets> | undefined;
   const live = createLiveRegistry(config.live);
+  const stalls = createStallWatch({ stallMs: config.live.slowClientMs, maxBytes: config.live.slowClientBytes });
   const metrics = createMetrics({
     queue: () => readQueueState(db, clock.now()),
     liveSubscriptions: () => live.count(),
@@ -241,6 +243,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       response.end(JSON.stringify({ errors: [{ message: refused.message, extensions: { code: 'BAD_REQUEST' } }] }));
       return;
     }
+    // An SSE response is a live connection: a client that stops reading it is cut off as a WebSocket one is.
+    if (request.headers.accept?.includes('text/event-stream')) stalls.watch(request.socket, () => request.socket.destroy());
     withRequestId(requestId, () => {
       if (request.url?.split('?')[0] === '/healthz') void health(response);
       else if (metricsHttp.handle(request, response)) return;
@@ -273,6 +277,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         authenticate: (key) => authenticate(repos.apiKeys, key, clock.now()),
         maxMessageBytes: MAX_REQUEST_BYTES,
         limits: { perKey: config.connections.wsPerKey, waitingPerAddress: config.connections.waitingPerAddress },
+        stalls,
       });
     },
     close: async () => {

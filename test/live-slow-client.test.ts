@@ -106,11 +106,13 @@ describe('a live client that stops reading', () => {
     const closed = await slow.closed;
     expect([4429, 1006]).toContain(closed.code);
     await reader.client.dispose();
+    await until('every subscription ended', async () => (await liveGauges(gateway)).subscriptions === 0, 10_000);
   });
 
   it('over SSE: the response to a reader that stopped is cut off and its subscription ends, memory bounded', { timeout: 90_000 }, async () => {
     const { gateway } = running;
-    const base = (await liveGauges(gateway)).subscriptions;
+    await until('no subscription left by another test', async () => (await liveGauges(gateway)).subscriptions === 0, 10_000);
+    const base = 0;
     const { hostname, port } = new URL(gateway.url);
     const body = JSON.stringify({ query: payloadQuery(0) });
     // A raw socket that sends the request and never reads the answer past what the kernel takes.
