@@ -19,6 +19,7 @@ import { createLogger } from './logger.ts';
 import { currentRequestId, newRequestId, withRequestId } from './request-context.ts';
 import { createRepositories, createServices, type Repositories, type Services } from './services/index.ts';
 import { openDatabase, type Db } from './store/db.ts';
+import { aheadOfTurns } from './store/fair-turns.ts';
 import { startWalCheckpointer } from './store/wal-checkpointer.ts';
 import { createDispatcher, type LookupFunction } from './delivery/dispatcher.ts';
 import { createGraphiql } from './graphiql/index.ts';
@@ -217,7 +218,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   async function health(response: ServerResponse) {
     let database = 'ok';
     try {
-      await sql`select 1`.execute(db);
+      // Ahead of the reads taking turns (store/fair-turns.ts): the probe asks whether the database
+      // answers, not how busy this process's requests keep it.
+      await aheadOfTurns(() => sql`select 1`.execute(db));
     } catch {
       database = 'unavailable';
     }
