@@ -7,6 +7,7 @@ import { apiKeyFromHeaders, authenticate, unauthenticatedMessage, type Principal
 import { createRateLimiter, createSharedRateLimiter } from './auth/rate-limiter.ts';
 import { createLiveRegistry, type LiveConnection, type LiveRegistry } from './live/registry.ts';
 import { attachWebSockets } from './live/ws-server.ts';
+import { createStallWatch } from './live/stalled-writes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { ForbiddenError, GatewayError } from './domain/errors.ts';
@@ -18,6 +19,7 @@ import { createLogger } from './logger.ts';
 import { currentRequestId, newRequestId, withRequestId } from './request-context.ts';
 import { createRepositories, createServices, type Repositories, type Services } from './services/index.ts';
 import { openDatabase, type Db } from './store/db.ts';
+import { aheadOfTurns } from './store/fair-turns.ts';
 import { startWalCheckpointer } from './store/wal-checkpointer.ts';
 import { createDispatcher, type LookupFunction } from './delivery/dispatcher.ts';
 import { createGraphiql } from './graphiql/index.ts';
@@ -122,6 +124,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const repos = createRepositories(db);
   let webSockets: ReturnType<typeof attachWebSockets> | undefined;
   const live = createLiveRegistry(config.live);
+  const stalls = createStallWatch({ stallMs: config.live.slowClientMs, maxBytes: config.live.slowClientBytes });
   const metrics = createMetrics({
     queue: () => readQueueState(db, clock.now()),
     liveSubscriptions: () => live.count(),
@@ -220,7 +223,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   async function health(response: ServerResponse) {
     let database = 'ok';
     try {
-      await sql`select 1`.execute(db);
+      // Ahead of the reads taking turns (store/fair-turns.ts): the probe asks whether the database
+      // answers, not how busy this process's requests keep it.
+      await aheadOfTurns(() => sql`select 1`.execute(db));
     } catch {
       database = 'unavailable';
     }
@@ -246,6 +251,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       response.end(JSON.stringify({ errors: [{ message: refused.message, extensions: { code: 'BAD_REQUEST' } }] }));
       return;
     }
+    // An SSE response is a live connection: a client that stops reading it is cut off as a WebSocket one is.
+    if (request.headers.accept?.includes('text/event-stream')) stalls.watch(request.socket, () => request.socket.destroy());
     withRequestId(requestId, () => {
       if (request.url?.split('?')[0] === '/healthz') void health(response);
       else if (metricsHttp.handle(request, response)) return;
@@ -278,6 +285,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         authenticate: (key) => authenticate(repos.apiKeys, key, clock.now()),
         maxMessageBytes: MAX_REQUEST_BYTES,
         limits: { perKey: config.connections.wsPerKey, waitingPerAddress: config.connections.waitingPerAddress },
+        stalls,
       });
     },
     close: async () => {

@@ -42,6 +42,9 @@ const ConfigSchema = z.object({
   MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(100_000).default(100),
   MAX_SUBSCRIPTIONS_PER_TENANT: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
   LIVE_TENANT_PAYLOAD_BYTES: z.coerce.number().int().min(0).max(1024 * 1024 * 1024).default(4 * 1024 * 1024),
+  // A live client that stops reading (issue 22): cut off once its socket has not drained for this long, or holds this much.
+  LIVE_SLOW_CLIENT_SECONDS: z.coerce.number().min(0.1).max(3_600).default(10),
+  LIVE_SLOW_CLIENT_BYTES: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
   // Connections (issue 22): what one key, one address or a silent client can hold open.
   // Unset: the soft RLIMIT_NOFILE less a reserve for deliveries and the database (http-limits.ts).
   MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000_000).optional(),
@@ -112,6 +115,10 @@ export type Config = {
     perTenant: number;
     /** Event payload bytes one update may send to all of a tenant's subscriptions together, as priced when they subscribe. */
     tenantPayloadBytes: number;
+    /** A graphql-ws or SSE connection whose socket has not drained for this long is cut off as too slow ... */
+    slowClientMs: number;
+    /** ... or at once when this many bytes wait in its send buffer. */
+    slowClientBytes: number;
   };
   connections: {
     /** HTTP and WebSocket connections at once (server.maxConnections); null: from the descriptor limit. */
@@ -187,6 +194,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perConnection: values.MAX_SUBSCRIPTIONS_PER_CONNECTION,
       perTenant: values.MAX_SUBSCRIPTIONS_PER_TENANT,
       tenantPayloadBytes: values.LIVE_TENANT_PAYLOAD_BYTES,
+      slowClientMs: Math.round(values.LIVE_SLOW_CLIENT_SECONDS * 1000),
+      slowClientBytes: values.LIVE_SLOW_CLIENT_BYTES,
     },
     connections: {
       max: values.MAX_CONNECTIONS ?? null,

@@ -42,6 +42,8 @@ describe('README', () => {
       MAX_SUBSCRIPTIONS_PER_CONNECTION: String(defaults.live.perConnection),
       MAX_SUBSCRIPTIONS_PER_TENANT: String(defaults.live.perTenant),
       LIVE_TENANT_PAYLOAD_BYTES: String(defaults.live.tenantPayloadBytes),
+      LIVE_SLOW_CLIENT_SECONDS: String(defaults.live.slowClientMs / 1000),
+      LIVE_SLOW_CLIENT_BYTES: String(defaults.live.slowClientBytes),
       // Made from the process's descriptor limit: documented in words.
       MAX_CONNECTIONS: undefined,
       MAX_WS_CONNECTIONS_PER_KEY: String(defaults.connections.wsPerKey),

@@ -7,8 +7,10 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { apiKeyFromHeaders, type Principal } from '../auth/authenticate.ts';
 import { grants } from '../domain/scopes.ts';
 import { coalesceWrites } from './coalesced-writes.ts';
+import { closeFirmly } from './firm-close.ts';
 import { slotsPerKey } from './slots.ts';
-import { CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, type LiveConnection } from './registry.ts';
+import { CLOSE_FORBIDDEN, CLOSE_TOO_SLOW, CLOSE_UNAUTHENTICATED, type LiveConnection } from './registry.ts';
+import type { StallWatch } from './stalled-writes.ts';
 
 /** What onConnect learns and every operation on the connection reuses. */
 export type WsExtra = { principal: Principal; connection: LiveConnection };
@@ -59,6 +61,8 @@ export function attachWebSockets(params: {
   maxMessageBytes: number;
   /** Connections one key holds open; connections from one address not yet past connection_init. */
   limits: { perKey: number; waitingPerAddress: number };
+  /** Cuts off a connection whose client stopped reading. */
+  stalls: StallWatch;
 }) {
   const wss = new WebSocketServer({ server: params.server, path: params.yoga.graphqlEndpoint, maxPayload: params.maxMessageBytes });
   // Connections not yet past connection_init, each with what ends its wait: they get the smaller
@@ -68,6 +72,8 @@ export function attachWebSockets(params: {
   // Registered before graphql-ws's own listener (useServer below), so it sees each message
   // first; a socket it closes is refused in onConnect before the key is even looked up.
   wss.on('connection', (socket, request) => {
+    closeFirmly(socket);
+    params.stalls.watch(request.socket, () => socket.close(CLOSE_TOO_SLOW, 'Subscriber too slow'));
     const address = request.socket.remoteAddress ?? '';
     if (!waitingPerAddress.take(address)) {
       socket.close(CLOSE_TRY_AGAIN_LATER, 'Too many connections from this address waiting for connection_init');

@@ -28,14 +28,14 @@ export async function startGatewayProcess(env: Record<string, string>, key?: str
  * For a test file: the gateway process on a database of its own and a receiver, started before
  * its tests and stopped after them. Read the fields inside tests, once they are started.
  */
-export function gatewayAndReceiverForThisFile(name: string): { readonly gateway: GatewayProcess; readonly receiver: Receiver; readonly databasePath: string } {
+export function gatewayAndReceiverForThisFile(name: string, env: Record<string, string> = {}): { readonly gateway: GatewayProcess; readonly receiver: Receiver; readonly databasePath: string } {
   const dir = mkdtempSync(join(tmpdir(), `gateway-${name}-`));
   const databasePath = join(dir, 'gateway.db');
   let gateway: GatewayProcess | undefined;
   let receiver: Receiver | undefined;
   beforeAll(async () => {
     receiver = await startReceiver();
-    gateway = await startGatewayProcess({ DATABASE_PATH: databasePath });
+    gateway = await startGatewayProcess({ DATABASE_PATH: databasePath, ...env });
   });
   afterAll(async () => {
     await killGatewayProcesses();
