@@ -300,11 +300,15 @@ export function deliveryRepository(db: Executor) {
       return [...tooOld, ...tooMany];
     },
 
-    /** Ends every delivery still waiting for this webhook (statusWhenEnded, in SQL); they stay as history. */
+    /**
+     * Ends every delivery still waiting for this webhook (statusWhenEnded, in SQL); they stay as
+     * history. A lease stays: its attempt is still in flight, and until it is recorded no claim
+     * may send the delivery beside it (a redeliver asked for meanwhile waits for it).
+     */
     async failPending(webhookId: string, now: number): Promise<DeliveryRow[]> {
       return db
         .updateTable('deliveries')
-        .set({ status: ENDED_UNSENT, next_attempt_at: null, next_trigger: null, locked_until: null, locked_by: null, updated_at: now })
+        .set({ status: ENDED_UNSENT, next_attempt_at: null, next_trigger: null, updated_at: now })
         .where('webhook_id', '=', webhookId)
         .where('status', 'in', openStatuses)
         .returningAll()
