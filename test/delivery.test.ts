@@ -563,6 +563,184 @@ describe('a webhook changed while its attempt is in flight', () => {
   });
 });
 
+describe('a redeliver while its attempt is in flight', () => {
+  // The request outlives the recording of the attempt in flight (store/deliveries.ts, movedOn).
+  /** Holds this webhook's next request open until `answer` is called; later ones get 200. */
+  function holdFirst(path: string, status: number) {
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    let seen = 0;
+    receiver.reply((request) => (request.path !== path ? { status: 200 } : ++seen === 1 ? { wait: held, status } : { status: 200 }));
+    return answer;
+  }
+  const triggers = async (key: string, id: string) => (await delivery(key, id)).attempts.map((a) => [a.attemptNumber, a.trigger, a.outcome]);
+  /** Nothing more is sent, however far the clock moves: no duplicate, no scheduled retry left over. */
+  async function nothingMore(key: string, id: string, path: string) {
+    const [sent, attempts] = [requestsTo(path).length, (await delivery(key, id)).attempts.length];
+    clock.advance(24 * 3600 * 1000);
+    await settle();
+    expect(requestsTo(path)).toHaveLength(sent);
+    expect((await delivery(key, id)).attempts).toHaveLength(attempts);
+  }
+
+  it('is one MANUAL attempt after it, however often it was asked for', async () => {
+    const key = await tenantKey();
+    const hook = await createHook(key, { retryPolicy: { maxRetries: 3 } });
+    const answer = holdFirst(hook.path, 500);
+    const before = receiver.requests.length;
+    const id = (await publish(key, {})).event.deliveries[0]!.id;
+    const settled = settle();
+    await receiver.received(before + 1);
+    for (let i = 0; i < 2; i++) expect((await gw.data(Redeliver, { id }, key)).redeliver.__typename).toBe('RedeliverSuccess');
+    answer();
+    await settled;
+    await settle();
+    expect(await triggers(key, id)).toEqual([
+      [1, 'SCHEDULED', 'HTTP_ERROR'],
+      [2, 'MANUAL', 'SUCCEEDED'],
+    ]);
+    await nothingMore(key, id, hook.path);
+  });
+
+  it('redeliverFailed during a MANUAL attempt of a FAILED delivery is one more after it', async () => {
+    const key = await tenantKey();
+    const hook = await createHook(key, { retryPolicy: { maxRetries: 0 } });
+    replyByPath({ [hook.path]: () => ({ status: 500 }) });
+    const id = (await publish(key, {})).event.deliveries[0]!.id;
+    await settle();
+    expect((await delivery(key, id)).status).toBe('FAILED');
+    const answer = holdFirst(hook.path, 500);
+    const before = receiver.requests.length;
+    await gw.data(Redeliver, { id }, key);
+    const settled = settle();
+    await receiver.received(before + 1);
+    const since = new Date(clock.now() - 60_000).toISOString();
+    expect((await gw.data(RedeliverFailed, { webhookId: hook.id, since }, key)).redeliverFailed).toEqual({ __typename: 'RedeliverFailedSuccess', count: 1 });
+    answer();
+    await settled;
+    await settle();
+    expect(await triggers(key, id)).toEqual([
+      [1, 'SCHEDULED', 'HTTP_ERROR'],
+      [2, 'MANUAL', 'HTTP_ERROR'],
+      [3, 'MANUAL', 'SUCCEEDED'],
+    ]);
+    await nothingMore(key, id, hook.path);
+  });
+
+  it('after its webhook was disabled meanwhile: sent once the attempt in flight is recorded, not beside it', async () => {
+    const key = await tenantKey();
+    const hook = await createHook(key, {});
+    const answer = holdFirst(hook.path, 500);
+    const before = receiver.requests.length;
+    const id = (await publish(key, {})).event.deliveries[0]!.id;
+    const settled = settle();
+    await receiver.received(before + 1);
+    await gw.data(UpdateWebhook, { id: hook.id, input: { enabled: false } }, key);
+    await gw.data(Redeliver, { id }, key);
+    // Claims again while the first attempt is held (this settle waits for it): its lease must keep the delivery.
+    const again = settle();
+    await Promise.race([receiver.received(before + 2), new Promise((resolve) => setTimeout(resolve, 1_000))]);
+    expect(requestsTo(hook.path)).toHaveLength(1);
+    answer();
+    await Promise.all([settled, again]);
+    await settle();
+    expect(await triggers(key, id)).toEqual([
+      [1, 'SCHEDULED', 'HTTP_ERROR'],
+      [2, 'MANUAL', 'SUCCEEDED'],
+    ]);
+    await nothingMore(key, id, hook.path);
+  });
+});
+
+describe('a redeliver while its attempt is in flight', () => {
+  // The request outlives the recording of the attempt in flight (store/deliveries.ts, movedOn).
+  /** Holds this webhook's next request open until `answer` is called; later ones get 200. */
+  function holdFirst(path: string, status: number) {
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    let seen = 0;
+    receiver.reply((request) => (request.path !== path ? { status: 200 } : ++seen === 1 ? { wait: held, status } : { status: 200 }));
+    return answer;
+  }
+  const triggers = async (key: string, id: string) => (await delivery(key, id)).attempts.map((a) => [a.attemptNumber, a.trigger, a.outcome]);
+  /** Nothing more is sent, however far the clock moves: no duplicate, no scheduled retry left over. */
+  async function nothingMore(key: string, id: string, path: string) {
+    const [sent, attempts] = [requestsTo(path).length, (await delivery(key, id)).attempts.length];
+    clock.advance(24 * 3600 * 1000);
+    await settle();
+    expect(requestsTo(path)).toHaveLength(sent);
+    expect((await delivery(key, id)).attempts).toHaveLength(attempts);
+  }
+
+  it('is one MANUAL attempt after it, however often it was asked for', async () => {
+    const key = await tenantKey();
+    const hook = await createHook(key, { retryPolicy: { maxRetries: 3 } });
+    const answer = holdFirst(hook.path, 500);
+    const before = receiver.requests.length;
+    const id = (await publish(key, {})).event.deliveries[0]!.id;
+    const settled = settle();
+    await receiver.received(before + 1);
+    for (let i = 0; i < 2; i++) expect((await gw.data(Redeliver, { id }, key)).redeliver.__typename).toBe('RedeliverSuccess');
+    answer();
+    await settled;
+    await settle();
+    expect(await triggers(key, id)).toEqual([
+      [1, 'SCHEDULED', 'HTTP_ERROR'],
+      [2, 'MANUAL', 'SUCCEEDED'],
+    ]);
+    await nothingMore(key, id, hook.path);
+  });
+
+  it('redeliverFailed during a MANUAL attempt of a FAILED delivery is one more after it', async () => {
+    const key = await tenantKey();
+    const hook = await createHook(key, { retryPolicy: { maxRetries: 0 } });
+    replyByPath({ [hook.path]: () => ({ status: 500 }) });
+    const id = (await publish(key, {})).event.deliveries[0]!.id;
+    await settle();
+    expect((await delivery(key, id)).status).toBe('FAILED');
+    const answer = holdFirst(hook.path, 500);
+    const before = receiver.requests.length;
+    await gw.data(Redeliver, { id }, key);
+    const settled = settle();
+    await receiver.received(before + 1);
+    const since = new Date(clock.now() - 60_000).toISOString();
+    expect((await gw.data(RedeliverFailed, { webhookId: hook.id, since }, key)).redeliverFailed).toEqual({ __typename: 'RedeliverFailedSuccess', count: 1 });
+    answer();
+    await settled;
+    await settle();
+    expect(await triggers(key, id)).toEqual([
+      [1, 'SCHEDULED', 'HTTP_ERROR'],
+      [2, 'MANUAL', 'HTTP_ERROR'],
+      [3, 'MANUAL', 'SUCCEEDED'],
+    ]);
+    await nothingMore(key, id, hook.path);
+  });
+
+  it('after its webhook was disabled meanwhile: sent once the attempt in flight is recorded, not beside it', async () => {
+    const key = await tenantKey();
+    const hook = await createHook(key, {});
+    const answer = holdFirst(hook.path, 500);
+    const before = receiver.requests.length;
+    const id = (await publish(key, {})).event.deliveries[0]!.id;
+    const settled = settle();
+    await receiver.received(before + 1);
+    await gw.data(UpdateWebhook, { id: hook.id, input: { enabled: false } }, key);
+    await gw.data(Redeliver, { id }, key);
+    // Claims again while the first attempt is held (this settle waits for it): its lease must keep the delivery.
+    const again = settle();
+    await Promise.race([receiver.received(before + 2), new Promise((resolve) => setTimeout(resolve, 1_000))]);
+    expect(requestsTo(hook.path)).toHaveLength(1);
+    answer();
+    await Promise.all([settled, again]);
+    await settle();
+    expect(await triggers(key, id)).toEqual([
+      [1, 'SCHEDULED', 'HTTP_ERROR'],
+      [2, 'MANUAL', 'SUCCEEDED'],
+    ]);
+    await nothingMore(key, id, hook.path);
+  });
+});
+
 describe('stats and retention', () => {
   it('counts attempts, failures, the last attempt and duration percentiles; prunes old attempts', async () => {
     const key = await tenantKey();

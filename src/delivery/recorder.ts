@@ -91,7 +91,7 @@ export function createRecorder({ db, announcer, logger, autoDisableAfter, random
       if (!current) throw new Error(`delivery ${claimed.delivery.id} is gone`);
       before = current;
       outcome = decide(current);
-      delivery = await deliveries.update(current.id, changeOf(outcome));
+      delivery = await deliveries.update(claimed.delivery, changeOf(outcome));
     }
 
     const attemptRow = attempt

@@ -124,6 +124,11 @@ export interface DeliveryTable {
   next_attempt_at: number | null;
   /** MANUAL or TEST when the next attempt was asked for by a person; null for SCHEDULED. */
   next_trigger: AttemptTrigger | null;
+  /**
+   * Attempts people have asked for, counted: one asked for while an attempt is in flight
+   * outlives that attempt's recording (store/deliveries.ts, movedOn).
+   */
+  attempt_requests: Generated<number>;
   /** Why the gateway failed it without an attempt saying so (a paused webhook's hold caps). */
   failure_reason: string | null;
   /** Its event's ordering key, and its place in that key's line to this webhook (store/ordering.ts). */

@@ -20,12 +20,45 @@ export type DeliveryFilter = {
 /** FAILED deliveries of one webhook created in [since, until): what a recovery resends. */
 export type RecoveryWindow = { tenantId: string; webhookId: string; since: number; until: number };
 
+/** What a claim read of the delivery it leased, as far as recording the attempt needs it. */
+export type ClaimedState = Pick<DeliveryRow, 'id' | 'status' | 'attempt_count' | 'attempt_requests'>;
+
+/**
+ * A person's request for an attempt now (redeliver, a recovery), counted: the row may be leased
+ * with an attempt in flight, and its recording must not take this request for the one it answered.
+ */
+const attemptRequested = (trigger: AttemptTrigger, now: number) => (eb: ExpressionBuilder<Database, 'deliveries'>) => ({
+  next_attempt_at: now,
+  next_trigger: trigger,
+  updated_at: now,
+  attempt_requests: eb('attempt_requests', '+', 1),
+});
+
+/**
+ * What recording an attempt writes: its outcome, the lease ended, the trigger it answered
+ * cleared. A request made after the claim (attempt_requests moved on) is still to be answered,
+ * whatever this attempt's outcome: its time and trigger stay, so exactly one more attempt follows.
+ */
+const movedOn = (eb: ExpressionBuilder<Database, 'deliveries'>, claimedRequests: number, change: DeliveryChange) => {
+  const requestedSince = eb('attempt_requests', '!=', claimedRequests);
+  return {
+    ...change,
+    next_attempt_at: eb.case().when(requestedSince).then(eb.ref('next_attempt_at')).else(change.next_attempt_at).end(),
+    next_trigger: eb.case().when(requestedSince).then(eb.ref('next_trigger')).else(null).end(),
+    locked_until: null,
+    locked_by: null,
+  };
+};
+
 // Every attempt's recording runs this (updateFrom).
 const moveOnFromClaim = prepared(
-  (db, { id, claimed_status, claimed_attempt_count, ...change }: DeliveryChange & { id: string; claimed_status: DeliveryStatus; claimed_attempt_count: number }) =>
+  (
+    db,
+    { id, claimed_status, claimed_attempt_count, claimed_requests, ...change }: DeliveryChange & { id: string; claimed_status: DeliveryStatus; claimed_attempt_count: number; claimed_requests: number },
+  ) =>
     db
       .updateTable('deliveries')
-      .set({ ...change, next_trigger: null, locked_until: null, locked_by: null })
+      .set((eb) => movedOn(eb, claimed_requests, change))
       .where('id', '=', id)
       .where('status', '=', claimed_status)
       .where('attempt_count', '=', claimed_attempt_count)
@@ -146,7 +179,7 @@ export function deliveryRepository(db: Executor) {
     async requestAttemptForRecoverable(window: RecoveryWindow, limit: number, now: number): Promise<DeliveryRow[]> {
       return db
         .updateTable('deliveries')
-        .set({ next_attempt_at: now, next_trigger: 'MANUAL', updated_at: now })
+        .set(attemptRequested('MANUAL', now))
         .where('id', 'in', recoverable(window).select('id').orderBy('id').limit(limit))
         .returningAll()
         .execute();
@@ -177,19 +210,16 @@ export function deliveryRepository(db: Executor) {
       await db.updateTable('deliveries').set({ locked_until: until }).where('id', 'in', ids).execute();
     },
 
-    async update(id: string, change: DeliveryChange): Promise<DeliveryRow> {
+    /** Moves a claimed delivery on whatever its state now, keeping a request made since the claim (movedOn). */
+    async update(claimed: Pick<ClaimedState, 'id' | 'attempt_requests'>, change: DeliveryChange): Promise<DeliveryRow> {
       return db
         .updateTable('deliveries')
-        .set({ ...change, next_trigger: null, locked_until: null, locked_by: null })
-        .where('id', '=', id)
+        .set((eb) => movedOn(eb, claimed.attempt_requests, change))
+        .where('id', '=', claimed.id)
         .returningAll()
         .executeTakeFirstOrThrow();
     },
 
-    /**
-     * Moves a delivery on from the state a claim read, in one statement; undefined when its
-     * status or attempt count changed since (the caller reads it and decides again).
-     */
     /** Due again at `at`, unchanged otherwise (status, attempts, trigger), its lease ended; only if the claim still holds. */
     async putBack(claimed: Pick<DeliveryRow, 'id' | 'status' | 'attempt_count'>, at: number): Promise<void> {
       await db
@@ -201,8 +231,18 @@ export function deliveryRepository(db: Executor) {
         .execute();
     },
 
-    async updateFrom(claimed: Pick<DeliveryRow, 'id' | 'status' | 'attempt_count'>, change: DeliveryChange): Promise<DeliveryRow | undefined> {
-      const { rows } = await moveOnFromClaim(db, { ...change, id: claimed.id, claimed_status: claimed.status, claimed_attempt_count: claimed.attempt_count });
+    /**
+     * Moves a delivery on from the state a claim read, in one statement; undefined when its
+     * status or attempt count changed since (the caller reads it and decides again).
+     */
+    async updateFrom(claimed: ClaimedState, change: DeliveryChange): Promise<DeliveryRow | undefined> {
+      const { rows } = await moveOnFromClaim(db, {
+        ...change,
+        id: claimed.id,
+        claimed_status: claimed.status,
+        claimed_attempt_count: claimed.attempt_count,
+        claimed_requests: claimed.attempt_requests,
+      });
       return rows[0];
     },
 
@@ -210,7 +250,7 @@ export function deliveryRepository(db: Executor) {
     async requestAttempt(tenantId: string, id: string, trigger: AttemptTrigger, now: number): Promise<DeliveryRow | undefined> {
       return db
         .updateTable('deliveries')
-        .set({ next_attempt_at: now, next_trigger: trigger, updated_at: now })
+        .set(attemptRequested(trigger, now))
         .where('tenant_id', '=', tenantId)
         .where('id', '=', id)
         .returningAll()
@@ -259,11 +299,15 @@ export function deliveryRepository(db: Executor) {
       return [...tooOld, ...tooMany];
     },
 
-    /** Ends every delivery still waiting for this webhook (statusWhenEnded, in SQL); they stay as history. */
+    /**
+     * Ends every delivery still waiting for this webhook (statusWhenEnded, in SQL); they stay as
+     * history. A lease stays: its attempt is still in flight, and until it is recorded no claim
+     * may send the delivery beside it (a redeliver asked for meanwhile waits for it).
+     */
     async failPending(webhookId: string, now: number): Promise<DeliveryRow[]> {
       return db
         .updateTable('deliveries')
-        .set({ status: ENDED_UNSENT, next_attempt_at: null, next_trigger: null, locked_until: null, locked_by: null, updated_at: now })
+        .set({ status: ENDED_UNSENT, next_attempt_at: null, next_trigger: null, updated_at: now })
         .where('webhook_id', '=', webhookId)
         .where('status', 'in', openStatuses)
         .returningAll()

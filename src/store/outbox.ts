@@ -36,6 +36,7 @@ export function pendingDelivery(params: {
     attempt_count: 0,
     next_attempt_at: params.now,
     next_trigger: params.trigger,
+    attempt_requests: 0,
     locked_until: null,
     locked_by: null,
     failure_reason: null,

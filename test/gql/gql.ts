@@ -86,6 +86,9 @@ type Documents = {
     "\n  mutation ReplayEvents($webhookId: ID!, $since: DateTime!, $until: DateTime, $dryRun: Boolean) {\n    replayEvents(webhookId: $webhookId, since: $since, until: $until, dryRun: $dryRun) {\n      __typename\n      ... on ReplayEventsSuccess { dryRun count events { id } deliveries { id webhookId event { id } } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { id }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.ReplayEventsDocument,
     "\n  query Deliveries($filter: DeliveryFilter, $first: Int, $after: String) {\n    deliveries(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { id status webhookId event { id topic } attempts { trigger } }\n    }\n  }\n": typeof types.DeliveriesDocument,
     "query RecoveryViewer { viewer { tenantId } }": typeof types.RecoveryViewerDocument,
+    "\n  mutation RedeliverInFlight($id: ID!) {\n    redeliver(deliveryId: $id) {\n      __typename\n      ... on RedeliverSuccess { delivery { id status } }\n    }\n  }\n": typeof types.RedeliverInFlightDocument,
+    "\n  mutation UpdateRetriesForRedeliver($id: ID!, $input: UpdateWebhookInput!) {\n    updateWebhook(id: $id, input: $input) { __typename }\n  }\n": typeof types.UpdateRetriesForRedeliverDocument,
+    "\n  query AttemptsOf($id: ID!) {\n    delivery(id: $id) { status attempts { attemptNumber trigger outcome } }\n  }\n": typeof types.AttemptsOfDocument,
     "\n  mutation CacheRotate($id: ID!) {\n    rotateSigningSecret(id: $id, overlapSeconds: 0) {\n      __typename\n      ... on RotateSigningSecretSuccess { signingSecret }\n    }\n  }\n": typeof types.CacheRotateDocument,
     "\n  query EventAttemptHeaders($id: ID!) {\n    event(id: $id) {\n      deliveries { attempts { requestHeaders { name value } } }\n    }\n  }\n": typeof types.EventAttemptHeadersDocument,
     "\n  mutation UpdateVersioned($id: ID!, $input: UpdateWebhookInput!, $expectedUpdatedAt: DateTime) {\n    updateWebhook(id: $id, input: $input, expectedUpdatedAt: $expectedUpdatedAt) {\n      __typename\n      ... on UpdateWebhookSuccess { webhook { id name updatedAt } }\n      ... on ConflictError { code reason message existingWebhook { id name updatedAt } }\n    }\n  }\n": typeof types.UpdateVersionedDocument,
@@ -168,6 +171,9 @@ const documents: Documents = {
     "\n  mutation ReplayEvents($webhookId: ID!, $since: DateTime!, $until: DateTime, $dryRun: Boolean) {\n    replayEvents(webhookId: $webhookId, since: $since, until: $until, dryRun: $dryRun) {\n      __typename\n      ... on ReplayEventsSuccess { dryRun count events { id } deliveries { id webhookId event { id } } }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { id }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.ReplayEventsDocument,
     "\n  query Deliveries($filter: DeliveryFilter, $first: Int, $after: String) {\n    deliveries(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { id status webhookId event { id topic } attempts { trigger } }\n    }\n  }\n": types.DeliveriesDocument,
     "query RecoveryViewer { viewer { tenantId } }": types.RecoveryViewerDocument,
+    "\n  mutation RedeliverInFlight($id: ID!) {\n    redeliver(deliveryId: $id) {\n      __typename\n      ... on RedeliverSuccess { delivery { id status } }\n    }\n  }\n": types.RedeliverInFlightDocument,
+    "\n  mutation UpdateRetriesForRedeliver($id: ID!, $input: UpdateWebhookInput!) {\n    updateWebhook(id: $id, input: $input) { __typename }\n  }\n": types.UpdateRetriesForRedeliverDocument,
+    "\n  query AttemptsOf($id: ID!) {\n    delivery(id: $id) { status attempts { attemptNumber trigger outcome } }\n  }\n": types.AttemptsOfDocument,
     "\n  mutation CacheRotate($id: ID!) {\n    rotateSigningSecret(id: $id, overlapSeconds: 0) {\n      __typename\n      ... on RotateSigningSecretSuccess { signingSecret }\n    }\n  }\n": types.CacheRotateDocument,
     "\n  query EventAttemptHeaders($id: ID!) {\n    event(id: $id) {\n      deliveries { attempts { requestHeaders { name value } } }\n    }\n  }\n": types.EventAttemptHeadersDocument,
     "\n  mutation UpdateVersioned($id: ID!, $input: UpdateWebhookInput!, $expectedUpdatedAt: DateTime) {\n    updateWebhook(id: $id, input: $input, expectedUpdatedAt: $expectedUpdatedAt) {\n      __typename\n      ... on UpdateWebhookSuccess { webhook { id name updatedAt } }\n      ... on ConflictError { code reason message existingWebhook { id name updatedAt } }\n    }\n  }\n": types.UpdateVersionedDocument,
@@ -480,6 +486,18 @@ export function graphql(source: "\n  query Deliveries($filter: DeliveryFilter, $
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query RecoveryViewer { viewer { tenantId } }"): (typeof documents)["query RecoveryViewer { viewer { tenantId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RedeliverInFlight($id: ID!) {\n    redeliver(deliveryId: $id) {\n      __typename\n      ... on RedeliverSuccess { delivery { id status } }\n    }\n  }\n"): (typeof documents)["\n  mutation RedeliverInFlight($id: ID!) {\n    redeliver(deliveryId: $id) {\n      __typename\n      ... on RedeliverSuccess { delivery { id status } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateRetriesForRedeliver($id: ID!, $input: UpdateWebhookInput!) {\n    updateWebhook(id: $id, input: $input) { __typename }\n  }\n"): (typeof documents)["\n  mutation UpdateRetriesForRedeliver($id: ID!, $input: UpdateWebhookInput!) {\n    updateWebhook(id: $id, input: $input) { __typename }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AttemptsOf($id: ID!) {\n    delivery(id: $id) { status attempts { attemptNumber trigger outcome } }\n  }\n"): (typeof documents)["\n  query AttemptsOf($id: ID!) {\n    delivery(id: $id) { status attempts { attemptNumber trigger outcome } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -11,6 +11,7 @@ import * as m0012 from './0012_webhook_pause.ts';
 import * as m0013 from './0013_endpoint_rate_limit.ts';
 import * as m0014 from './0014_ordering_key.ts';
 import * as m0015 from './0015_webhooks_version.ts';
+import * as m0016 from './0016_attempt_requests.ts';
 
 /*
  * Every migration, by sortable name. Listed statically rather than read from the folder at run
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0013_endpoint_rate_limit': m0013,
   '0014_ordering_key': m0014,
   '0015_webhooks_version': m0015,
+  '0016_attempt_requests': m0016,
 };
