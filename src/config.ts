@@ -41,7 +41,7 @@ const ConfigSchema = z.object({
   LIVE_BUFFER_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(100_000).default(100),
   MAX_SUBSCRIPTIONS_PER_TENANT: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
-  LIVE_TENANT_PAYLOAD_BYTES: z.coerce.number().int().min(0).max(1024 * 1024 * 1024).default(4 * 1024 * 1024),
+  LIVE_TENANT_PAYLOAD_BYTES: z.coerce.number().int().min(0).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
   // A live client that stops reading (issue 22): cut off once its socket has not drained for this long, or holds this much.
   LIVE_SLOW_CLIENT_SECONDS: z.coerce.number().min(0.1).max(3_600).default(10),
   LIVE_SLOW_CLIENT_BYTES: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),

@@ -13,7 +13,7 @@ import { subscribe, wsClient } from './helpers/live.ts';
  * `event { payload }`, then 5 events of 256 KB: 46 s to publish, /healthz 14 s, 3.8 GB. Documents
  * that differ share no execution, so each one executed, serialized and wrote every payload for
  * itself. A tenant's open subscriptions are now priced by the payload bytes one update may send
- * (LIVE_TENANT_PAYLOAD_BYTES, 4 MiB: 16 selections of Event.payload), and a payload is parsed
+ * (LIVE_TENANT_PAYLOAD_BYTES; 4 MiB here, 16 selections of Event.payload, 16 MiB by default), and a payload is parsed
  * once per event however many documents select it.
  */
 
@@ -51,7 +51,7 @@ async function healthzWhile(url: string, during: Promise<unknown>): Promise<numb
 const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 
 describe('live work bounded per tenant', () => {
-  const running = gatewayAndReceiverForThisFile('live-tenant-budget');
+  const running = gatewayAndReceiverForThisFile('live-tenant-budget', { LIVE_TENANT_PAYLOAD_BYTES: String(4 * 1024 * 1024) });
 
   it('300 distinct documents selecting event { payload }: past 4 MiB per tenant they are refused, and 5 events of 256 KB deliver whole, with memory bounded and /healthz answering', { timeout: 90_000 }, async () => {
     const { gateway, receiver } = running;

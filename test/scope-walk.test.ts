@@ -168,7 +168,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'scope-walk-'));
   receiver = await startReceiver();
   receiver.reply((request) => (request.path.startsWith('/fail') ? { status: 500, body: 'no' } : { status: 200, body: `response-${readToken}` }));
-  gateway = await startGatewayProcess({ DATABASE_PATH: join(dir, 'gateway.db') });
+  // The walk holds a subscription open per probe and key, many of them selecting Event.payload:
+  // more than a tenant's live budget allows (test/live-tenant-budget.test.ts tests that budget).
+  gateway = await startGatewayProcess({ DATABASE_PATH: join(dir, 'gateway.db'), LIVE_TENANT_PAYLOAD_BYTES: String(1024 * 1024 * 1024) });
 
   seed.webhookA = (
     await createWebhookAsAdmin({

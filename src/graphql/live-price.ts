@@ -14,7 +14,7 @@ import { MAX_PAYLOAD_BYTES } from '../services/events.ts';
  * What one update of a subscription may cost to send: every `Event.payload` it selects is up to
  * MAX_PAYLOAD_BYTES executed, serialized and written for this subscriber alone (documents that
  * differ share no execution), so a tenant's open subscriptions are priced in those bytes
- * (live/registry.ts holds the tenant's sum to LIVE_TENANT_PAYLOAD_BYTES, 4 MiB by default). Counted through
+ * (live/registry.ts holds the tenant's sum to LIVE_TENANT_PAYLOAD_BYTES, 16 MiB by default). Counted through
  * fragments once each, so a document that spreads one fragment many times is priced for all of
  * them without walking it again.
  */
