@@ -82,7 +82,8 @@ describe('parser limits: refused before any work, as client errors', () => {
       await acknowledged;
 
       const badError = await new Promise<unknown>((resolve) => {
-        client.subscribe({ query: deepSelection(50_000) }, { next: () => {}, error: resolve, complete: () => resolve('complete') });
+        // 20,000 levels: ~460 KB, under the 1 MiB message cap (a larger message closes the socket, 1009).
+        client.subscribe({ query: deepSelection(20_000) }, { next: () => {}, error: resolve, complete: () => resolve('complete') });
       });
       expect(JSON.stringify(badError)).toMatch(/QUERY_TOO_COMPLEX/);
 
