@@ -13,7 +13,7 @@ import { CLOSE_FORBIDDEN, CLOSE_TOO_SLOW, CLOSE_UNAUTHENTICATED, type LiveConnec
 import type { StallWatch } from './stalled-writes.ts';
 
 /** What onConnect learns and every operation on the connection reuses. */
-export type WsExtra = { principal: Principal; connection: LiveConnection };
+export type WsExtra = { principal: Principal; connection: LiveConnection; keyCheck?: Promise<unknown> };
 
 /**
  * Largest message before connection_init is accepted: a connection_init with its key and
@@ -138,7 +138,11 @@ export function attachWebSockets(params: {
       onSubscribe: async (ctx, id, payload) => {
         // The key is checked again for every operation: a revocation this process did not hear
         // of (a lost signal from another instance) still stops the connection at its next one.
-        const current = await params.authenticate(apiKeyFromConnectionParams(ctx.connectionParams));
+        // Checked in the order the operations arrived, one after another: a lookup that returns
+        // early must not let a later operation take the last subscription slot of an earlier one.
+        const check = (ctx.extra.keyCheck ?? Promise.resolve()).then(() => params.authenticate(apiKeyFromConnectionParams(ctx.connectionParams)));
+        ctx.extra.keyCheck = check.catch(() => undefined);
+        const current = await check;
         if (!current || current.keyId !== ctx.extra.principal?.keyId) {
           ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, 'API key revoked');
           return [new GraphQLError('The API key of this connection was revoked', { extensions: { code: 'UNAUTHENTICATED' } })];
