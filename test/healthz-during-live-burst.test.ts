@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { parse } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { describe, expect, it } from 'vitest';
+import { healthzWhile } from './helpers/healthz-probe.ts';
 import { ask, gatewayAndReceiverForThisFile } from './helpers/gateway-process.ts';
 import { CreateWebhook } from './helpers/documents.ts';
 import { PublishEvent } from './helpers/delivery-documents.ts';
@@ -21,30 +21,6 @@ const lookupDocument = (n: number) =>
     Record<string, { id: string }>,
     Record<string, never>
   >;
-
-/** /healthz round trips (status and milliseconds), timed from a process of its own every 20 ms while `during` runs. */
-async function healthzWhile(url: string, during: Promise<unknown>): Promise<{ status: number; ms: number }[]> {
-  const script = `
-    const times = [];
-    process.stdin.on('data', () => { console.log(JSON.stringify(times)); process.exit(0); });
-    (async () => { for (;;) {
-      const started = performance.now();
-      const status = await fetch(${JSON.stringify(url)}, { signal: AbortSignal.timeout(10000) }).then(async (r) => { await r.text(); return r.status; }).catch(() => 0);
-      times.push({ status, ms: performance.now() - started });
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    } })();`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  try {
-    await during;
-  } finally {
-    child.stdin.write('stop\n');
-    await exited;
-  }
-  return JSON.parse(output) as { status: number; ms: number }[];
-}
 
 describe('/healthz during a live burst', () => {
   const running = gatewayAndReceiverForThisFile('healthz-during-live-burst');
@@ -71,7 +47,7 @@ describe('/healthz during a live burst', () => {
         await Promise.all(Array.from({ length: 20 }, (_, i) => ask(gateway, PublishEvent, { input: { topic: 'message.created', payload: { i } } })));
       }
     })();
-    const probes = await healthzWhile(gateway.url.replace(/\/graphql$/, '/healthz'), burst);
+    const probes = await healthzWhile(gateway.url, burst, 20);
     const times = probes.map((probe) => probe.ms).sort((a, b) => a - b);
     const seen = JSON.stringify({ count: times.length, median: times[times.length >> 1], max: times.at(-1) });
     expect(subscriptions.every((subscription) => subscription.pending > 0)).toBe(true);

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse, type ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { healthzWhile } from './helpers/healthz-probe.ts';
 import { ask, gatewayAndReceiverForThisFile } from './helpers/gateway-process.ts';
 import { CreateWebhook } from './helpers/documents.ts';
 import { PublishEvent } from './helpers/delivery-documents.ts';
@@ -20,33 +20,6 @@ import { subscribe, wsClient } from './helpers/live.ts';
 type Payloads = { [alias: string]: { id: string; event: { payload: { text: string } } } };
 /** A distinct document per n: the alias differs, so nothing is shared between them. */
 const payloadDocument = (n: number) => parse(`subscription Payload${n} { d${n}: deliveryUpdated { id event { payload } } }`) as TypedDocumentNode<Payloads, Record<string, never>>;
-
-/**
- * /healthz round trips measured from a process of its own, every 50 ms while `during` runs: this
- * test's own thread is busy parsing what its subscriptions receive, and must not be what is timed.
- */
-async function healthzWhile(url: string, during: Promise<unknown>): Promise<number[]> {
-  const script = `
-    const times = [];
-    process.stdin.on('data', () => { console.log(JSON.stringify(times)); process.exit(0); });
-    (async () => { for (;;) {
-      const started = performance.now();
-      await fetch(${JSON.stringify(url)}, { signal: AbortSignal.timeout(10000) }).then((r) => r.text()).catch(() => {});
-      times.push(performance.now() - started);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    } })();`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  try {
-    await during;
-  } finally {
-    child.stdin.write('stop\n');
-    await exited;
-  }
-  return JSON.parse(output) as number[];
-}
 
 const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 
@@ -86,7 +59,7 @@ describe('live work bounded per tenant', () => {
         await Promise.all(firstResults);
 
       })();
-      healthz = await healthzWhile(gateway.url.replace(/\/graphql$/, '/healthz'), publishing);
+      healthz = (await healthzWhile(gateway.url, publishing, 50)).map((probe) => probe.ms);
     } finally {
       clearInterval(sampler);
     }
