@@ -95,11 +95,10 @@ export function createLiveRegistry(limits: LiveLimits) {
       return entry.stream as BoundedStream<T>;
     },
 
-    /** Ends every subscription opened with this key, and closes WebSocket connections that used it. */
+    /** Ends every subscription opened with this key (ws-server.ts closes the key's connections, with or without one). */
     revokeKey(keyId: string): void {
       for (const entry of [...open].filter((e) => e.principal.keyId === keyId)) {
         entry.stream.fail(liveError('The API key of this subscription was revoked', 'UNAUTHENTICATED'));
-        entry.connection?.close(CLOSE_UNAUTHENTICATED, 'API key revoked');
       }
     },
 
