@@ -68,7 +68,7 @@ describe.each([
     // The subscription is in place once an attempt reaches it.
     for (let heard = false; !heard; ) {
       await ask(gateway, PublishEvent, { input: { topic: 'warm.ping', payload: {} } });
-      heard = await Promise.race([live.next().then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 500))]);
+      heard = (await live.nextWithin(500)) !== null;
     }
 
     const ours = () => receiver.requests.filter((request) => paths.includes(request.path)).length;

@@ -47,6 +47,25 @@ export function subscribe<T, V>(client: Client, document: TypedDocumentNode<T, V
       const ready = results.shift();
       return ready ? Promise.resolve(ready) : new Promise((resolve) => waiters.push(resolve));
     },
+    /**
+     * The next result, or null if none arrives within `ms`. A waiter that timed out is withdrawn,
+     * so it cannot swallow a later result (a bare `race` with `next()` would).
+     */
+    nextWithin(ms: number): Promise<ExecutionResult<T> | null> {
+      const ready = results.shift();
+      if (ready) return Promise.resolve(ready);
+      return new Promise((resolve) => {
+        const waiter = (result: ExecutionResult<T>) => {
+          clearTimeout(timer);
+          resolve(result);
+        };
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          resolve(null);
+        }, ms);
+        waiters.push(waiter);
+      });
+    },
     async take(count: number): Promise<ExecutionResult<T>[]> {
       const taken: ExecutionResult<T>[] = [];
       while (taken.length < count) taken.push(await this.next());
