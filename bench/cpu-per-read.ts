@@ -12,10 +12,24 @@ import { join } from 'node:path';
 import { scratchDir, startGatewayProcess, startBenchServer } from './lib.ts';
 import { READ_QUERY, seedReadWebhooks } from './read.ts';
 
-const ticks = (pid: number) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return Number(f[11]) + Number(f[12]); };
+const ticks = (pid: number) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(f[11]) + Number(f[12]);
+};
 async function drive(url: string, headers: Record<string, string>, n: number) {
   let i = 0;
-  await Promise.all(Array.from({ length: 8 }, async () => { while (i++ < n) { const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: READ_QUERY }) }); await r.text(); } }));
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (i++ < n) {
+        const r = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ query: READ_QUERY }),
+        });
+        await r.text();
+      }
+    }),
+  );
 }
 type Target = { url: string; pid: number; headers: Record<string, string>; stop: () => Promise<void> };
 

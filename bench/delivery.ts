@@ -44,7 +44,13 @@ const WARMUP_SECONDS = 3;
 const DEFAULT_WORKERS = Math.max(1, availableParallelism() - 1);
 const WORKER_COUNTS = [...new Set([0, DEFAULT_WORKERS, availableParallelism()])];
 
-const payloadOf = (n: number) => ({ orderId: `ord_${n}`, total: 1999 + n, currency: 'EUR', region: 'eu-west', items: [{ sku: 'sku-1', quantity: 2 }] });
+const payloadOf = (n: number) => ({
+  orderId: `ord_${n}`,
+  total: 1999 + n,
+  currency: 'EUR',
+  region: 'eu-west',
+  items: [{ sku: 'sku-1', quantity: 2 }],
+});
 
 /** Publishes `events` events in-process and waits until every attempt is recorded; the engine in `workers` threads (0: this one). */
 export async function gatewayRun(dir: string, receiverUrl: string, settings: DeliverySettings, workers: number) {
@@ -185,7 +191,10 @@ async function firstAttemptRun(dir: string, receiverUrl: string, settings: Deliv
           fetch(gateway.url, {
             method: 'POST',
             headers: { 'content-type': 'application/json', 'x-api-key': gateway.key },
-            body: JSON.stringify({ query, variables: { input: { topic: 'order.created', payload: { ...payloadOf(n), sentAt: Date.now(), warmup } } } }),
+            body: JSON.stringify({
+              query,
+              variables: { input: { topic: 'order.created', payload: { ...payloadOf(n), sentAt: Date.now(), warmup } } },
+            }),
           }).then((response) => response.text()),
         );
       }
@@ -211,7 +220,12 @@ async function firstAttemptRun(dir: string, receiverUrl: string, settings: Deliv
 async function helloWorldRun(settings: DeliverySettings) {
   const hello = await startBenchServer('hello-yoga');
   try {
-    return await load({ url: hello.url, body: JSON.stringify({ query: '{ hello }' }), check: (body) => body === '{"data":{"hello":"world"}}', settings: settings.graphqlPublish });
+    return await load({
+      url: hello.url,
+      body: JSON.stringify({ query: '{ hello }' }),
+      check: (body) => body === '{"data":{"hello":"world"}}',
+      settings: settings.graphqlPublish,
+    });
   } finally {
     await hello.stop();
   }
@@ -284,7 +298,15 @@ export async function runDelivery(settings: DeliverySettings): Promise<Omit<Scen
           pass: firstAttempt.p99Ms <= 20,
         },
       ],
-      details: { gateway: ours, byWorkers: Object.fromEntries(byWorkers), baseline, graphqlPublish: publish, graphqlPublishOneWebhook: publishOne, helloWorld: hello, firstAttempt },
+      details: {
+        gateway: ours,
+        byWorkers: Object.fromEntries(byWorkers),
+        baseline,
+        graphqlPublish: publish,
+        graphqlPublishOneWebhook: publishOne,
+        helloWorld: hello,
+        firstAttempt,
+      },
       notes: [
         `In-process publishing ran at ${ours.publishesPerSecond} events/s (${ours.publishSeconds} s for ${settings.events.toLocaleString('en')} events, each fanning out to ${settings.webhooks} deliveries) while the worker delivered.`,
         `publishEvent over GraphQL (real server process, engine delivering meanwhile, autocannon ${settings.graphqlPublish.connections} connections, ${settings.graphqlPublish.durationSeconds} s): to ${settings.webhooks} matching webhooks ${publish.requestsPerSecond} events/s (p99 ${publish.latencyP99Ms} ms); to 1 webhook ${publishOne.requestsPerSecond} events/s (p99 ${publishOne.latencyP99Ms} ms); bare yoga hello-world ${hello.requestsPerSecond} req/s with the same settings.`,

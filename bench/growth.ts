@@ -62,22 +62,36 @@ function seeder(path: string, tenantId: string, webhookIds: readonly string[], h
       // Spread over the history window in order, so ids keep growing across stages.
       const at = Math.floor(historyStart + ((historyEnd - historyStart) * (seeded + i)) / maxRows);
       const event = eventId(at);
-      insertEvent.run(event, tenantId, 'order.created', `{"orderId":"ord_${seeded + i}","total":1999,"currency":"EUR"}`, webhookIds.length, at);
+      insertEvent.run(
+        event,
+        tenantId,
+        'order.created',
+        `{"orderId":"ord_${seeded + i}","total":1999,"currency":"EUR"}`,
+        webhookIds.length,
+        at,
+      );
       for (const [w, webhookId] of webhookIds.entries()) {
         const k = (seeded + i + w) % 1000;
         const [status, attempts, next] =
-          k < 975 ? ['SUCCEEDED', 1, null] : k < 995 ? ['FAILED', 6, null] : ['RETRYING', 2, now + 2 * 3_600_000 + ((seeded + i) % 3_600_000)];
+          k < 975
+            ? ['SUCCEEDED', 1, null]
+            : k < 995
+              ? ['FAILED', 6, null]
+              : ['RETRYING', 2, now + 2 * 3_600_000 + ((seeded + i) % 3_600_000)];
         insertDelivery.run(deliveryId(at), tenantId, event, webhookId, status, attempts, next, at, at);
       }
     }
   });
   const addDue = sqlite.transaction((count: number, now: number) => {
     // Whatever is due now (earlier probes, earlier publishes) counts as delivered; then exactly `count` are due.
-    sqlite.prepare("update deliveries set status = 'SUCCEEDED', attempt_count = 1, next_attempt_at = null where next_attempt_at <= ?").run(now);
+    sqlite
+      .prepare("update deliveries set status = 'SUCCEEDED', attempt_count = 1, next_attempt_at = null where next_attempt_at <= ?")
+      .run(now);
     for (let i = 0; i < count; i += webhookIds.length) {
       const event = eventId(now - 1000);
       insertEvent.run(event, tenantId, 'order.created', '{"orderId":"due"}', webhookIds.length, now - 1000);
-      for (const webhookId of webhookIds) insertDelivery.run(deliveryId(now - 1000), tenantId, event, webhookId, 'PENDING', 0, now - 1000 + i, now - 1000, now - 1000);
+      for (const webhookId of webhookIds)
+        insertDelivery.run(deliveryId(now - 1000), tenantId, event, webhookId, 'PENDING', 0, now - 1000 + i, now - 1000, now - 1000);
     }
   });
   return {
@@ -124,7 +138,15 @@ async function captureStatements(path: string, tenantId: string, dueNow: number)
   await repo.findDue(now, 256, webhookIds.slice(0, 2));
 
   current = 'claim + record (worker)';
-  const succeeded: AttemptResult = { outcome: 'SUCCEEDED', responseStatus: 200, responseBody: 'ok', error: null, durationMs: 1, retryAfterMs: null, directive: null };
+  const succeeded: AttemptResult = {
+    outcome: 'SUCCEEDED',
+    responseStatus: 200,
+    responseBody: 'ok',
+    error: null,
+    durationMs: 1,
+    retryAfterMs: null,
+    directive: null,
+  };
   const dispatcher: DeliveryDispatcher = { send: async () => succeeded, close: async () => undefined, destroy: async () => undefined };
   const announcer = createAnnouncer({ pubsub: createDeliveryPubSub(), clock: systemClock, wake: () => undefined });
   const worker = createWorker({
@@ -202,13 +224,19 @@ export async function runGrowth(settings: GrowthSettings): Promise<Omit<Scenario
       if (due.length !== settings.dueNow) throw new Error(`growth: expected ${settings.dueNow} due, found ${due.length}`);
       const findDueSkipping = await time(() => repo.findDue(Date.now(), 256, webhookIds.slice(0, 2)));
       let n = 0;
-      const publish = await time(() => app.services.events.publish(tenantId, { topic: 'order.created', payload: { orderId: `growth-${size}-${n++}`, total: 1999 } }));
+      const publish = await time(() =>
+        app.services.events.publish(tenantId, { topic: 'order.created', payload: { orderId: `growth-${size}-${n++}`, total: 1999 } }),
+      );
       stages.push({ rows, seedSeconds, databaseMb: round(statSync(path).size / 1024 / 1024, 0), findDue, findDueSkipping, publish });
       log(`growth: findDue p50 ${findDue.p50} ms, publish p50 ${publish.p50} ms`);
     }
     seed.resetDue(settings.dueNow);
     const statements = await captureStatements(path, tenantId, settings.dueNow);
-    plans = statements.map((statement) => ({ path: statement.path, sql: statement.sql, plan: seed.explain(statement.sql, statement.parameters) }));
+    plans = statements.map((statement) => ({
+      path: statement.path,
+      sql: statement.sql,
+      plan: seed.explain(statement.sql, statement.parameters),
+    }));
   } finally {
     seed.sqlite.close();
     await gateway.close();
@@ -229,7 +257,9 @@ export async function runGrowth(settings: GrowthSettings): Promise<Omit<Scenario
     pass: large <= 2 * small || large - small < 0.2,
   });
   const scans = plans.filter((entry) => entry.plan.some((line) => growingTables.test(line)));
-  const tempSort = plans.filter((entry) => /findDue|next_attempt_at/.test(entry.sql) && entry.plan.some((line) => /TEMP B-TREE/.test(line)));
+  const tempSort = plans.filter(
+    (entry) => /findDue|next_attempt_at/.test(entry.sql) && entry.plan.some((line) => /TEMP B-TREE/.test(line)),
+  );
   return {
     setup: [
       `createApp in the bench process (LOG_LEVEL=silent, worker not started), ${settings.webhooks} webhooks; rows seeded with better-sqlite3 into the same file (1 event : ${settings.webhooks} deliveries; 97.5% SUCCEEDED, 2% FAILED, 0.5% RETRYING later; ${settings.dueNow} due now before each measurement)`,
@@ -239,7 +269,11 @@ export async function runGrowth(settings: GrowthSettings): Promise<Omit<Scenario
     ],
     comparisons: [
       flat(`findDue p50 at ${last.rows.toLocaleString('en')} rows`, first.findDue.p50, last.findDue.p50),
-      flat(`findDue (2 webhooks skipped) p50 at ${last.rows.toLocaleString('en')} rows`, first.findDueSkipping.p50, last.findDueSkipping.p50),
+      flat(
+        `findDue (2 webhooks skipped) p50 at ${last.rows.toLocaleString('en')} rows`,
+        first.findDueSkipping.p50,
+        last.findDueSkipping.p50,
+      ),
       flat(`publish p50 at ${last.rows.toLocaleString('en')} rows`, first.publish.p50, last.publish.p50),
       flat(`publish p99 at ${last.rows.toLocaleString('en')} rows`, first.publish.p99, last.publish.p99, 'p99'),
       {

@@ -165,7 +165,12 @@ export async function spawnNode(params: {
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const child = spawn(
     process.execPath,
-    [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(params.nodeArgs ?? []), ...(params.script.endsWith('.ts') ? ['--import', 'tsx'] : []), params.script],
+    [
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      ...(params.nodeArgs ?? []),
+      ...(params.script.endsWith('.ts') ? ['--import', 'tsx'] : []),
+      params.script,
+    ],
     { cwd: ROOT_DIR, env: { ...process.env, ...params.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.add(child);
@@ -229,7 +234,9 @@ export async function startGatewayProcess(databasePath: string, env: Record<stri
   buildServer();
   const opened = (lines: string[]) => lines.map((line) => /^Open (http\S+\/graphql) /.exec(line)?.[1]).find(Boolean);
   // package.json's start command, `node <flags> build/server.js`, run by this node.
-  const [, ...startArgs] = (JSON.parse(readFileSync(join(ROOT_DIR, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
+  const [, ...startArgs] = (
+    JSON.parse(readFileSync(join(ROOT_DIR, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  ).scripts.start.split(' ');
   const server = await spawnNode({
     script: join(ROOT_DIR, startArgs.at(-1)!),
     nodeArgs: startArgs.slice(0, -1),
@@ -274,7 +281,11 @@ export async function builtGateway() {
  * createApp on a fresh database, served on 127.0.0.1, with its first admin key: the built
  * modules (build/), as npm start runs them, and engine threads started from there too.
  */
-export async function startInProcessGateway(databasePath: string, env: Record<string, string> = {}, startWorker = true): Promise<InProcessGateway> {
+export async function startInProcessGateway(
+  databasePath: string,
+  env: Record<string, string> = {},
+  startWorker = true,
+): Promise<InProcessGateway> {
   const { loadConfig, createApp } = await builtGateway();
   const config = loadConfig({ DATABASE_PATH: databasePath, ...GATEWAY_ENV, ...env });
   const app = await createApp(config, { startWorker });

@@ -11,7 +11,20 @@ import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import { Agent, request } from 'undici';
 import WebSocket from 'ws';
-import { createWebhook, log, removeDir, round, scratchDir, sleep, startBenchServer, startGatewayProcess, startReceiver, summarize, within, type ScenarioResult } from './lib.ts';
+import {
+  createWebhook,
+  log,
+  removeDir,
+  round,
+  scratchDir,
+  sleep,
+  startBenchServer,
+  startGatewayProcess,
+  startReceiver,
+  summarize,
+  within,
+  type ScenarioResult,
+} from './lib.ts';
 
 export type LiveSettings = { attemptsPerSecond: number; webhooks: number; warmupSeconds: number; durationSeconds: number };
 

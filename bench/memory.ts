@@ -6,7 +6,20 @@
  */
 import { join } from 'node:path';
 import type { Client } from 'graphql-ws';
-import { createWebhook, graphql, log, memoryOf, removeDir, round, scratchDir, sleep, startGatewayProcess, startReceiver, within, type ScenarioResult } from './lib.ts';
+import {
+  createWebhook,
+  graphql,
+  log,
+  memoryOf,
+  removeDir,
+  round,
+  scratchDir,
+  sleep,
+  startGatewayProcess,
+  startReceiver,
+  within,
+  type ScenarioResult,
+} from './lib.ts';
 import { wsClient } from './live.ts';
 
 export type MemorySettings = { connections: number; perConnection: number };
@@ -70,7 +83,8 @@ export async function runMemory(settings: MemorySettings): Promise<Omit<Scenario
     const checkStarted = performance.now();
     await within(everyoneGotOne, 60_000);
     const fanOutMs = round(performance.now() - checkStarted, 0);
-    if (received !== total || errors > 0) throw new Error(`memory: ${received}/${total} subscriptions received the probe, ${errors} errors`);
+    if (received !== total || errors > 0)
+      throw new Error(`memory: ${received}/${total} subscriptions received the probe, ${errors} errors`);
     await sleep(3000);
     const after = memoryOf(gateway.pid);
     log(`memory: all ${total} live (fan-out ${fanOutMs} ms); server RSS ${after.rssMb} MB, peak ${after.peakMb} MB`);

@@ -13,13 +13,29 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { App } from '../src/app.ts';
 import { startThrowawayPostgres } from '../test/helpers/postgres-server.ts';
-import { builtGateway, compare, GATEWAY_ENV, log, removeDir, round, scratchDir, startReceiver, summarize, type ScenarioResult } from './lib.ts';
+import {
+  builtGateway,
+  compare,
+  GATEWAY_ENV,
+  log,
+  removeDir,
+  round,
+  scratchDir,
+  startReceiver,
+  summarize,
+  type ScenarioResult,
+} from './lib.ts';
 
 export type PostgresSettings = { events: number; webhooks: number; concurrency: number; perWebhook: number };
 
 type RunResult = { deliveriesPerSecond: number; publishP99Ms: number; seconds: number };
 
-async function run(label: string, databases: Record<string, string>[], receiverUrl: string, settings: PostgresSettings): Promise<RunResult> {
+async function run(
+  label: string,
+  databases: Record<string, string>[],
+  receiverUrl: string,
+  settings: PostgresSettings,
+): Promise<RunResult> {
   const { loadConfig, createApp } = await builtGateway();
   const apps: App[] = [];
   for (const database of databases) {
@@ -58,7 +74,11 @@ async function run(label: string, databases: Record<string, string>[], receiverU
     stop();
     const seconds = (performance.now() - started) / 1000;
     if (attempts !== expected) throw new Error(`postgres (${label}): ${attempts}/${expected} attempts recorded`);
-    const result = { deliveriesPerSecond: round(expected / seconds, 0), publishP99Ms: summarize(publishMs).p99, seconds: round(seconds, 2) };
+    const result = {
+      deliveriesPerSecond: round(expected / seconds, 0),
+      publishP99Ms: summarize(publishMs).p99,
+      seconds: round(seconds, 2),
+    };
     log(`postgres: ${label}: ${result.deliveriesPerSecond} deliveries/s, publish p99 ${result.publishP99Ms} ms`);
     return result;
   } finally {
@@ -86,17 +106,47 @@ export async function runPostgres(settings: PostgresSettings): Promise<Omit<Scen
     return {
       setup: [
         `${settings.events} events x ${settings.webhooks} webhooks, DELIVERY_CONCURRENCY ${settings.concurrency} per instance, ${settings.perWebhook} per webhook`,
-        'SQLite file in the scratch folder; Postgres: the tests\' throwaway server (fsync off), pool 10 per instance',
+        "SQLite file in the scratch folder; Postgres: the tests' throwaway server (fsync off), pool 10 per instance",
         'two instances: two apps in this one process on one database, publishes alternating',
       ],
       comparisons: [
-        compare({ metric: 'deliveries/s, Postgres 1 instance', unit: '/s', ours: one.deliveriesPerSecond, baseline: sqlite.deliveriesPerSecond, baselineLabel: 'SQLite', minRatio: null }),
-        compare({ metric: 'deliveries/s, Postgres 2 instances', unit: '/s', ours: two.deliveriesPerSecond, baseline: sqlite.deliveriesPerSecond, baselineLabel: 'SQLite', minRatio: null }),
-        compare({ metric: 'publish p99, Postgres 1 instance', unit: 'ms', ours: one.publishP99Ms, baseline: sqlite.publishP99Ms, baselineLabel: 'SQLite', minRatio: null }),
-        compare({ metric: 'publish p99, Postgres 2 instances', unit: 'ms', ours: two.publishP99Ms, baseline: sqlite.publishP99Ms, baselineLabel: 'SQLite', minRatio: null }),
+        compare({
+          metric: 'deliveries/s, Postgres 1 instance',
+          unit: '/s',
+          ours: one.deliveriesPerSecond,
+          baseline: sqlite.deliveriesPerSecond,
+          baselineLabel: 'SQLite',
+          minRatio: null,
+        }),
+        compare({
+          metric: 'deliveries/s, Postgres 2 instances',
+          unit: '/s',
+          ours: two.deliveriesPerSecond,
+          baseline: sqlite.deliveriesPerSecond,
+          baselineLabel: 'SQLite',
+          minRatio: null,
+        }),
+        compare({
+          metric: 'publish p99, Postgres 1 instance',
+          unit: 'ms',
+          ours: one.publishP99Ms,
+          baseline: sqlite.publishP99Ms,
+          baselineLabel: 'SQLite',
+          minRatio: null,
+        }),
+        compare({
+          metric: 'publish p99, Postgres 2 instances',
+          unit: 'ms',
+          ours: two.publishP99Ms,
+          baseline: sqlite.publishP99Ms,
+          baselineLabel: 'SQLite',
+          minRatio: null,
+        }),
       ],
       details: { sqlite, postgresOneInstance: one, postgresTwoInstances: two },
-      notes: ['Two instances share this process\'s one core here: the column shows coordination cost, not scale-out, which needs a core (or machine) per instance.'],
+      notes: [
+        "Two instances share this process's one core here: the column shows coordination cost, not scale-out, which needs a core (or machine) per instance.",
+      ],
     };
   } finally {
     await admin.end();

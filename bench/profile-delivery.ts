@@ -14,7 +14,12 @@ const events = Number(process.argv[3] ?? 3_000);
 const dir = scratchDir('profile-delivery');
 const receiver = await startReceiver();
 try {
-  const run = await gatewayRun(dir, receiver.url, { events, webhooks: 10, concurrency: 64, perWebhook: 8, graphqlPublish: { connections: 1, durationSeconds: 1, warmupSeconds: 0 } }, workers);
+  const run = await gatewayRun(
+    dir,
+    receiver.url,
+    { events, webhooks: 10, concurrency: 64, perWebhook: 8, graphqlPublish: { connections: 1, durationSeconds: 1, warmupSeconds: 0 } },
+    workers,
+  );
   log(`profile-delivery: DELIVERY_WORKERS=${workers}: ${JSON.stringify(run)}`);
 } finally {
   await receiver.stop();

@@ -25,7 +25,10 @@ export function summarizeProfile(path: string, top = 25): string {
   };
   const groupOf = (node: ProfileNode) => {
     const file = fileOf(node);
-    return /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? (/^(src|build|bench)\//.test(file) ? file : file ? 'node:internal' : node.callFrame.functionName);
+    return (
+      /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ??
+      (/^(src|build|bench)\//.test(file) ? file : file ? 'node:internal' : node.callFrame.functionName)
+    );
   };
   const idle = [...self].filter(([id]) => byId.get(id)!.callFrame.functionName === '(idle)').reduce((sum, [, us]) => sum + us, 0);
   const total = [...self.values()].reduce((a, b) => a + b, 0);

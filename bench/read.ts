@@ -5,7 +5,18 @@
  * separates what this response shape costs in yoga + graphql-js from what the gateway adds.
  */
 import { join } from 'node:path';
-import { compare, createWebhook, load, log, removeDir, scratchDir, startBenchServer, startGatewayProcess, type LoadSettings, type ScenarioResult } from './lib.ts';
+import {
+  compare,
+  createWebhook,
+  load,
+  log,
+  removeDir,
+  scratchDir,
+  startBenchServer,
+  startGatewayProcess,
+  type LoadSettings,
+  type ScenarioResult,
+} from './lib.ts';
 
 export const READ_QUERY = /* GraphQL */ `
   query Webhooks {
@@ -68,7 +79,9 @@ export async function runRead(settings: LoadSettings): Promise<Omit<ScenarioResu
     });
     log(`read: gateway ${ours.requestsPerSecond} req/s`);
     if (ours.badBodies > 0 || ours.non2xx > 0 || baseline.badBodies > 0 || sameShape.badBodies > 0) {
-      throw new Error(`read: unexpected responses (gateway bad ${ours.badBodies}, non-2xx ${ours.non2xx}; baseline bad ${baseline.badBodies}; same shape bad ${sameShape.badBodies})`);
+      throw new Error(
+        `read: unexpected responses (gateway bad ${ours.badBodies}, non-2xx ${ours.non2xx}; baseline bad ${baseline.badBodies}; same shape bad ${sameShape.badBodies})`,
+      );
     }
 
     return {

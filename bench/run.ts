@@ -53,7 +53,11 @@ const scenarios: { id: string; title: string; run: () => Promise<Body> }[] = [
     title: 'Live: deliveryAttempts publish-to-subscriber latency at 1,000 attempts/s',
     run: () => runLive({ attemptsPerSecond: 1000, webhooks: 10, warmupSeconds: quick ? 1 : 2, durationSeconds: quick ? 3 : 10 }),
   },
-  { id: 'memory', title: 'Memory: RSS with 10,000 idle graphql-ws subscriptions', run: () => runMemory({ connections: 100, perConnection: 100 }) },
+  {
+    id: 'memory',
+    title: 'Memory: RSS with 10,000 idle graphql-ws subscriptions',
+    run: () => runMemory({ connections: 100, perConnection: 100 }),
+  },
   {
     id: 'growth',
     title: 'Growth: publish and claim cost at 1k, 100k and 1M delivery rows',
@@ -83,12 +87,21 @@ function machine(): Results['machine'] {
   };
 }
 
-const fmt = (value: number | null, unit = '') => (value === null ? '–' : `${value.toLocaleString('en', { maximumFractionDigits: 3 })}${unit ? ` ${unit}` : ''}`);
+const fmt = (value: number | null, unit = '') =>
+  value === null ? '–' : `${value.toLocaleString('en', { maximumFractionDigits: 3 })}${unit ? ` ${unit}` : ''}`;
 const verdict = (pass: boolean | null) => (pass === null ? 'reported' : pass ? '**pass**' : '**FAIL**');
 
 function row(scenario: ScenarioResult, comparison: Comparison): string {
-  const baseline = comparison.baseline === null ? '–' : `${fmt(comparison.baseline, comparison.unit)}${comparison.baselineLabel ? ` (${comparison.baselineLabel})` : ''}`;
-  const ratio = comparison.ratio === null ? '–' : comparison.unit === '/s' || comparison.unit === 'req/s' ? `${round(comparison.ratio * 100, 1)}%` : `${comparison.ratio}x`;
+  const baseline =
+    comparison.baseline === null
+      ? '–'
+      : `${fmt(comparison.baseline, comparison.unit)}${comparison.baselineLabel ? ` (${comparison.baselineLabel})` : ''}`;
+  const ratio =
+    comparison.ratio === null
+      ? '–'
+      : comparison.unit === '/s' || comparison.unit === 'req/s'
+        ? `${round(comparison.ratio * 100, 1)}%`
+        : `${comparison.ratio}x`;
   return `| ${scenario.id} | ${comparison.metric} | ${fmt(comparison.ours, comparison.unit)} | ${baseline} | ${ratio} | ${comparison.goal} | ${verdict(comparison.pass)} |`;
 }
 
@@ -119,16 +132,23 @@ function markdown(results: Results): string {
       lines.push('Query plans (EXPLAIN QUERY PLAN at the largest size):', '', '| path | statement | plan |', '|---|---|---|');
       for (const entry of plans) {
         const statement = entry.sql.replace(/\(\?(, \?)*\)/g, '(?…)').replace(/\|/g, '\\|');
-        lines.push(`| ${entry.path} | \`${statement.length > 140 ? `${statement.slice(0, 140)}…` : statement}\` | ${entry.plan.join('; ') || '(none)'} |`);
+        lines.push(
+          `| ${entry.path} | \`${statement.length > 140 ? `${statement.slice(0, 140)}…` : statement}\` | ${entry.plan.join('; ') || '(none)'} |`,
+        );
       }
       lines.push('');
     }
   }
   if (existsSync(FINDINGS_MD)) lines.push(readFileSync(FINDINGS_MD, 'utf8').trim(), '');
-  const diffs = existsSync(PROPOSALS_DIR) ? readdirSync(PROPOSALS_DIR).filter((name) => name.endsWith('.diff')).sort() : [];
+  const diffs = existsSync(PROPOSALS_DIR)
+    ? readdirSync(PROPOSALS_DIR)
+        .filter((name) => name.endsWith('.diff'))
+        .sort()
+    : [];
   if (diffs.length > 0) {
     lines.push('### Proposed diffs', '', 'Against src/, in order (`git apply bench/proposals/NN-*.diff`).', '');
-    for (const name of diffs) lines.push(`#### bench/proposals/${name}`, '', '```diff', readFileSync(join(PROPOSALS_DIR, name), 'utf8').trimEnd(), '```', '');
+    for (const name of diffs)
+      lines.push(`#### bench/proposals/${name}`, '', '```diff', readFileSync(join(PROPOSALS_DIR, name), 'utf8').trimEnd(), '```', '');
   }
   return `${lines.join('\n')}\n`;
 }
@@ -151,13 +171,20 @@ async function main() {
     log(`${scenario.id}: ${scenario.title}`);
     const at = performance.now();
     const body = await scenario.run();
-    fresh.push({ id: scenario.id, title: scenario.title, measuredAt: new Date().toISOString(), seconds: round((performance.now() - at) / 1000, 1), ...body });
+    fresh.push({
+      id: scenario.id,
+      title: scenario.title,
+      measuredAt: new Date().toISOString(),
+      seconds: round((performance.now() - at) / 1000, 1),
+      ...body,
+    });
     log(`${scenario.id}: done in ${fresh[fresh.length - 1]!.seconds} s`);
   }
   const seconds = round((performance.now() - started) / 1000, 1);
 
   // A partial run keeps the other scenarios' last figures.
-  const previous = existsSync(RESULTS_JSON) && chosen.length < scenarios.length ? (JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) as Results) : null;
+  const previous =
+    existsSync(RESULTS_JSON) && chosen.length < scenarios.length ? (JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) as Results) : null;
   const merged = scenarios
     .map((scenario) => fresh.find((result) => result.id === scenario.id) ?? previous?.scenarios.find((result) => result.id === scenario.id))
     .filter((result): result is ScenarioResult => result !== undefined);

@@ -4,7 +4,17 @@
  * graphql-yoga whose mutations insert or update one SQLite row with better-sqlite3.
  */
 import { join } from 'node:path';
-import { compare, load, log, removeDir, scratchDir, startBenchServer, startGatewayProcess, type LoadSettings, type ScenarioResult } from './lib.ts';
+import {
+  compare,
+  load,
+  log,
+  removeDir,
+  scratchDir,
+  startBenchServer,
+  startGatewayProcess,
+  type LoadSettings,
+  type ScenarioResult,
+} from './lib.ts';
 
 const GATEWAY_CREATE = /* GraphQL */ `
   mutation Create($input: CreateWebhookInput!) {
@@ -82,7 +92,10 @@ export async function runWrite(settings: LoadSettings): Promise<Omit<ScenarioRes
     const baseline = await createThenUpdate({
       url: bare.url,
       createBody: (n) =>
-        JSON.stringify({ query: BASELINE_CREATE, variables: { url: `https://example.com/hooks/${run}/${n}`, topics: ['order.created'], name: `Hook ${n}` } }),
+        JSON.stringify({
+          query: BASELINE_CREATE,
+          variables: { url: `https://example.com/hooks/${run}/${n}`, topics: ['order.created'], name: `Hook ${n}` },
+        }),
       createdMarker: '"__typename":"Webhook"',
       updateBody: (id, n) => JSON.stringify({ query: BASELINE_UPDATE, variables: { id, name: `Renamed ${n}` } }),
       updatedMarker: '"__typename":"Webhook"',
@@ -98,7 +111,8 @@ export async function runWrite(settings: LoadSettings): Promise<Omit<ScenarioRes
           variables: { input: { url: `http://127.0.0.1:9/hooks/${run}/${n}`, topics: ['order.created'], name: `Hook ${n}` } },
         }),
       createdMarker: '"__typename":"CreateWebhookSuccess"',
-      updateBody: (id, n) => JSON.stringify({ query: GATEWAY_UPDATE, variables: { id, input: { name: `Renamed ${n}`, timeoutSeconds: 1 + (n % 60) } } }),
+      updateBody: (id, n) =>
+        JSON.stringify({ query: GATEWAY_UPDATE, variables: { id, input: { name: `Renamed ${n}`, timeoutSeconds: 1 + (n % 60) } } }),
       updatedMarker: '"__typename":"UpdateWebhookSuccess"',
       settings,
     });
@@ -116,10 +130,38 @@ export async function runWrite(settings: LoadSettings): Promise<Omit<ScenarioRes
         `autocannon in the bench process: ${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per mutation; every response body checked for the success type`,
       ],
       comparisons: [
-        compare({ metric: 'createWebhook/s', unit: '/s', ours: ours.create.requestsPerSecond, baseline: baseline.create.requestsPerSecond, baselineLabel: 'bare yoga + SQLite insert/s', minRatio: null }),
-        compare({ metric: 'updateWebhook/s', unit: '/s', ours: ours.update.requestsPerSecond, baseline: baseline.update.requestsPerSecond, baselineLabel: 'bare yoga + SQLite update/s', minRatio: null }),
-        compare({ metric: 'createWebhook p99 latency', unit: 'ms', ours: ours.create.latencyP99Ms, baseline: baseline.create.latencyP99Ms, baselineLabel: 'bare yoga insert p99', minRatio: null }),
-        compare({ metric: 'updateWebhook p99 latency', unit: 'ms', ours: ours.update.latencyP99Ms, baseline: baseline.update.latencyP99Ms, baselineLabel: 'bare yoga update p99', minRatio: null }),
+        compare({
+          metric: 'createWebhook/s',
+          unit: '/s',
+          ours: ours.create.requestsPerSecond,
+          baseline: baseline.create.requestsPerSecond,
+          baselineLabel: 'bare yoga + SQLite insert/s',
+          minRatio: null,
+        }),
+        compare({
+          metric: 'updateWebhook/s',
+          unit: '/s',
+          ours: ours.update.requestsPerSecond,
+          baseline: baseline.update.requestsPerSecond,
+          baselineLabel: 'bare yoga + SQLite update/s',
+          minRatio: null,
+        }),
+        compare({
+          metric: 'createWebhook p99 latency',
+          unit: 'ms',
+          ours: ours.create.latencyP99Ms,
+          baseline: baseline.create.latencyP99Ms,
+          baselineLabel: 'bare yoga insert p99',
+          minRatio: null,
+        }),
+        compare({
+          metric: 'updateWebhook p99 latency',
+          unit: 'ms',
+          ours: ours.update.latencyP99Ms,
+          baseline: baseline.update.latencyP99Ms,
+          baselineLabel: 'bare yoga update p99',
+          minRatio: null,
+        }),
       ],
       details: { gateway: ours, baseline },
       notes: [

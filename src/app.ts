@@ -163,10 +163,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   } else {
     // The threads tell other instances themselves (engine-thread.ts): what they commit is announced here without the relay.
     const fromThreads = createAnnouncer({ pubsub, clock, wake: () => engine.wake(), recorded: metrics.attemptRecorded });
-    engine = startEngineThreads({ config, count: config.delivery.workers, announcer: fromThreads, logger, signalsOwner: cluster?.owner ?? null });
+    engine = startEngineThreads({
+      config,
+      count: config.delivery.workers,
+      announcer: fromThreads,
+      logger,
+      signalsOwner: cluster?.owner ?? null,
+    });
   }
   // Per process on SQLite; one bucket per key for all instances on Postgres.
-  const limiter = config.databaseUrl ? createSharedRateLimiter({ ...config.rateLimit, clock, db }) : createRateLimiter({ ...config.rateLimit, clock });
+  const limiter = config.databaseUrl
+    ? createSharedRateLimiter({ ...config.rateLimit, clock, db })
+    : createRateLimiter({ ...config.rateLimit, clock });
   const services = createServices({
     db,
     config,

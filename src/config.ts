@@ -2,9 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism, hostname } from 'node:os';
 import { z } from 'zod';
 
-const boolean = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+const boolean = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 /** One CSP source (no wildcard but a leading `*.` host label) or an exact origin, as browsers send it in `Origin`. */
 const SOURCE = String.raw`(?:'self'|https?://(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::\d{1,5})?)`;
@@ -41,10 +39,20 @@ const ConfigSchema = z.object({
   LIVE_BUFFER_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(100_000).default(100),
   MAX_SUBSCRIPTIONS_PER_TENANT: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
-  LIVE_TENANT_PAYLOAD_BYTES: z.coerce.number().int().min(0).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+  LIVE_TENANT_PAYLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1024 * 1024 * 1024)
+    .default(16 * 1024 * 1024),
   // A live client that stops reading (issue 22): cut off once its socket has not drained for this long, or holds this much.
   LIVE_SLOW_CLIENT_SECONDS: z.coerce.number().min(0.1).max(3_600).default(10),
-  LIVE_SLOW_CLIENT_BYTES: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+  LIVE_SLOW_CLIENT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(1024 * 1024 * 1024)
+    .default(16 * 1024 * 1024),
   // Connections (issue 22): what one key, one address or a silent client can hold open.
   // Unset: the soft RLIMIT_NOFILE less a reserve for deliveries and the database (http-limits.ts).
   MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000_000).optional(),
@@ -59,9 +67,18 @@ const ConfigSchema = z.object({
   // Browsers (issue 22): who may frame GraphiQL, which origins may call the API, and the watchdog.
   FRAME_ANCESTORS: z
     .string()
-    .regex(FRAME_ANCESTORS_PATTERN, "must be 'none', or 'self' and/or origins such as https://app.example.com, separated by spaces or commas")
+    .regex(
+      FRAME_ANCESTORS_PATTERN,
+      "must be 'none', or 'self' and/or origins such as https://app.example.com, separated by spaces or commas",
+    )
     .default("'none'"),
-  CORS_ORIGINS: z.string().regex(CORS_ORIGINS_PATTERN, 'must be origins such as https://app.example.com (scheme, host, port if not the default), separated by commas').optional(),
+  CORS_ORIGINS: z
+    .string()
+    .regex(
+      CORS_ORIGINS_PATTERN,
+      'must be origins such as https://app.example.com (scheme, host, port if not the default), separated by commas',
+    )
+    .optional(),
   EVENT_LOOP_WATCHDOG_SECONDS: z.coerce.number().min(0).max(3_600).default(10),
 });
 

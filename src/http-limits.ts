@@ -46,7 +46,9 @@ export function createBoundedServer(handle: RequestListener, config: Config): { 
     handle,
   );
   // Over the cap, node closes a new connection at once, before reading from it.
-  const maxConnections = connections.max ?? connectionCap(softFileLimit(), { deliveryConcurrency: config.delivery.concurrency, databasePoolSize: config.databasePoolSize });
+  const maxConnections =
+    connections.max ??
+    connectionCap(softFileLimit(), { deliveryConcurrency: config.delivery.concurrency, databasePoolSize: config.databasePoolSize });
   server.maxConnections = maxConnections;
 
   // Connections that have sent no request yet. node's headersTimeout only covers a connection

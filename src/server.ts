@@ -47,10 +47,15 @@ async function main() {
   }
   const metricsPort = await app.listenMetrics();
   app.logger.info(
-    { url: `${base}/graphql`, monitor: `${base}/`, databasePath: config.databasePath, maxConnections, ...(metricsPort !== null ? { metrics: `http://127.0.0.1:${metricsPort}/metrics` } : {}) },
+    {
+      url: `${base}/graphql`,
+      monitor: `${base}/`,
+      databasePath: config.databasePath,
+      maxConnections,
+      ...(metricsPort !== null ? { metrics: `http://127.0.0.1:${metricsPort}/metrics` } : {}),
+    },
     'gateway listening',
   );
-
 }
 
 main().catch((error: unknown) => {

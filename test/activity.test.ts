@@ -74,8 +74,28 @@ it('counts the window’s attempts per minute by outcome, and leaves older ones 
   expect(hour.since).toBe(new Date(minuteStart - 59 * 60_000).toISOString());
   expect(hour).toMatchObject({ attempts: 4, succeeded: 2 });
   expect(hour.minutes).toEqual([
-    { minute: new Date(minuteStart - 5 * 60_000).toISOString(), attempts: 1, succeeded: 0, httpError: 0, timedOut: 1, connectionError: 0, blocked: 0, avgDurationMs: 1000, maxDurationMs: 1000 },
-    { minute: new Date(minuteStart).toISOString(), attempts: 3, succeeded: 2, httpError: 1, timedOut: 0, connectionError: 0, blocked: 0, avgDurationMs: 30, maxDurationMs: 50 },
+    {
+      minute: new Date(minuteStart - 5 * 60_000).toISOString(),
+      attempts: 1,
+      succeeded: 0,
+      httpError: 0,
+      timedOut: 1,
+      connectionError: 0,
+      blocked: 0,
+      avgDurationMs: 1000,
+      maxDurationMs: 1000,
+    },
+    {
+      minute: new Date(minuteStart).toISOString(),
+      attempts: 3,
+      succeeded: 2,
+      httpError: 1,
+      timedOut: 0,
+      connectionError: 0,
+      blocked: 0,
+      avgDurationMs: 30,
+      maxDurationMs: 50,
+    },
   ]);
   expect(hour.p50DurationMs).toBe(30);
   expect(hour.p99DurationMs).toBe(1000);

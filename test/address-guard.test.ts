@@ -207,8 +207,7 @@ describe('at connect time, with the guard on', () => {
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
   });
 
-  const send = (url: string) =>
-    dispatcher.send({ url, headers: { 'content-type': 'application/json' }, body: '{}', timeoutMs: 5_000 });
+  const send = (url: string) => dispatcher.send({ url, headers: { 'content-type': 'application/json' }, body: '{}', timeoutMs: 5_000 });
 
   let n = 0;
   it.each([...forbiddenAddresses, ...forbiddenResolverAnswers])('blocks a hostname resolving to %s (%s)', async (_name, address) => {
@@ -270,7 +269,14 @@ describe('at create and update time, through the real server with the guard on',
     const webengage = await graphqlAt(
       gateway.url,
       CreateWebhook,
-      { input: { url: `https://hooks.example.com/we/${++counter}`, topics: ['message.created'], type: 'WEBENGAGE', configuration: { webengage: { webhookUrl: url } } } },
+      {
+        input: {
+          url: `https://hooks.example.com/we/${++counter}`,
+          topics: ['message.created'],
+          type: 'WEBENGAGE',
+          configuration: { webengage: { webhookUrl: url } },
+        },
+      },
       gateway.key,
     );
     const webengageResult = webengage.body.data?.createWebhook;

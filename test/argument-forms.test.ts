@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { Client, fetchExchange, subscriptionExchange, type OperationResult } from '@urql/core';
 import { getNamedType, isInputObjectType, isObjectType, parse, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { argumentForms, normalizer, publicSchema, renderOperation, type ArgumentForm, type OperationKind } from './helpers/argument-forms.ts';
+import {
+  argumentForms,
+  normalizer,
+  publicSchema,
+  renderOperation,
+  type ArgumentForm,
+  type OperationKind,
+} from './helpers/argument-forms.ts';
 import { killGatewayProcesses, startGatewayProcess, type GatewayProcess } from './helpers/gateway-process.ts';
 import { sseSubscribe, wsClient } from './helpers/live.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
@@ -39,7 +46,12 @@ function urqlClient(gateway: GatewayProcess, subscriptions?: ReturnType<typeof w
         ? [
             subscriptionExchange({
               forwardSubscription: (request) => ({
-                subscribe: (sink) => ({ unsubscribe: subscriptions.subscribe({ query: request.query ?? '', variables: request.variables as Record<string, unknown> }, sink) }),
+                subscribe: (sink) => ({
+                  unsubscribe: subscriptions.subscribe(
+                    { query: request.query ?? '', variables: request.variables as Record<string, unknown> },
+                    sink,
+                  ),
+                }),
               }),
             }),
           ]
@@ -89,7 +101,10 @@ const steps: Step[] = [
         type: 'CUSTOM',
         name: 'Orders ✓ "quoted" \\ back',
         enabled: true,
-        headers: [{ name: 'X-Tenant', value: 't-1' }, { name: 'X-Spaced', value: 'a  b\tc' }],
+        headers: [
+          { name: 'X-Tenant', value: 't-1' },
+          { name: 'X-Spaced', value: 'a  b\tc' },
+        ],
         bearerToken: 'tok-123',
         timeoutSeconds: 7,
         rateLimitPerSecond: 50,
@@ -104,7 +119,13 @@ const steps: Step[] = [
     kind: 'mutation',
     field: 'createWebhook',
     args: () => ({
-      input: { url: failUrl(), topics: ['message.created'], retryPolicy: { maxRetries: 0 }, configuration: { webengage: null }, signingSecret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` },
+      input: {
+        url: failUrl(),
+        topics: ['message.created'],
+        retryPolicy: { maxRetries: 0 },
+        configuration: { webengage: null },
+        signingSecret: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
+      },
     }),
     selection: `{ __typename ... on CreateWebhookSuccess { webhook { ${webhookFields} } } }`,
     keep: (data, refs) => (refs.fail = data.createWebhook.webhook.id),
@@ -112,7 +133,15 @@ const steps: Step[] = [
   {
     kind: 'mutation',
     field: 'createWebhook',
-    args: () => ({ input: { url: 'https://hooks.example.com/webengage', topics: ['*'], type: 'WEBENGAGE', enabled: false, configuration: { webengage: { webhookUrl: 'https://api.webengage.example/in', token: 'we-tok' } } } }),
+    args: () => ({
+      input: {
+        url: 'https://hooks.example.com/webengage',
+        topics: ['*'],
+        type: 'WEBENGAGE',
+        enabled: false,
+        configuration: { webengage: { webhookUrl: 'https://api.webengage.example/in', token: 'we-tok' } },
+      },
+    }),
     selection: `{ __typename ... on CreateWebhookSuccess { webhook { ${webhookFields} } } }`,
     keep: (data, refs) => (refs.webengage = data.createWebhook.webhook.id),
   },
@@ -126,13 +155,26 @@ const steps: Step[] = [
   {
     kind: 'mutation',
     field: 'updateWebhook',
-    args: (refs) => ({ id: refs.ok, input: { name: null, bearerToken: null, retryPolicy: { backoffSeconds: 9 }, configuration: { channelTypes: ['whatsapp'] } } }),
+    args: (refs) => ({
+      id: refs.ok,
+      input: { name: null, bearerToken: null, retryPolicy: { backoffSeconds: 9 }, configuration: { channelTypes: ['whatsapp'] } },
+    }),
     selection: `{ __typename ... on UpdateWebhookSuccess { webhook { ${webhookFields} } } ... on ValidationError { fieldErrors { path message } } }`,
   },
   {
     kind: 'mutation',
     field: 'updateWebhook',
-    args: (refs) => ({ id: refs.webengage, input: { headers: null, configuration: { webengage: null }, enabled: false, type: 'ZAPIER', timeoutSeconds: 60, rateLimitPerSecond: null } }),
+    args: (refs) => ({
+      id: refs.webengage,
+      input: {
+        headers: null,
+        configuration: { webengage: null },
+        enabled: false,
+        type: 'ZAPIER',
+        timeoutSeconds: 60,
+        rateLimitPerSecond: null,
+      },
+    }),
     selection: `{ __typename ... on UpdateWebhookSuccess { webhook { ${webhookFields} } } }`,
   },
   {
@@ -161,15 +203,19 @@ const steps: Step[] = [
   {
     kind: 'mutation',
     field: 'publishEvent',
-    args: () => ({ input: { topic: 'message.created', payload: { message: { text: 'bye' } }, idempotencyKey: 'order-2', orderingKey: 'conversation-1' } }),
-    selection: '{ __typename ... on PublishEventSuccess { deliveryCount event { id payload deliveries { webhookId status orderingKey } } } }',
+    args: () => ({
+      input: { topic: 'message.created', payload: { message: { text: 'bye' } }, idempotencyKey: 'order-2', orderingKey: 'conversation-1' },
+    }),
+    selection:
+      '{ __typename ... on PublishEventSuccess { deliveryCount event { id payload deliveries { webhookId status orderingKey } } } }',
     keep: (data, refs) => (refs.second = data.publishEvent.event.id),
   },
   {
     kind: 'mutation',
     field: 'publishEvent',
     args: () => ({ input: { topic: 'message.created', payload: 'not an object', idempotencyKey: 'order-1' } }),
-    selection: '{ __typename ... on PublishEventSuccess { deliveryCount event { id payload } } ... on ValidationError { fieldErrors { path message } } }',
+    selection:
+      '{ __typename ... on PublishEventSuccess { deliveryCount event { id payload } } ... on ValidationError { fieldErrors { path message } } }',
   },
   {
     kind: 'query',
@@ -184,7 +230,12 @@ const steps: Step[] = [
     args: (refs) => ({ after: refs.cursor, first: 5, filter: { enabled: true } }),
     selection: '{ totalCount nodes { id name } }',
   },
-  { kind: 'query', field: 'webhooks', args: (refs) => ({ before: refs.cursor, last: 2 }), selection: '{ nodes { id } pageInfo { hasPreviousPage } }' },
+  {
+    kind: 'query',
+    field: 'webhooks',
+    args: (refs) => ({ before: refs.cursor, last: 2 }),
+    selection: '{ nodes { id } pageInfo { hasPreviousPage } }',
+  },
   { kind: 'query', field: 'webhooks', args: () => ({ first: 101 }), selection: '{ nodes { id } }' },
   {
     kind: 'query',
@@ -198,7 +249,8 @@ const steps: Step[] = [
     field: 'webhook',
     args: (refs) => ({ id: refs.fail }),
     nested: () => ({ 'Webhook.deliveries': { status: 'FAILED', first: 5 } }),
-    selection: '{ failed: deliveries{{Webhook.deliveries}} { totalCount nodes { id status attemptCount } } succeeded: deliveries(status: SUCCEEDED) { totalCount } stats { attempts succeeded failed consecutiveFailures } }',
+    selection:
+      '{ failed: deliveries{{Webhook.deliveries}} { totalCount nodes { id status attemptCount } } succeeded: deliveries(status: SUCCEEDED) { totalCount } stats { attempts succeeded failed consecutiveFailures } }',
     keep: (data, refs) => (refs.failedDelivery = data.webhook.failed.nodes[0].id),
   },
   {
@@ -206,7 +258,8 @@ const steps: Step[] = [
     field: 'webhook',
     args: (refs) => ({ id: refs.ok }),
     nested: () => ({ 'Webhook.deliveries': { status: 'SUCCEEDED', last: 1 } }),
-    selection: '{ deliveries{{Webhook.deliveries}} { totalCount nodes { id status attempts { outcome responseStatus trigger attemptNumber } } } }',
+    selection:
+      '{ deliveries{{Webhook.deliveries}} { totalCount nodes { id status attempts { outcome responseStatus trigger attemptNumber } } } }',
     keep: (data, refs) => (refs.okDelivery = data.webhook.deliveries.nodes[0].id),
   },
   {
@@ -231,11 +284,36 @@ const steps: Step[] = [
     nested: () => ({ 'Webhook.activity': { minutes: 60 } }),
     selection: '{ activity{{Webhook.activity}} { attempts succeeded minutes { attempts succeeded httpError connectionError } } }',
   },
-  { kind: 'query', field: 'events', args: () => ({ topic: 'message.created', first: 1 }), selection: '{ totalCount nodes { id payload } pageInfo { hasNextPage endCursor } }' },
-  { kind: 'query', field: 'events', args: (refs) => ({ topic: 'message.created', before: refs.second, last: 5 }), selection: '{ nodes { id } }' },
-  { kind: 'query', field: 'events', args: (refs) => ({ after: refs.second, first: 5, topic: null }), selection: '{ nodes { id } pageInfo { hasPreviousPage } }' },
-  { kind: 'query', field: 'event', args: (refs) => ({ id: refs.first }), selection: '{ id topic payload channelType idempotencyKey deliveries { webhookId status } }' },
-  { kind: 'query', field: 'delivery', args: (refs) => ({ id: refs.failedDelivery }), selection: '{ id status webhookId event { id } attempts { outcome responseStatus } }' },
+  {
+    kind: 'query',
+    field: 'events',
+    args: () => ({ topic: 'message.created', first: 1 }),
+    selection: '{ totalCount nodes { id payload } pageInfo { hasNextPage endCursor } }',
+  },
+  {
+    kind: 'query',
+    field: 'events',
+    args: (refs) => ({ topic: 'message.created', before: refs.second, last: 5 }),
+    selection: '{ nodes { id } }',
+  },
+  {
+    kind: 'query',
+    field: 'events',
+    args: (refs) => ({ after: refs.second, first: 5, topic: null }),
+    selection: '{ nodes { id } pageInfo { hasPreviousPage } }',
+  },
+  {
+    kind: 'query',
+    field: 'event',
+    args: (refs) => ({ id: refs.first }),
+    selection: '{ id topic payload channelType idempotencyKey deliveries { webhookId status } }',
+  },
+  {
+    kind: 'query',
+    field: 'delivery',
+    args: (refs) => ({ id: refs.failedDelivery }),
+    selection: '{ id status webhookId event { id } attempts { outcome responseStatus } }',
+  },
   { kind: 'query', field: 'node', args: (refs) => ({ id: refs.okDelivery }), selection: '{ __typename id ... on Delivery { status } }' },
   { kind: 'query', field: 'node', args: (refs) => ({ id: refs.ok }), selection: '{ __typename id ... on Webhook { name } }' },
   { kind: 'query', field: 'node', args: () => ({ id: 'wh_00000000000000000000000000' }), selection: '{ id }' },
@@ -243,7 +321,8 @@ const steps: Step[] = [
     kind: 'mutation',
     field: 'rotateSigningSecret',
     args: (refs) => ({ id: refs.ok, overlapSeconds: 120 }),
-    selection: '{ __typename ... on RotateSigningSecretSuccess { webhook { id } } ... on ValidationError { fieldErrors { path message } } }',
+    selection:
+      '{ __typename ... on RotateSigningSecretSuccess { webhook { id } } ... on ValidationError { fieldErrors { path message } } }',
   },
   {
     kind: 'mutation',
@@ -263,7 +342,12 @@ const steps: Step[] = [
     args: (refs) => ({ id: refs.ok }),
     selection: '{ __typename ... on PauseWebhookSuccess { webhook { id pausedAt held { count } } } }',
   },
-  { kind: 'mutation', field: 'redeliver', args: (refs) => ({ deliveryId: refs.okDelivery }), selection: '{ __typename ... on RedeliverSuccess { delivery { id webhookId } } }' },
+  {
+    kind: 'mutation',
+    field: 'redeliver',
+    args: (refs) => ({ deliveryId: refs.okDelivery }),
+    selection: '{ __typename ... on RedeliverSuccess { delivery { id webhookId } } }',
+  },
   {
     kind: 'mutation',
     field: 'redeliverFailed',
@@ -276,9 +360,20 @@ const steps: Step[] = [
     args: (refs) => ({ webhookId: refs.fail, since: '2001-01-01T00:00:00.000Z' }),
     selection: '{ __typename ... on ValidationError { fieldErrors { path message } } }',
   },
-  { kind: 'mutation', field: 'sendTestEvent', args: (refs) => ({ webhookId: refs.ok }), selection: '{ __typename ... on SendTestEventSuccess { delivery { webhookId event { topic } } } }' },
+  {
+    kind: 'mutation',
+    field: 'sendTestEvent',
+    args: (refs) => ({ webhookId: refs.ok }),
+    selection: '{ __typename ... on SendTestEventSuccess { delivery { webhookId event { topic } } } }',
+  },
   // No lost edits: an update from the version read wins, a second one from that version is refused.
-  { kind: 'query', field: 'webhook', args: (refs) => ({ id: refs.ok }), selection: '{ updatedAt }', keep: (data, refs) => (refs.okVersion = data.webhook.updatedAt) },
+  {
+    kind: 'query',
+    field: 'webhook',
+    args: (refs) => ({ id: refs.ok }),
+    selection: '{ updatedAt }',
+    keep: (data, refs) => (refs.okVersion = data.webhook.updatedAt),
+  },
   {
     kind: 'mutation',
     field: 'updateWebhook',
@@ -300,18 +395,43 @@ const steps: Step[] = [
   {
     kind: 'query',
     field: 'deliveries',
-    args: (refs) => ({ filter: { webhookId: refs.fail, status: 'FAILED', topic: 'message.created', since: new Date(Date.now() - 3_600_000).toISOString(), until: new Date(Date.now() + 60_000).toISOString() }, first: 1 }),
+    args: (refs) => ({
+      filter: {
+        webhookId: refs.fail,
+        status: 'FAILED',
+        topic: 'message.created',
+        since: new Date(Date.now() - 3_600_000).toISOString(),
+        until: new Date(Date.now() + 60_000).toISOString(),
+      },
+      first: 1,
+    }),
     selection: '{ totalCount nodes { status webhookId event { topic } } pageInfo { hasNextPage endCursor } }',
     keep: (data, refs) => (refs.deliveryCursor = data.deliveries.pageInfo.endCursor),
     settled: true,
   },
-  { kind: 'query', field: 'deliveries', args: (refs) => ({ after: refs.deliveryCursor, first: 5, filter: null }), selection: '{ totalCount nodes { status } }' },
-  { kind: 'query', field: 'deliveries', args: (refs) => ({ before: refs.deliveryCursor, last: 5 }), selection: '{ nodes { status } pageInfo { hasPreviousPage } }' },
+  {
+    kind: 'query',
+    field: 'deliveries',
+    args: (refs) => ({ after: refs.deliveryCursor, first: 5, filter: null }),
+    selection: '{ totalCount nodes { status } }',
+  },
+  {
+    kind: 'query',
+    field: 'deliveries',
+    args: (refs) => ({ before: refs.deliveryCursor, last: 5 }),
+    selection: '{ nodes { status } pageInfo { hasPreviousPage } }',
+  },
   {
     kind: 'mutation',
     field: 'recoverDeliveries',
-    args: (refs) => ({ webhookId: refs.fail, since: new Date(Date.now() - 3_600_000).toISOString(), until: new Date(Date.now() + 60_000).toISOString(), dryRun: true }),
-    selection: '{ __typename ... on RecoverDeliveriesSuccess { dryRun count deliveries { status } } ... on ValidationError { fieldErrors { path message } } }',
+    args: (refs) => ({
+      webhookId: refs.fail,
+      since: new Date(Date.now() - 3_600_000).toISOString(),
+      until: new Date(Date.now() + 60_000).toISOString(),
+      dryRun: true,
+    }),
+    selection:
+      '{ __typename ... on RecoverDeliveriesSuccess { dryRun count deliveries { status } } ... on ValidationError { fieldErrors { path message } } }',
   },
   {
     kind: 'mutation',
@@ -322,14 +442,21 @@ const steps: Step[] = [
   {
     kind: 'mutation',
     field: 'createWebhook',
-    args: () => ({ input: { url: `${okUrl()}-late`, topics: ['message.*'], configuration: { filters: [{ field: 'message.text', expression: 'b*' }] } } }),
+    args: () => ({
+      input: { url: `${okUrl()}-late`, topics: ['message.*'], configuration: { filters: [{ field: 'message.text', expression: 'b*' }] } },
+    }),
     selection: '{ __typename ... on CreateWebhookSuccess { webhook { id } } }',
     keep: (data, refs) => (refs.late = data.createWebhook.webhook.id),
   },
   {
     kind: 'mutation',
     field: 'replayEvents',
-    args: (refs) => ({ webhookId: refs.late, since: new Date(Date.now() - 3_600_000).toISOString(), until: new Date(Date.now() + 60_000).toISOString(), dryRun: true }),
+    args: (refs) => ({
+      webhookId: refs.late,
+      since: new Date(Date.now() - 3_600_000).toISOString(),
+      until: new Date(Date.now() + 60_000).toISOString(),
+      dryRun: true,
+    }),
     selection: '{ __typename ... on ReplayEventsSuccess { dryRun count events { payload } deliveries { id } } }',
   },
   {
@@ -345,9 +472,24 @@ const steps: Step[] = [
     selection: '{ __typename ... on CreateApiKeySuccess { apiKey { id name scopes } } }',
     keep: (data, refs) => (refs.key = data.createApiKey.apiKey.id),
   },
-  { kind: 'mutation', field: 'revokeApiKey', args: (refs) => ({ id: refs.key }), selection: '{ __typename ... on RevokeApiKeySuccess { apiKey { id name scopes } } }' },
-  { kind: 'mutation', field: 'deleteWebhook', args: (refs) => ({ id: refs.webengage }), selection: '{ __typename ... on DeleteWebhookSuccess { deletedWebhookId } }' },
-  { kind: 'mutation', field: 'deleteWebhook', args: (refs) => ({ id: refs.webengage }), selection: '{ __typename ... on NotFoundError { message } }' },
+  {
+    kind: 'mutation',
+    field: 'revokeApiKey',
+    args: (refs) => ({ id: refs.key }),
+    selection: '{ __typename ... on RevokeApiKeySuccess { apiKey { id name scopes } } }',
+  },
+  {
+    kind: 'mutation',
+    field: 'deleteWebhook',
+    args: (refs) => ({ id: refs.webengage }),
+    selection: '{ __typename ... on DeleteWebhookSuccess { deletedWebhookId } }',
+  },
+  {
+    kind: 'mutation',
+    field: 'deleteWebhook',
+    args: (refs) => ({ id: refs.webengage }),
+    selection: '{ __typename ... on NotFoundError { message } }',
+  },
   { kind: 'query', field: 'webhooks', args: () => ({ filter: { search: 'Orders' } }), selection: '{ totalCount }', settled: true },
 ];
 
@@ -355,7 +497,9 @@ const steps: Step[] = [
 async function settle(client: Client) {
   for (let round = 0; round < 2_000; round++) {
     const result = await client.query('{ events(first: 50) { nodes { deliveries { status } } } }', {}).toPromise();
-    const statuses = (result.data?.events.nodes ?? []).flatMap((event: { deliveries: { status: string }[] }) => event.deliveries.map((d) => d.status));
+    const statuses = (result.data?.events.nodes ?? []).flatMap((event: { deliveries: { status: string }[] }) =>
+      event.deliveries.map((d) => d.status),
+    );
     if (!statuses.includes('PENDING') && !statuses.includes('RETRYING')) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -384,7 +528,6 @@ async function transcript(form: ArgumentForm) {
   }
   return lines;
 }
-
 
 it('the forms cover every argument of every field and every field of every input type', () => {
   const used = new Set<string>();
@@ -431,19 +574,26 @@ describe('every argument means the same whatever form a client writes it in', ()
   it('the literal form works: no errors where none belong, payloads stored whole', () => {
     const literal = transcripts.get('literal')!;
     // The nth step that calls `field`, so adding a step elsewhere does not renumber these.
-    const nth = (field: string, n: number) => literal.filter((line) => line.step.endsWith(` ${field}`))[n]!.result as ReturnType<typeof outcome>;
-    expect(nth('createWebhook', 0).data).toMatchObject({ createWebhook: { __typename: 'CreateWebhookSuccess', webhook: { name: 'Orders ✓ "quoted" \\ back', hasBearerToken: true } } });
+    const nth = (field: string, n: number) =>
+      literal.filter((line) => line.step.endsWith(` ${field}`))[n]!.result as ReturnType<typeof outcome>;
+    expect(nth('createWebhook', 0).data).toMatchObject({
+      createWebhook: { __typename: 'CreateWebhookSuccess', webhook: { name: 'Orders ✓ "quoted" \\ back', hasBearerToken: true } },
+    });
     expect(nth('publishEvent', 0).data).toMatchObject({
       publishEvent: {
         deliveryCount: 2,
-        event: { payload: { message: { id: 'm-1', text: 'hello', tags: ['a', 1, 2.5, true, null, { deep: [{ x: 'y' }] }] }, empty: {}, list: [] } },
+        event: {
+          payload: { message: { id: 'm-1', text: 'hello', tags: ['a', 1, 2.5, true, null, { deep: [{ x: 'y' }] }] }, empty: {}, list: [] },
+        },
       },
     });
     expect(nth('publishEvent', 1).data).toMatchObject({ publishEvent: { deliveryCount: 1 } });
     expect(nth('createWebhook', 3).data).toMatchObject({ createWebhook: { __typename: 'ValidationError' } });
     expect(nth('redeliverFailed', 0).data).toMatchObject({ redeliverFailed: { count: 2 } });
     // Only the page over the 100 cap is refused at the top level.
-    const unexpected = literal.filter((line) => !line.query.includes('first: 101') && (line.result as ReturnType<typeof outcome>).errors.length > 0);
+    const unexpected = literal.filter(
+      (line) => !line.query.includes('first: 101') && (line.result as ReturnType<typeof outcome>).errors.length > 0,
+    );
     expect(unexpected).toEqual([]);
   });
 
@@ -452,7 +602,11 @@ describe('every argument means the same whatever form a client writes it in', ()
       const literal = transcripts.get('literal')!;
       const other = transcripts.get(form)!;
       for (const [index, line] of other.entries()) {
-        expect({ step: line.step, query: line.query, result: line.result }).toEqual({ step: literal[index]!.step, query: line.query, result: literal[index]!.result });
+        expect({ step: line.step, query: line.query, result: line.result }).toEqual({
+          step: literal[index]!.step,
+          query: line.query,
+          result: literal[index]!.result,
+        });
       }
     });
   }
@@ -462,13 +616,38 @@ type Attempt = { id: string; webhookId: string; eventId: string; outcome: string
 type Update = { id: string; webhookId: string; status: string };
 
 /** Subscription filters: each lets some of the attempts through and holds some back. */
-const filters: { name: string; field: 'deliveryAttempts' | 'deliveryUpdated'; args: (refs: Refs) => Record<string, unknown>; keep: (item: Attempt & Update, refs: Refs) => boolean }[] = [
+const filters: {
+  name: string;
+  field: 'deliveryAttempts' | 'deliveryUpdated';
+  args: (refs: Refs) => Record<string, unknown>;
+  keep: (item: Attempt & Update, refs: Refs) => boolean;
+}[] = [
   { name: 'webhookId', field: 'deliveryAttempts', args: (r) => ({ webhookId: r.ok }), keep: (a, r) => a.webhookId === r.ok },
-  { name: 'outcomes', field: 'deliveryAttempts', args: () => ({ outcomes: ['HTTP_ERROR', 'TIMED_OUT'] }), keep: (a) => a.outcome === 'HTTP_ERROR' || a.outcome === 'TIMED_OUT' },
+  {
+    name: 'outcomes',
+    field: 'deliveryAttempts',
+    args: () => ({ outcomes: ['HTTP_ERROR', 'TIMED_OUT'] }),
+    keep: (a) => a.outcome === 'HTTP_ERROR' || a.outcome === 'TIMED_OUT',
+  },
   { name: 'eventId', field: 'deliveryAttempts', args: (r) => ({ eventId: r.two }), keep: (a, r) => a.eventId === r.two },
-  { name: 'webhookId and eventId', field: 'deliveryAttempts', args: (r) => ({ eventId: r.two, webhookId: r.fail }), keep: (a, r) => a.eventId === r.two && a.webhookId === r.fail },
-  { name: 'all three', field: 'deliveryAttempts', args: (r) => ({ webhookId: r.fail, eventId: r.one, outcomes: ['HTTP_ERROR'] }), keep: (a, r) => a.webhookId === r.fail && a.eventId === r.one },
-  { name: 'deliveryUpdated webhookId', field: 'deliveryUpdated', args: (r) => ({ webhookId: r.fail }), keep: (d, r) => d.webhookId === r.fail },
+  {
+    name: 'webhookId and eventId',
+    field: 'deliveryAttempts',
+    args: (r) => ({ eventId: r.two, webhookId: r.fail }),
+    keep: (a, r) => a.eventId === r.two && a.webhookId === r.fail,
+  },
+  {
+    name: 'all three',
+    field: 'deliveryAttempts',
+    args: (r) => ({ webhookId: r.fail, eventId: r.one, outcomes: ['HTTP_ERROR'] }),
+    keep: (a, r) => a.webhookId === r.fail && a.eventId === r.one,
+  },
+  {
+    name: 'deliveryUpdated webhookId',
+    field: 'deliveryUpdated',
+    args: (r) => ({ webhookId: r.fail }),
+    keep: (d, r) => d.webhookId === r.fail,
+  },
 ];
 const selections = { deliveryAttempts: '{ id webhookId eventId outcome }', deliveryUpdated: '{ id webhookId status }' };
 
@@ -480,11 +659,17 @@ describe('subscription arguments filter whatever form a client writes them in', 
     gateway = await startGatewayProcess({ DATABASE_PATH: join(dir, 'live.db') });
     const client = urqlClient(gateway);
     refs = {};
-    for (const [name, url, retries] of [['ok', okUrl(), 2], ['fail', failUrl(), 0]] as const) {
+    for (const [name, url, retries] of [
+      ['ok', okUrl(), 2],
+      ['fail', failUrl(), 0],
+    ] as const) {
       const { data } = await client
-        .mutation('mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { ... on CreateWebhookSuccess { webhook { id } } } }', {
-          input: { url, topics: ['message.*'], retryPolicy: { maxRetries: retries } },
-        })
+        .mutation(
+          'mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { ... on CreateWebhookSuccess { webhook { id } } } }',
+          {
+            input: { url, topics: ['message.*'], retryPolicy: { maxRetries: retries } },
+          },
+        )
         .toPromise();
       refs[name] = data.createWebhook.webhook.id;
     }
@@ -500,7 +685,6 @@ describe('subscription arguments filter whatever form a client writes them in', 
     await settle(client);
   }, 60_000);
 
-
   for (const transport of ['graphql-ws (urql)', 'SSE'] as const) {
     it(`over ${transport}: each form of each filter receives exactly what the filter lets through, and nothing else`, async () => {
       const ws = transport === 'SSE' ? null : wsClient(gateway.url, { apiKey: gateway.key });
@@ -512,17 +696,24 @@ describe('subscription arguments filter whatever form a client writes them in', 
         received.set(label, items);
         const field = /\{ (deliveryAttempts|deliveryUpdated)/.exec(query)![1]!;
         if (ws) {
-          const subscription = client.subscription(query, variables).subscribe((result) => items.push(result.error ? { error: result.error.message } : result.data[field]));
+          const subscription = client
+            .subscription(query, variables)
+            .subscribe((result) => items.push(result.error ? { error: result.error.message } : result.data[field]));
           stops.push(() => subscription.unsubscribe());
         } else {
           const stream = await sseSubscribe(gateway.url, parse(query), variables, { 'x-api-key': gateway.key });
           stops.push(stream.close);
           void (async () => {
-            for (let result = await stream.next(); result; result = await stream.next()) items.push(result.errors ? { error: result.errors } : (result.data as Record<string, unknown>)[field]);
+            for (let result = await stream.next(); result; result = await stream.next())
+              items.push(result.errors ? { error: result.errors } : (result.data as Record<string, unknown>)[field]);
           })().catch(() => {});
         }
       };
-      await watch('all attempts', renderOperation('subscription', 'deliveryAttempts', {}, selections.deliveryAttempts, 'literal').query, {});
+      await watch(
+        'all attempts',
+        renderOperation('subscription', 'deliveryAttempts', {}, selections.deliveryAttempts, 'literal').query,
+        {},
+      );
       await watch('all updates', renderOperation('subscription', 'deliveryUpdated', {}, selections.deliveryUpdated, 'literal').query, {});
       for (const filter of filters) {
         for (const form of argumentForms) {
@@ -536,13 +727,16 @@ describe('subscription arguments filter whatever form a client writes them in', 
       await new Promise((resolve) => setTimeout(resolve, 200));
 
       const deliveries = await http.query('{ events(first: 10) { nodes { deliveries { id } } } }', {}).toPromise();
-      const ids: string[] = deliveries.data.events.nodes.flatMap((event: { deliveries: { id: string }[] }) => event.deliveries.map((d) => d.id));
+      const ids: string[] = deliveries.data.events.nodes.flatMap((event: { deliveries: { id: string }[] }) =>
+        event.deliveries.map((d) => d.id),
+      );
       expect(ids).toHaveLength(4);
       for (const id of ids) await http.mutation('mutation($d: ID!) { redeliver(deliveryId: $d) { __typename } }', { d: id }).toPromise();
 
       // The unfiltered streams see every attempt; then a window long enough for a wrongly filtered one to arrive too.
       const all = received.get('all attempts')!;
-      for (let round = 0; round < 500 && (all.length < 4 || received.get('all updates')!.length < 4); round++) await new Promise((resolve) => setTimeout(resolve, 10));
+      for (let round = 0; round < 500 && (all.length < 4 || received.get('all updates')!.length < 4); round++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       await new Promise((resolve) => setTimeout(resolve, 500));
       stops.forEach((stop) => stop());
       ws?.client.dispose();
@@ -553,7 +747,10 @@ describe('subscription arguments filter whatever form a client writes them in', 
       const wanted: Record<string, string[]> = {};
       for (const filter of filters) {
         const source = (filter.field === 'deliveryAttempts' ? all : updates) as (Attempt & Update)[];
-        const expected = source.filter((item) => filter.keep(item, refs)).map((item) => item.id).sort();
+        const expected = source
+          .filter((item) => filter.keep(item, refs))
+          .map((item) => item.id)
+          .sort();
         // Each filter lets some through and holds some back, so a form that ignores it cannot pass.
         expect(expected.length, filter.name).toBeGreaterThan(0);
         expect(expected.length, filter.name).toBeLessThan(source.length);

@@ -167,7 +167,9 @@ describe('API keys', () => {
     const self = (await gw.data(ApiKeys, {})).apiKeys.find((k) => gw.adminKey.startsWith(k.prefix));
     const selfRevoke = await gw.data(RevokeApiKey, { id: self!.id });
     expect(selfRevoke.revokeApiKey).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['id'] }] });
-    expect((await gw.data(RevokeApiKey, { id: 'key_01ARZ3NDEKTSV4RRFFQ69G5FAV' })).revokeApiKey).toMatchObject({ __typename: 'NotFoundError' });
+    expect((await gw.data(RevokeApiKey, { id: 'key_01ARZ3NDEKTSV4RRFFQ69G5FAV' })).revokeApiKey).toMatchObject({
+      __typename: 'NotFoundError',
+    });
   });
 });
 

@@ -23,11 +23,15 @@ beforeAll(async () => {
   await sql`
     insert into events (id, tenant_id, topic, payload, channel_type, echo, idempotency_key, ordering_key, delivery_count, created_at)
     with recursive seq(n) as (select 1 union all select n + 1 from seq where n < ${SEEDED})
-    select 'evt_' || (10000000 + n), ${gw.tenantId}, 'message.created', '{}', null, 0, null, null, 1, 1000000 + n from seq`.execute(gw.app.db);
+    select 'evt_' || (10000000 + n), ${gw.tenantId}, 'message.created', '{}', null, 0, null, null, 1, 1000000 + n from seq`.execute(
+    gw.app.db,
+  );
   await sql`
     insert into deliveries (id, tenant_id, event_id, webhook_id, status, attempt_count, next_attempt_at, next_trigger, failure_reason, ordering_key, ordering_seq, locked_until, locked_by, created_at, updated_at)
     with recursive seq(n) as (select 1 union all select n + 1 from seq where n < ${SEEDED})
-    select 'dlv_' || (10000000 + n), ${gw.tenantId}, 'evt_' || (10000000 + n), ${webhookId}, 'PENDING', 0, null, null, null, null, null, null, null, 1000000 + n, 1000000 + n from seq`.execute(gw.app.db);
+    select 'dlv_' || (10000000 + n), ${gw.tenantId}, 'evt_' || (10000000 + n), ${webhookId}, 'PENDING', 0, null, null, null, null, null, null, null, 1000000 + n, 1000000 + n from seq`.execute(
+    gw.app.db,
+  );
 }, 60_000);
 afterAll(() => gw?.close());
 
@@ -62,13 +66,17 @@ describe(`counts stop at 10,000 (${SEEDED.toLocaleString('en')} deliveries seede
   });
 
   it("a paused webhook's held count, and its oldest held delivery found without reading the others", async () => {
-    const { data, errors } = await query(`query ($id: ID!) { webhook(id: $id) { held { count countCapped oldestAt } } }`, { id: webhookId });
+    const { data, errors } = await query(`query ($id: ID!) { webhook(id: $id) { held { count countCapped oldestAt } } }`, {
+      id: webhookId,
+    });
     expect(errors).toBeUndefined();
     expect(data!.webhook.held).toEqual({ count: 10_000, countCapped: true, oldestAt: new Date(1_000_001).toISOString() });
   });
 
   it('15 aliased totalCounts are 15 statements of at most 10,001 rows each', async () => {
-    const aliases = Array.from({ length: 15 }, (_, i) => `a${i}: deliveries(first: 1, filter: { webhookId: $id }) { totalCount }`).join(' ');
+    const aliases = Array.from({ length: 15 }, (_, i) => `a${i}: deliveries(first: 1, filter: { webhookId: $id }) { totalCount }`).join(
+      ' ',
+    );
     const { data, errors } = await query(`query ($id: ID!) { ${aliases} }`, { id: webhookId });
     expect(errors).toBeUndefined();
     expect(Object.values(data!).every((connection) => connection.totalCount === 10_000)).toBe(true);

@@ -16,13 +16,21 @@ const EventTypes = graphql(`
 `);
 
 describe('eventTypes', () => {
-  it("covers every topic of the seed APIs under one naming scheme", async () => {
+  it('covers every topic of the seed APIs under one naming scheme', async () => {
     const { eventTypes } = await gw.data(EventTypes, {}, await gw.keyFor(['EVENTS_PUBLISH']));
     const names = eventTypes.map((type) => type.name);
     // Connectly messages/delivery_status, org-apps MESSAGE_*, Kapso messages/status_updates/templates, Interactly workflow_*.
     for (const name of [
-      'message.received', 'message.delivery_status', 'message.created', 'message.delivered', 'message.sent',
-      'template.updated', 'workflow.created', 'workflow.updated', 'workflow.deleted', 'workflow.run_started',
+      'message.received',
+      'message.delivery_status',
+      'message.created',
+      'message.delivered',
+      'message.sent',
+      'template.updated',
+      'workflow.created',
+      'workflow.updated',
+      'workflow.deleted',
+      'workflow.run_started',
       'workflow.run_completed',
     ]) {
       expect(names).toContain(name);
@@ -35,7 +43,8 @@ describe('eventTypes', () => {
 describe('storage', () => {
   // Waiting for another connection's write lock happens in the driver, off the thread (sqlite-locks.test.ts).
   it('runs SQLite in WAL mode with foreign keys, and no busy wait inside SQLite', async () => {
-    const pragma = async (name: string) => (await sql<Record<string, unknown>>`select * from ${sql.raw(`pragma_${name}`)}`.execute(gw.app.db)).rows[0];
+    const pragma = async (name: string) =>
+      (await sql<Record<string, unknown>>`select * from ${sql.raw(`pragma_${name}`)}`.execute(gw.app.db)).rows[0];
     expect(await pragma('journal_mode')).toEqual({ journal_mode: 'wal' });
     expect(await pragma('foreign_keys')).toEqual({ foreign_keys: 1 });
     expect(await pragma('busy_timeout')).toEqual({ timeout: 0 });

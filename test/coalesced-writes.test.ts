@@ -28,7 +28,9 @@ afterAll(async () => {
 
 /** Opens a client; resolves with the server's side of it, its transport's write count, and what the client received. */
 async function connect() {
-  const accepted = new Promise<[WebSocket, IncomingMessage]>((resolve) => wss.once('connection', (socket, request) => resolve([socket, request])));
+  const accepted = new Promise<[WebSocket, IncomingMessage]>((resolve) =>
+    wss.once('connection', (socket, request) => resolve([socket, request])),
+  );
   const client = new WebSocket(url);
   const received: string[] = [];
   client.on('message', (data) => received.push(String(data)));

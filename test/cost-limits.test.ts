@@ -15,7 +15,9 @@ const post = raw.post;
 
 function costOf(query: string, variables: Record<string, unknown> = {}) {
   const document = parse(query);
-  const fragments = Object.fromEntries(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])));
+  const fragments = Object.fromEntries(
+    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])),
+  );
   return operationCost(schema, getOperationAST(document)!, fragments, variables);
 }
 
@@ -36,11 +38,19 @@ describe('cost reflects the work', () => {
     expect(costOf('{ delivery(id: "x") { webhook { id } event { id } attempts { id } } }')).toBe(10 + (1 + 1) + (1 + 1) + (1 + 10 * 1));
     // activity: two statements and up to 5,000 durations, plus its minutes at their real number.
     expect(costOf('{ webhook(id: "x") { activity { minutes { attempts } } } }')).toBe(10 + 1020 + 1 + 60 * 1);
-    expect(costOf('{ webhook(id: "x") { activity(minutes: 1440) { minutes { attempts avgDurationMs } } } }')).toBe(10 + 1020 + 1 + 1440 * 2);
-    expect(costOf('query ($m: Int) { webhook(id: "x") { activity(minutes: $m) { minutes { attempts } } } }', { m: 100_000 })).toBe(10 + 1020 + 1 + 1440);
-    expect(costOf('{ webhook(id: "x") { activity(minutes: 5) { ... on WebhookActivity { minutes { attempts } } } } }')).toBe(10 + 1020 + 1 + 5);
+    expect(costOf('{ webhook(id: "x") { activity(minutes: 1440) { minutes { attempts avgDurationMs } } } }')).toBe(
+      10 + 1020 + 1 + 1440 * 2,
+    );
+    expect(costOf('query ($m: Int) { webhook(id: "x") { activity(minutes: $m) { minutes { attempts } } } }', { m: 100_000 })).toBe(
+      10 + 1020 + 1 + 1440,
+    );
+    expect(costOf('{ webhook(id: "x") { activity(minutes: 5) { ... on WebhookActivity { minutes { attempts } } } } }')).toBe(
+      10 + 1020 + 1 + 5,
+    );
     // A page of webhooks with a day of activity each is refused before it runs.
-    expect(costOf('{ webhooks(first: 20) { nodes { activity(minutes: 1440) { minutes { attempts maxDurationMs } } } } }')).toBeGreaterThan(50_000);
+    expect(costOf('{ webhooks(first: 20) { nodes { activity(minutes: 1440) { minutes { attempts maxDurationMs } } } } }')).toBeGreaterThan(
+      50_000,
+    );
     // Fragments count like the fields they hold.
     expect(costOf('{ webhook(id: "x") { ...W } } fragment W on Webhook { stats { attempts } }')).toBe(10 + 221);
     expect(costOf('{ webhook(id: "x") { ... on Webhook { stats { attempts } } } }')).toBe(10 + 221);
@@ -52,7 +62,10 @@ describe('cost reflects the work', () => {
     const fits = await post(`query { ${page('a')} }`);
     expect(fits.body.errors).toBeUndefined();
     const { body } = await post(`query { ${['a', 'b', 'c'].map(page).join(' ')} }`);
-    expect(body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^Query would cost \d+; at most 50000/), extensions: { code: 'QUERY_TOO_COMPLEX' } });
+    expect(body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/^Query would cost \d+; at most 50000/),
+      extensions: { code: 'QUERY_TOO_COMPLEX' },
+    });
   });
 
   it('while the heaviest allowed query runs, /healthz and another tenant answer first', async () => {
@@ -62,7 +75,9 @@ describe('cost reflects the work', () => {
     const sqlite = new SQLite(raw.gateway.databasePath);
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = OFF');
-    const template = sqlite.prepare('select * from webhooks where tenant_id = ? limit 1').get(tenantId) as Record<string, unknown> | undefined;
+    const template = sqlite.prepare('select * from webhooks where tenant_id = ? limit 1').get(tenantId) as
+      | Record<string, unknown>
+      | undefined;
     expect(template).toBeDefined();
     const columns = Object.keys(template!);
     const insertWebhook = sqlite.prepare(`insert into webhooks (${columns.join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')})`);
@@ -77,7 +92,16 @@ describe('cost reflects the work', () => {
       for (let w = 0; w < 100; w++) {
         const id = `wh_seed${String(w).padStart(22, '0')}`;
         insertWebhook.run({ ...template, id, url: `http://127.0.0.1:9/seed/${w}` });
-        for (let a = 0; a < 2_000; a++) insertAttempt.run(`att_${id}_${String(a).padStart(6, '0')}`, tenantId, `dlv_seed_${w}_${a}`, id, (a * 7) % 1000, seededAt, seededAt);
+        for (let a = 0; a < 2_000; a++)
+          insertAttempt.run(
+            `att_${id}_${String(a).padStart(6, '0')}`,
+            tenantId,
+            `dlv_seed_${w}_${a}`,
+            id,
+            (a * 7) % 1000,
+            seededAt,
+            seededAt,
+          );
       }
     })();
     sqlite.close();

@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countsWhen, createWebhookAt, killGatewayProcesses, publishAt, startGatewayProcess, type GatewayProcess } from './helpers/gateway-process.ts';
+import {
+  countsWhen,
+  createWebhookAt,
+  killGatewayProcesses,
+  publishAt,
+  startGatewayProcess,
+  type GatewayProcess,
+} from './helpers/gateway-process.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
 
 /*
@@ -58,117 +65,113 @@ function tally(requests: Receiver['requests']) {
 }
 
 describe('crash recovery', () => {
-  it(
-    `SIGKILL in the middle of a ${EVENTS}-event burst, then a restart: every delivery SUCCEEDED, every event received at least once`,
-    async () => {
-      const started = performance.now();
-      const first = await startGatewayProcess(env);
-      const webhookId = await createWebhookAt(first, `${receiver.url}/hook`);
+  it(`SIGKILL in the middle of a ${EVENTS}-event burst, then a restart: every delivery SUCCEEDED, every event received at least once`, async () => {
+    const started = performance.now();
+    const first = await startGatewayProcess(env);
+    const webhookId = await createWebhookAt(first, `${receiver.url}/hook`);
 
-      // The burst: PUBLISH_CONCURRENCY publishers take the next index until all are sent. A
-      // publish counts only once its success came back; anything else is published again later.
-      const confirmed = new Map<number, string>();
-      const unconfirmed = new Set<number>();
-      let killed = false;
-      let inFlightAtKill = 0;
-      let inFlight = 0;
-      let next = 0;
-      let signalKill!: () => void;
-      const killedSignal = new Promise<void>((resolve) => (signalKill = resolve));
+    // The burst: PUBLISH_CONCURRENCY publishers take the next index until all are sent. A
+    // publish counts only once its success came back; anything else is published again later.
+    const confirmed = new Map<number, string>();
+    const unconfirmed = new Set<number>();
+    let killed = false;
+    let inFlightAtKill = 0;
+    let inFlight = 0;
+    let next = 0;
+    let signalKill!: () => void;
+    const killedSignal = new Promise<void>((resolve) => (signalKill = resolve));
 
-      const kill = receiver.received(KILL_AFTER_RECEIVED).then(() => {
-        inFlightAtKill = inFlight;
-        killed = true;
-        first.server.child.kill('SIGKILL');
-        signalKill();
-      });
+    const kill = receiver.received(KILL_AFTER_RECEIVED).then(() => {
+      inFlightAtKill = inFlight;
+      killed = true;
+      first.server.child.kill('SIGKILL');
+      signalKill();
+    });
 
-      const publisher = async () => {
-        while (next < EVENTS) {
-          const n = next++;
-          if (n >= HOLD_PUBLISHING_AT && !killed) await killedSignal;
-          inFlight++;
-          try {
-            confirmed.set(n, await publish(first, n));
-          } catch (error) {
-            // Before the kill every publish must work; after it, failures are expected.
-            if (!killed) throw error;
-            unconfirmed.add(n);
-          } finally {
-            inFlight--;
-          }
+    const publisher = async () => {
+      while (next < EVENTS) {
+        const n = next++;
+        if (n >= HOLD_PUBLISHING_AT && !killed) await killedSignal;
+        inFlight++;
+        try {
+          confirmed.set(n, await publish(first, n));
+        } catch (error) {
+          // Before the kill every publish must work; after it, failures are expected.
+          if (!killed) throw error;
+          unconfirmed.add(n);
+        } finally {
+          inFlight--;
         }
-      };
-      await Promise.all(Array.from({ length: PUBLISH_CONCURRENCY }, publisher));
-      await kill;
-      const exit = await first.server.exited;
-      expect(first.server.child.signalCode).toBe('SIGKILL');
-      expect(exit).toBeNull();
-      // The gateway itself died (not just a wrapper around it): nothing answers on its port.
-      await expect(fetch(first.url, { method: 'POST' })).rejects.toThrow();
-      const receivedBeforeKill = receiver.requests.length;
-
-      expect(confirmed.size + unconfirmed.size).toBe(EVENTS);
-      expect(unconfirmed.size).toBeGreaterThanOrEqual(EVENTS - HOLD_PUBLISHING_AT);
-
-      // Start again on the same database and finish the burst with the same idempotency keys.
-      const second = await startGatewayProcess(env, first.key);
-      expect(second.server.lines.some((line) => /whgw_/.test(line))).toBe(false);
-      const republished = [...unconfirmed];
-      let cursor = 0;
-      const republisher = async () => {
-        while (cursor < republished.length) {
-          const n = republished[cursor++]!;
-          confirmed.set(n, await publish(second, n));
-        }
-      };
-      await Promise.all(Array.from({ length: PUBLISH_CONCURRENCY }, republisher));
-      expect(confirmed.size).toBe(EVENTS);
-
-      // Wait until every event id has reached the receiver at least once: each missing id needs
-      // at least one more request, so wait for that many more.
-      for (;;) {
-        const { requestsById } = tally(receiver.requests);
-        const missing = EVENTS - requestsById.size;
-        if (missing <= 0) break;
-        await receiver.received(receiver.requests.length + missing);
       }
+    };
+    await Promise.all(Array.from({ length: PUBLISH_CONCURRENCY }, publisher));
+    await kill;
+    const exit = await first.server.exited;
+    expect(first.server.child.signalCode).toBe('SIGKILL');
+    expect(exit).toBeNull();
+    // The gateway itself died (not just a wrapper around it): nothing answers on its port.
+    await expect(fetch(first.url, { method: 'POST' })).rejects.toThrow();
+    const receivedBeforeKill = receiver.requests.length;
 
-      // Then until the gateway has recorded every delivery as SUCCEEDED (deliveries the dead
-      // process sent but never recorded come back after their 2 s lease and are sent again).
-      const state = await countsWhen(second, webhookId, (counts) => counts.succeeded.totalCount >= EVENTS);
+    expect(confirmed.size + unconfirmed.size).toBe(EVENTS);
+    expect(unconfirmed.size).toBeGreaterThanOrEqual(EVENTS - HOLD_PUBLISHING_AT);
 
-      const { idsByKey, requestsById } = tally(receiver.requests);
-      // One event per idempotency key, and it is the one the publish confirmed.
-      expect(idsByKey.size).toBe(EVENTS);
-      for (let n = 0; n < EVENTS; n++) {
-        expect([...(idsByKey.get(keyOf(n)) ?? [])], keyOf(n)).toEqual([confirmed.get(n)]);
+    // Start again on the same database and finish the burst with the same idempotency keys.
+    const second = await startGatewayProcess(env, first.key);
+    expect(second.server.lines.some((line) => /whgw_/.test(line))).toBe(false);
+    const republished = [...unconfirmed];
+    let cursor = 0;
+    const republisher = async () => {
+      while (cursor < republished.length) {
+        const n = republished[cursor++]!;
+        confirmed.set(n, await publish(second, n));
       }
-      expect(new Set(confirmed.values()).size).toBe(EVENTS);
-      expect(requestsById.size).toBe(EVENTS);
+    };
+    await Promise.all(Array.from({ length: PUBLISH_CONCURRENCY }, republisher));
+    expect(confirmed.size).toBe(EVENTS);
 
-      // Every delivery SUCCEEDED, one per event, none lost, none created twice.
-      expect(state.succeeded.totalCount).toBe(EVENTS);
-      expect(state.all.totalCount).toBe(EVENTS);
-      expect(state.stats.failed).toBe(0);
-      // Recorded attempts: one per delivery, plus none or some for requests repeated after the
-      // crash; never more than the receiver actually answered.
-      expect(state.stats.succeeded).toBeGreaterThanOrEqual(EVENTS);
-      expect(state.stats.succeeded).toBeLessThanOrEqual(receiver.requests.length);
+    // Wait until every event id has reached the receiver at least once: each missing id needs
+    // at least one more request, so wait for that many more.
+    for (;;) {
+      const { requestsById } = tally(receiver.requests);
+      const missing = EVENTS - requestsById.size;
+      if (missing <= 0) break;
+      await receiver.received(receiver.requests.length + missing);
+    }
 
-      const duplicates = receiver.requests.length - requestsById.size;
-      const repeated = [...requestsById.values()].filter((count) => count > 1).length;
-      console.log(`duplicates after SIGKILL: ${duplicates}`);
-      console.log(
-        `crash-recovery: ${receivedBeforeKill} deliveries received before the kill, ${inFlightAtKill} publishes in flight at the kill, ` +
-          `${unconfirmed.size} publishes repeated after restart, ${repeated} events delivered more than once, ` +
-          `${receiver.requests.length} requests in all, ${state.stats.attempts} attempts recorded, ` +
-          `${Math.round(performance.now() - started)} ms`,
-      );
+    // Then until the gateway has recorded every delivery as SUCCEEDED (deliveries the dead
+    // process sent but never recorded come back after their 2 s lease and are sent again).
+    const state = await countsWhen(second, webhookId, (counts) => counts.succeeded.totalCount >= EVENTS);
 
-      second.server.child.kill('SIGTERM');
-      expect(await second.server.exited).toBe(0);
-    },
-    120_000,
-  );
+    const { idsByKey, requestsById } = tally(receiver.requests);
+    // One event per idempotency key, and it is the one the publish confirmed.
+    expect(idsByKey.size).toBe(EVENTS);
+    for (let n = 0; n < EVENTS; n++) {
+      expect([...(idsByKey.get(keyOf(n)) ?? [])], keyOf(n)).toEqual([confirmed.get(n)]);
+    }
+    expect(new Set(confirmed.values()).size).toBe(EVENTS);
+    expect(requestsById.size).toBe(EVENTS);
+
+    // Every delivery SUCCEEDED, one per event, none lost, none created twice.
+    expect(state.succeeded.totalCount).toBe(EVENTS);
+    expect(state.all.totalCount).toBe(EVENTS);
+    expect(state.stats.failed).toBe(0);
+    // Recorded attempts: one per delivery, plus none or some for requests repeated after the
+    // crash; never more than the receiver actually answered.
+    expect(state.stats.succeeded).toBeGreaterThanOrEqual(EVENTS);
+    expect(state.stats.succeeded).toBeLessThanOrEqual(receiver.requests.length);
+
+    const duplicates = receiver.requests.length - requestsById.size;
+    const repeated = [...requestsById.values()].filter((count) => count > 1).length;
+    console.log(`duplicates after SIGKILL: ${duplicates}`);
+    console.log(
+      `crash-recovery: ${receivedBeforeKill} deliveries received before the kill, ${inFlightAtKill} publishes in flight at the kill, ` +
+        `${unconfirmed.size} publishes repeated after restart, ${repeated} events delivered more than once, ` +
+        `${receiver.requests.length} requests in all, ${state.stats.attempts} attempts recorded, ` +
+        `${Math.round(performance.now() - started)} ms`,
+    );
+
+    second.server.child.kill('SIGTERM');
+    expect(await second.server.exited).toBe(0);
+  }, 120_000);
 });

@@ -50,8 +50,16 @@ async function pageStatement(filter: DeliveryFilter): Promise<CompiledQuery> {
 
 async function plan(statement: CompiledQuery): Promise<string> {
   const postgres = engineOf(gw.app.db) === 'postgres';
-  const { rows } = await gw.app.db.executeQuery(CompiledQuery.raw(`${postgres ? 'explain' : 'explain query plan'} ${statement.sql}`, [...statement.parameters]));
-  return rows.map((row) => Object.values(row as Record<string, unknown>).filter((value) => typeof value === 'string').join(' ')).join('\n');
+  const { rows } = await gw.app.db.executeQuery(
+    CompiledQuery.raw(`${postgres ? 'explain' : 'explain query plan'} ${statement.sql}`, [...statement.parameters]),
+  );
+  return rows
+    .map((row) =>
+      Object.values(row as Record<string, unknown>)
+        .filter((value) => typeof value === 'string')
+        .join(' '),
+    )
+    .join('\n');
 }
 
 describe('Query.deliveries on a large table', () => {

@@ -80,7 +80,12 @@ describe('events and deliveries belong to their tenant', () => {
     const event = await publish('iso.own', other);
     const deliveryId = event.deliveries[0]!.id;
 
-    expect(await gw.data(Reads, { event: event.id, delivery: deliveryId })).toEqual({ event: null, delivery: null, eventNode: null, deliveryNode: null });
+    expect(await gw.data(Reads, { event: event.id, delivery: deliveryId })).toEqual({
+      event: null,
+      delivery: null,
+      eventNode: null,
+      deliveryNode: null,
+    });
     expect(await gw.data(Reads, { event: event.id, delivery: deliveryId }, other)).toEqual({
       event: { id: event.id },
       delivery: { id: deliveryId },
@@ -90,7 +95,14 @@ describe('events and deliveries belong to their tenant', () => {
     const mine = await gw.data(Events, { topic: 'iso.own' });
     expect(mine.events.totalCount).toBe(0);
     const theirs = await gw.data(Events, { topic: 'iso.own' }, other);
-    expect(theirs.events.nodes).toEqual([{ id: event.id, topic: 'iso.own', payload: { topic: 'iso.own' }, deliveries: [{ id: deliveryId, webhookId: event.deliveries[0]!.webhookId }] }]);
+    expect(theirs.events.nodes).toEqual([
+      {
+        id: event.id,
+        topic: 'iso.own',
+        payload: { topic: 'iso.own' },
+        deliveries: [{ id: deliveryId, webhookId: event.deliveries[0]!.webhookId }],
+      },
+    ]);
   });
 
   it('pages events newest first; a delivery links back to its webhook', async () => {

@@ -42,7 +42,12 @@ describe('topicMatches', () => {
 });
 
 describe('receives', () => {
-  const webhook = { id: 'wh_1', enabled: true, topics: ['message.*'], configuration: { echo: false, channelTypes: [] as string[], filters: [{ field: 'kind', expression: 'order' }] } };
+  const webhook = {
+    id: 'wh_1',
+    enabled: true,
+    topics: ['message.*'],
+    configuration: { echo: false, channelTypes: [] as string[], filters: [{ field: 'kind', expression: 'order' }] },
+  };
   const event = { topic: 'message.created', payload: { kind: 'order' }, channelType: null, echo: false };
   it.each([
     ['a matching event', {}, {}, true],
@@ -54,10 +59,30 @@ describe('receives', () => {
     ['no channel when channelTypes is set', { configuration: { ...webhook.configuration, channelTypes: ['sms'] } }, {}, false],
     ['another channel', { configuration: { ...webhook.configuration, channelTypes: ['sms'] } }, { channelType: 'whatsapp' }, false],
     ['a listed channel', { configuration: { ...webhook.configuration, channelTypes: ['sms'] } }, { channelType: 'sms' }, true],
-    ['an operational event about another webhook', { topics: ['gateway.*'], configuration: { ...webhook.configuration, filters: [] } }, { topic: 'gateway.delivery.failing', payload: { webhookId: 'wh_2' } }, true],
-    ['an operational event about this webhook', { topics: ['gateway.*'], configuration: { ...webhook.configuration, filters: [] } }, { topic: 'gateway.delivery.failing', payload: { webhookId: 'wh_1' } }, false],
-    ['an operational event at *', { topics: ['*'], configuration: { ...webhook.configuration, filters: [] } }, { topic: 'gateway.delivery.failing', payload: { webhookId: 'wh_2' } }, false],
-    ['a tenant event naming this webhook in its payload', { configuration: { ...webhook.configuration, filters: [] } }, { payload: { webhookId: 'wh_1' } }, true],
+    [
+      'an operational event about another webhook',
+      { topics: ['gateway.*'], configuration: { ...webhook.configuration, filters: [] } },
+      { topic: 'gateway.delivery.failing', payload: { webhookId: 'wh_2' } },
+      true,
+    ],
+    [
+      'an operational event about this webhook',
+      { topics: ['gateway.*'], configuration: { ...webhook.configuration, filters: [] } },
+      { topic: 'gateway.delivery.failing', payload: { webhookId: 'wh_1' } },
+      false,
+    ],
+    [
+      'an operational event at *',
+      { topics: ['*'], configuration: { ...webhook.configuration, filters: [] } },
+      { topic: 'gateway.delivery.failing', payload: { webhookId: 'wh_2' } },
+      false,
+    ],
+    [
+      'a tenant event naming this webhook in its payload',
+      { configuration: { ...webhook.configuration, filters: [] } },
+      { payload: { webhookId: 'wh_1' } },
+      true,
+    ],
   ])('%s -> %s', (_name, webhookChange, eventChange, expected) => {
     expect(receives({ ...webhook, ...webhookChange }, { ...event, ...eventChange })).toBe(expected);
   });
@@ -170,8 +195,22 @@ describe('filtersMatch', () => {
     ['a glob', [{ field: 'message.type', expression: 't*' }], true],
     ['a number', [{ field: 'message.count', expression: '3' }], true],
     ['a boolean', [{ field: 'message.urgent', expression: 'true' }], true],
-    ['all of several', [{ field: 'message.type', expression: 'text' }, { field: 'message.count', expression: '3' }], true],
-    ['one of several fails', [{ field: 'message.type', expression: 'text' }, { field: 'message.count', expression: '4' }], false],
+    [
+      'all of several',
+      [
+        { field: 'message.type', expression: 'text' },
+        { field: 'message.count', expression: '3' },
+      ],
+      true,
+    ],
+    [
+      'one of several fails',
+      [
+        { field: 'message.type', expression: 'text' },
+        { field: 'message.count', expression: '4' },
+      ],
+      false,
+    ],
     ['a missing field', [{ field: 'message.other', expression: '*' }], false],
     ['an object value', [{ field: 'message.meta', expression: '*' }], false],
     ['a null value', [{ field: 'message.nothing', expression: '*' }], false],

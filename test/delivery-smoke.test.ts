@@ -32,6 +32,9 @@ it('publishes, delivers a signed request, and records the attempt', async () => 
   if (published.publishEvent.__typename !== 'PublishEventSuccess') throw new Error('publish failed');
   expect(published.publishEvent.deliveryCount).toBe(1);
   const [request] = await receiver.received(1);
-  const verified = new StandardWebhook(created.createWebhook.signingSecret).verify(request!.body, request!.headers as Record<string, string>);
+  const verified = new StandardWebhook(created.createWebhook.signingSecret).verify(
+    request!.body,
+    request!.headers as Record<string, string>,
+  );
   expect(verified).toMatchObject({ type: 'message.created', data: { text: 'hi' } });
 });

@@ -91,7 +91,12 @@ describe('the request', () => {
     expect(Number(request!.headers['webhook-timestamp'])).toBe(Math.floor(clock.now() / 1000));
     const verified = new StandardWebhook(hook.secret).verify(request!.body, request!.headers as Record<string, string>);
     expect(verified).toEqual({ type: 'message.created', timestamp: published.event.createdAt, data: { order: { id: 7, total: 12.5 } } });
-    expect(() => new StandardWebhook(`whsec_${Buffer.alloc(32, 1).toString('base64')}`).verify(request!.body, request!.headers as Record<string, string>)).toThrow();
+    expect(() =>
+      new StandardWebhook(`whsec_${Buffer.alloc(32, 1).toString('base64')}`).verify(
+        request!.body,
+        request!.headers as Record<string, string>,
+      ),
+    ).toThrow();
   });
 
   it('shapes WEBENGAGE deliveries: sent to the webengage URL with its token', async () => {
@@ -106,7 +111,9 @@ describe('the request', () => {
     expect(requestsTo(hook.path)).toHaveLength(0);
     const [request] = requestsTo(`/webengage-${tenantCount}`);
     expect(request!.headers.authorization).toBe('Bearer we-token');
-    expect(new StandardWebhook(hook.secret).verify(request!.body, request!.headers as Record<string, string>)).toMatchObject({ type: 'message.created' });
+    expect(new StandardWebhook(hook.secret).verify(request!.body, request!.headers as Record<string, string>)).toMatchObject({
+      type: 'message.created',
+    });
   });
 
   it('signs with both secrets during a rotation, and with the new one alone after the overlap', async () => {
@@ -142,7 +149,14 @@ describe('publishEvent fan-out', () => {
     const family = await createHook(key, { topics: ['message.*'] });
     const everything = await createHook(key, { topics: ['*'] });
     const workflows = await createHook(key, { topics: ['workflow.*'] });
-    const filtered = await createHook(key, { configuration: { filters: [{ field: 'campaign.name', expression: 'prod-*' }, { field: 'kind', expression: 'order' }] } });
+    const filtered = await createHook(key, {
+      configuration: {
+        filters: [
+          { field: 'campaign.name', expression: 'prod-*' },
+          { field: 'kind', expression: 'order' },
+        ],
+      },
+    });
     const whatsapp = await createHook(key, { configuration: { channelTypes: ['whatsapp'] } });
     const disabled = await createHook(key, { enabled: false });
     const echo = await createHook(key, { configuration: { echo: true } });
@@ -158,7 +172,9 @@ describe('publishEvent fan-out', () => {
     expect(await targets({ payload: { campaign: { name: 'prod-7' }, kind: 'order' }, channelType: 'whatsapp' })).toEqual(
       ids(exact, family, everything, filtered, whatsapp, echo),
     );
-    expect(await targets({ payload: { campaign: { name: 'dev-7' }, kind: 'order' }, channelType: 'sms' })).toEqual(ids(exact, family, everything, echo));
+    expect(await targets({ payload: { campaign: { name: 'dev-7' }, kind: 'order' }, channelType: 'sms' })).toEqual(
+      ids(exact, family, everything, echo),
+    );
     expect(await targets({ payload: { campaign: { name: 'prod-1' } } })).toEqual(ids(exact, family, everything, echo));
     expect(await targets({ echo: true, channelType: 'whatsapp' })).toEqual(ids(echo));
     expect(await targets({ topic: 'workflow.run_completed' })).toEqual(ids(everything, workflows));
@@ -214,7 +230,10 @@ const Rotate = graphql(`
 `);
 
 describe('attempt outcomes', () => {
-  async function firstAttempt(hookInput: Partial<CreateWebhookInput> & { path?: string }, reply?: Parameters<typeof replyByPath>[0][string]) {
+  async function firstAttempt(
+    hookInput: Partial<CreateWebhookInput> & { path?: string },
+    reply?: Parameters<typeof replyByPath>[0][string],
+  ) {
     const key = await tenantKey();
     const hook = await createHook(key, hookInput);
     if (reply) replyByPath({ [hook.path]: reply });
@@ -227,7 +246,15 @@ describe('attempt outcomes', () => {
   it('2xx is SUCCEEDED, with status, body and duration', async () => {
     const { status, attempt, hook } = await firstAttempt({}, () => ({ status: 202, body: 'accepted' }));
     expect(status).toBe('SUCCEEDED');
-    expect(attempt).toMatchObject({ outcome: 'SUCCEEDED', responseStatus: 202, responseBody: 'accepted', error: null, attemptNumber: 1, trigger: 'SCHEDULED', nextAttemptAt: null });
+    expect(attempt).toMatchObject({
+      outcome: 'SUCCEEDED',
+      responseStatus: 202,
+      responseBody: 'accepted',
+      error: null,
+      attemptNumber: 1,
+      trigger: 'SCHEDULED',
+      nextAttemptAt: null,
+    });
     expect(attempt.url).toBe(`${receiver.url}${hook.path}`);
     expect(attempt.durationMs).toBeGreaterThanOrEqual(0);
   });
@@ -288,7 +315,9 @@ describe('the address guard, with private addresses not allowed', () => {
       { DATABASE_PATH: databasePath, ALLOW_PRIVATE_ADDRESSES: 'false' },
       { startWorker: false, lookup: async () => [{ address: '127.0.0.1', family: 4 }] },
     );
-    const rebinding = await prod.data(CreateWebhook, { input: { url: `https://rebind.example.com:${guarded.port}/c`, topics: ['guard.t2'] } });
+    const rebinding = await prod.data(CreateWebhook, {
+      input: { url: `https://rebind.example.com:${guarded.port}/c`, topics: ['guard.t2'] },
+    });
     expect(rebinding.createWebhook.__typename).toBe('CreateWebhookSuccess');
     const outcomes: string[] = [];
     for (const topic of ['guard.t0', 'guard.t1', 'guard.t2']) {
@@ -306,7 +335,10 @@ describe('the address guard, with private addresses not allowed', () => {
 });
 
 describe('retries', () => {
-  async function failingHook(retryPolicy: CreateWebhookInput['retryPolicy'], reply: () => { status: number; headers?: Record<string, string> } = () => ({ status: 500 })) {
+  async function failingHook(
+    retryPolicy: CreateWebhookInput['retryPolicy'],
+    reply: () => { status: number; headers?: Record<string, string> } = () => ({ status: 500 }),
+  ) {
     const key = await tenantKey();
     const hook = await createHook(key, { retryPolicy });
     replyByPath({ [hook.path]: reply });
@@ -319,7 +351,10 @@ describe('retries', () => {
     await settle();
     const result = await delivery(key, deliveryId);
     const last = result.attempts.at(-1)!;
-    return { status: result.status, delay: last.nextAttemptAt ? (Date.parse(last.nextAttemptAt) - Date.parse(last.finishedAt)) / 1000 : null };
+    return {
+      status: result.status,
+      delay: last.nextAttemptAt ? (Date.parse(last.nextAttemptAt) - Date.parse(last.finishedAt)) / 1000 : null,
+    };
   }
 
   it.each([
@@ -374,7 +409,10 @@ describe('disabling endpoints', () => {
   let shared: TestApp;
   beforeAll(async () => {
     shared = gw;
-    gw = await startTestApp({ AUTO_DISABLE_AFTER_FAILURES: '3', DELIVERY_CONCURRENCY_PER_WEBHOOK: '1' }, { clock, random: () => 0.5, startWorker: false });
+    gw = await startTestApp(
+      { AUTO_DISABLE_AFTER_FAILURES: '3', DELIVERY_CONCURRENCY_PER_WEBHOOK: '1' },
+      { clock, random: () => 0.5, startWorker: false },
+    );
   });
   afterAll(async () => {
     await gw.close();
@@ -421,7 +459,10 @@ describe('disabling endpoints', () => {
     replyByPath({ [hook.path]: () => ({ status: replies.shift() ?? 200 }) });
     for (let i = 0; i < 5; i++) await publish(key, {});
     await settle();
-    expect((await hookState(key, hook.id))).toMatchObject({ enabled: true, stats: { consecutiveFailures: 2, attempts: 5, succeeded: 1, failed: 4 } });
+    expect(await hookState(key, hook.id)).toMatchObject({
+      enabled: true,
+      stats: { consecutiveFailures: 2, attempts: 5, succeeded: 1, failed: 4 },
+    });
   });
 });
 
@@ -493,18 +534,26 @@ describe('manual attempts', () => {
     await settle();
     status = 200;
     const since = new Date(clock.now() - 60_000).toISOString();
-    expect((await gw.data(RedeliverFailed, { webhookId: hook.id, since }, key)).redeliverFailed).toEqual({ __typename: 'RedeliverFailedSuccess', count: 3 });
+    expect((await gw.data(RedeliverFailed, { webhookId: hook.id, since }, key)).redeliverFailed).toEqual({
+      __typename: 'RedeliverFailedSuccess',
+      count: 3,
+    });
     await settle();
     const state = await hookState(key, hook.id);
     expect(state.deliveries.nodes.map((node) => node.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
-    expect((await gw.data(RedeliverFailed, { webhookId: hook.id, since }, key)).redeliverFailed).toEqual({ __typename: 'RedeliverFailedSuccess', count: 0 });
+    expect((await gw.data(RedeliverFailed, { webhookId: hook.id, since }, key)).redeliverFailed).toEqual({
+      __typename: 'RedeliverFailedSuccess',
+      count: 0,
+    });
 
     const tooOld = new Date(clock.now() - 8 * 24 * 3600 * 1000).toISOString();
     expect((await gw.data(RedeliverFailed, { webhookId: hook.id, since: tooOld }, key)).redeliverFailed).toMatchObject({
       __typename: 'ValidationError',
       fieldErrors: [{ path: ['since'] }],
     });
-    expect((await gw.data(RedeliverFailed, { webhookId: 'wh_01ARZ3NDEKTSV4RRFFQ69G5FAV', since }, key)).redeliverFailed.__typename).toBe('NotFoundError');
+    expect((await gw.data(RedeliverFailed, { webhookId: 'wh_01ARZ3NDEKTSV4RRFFQ69G5FAV', since }, key)).redeliverFailed.__typename).toBe(
+      'NotFoundError',
+    );
   });
 
   it('sendTestEvent delivers webhook.test to that webhook alone', async () => {
@@ -573,7 +622,8 @@ describe('a redeliver while its attempt is in flight', () => {
     receiver.reply((request) => (request.path !== path ? { status: 200 } : ++seen === 1 ? { wait: held, status } : { status: 200 }));
     return answer;
   }
-  const triggers = async (key: string, id: string) => (await delivery(key, id)).attempts.map((a) => [a.attemptNumber, a.trigger, a.outcome]);
+  const triggers = async (key: string, id: string) =>
+    (await delivery(key, id)).attempts.map((a) => [a.attemptNumber, a.trigger, a.outcome]);
   /** Nothing more is sent, however far the clock moves: no duplicate, no scheduled retry left over. */
   async function nothingMore(key: string, id: string, path: string) {
     const [sent, attempts] = [requestsTo(path).length, (await delivery(key, id)).attempts.length];
@@ -615,7 +665,10 @@ describe('a redeliver while its attempt is in flight', () => {
     const settled = settle();
     await receiver.received(before + 1);
     const since = new Date(clock.now() - 60_000).toISOString();
-    expect((await gw.data(RedeliverFailed, { webhookId: hook.id, since }, key)).redeliverFailed).toEqual({ __typename: 'RedeliverFailedSuccess', count: 1 });
+    expect((await gw.data(RedeliverFailed, { webhookId: hook.id, since }, key)).redeliverFailed).toEqual({
+      __typename: 'RedeliverFailedSuccess',
+      count: 1,
+    });
     answer();
     await settled;
     await settle();

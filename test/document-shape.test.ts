@@ -43,7 +43,12 @@ describe('documents that explode past their text', () => {
     });
     expect(await response.text()).toMatch(/Fragment spreads expand.*QUERY_TOO_COMPLEX/s);
 
-    const client = createClient({ url: raw.gateway.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { apiKey: raw.gateway.key }, retryAttempts: 0 });
+    const client = createClient({
+      url: raw.gateway.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { apiKey: raw.gateway.key },
+      retryAttempts: 0,
+    });
     try {
       const error = await new Promise<unknown>((resolve) => {
         client.subscribe({ query: subscription }, { next: () => {}, error: resolve, complete: () => resolve('complete') });
@@ -71,7 +76,9 @@ describe('documents that explode past their text', () => {
 
 it('cost analysis prices a fragment spread twice without walking it twice', () => {
   const document = parse(fragmentChain(40));
-  const fragments = Object.fromEntries(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])));
+  const fragments = Object.fromEntries(
+    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])),
+  );
   // A page of one webhook (10 + 1), nodes (1) and 2^40 ids on its one row.
   expect(operationCost(schema, getOperationAST(document)!, fragments, {})).toBe(10 + 1 + 1 + 2 ** 40);
 });

@@ -43,28 +43,37 @@ afterAll(async () => {
 const at = (path: string) => arrivals.filter((arrival) => arrival.path === path);
 
 describe('rateLimitPerSecond', () => {
-  it.each(['sqlite', 'postgres'] as const)('%s: caps attempts per second across the burst; the rest wait and all arrive', async (engine) => {
-    const gateway = gateways[engine];
-    const capped = await ask(gateway, CreateWebhook, { input: { url: `${receiver.url}/capped-${engine}`, topics: ['rate.*'], rateLimitPerSecond: 4 } });
-    if (capped.createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(JSON.stringify(capped.createWebhook));
-    expect(capped.createWebhook.webhook.id).toBeTruthy();
-    await ask(gateway, CreateWebhook, { input: { url: `${receiver.url}/free-${engine}`, topics: ['rate.*'] } });
-    const events = 14;
-    await Promise.all(Array.from({ length: events }, (_, n) => ask(gateway, PublishEvent, { input: { topic: 'rate.tick', payload: { n } } })));
-    for (let i = 0; i < 2_000 && at(`/capped-${engine}`).length < events; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(at(`/capped-${engine}`)).toHaveLength(events);
-    expect(at(`/free-${engine}`)).toHaveLength(events);
-    const perSecond = new Map<number, number>();
-    for (const { second } of at(`/capped-${engine}`)) perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
-    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(4);
-    // 14 at 4 a second cannot take fewer than 4 distinct seconds.
-    expect(perSecond.size).toBeGreaterThanOrEqual(4);
-    // The uncapped webhook was not held back by its neighbour.
-    expect(new Set(at(`/free-${engine}`).map((arrival) => arrival.second)).size).toBeLessThanOrEqual(2);
-  });
+  it.each(['sqlite', 'postgres'] as const)(
+    '%s: caps attempts per second across the burst; the rest wait and all arrive',
+    async (engine) => {
+      const gateway = gateways[engine];
+      const capped = await ask(gateway, CreateWebhook, {
+        input: { url: `${receiver.url}/capped-${engine}`, topics: ['rate.*'], rateLimitPerSecond: 4 },
+      });
+      if (capped.createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(JSON.stringify(capped.createWebhook));
+      expect(capped.createWebhook.webhook.id).toBeTruthy();
+      await ask(gateway, CreateWebhook, { input: { url: `${receiver.url}/free-${engine}`, topics: ['rate.*'] } });
+      const events = 14;
+      await Promise.all(
+        Array.from({ length: events }, (_, n) => ask(gateway, PublishEvent, { input: { topic: 'rate.tick', payload: { n } } })),
+      );
+      for (let i = 0; i < 2_000 && at(`/capped-${engine}`).length < events; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(at(`/capped-${engine}`)).toHaveLength(events);
+      expect(at(`/free-${engine}`)).toHaveLength(events);
+      const perSecond = new Map<number, number>();
+      for (const { second } of at(`/capped-${engine}`)) perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+      expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(4);
+      // 14 at 4 a second cannot take fewer than 4 distinct seconds.
+      expect(perSecond.size).toBeGreaterThanOrEqual(4);
+      // The uncapped webhook was not held back by its neighbour.
+      expect(new Set(at(`/free-${engine}`).map((arrival) => arrival.second)).size).toBeLessThanOrEqual(2);
+    },
+  );
 
   it('is validated (1..10000), and null clears it', async () => {
-    const created = await ask(gateway, CreateWebhook, { input: { url: `${receiver.url}/validated`, topics: ['other.*'], rateLimitPerSecond: 10 } });
+    const created = await ask(gateway, CreateWebhook, {
+      input: { url: `${receiver.url}/validated`, topics: ['other.*'], rateLimitPerSecond: 10 },
+    });
     if (created.createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(JSON.stringify(created.createWebhook));
     const id = created.createWebhook.webhook.id;
     for (const bad of [0, -1, 10_001]) {

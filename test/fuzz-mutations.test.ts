@@ -83,7 +83,10 @@ async function runLane(lane: number): Promise<void> {
 
     const problems = transportProblems(exchange);
     const result = exchange.body?.data?.[field] as Record<string, unknown> | null | undefined;
-    const outcome = typeof result?.__typename === 'string' ? result.__typename : `errors ${JSON.stringify(exchange.body?.errors?.map((error) => error.message) ?? [])}`;
+    const outcome =
+      typeof result?.__typename === 'string'
+        ? result.__typename
+        : `errors ${JSON.stringify(exchange.body?.errors?.map((error) => error.message) ?? [])}`;
     const diff = diffOf(before, after);
     const tally = `${field} ${outcome.startsWith('errors') ? 'GraphQL error' : outcome}`;
     outcomes.set(tally, (outcomes.get(tally) ?? 0) + 1);
@@ -113,18 +116,19 @@ describe('fuzzing every mutation', () => {
     expect(staleOverrides(schema)).toEqual([]);
   });
 
-  it(
-    'answers every generated mutation without a 5xx or an internal error; refused ones change nothing, accepted ones read back as sent',
-    async () => {
-      const cpuAtStart = process.cpuUsage();
-      const lanes = await Promise.allSettled(Array.from({ length: LANES }, (_, lane) => runLane(lane)));
-      const failures = lanes.flatMap((lane) => (lane.status === 'rejected' ? [(lane.reason as Error).message] : []));
-      const cpu = process.cpuUsage(cpuAtStart);
-      console.log(`fuzz-mutations: ${executed} cases run (seed ${seed}), ${Math.round((cpu.user + cpu.system) / 1000)} ms of CPU`);
-      console.log([...outcomes].sort().map(([tally, count]) => `  ${tally}: ${count}`).join('\n'));
-      expect(failures).toEqual([]);
-      expect(executed).toBeGreaterThanOrEqual(LANES * RUNS_PER_LANE);
-    },
-    300_000,
-  );
+  it('answers every generated mutation without a 5xx or an internal error; refused ones change nothing, accepted ones read back as sent', async () => {
+    const cpuAtStart = process.cpuUsage();
+    const lanes = await Promise.allSettled(Array.from({ length: LANES }, (_, lane) => runLane(lane)));
+    const failures = lanes.flatMap((lane) => (lane.status === 'rejected' ? [(lane.reason as Error).message] : []));
+    const cpu = process.cpuUsage(cpuAtStart);
+    console.log(`fuzz-mutations: ${executed} cases run (seed ${seed}), ${Math.round((cpu.user + cpu.system) / 1000)} ms of CPU`);
+    console.log(
+      [...outcomes]
+        .sort()
+        .map(([tally, count]) => `  ${tally}: ${count}`)
+        .join('\n'),
+    );
+    expect(failures).toEqual([]);
+    expect(executed).toBeGreaterThanOrEqual(LANES * RUNS_PER_LANE);
+  }, 300_000);
 });

@@ -3,7 +3,24 @@ import { schema } from '../src/graphql/schema.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 import { argumentsOf, operationsOf } from './helpers/fuzz-arbitraries.ts';
 import { expectedWebhookCount } from './helpers/fuzz-oracles.ts';
-import { asReceived, assertLane, caseArb, failCase, fc, fingerprint, fuzzSeed, leakedIds, makeFixture, post, resolver, runsScale, serialise, subscribeOnce, transportProblems, type Fixture } from './helpers/fuzz-lane.ts';
+import {
+  asReceived,
+  assertLane,
+  caseArb,
+  failCase,
+  fc,
+  fingerprint,
+  fuzzSeed,
+  leakedIds,
+  makeFixture,
+  post,
+  resolver,
+  runsScale,
+  serialise,
+  subscribeOnce,
+  transportProblems,
+  type Fixture,
+} from './helpers/fuzz-lane.ts';
 
 /*
  * Property-based fuzzing of every query argument (root fields and the connections below them,
@@ -50,7 +67,8 @@ async function runLane(lane: number): Promise<void> {
       checkedCounts++;
       const rows = await gw.app.db.selectFrom('webhooks').selectAll().where('tenant_id', '=', fixture.tenantId).execute();
       const expected = expectedWebhookCount(rows, asReceived(body).filter as Record<string, unknown> | null | undefined);
-      if (connection.totalCount !== expected) problems.push(`webhooks(filter:) counted ${connection.totalCount}, the README's filters give ${expected}`);
+      if (connection.totalCount !== expected)
+        problems.push(`webhooks(filter:) counted ${connection.totalCount}, the README's filters give ${expected}`);
     }
     if ((await fingerprint(gw.app, victim.tenantId)) !== victimPrint) problems.push('reading changed the victim tenant');
     failCase(field, problems, body, exchange);
@@ -66,19 +84,17 @@ describe('fuzzing every query argument', () => {
     expect(readArgs.filter((argument) => !fuzzed.has(argument))).toEqual([]);
   });
 
-  it(
-    'answers every generated query without a 5xx, an internal error or another tenant’s data, and changes nothing',
-    async () => {
-      const cpuAtStart = process.cpuUsage();
-      const lanes = await Promise.allSettled(Array.from({ length: LANES }, (_, lane) => runLane(lane)));
-      const failures = lanes.flatMap((lane) => (lane.status === 'rejected' ? [(lane.reason as Error).message] : []));
-      const cpu = process.cpuUsage(cpuAtStart);
-      console.log(`fuzz-queries: ${executed} cases run (seed ${seed}), ${checkedCounts} webhooks(filter:) counts checked, ${Math.round((cpu.user + cpu.system) / 1000)} ms of CPU`);
-      expect(failures).toEqual([]);
-      expect(executed).toBeGreaterThanOrEqual(LANES * RUNS_PER_LANE);
-    },
-    300_000,
-  );
+  it('answers every generated query without a 5xx, an internal error or another tenant’s data, and changes nothing', async () => {
+    const cpuAtStart = process.cpuUsage();
+    const lanes = await Promise.allSettled(Array.from({ length: LANES }, (_, lane) => runLane(lane)));
+    const failures = lanes.flatMap((lane) => (lane.status === 'rejected' ? [(lane.reason as Error).message] : []));
+    const cpu = process.cpuUsage(cpuAtStart);
+    console.log(
+      `fuzz-queries: ${executed} cases run (seed ${seed}), ${checkedCounts} webhooks(filter:) counts checked, ${Math.round((cpu.user + cpu.system) / 1000)} ms of CPU`,
+    );
+    expect(failures).toEqual([]);
+    expect(executed).toBeGreaterThanOrEqual(LANES * RUNS_PER_LANE);
+  }, 300_000);
 
   it('opens or refuses every generated subscription (SSE) without an internal error or another tenant’s data', async () => {
     const fixture = await makeFixture(gw.app, 'subscriber');
@@ -93,15 +109,19 @@ describe('fuzzing every query argument', () => {
       const leaked = leakedIds(victim, body, exchange.text);
       if (leaked.length) problems.push(`the stream names ids of another tenant: ${leaked.join(', ')}`);
       // Closing the stream ends the subscription; wait for the registry to say so before the next case.
-      for (let round = 0; gw.app.live.count(fixture.tenantId) > before && round < 100_000; round++) await new Promise((resolve) => setImmediate(resolve));
+      for (let round = 0; gw.app.live.count(fixture.tenantId) > before && round < 100_000; round++)
+        await new Promise((resolve) => setImmediate(resolve));
       if (gw.app.live.count(fixture.tenantId) > before) problems.push('a closed stream left its subscription open');
-      if (problems.length) throw new Error(`${field}: ${problems.join('\n')}\nrequest: ${body}\nstream ${exchange.status}: ${exchange.text.slice(0, 2000)}`);
+      if (problems.length)
+        throw new Error(`${field}: ${problems.join('\n')}\nrequest: ${body}\nstream ${exchange.status}: ${exchange.text.slice(0, 2000)}`);
     });
     try {
       await fc.assert(property, { seed, numRuns: SUBSCRIPTION_RUNS });
     } catch (error) {
       const cause = (error as Error).cause;
-      throw new Error(`subscription fuzzing failed; reproduce with FUZZ_SEED=${seed}\n${(error as Error).message}${cause instanceof Error ? `\n${cause.message}` : ''}`);
+      throw new Error(
+        `subscription fuzzing failed; reproduce with FUZZ_SEED=${seed}\n${(error as Error).message}${cause instanceof Error ? `\n${cause.message}` : ''}`,
+      );
     }
   });
 });

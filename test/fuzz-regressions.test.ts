@@ -45,7 +45,11 @@ describe('unpaired surrogates (JSON admits "\\ud800", UTF-8 storage does not)', 
         topics: ['message.created'],
         name: 'n\ud800',
         bearerToken: '\udfff',
-        configuration: { channelTypes: ['sms\ud800'], filters: [{ field: 'a\ud800', expression: '\ud800*' }], webengage: { webhookUrl: 'https://we.example.com/', token: '\ud800' } },
+        configuration: {
+          channelTypes: ['sms\ud800'],
+          filters: [{ field: 'a\ud800', expression: '\ud800*' }],
+          webengage: { webhookUrl: 'https://we.example.com/', token: '\ud800' },
+        },
       },
     });
     const result = body.data?.createWebhook;
@@ -69,7 +73,9 @@ describe('unpaired surrogates (JSON admits "\\ud800", UTF-8 storage does not)', 
   });
 
   it('still accepts astral characters written as a surrogate pair', async () => {
-    const { body } = await gw.request(PublishEvent, { input: { topic: 'message.created', payload: { text: '😀' }, channelType: '😀 chat', idempotencyKey: '🔑' } });
+    const { body } = await gw.request(PublishEvent, {
+      input: { topic: 'message.created', payload: { text: '😀' }, channelType: '😀 chat', idempotencyKey: '🔑' },
+    });
     expect(body.data?.publishEvent.__typename).toBe('PublishEventSuccess');
   });
 });
@@ -85,7 +91,11 @@ describe('webhooks(filter: { search }) is case-insensitive beyond ASCII', () => 
     // SQLite's lower() left "É" alone while the search was lowered in JavaScript, so "École"
     // could not even find itself.
     const tenant = await gw.keyFor(['ADMIN'], 'unicode-search');
-    const created = await gw.data(CreateWebhook, { input: { url: 'https://hooks.example.com/school', topics: ['message.created'], name: 'École Ÿ' } }, tenant);
+    const created = await gw.data(
+      CreateWebhook,
+      { input: { url: 'https://hooks.example.com/school', topics: ['message.created'], name: 'École Ÿ' } },
+      tenant,
+    );
     if (created.createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(JSON.stringify(created.createWebhook));
     for (const search of ['École', 'école', 'ÉCOLE', 'ÿ', 'Ÿ']) {
       const { webhooks } = await gw.data(SearchWebhooks, { search }, tenant);

@@ -57,13 +57,17 @@ describe('GraphiQL page', () => {
     const { html } = await page();
     const urls = urlsIn(html).filter((url) => url.startsWith('/graphql/assets/'));
     const names = urls.map((url) => url.split('/').pop());
-    expect(names).toEqual(expect.arrayContaining(['graphiql.css', 'yoga-graphiql.umd.js', 'editor.worker.js', 'json.worker.js', 'graphql.worker.js']));
+    expect(names).toEqual(
+      expect.arrayContaining(['graphiql.css', 'yoga-graphiql.umd.js', 'editor.worker.js', 'json.worker.js', 'graphql.worker.js']),
+    );
     for (const url of urls) {
       const response = await fetch(base + url, { headers: { 'accept-encoding': 'identity' } });
       expect(response.status, url).toBe(200);
       expect(response.headers.get('content-type'), url).toMatch(url.endsWith('.css') ? /^text\/css/ : /^text\/javascript/);
     }
-    const bundle = await fetch(base + urls.find((url) => url.endsWith('/yoga-graphiql.umd.js'))!, { headers: { 'accept-encoding': 'identity' } });
+    const bundle = await fetch(base + urls.find((url) => url.endsWith('/yoga-graphiql.umd.js'))!, {
+      headers: { 'accept-encoding': 'identity' },
+    });
     expect(Buffer.from(await bundle.arrayBuffer()).equals(readFileSync(join(packageDist, 'yoga-graphiql.umd.js')))).toBe(true);
   });
 

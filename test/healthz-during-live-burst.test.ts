@@ -17,10 +17,9 @@ import { startTestApp } from './helpers/app.ts';
 
 /** A distinct document per n, each reading its delivery's webhook and event: lookups at every update. */
 const lookupDocument = (n: number) =>
-  parse(`subscription Lookups${n} { u${n}: deliveryUpdated { id status webhook { id name url } event { id topic createdAt } } }`) as TypedDocumentNode<
-    Record<string, { id: string }>,
-    Record<string, never>
-  >;
+  parse(
+    `subscription Lookups${n} { u${n}: deliveryUpdated { id status webhook { id name url } event { id topic createdAt } } }`,
+  ) as TypedDocumentNode<Record<string, { id: string }>, Record<string, never>>;
 
 describe('/healthz during a live burst', () => {
   const running = gatewayAndReceiverForThisFile('healthz-during-live-burst');
@@ -44,7 +43,9 @@ describe('/healthz during a live burst', () => {
     const burst = (async () => {
       const until = Date.now() + 6_000;
       while (Date.now() < until) {
-        await Promise.all(Array.from({ length: 20 }, (_, i) => ask(gateway, PublishEvent, { input: { topic: 'message.created', payload: { i } } })));
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) => ask(gateway, PublishEvent, { input: { topic: 'message.created', payload: { i } } })),
+        );
       }
     })();
     const probes = await healthzWhile(gateway.url, burst, 20);

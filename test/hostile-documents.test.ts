@@ -118,7 +118,10 @@ const fragmentGraph = fc
     fragments: fc.array(
       fc.record({
         fields: fc.subarray(leafFields, { maxLength: 3 }),
-        spreads: fc.array(fc.record({ ahead: fc.integer({ min: 1, max: 3 }), times: fc.integer({ min: 1, max: 4 }), inline: fc.boolean() }), { maxLength: 3 }),
+        spreads: fc.array(
+          fc.record({ ahead: fc.integer({ min: 1, max: 3 }), times: fc.integer({ min: 1, max: 4 }), inline: fc.boolean() }),
+          { maxLength: 3 },
+        ),
       }),
       { minLength: 2, maxLength: 40 },
     ),
@@ -188,7 +191,8 @@ function wideCase({ kind, count }: { kind: string; count: number }): Case {
     for (let i = 0; i < count; i++) input[`k${i.toString(36)}`] = i % 2 ? { x: [1, 2] } : 'v';
     return { query: 'mutation ($input: PublishEventInput!) { publishEvent(input: $input) { __typename } }', variables: { input } };
   }
-  if (kind === 'long list') return { query: createWebhook, variables: { input: { url: 'https://example.com/hook', topics: Array(count).fill('message.*') } } };
+  if (kind === 'long list')
+    return { query: createWebhook, variables: { input: { url: 'https://example.com/hook', topics: Array(count).fill('message.*') } } };
   if (kind === 'unknown keys in list items') {
     const headers = Array.from({ length: count }, (_, i) => ({ name: 'x-a', value: 'b', [`extra${i}`]: 1 }));
     return { query: createWebhook, variables: { input: { url: 'https://example.com/hook', topics: ['a'], headers } } };
@@ -209,6 +213,9 @@ describe('hostile documents and variables, answered with the main thread free', 
   }, 60_000);
 
   it('wide input objects with unknown keys, long lists and values of the wrong type', async () => {
-    await fc.assert(fc.asyncProperty(wideVariables, (spec) => checkAnswered(wideCase(spec))), { numRuns: 40 });
+    await fc.assert(
+      fc.asyncProperty(wideVariables, (spec) => checkAnswered(wideCase(spec))),
+      { numRuns: 40 },
+    );
   }, 60_000);
 });

@@ -16,25 +16,44 @@ const post = raw.post;
 describe('input limits: checked before any SQL', () => {
   it('a search string over its limit is BAD_USER_INPUT, not a SQLite error', async () => {
     const { body } = await post('query ($s: String) { webhooks(filter: { search: $s }) { totalCount } }', { s: 'x'.repeat(60_000) });
-    expect(body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/filter\.search: must be at most 200 characters/), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/filter\.search: must be at most 200 characters/),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 
   it('an id or cursor over its limit is BAD_USER_INPUT on queries', async () => {
     const long = 'wh_'.padEnd(100_000, 'x');
-    for (const query of ['query ($s: ID!) { webhook(id: $s) { id } }', 'query ($s: String) { webhooks(after: $s) { totalCount } }', 'query ($s: String) { events(topic: $s) { totalCount } }']) {
+    for (const query of [
+      'query ($s: ID!) { webhook(id: $s) { id } }',
+      'query ($s: String) { webhooks(after: $s) { totalCount } }',
+      'query ($s: String) { events(topic: $s) { totalCount } }',
+    ]) {
       const { body } = await post(query, { s: long });
       expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
   });
 
   it('a mutation argument over its limit is a ValidationError naming the path, where the result union has one', async () => {
-    const update = await post('mutation ($id: ID!) { updateWebhook(id: $id, input: {}) { __typename ... on ValidationError { fieldErrors { path message } } } }', {
-      id: 'wh_'.padEnd(10_000, 'x'),
+    const update = await post(
+      'mutation ($id: ID!) { updateWebhook(id: $id, input: {}) { __typename ... on ValidationError { fieldErrors { path message } } } }',
+      {
+        id: 'wh_'.padEnd(10_000, 'x'),
+      },
+    );
+    expect(update.body.data?.updateWebhook).toEqual({
+      __typename: 'ValidationError',
+      fieldErrors: [{ path: ['id'], message: 'must be at most 64 characters' }],
     });
-    expect(update.body.data?.updateWebhook).toEqual({ __typename: 'ValidationError', fieldErrors: [{ path: ['id'], message: 'must be at most 64 characters' }] });
     const create = await post(
       'mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { __typename ... on ValidationError { fieldErrors { path message } } } }',
-      { input: { url: `https://example.com/${'a'.repeat(100_000)}`, topics: ['message.*', 'm'.repeat(300)], headers: [{ name: 'x-a', value: 'v'.repeat(5_000) }] } },
+      {
+        input: {
+          url: `https://example.com/${'a'.repeat(100_000)}`,
+          topics: ['message.*', 'm'.repeat(300)],
+          headers: [{ name: 'x-a', value: 'v'.repeat(5_000) }],
+        },
+      },
     );
     expect(create.body.data?.createWebhook).toEqual({
       __typename: 'ValidationError',
@@ -64,18 +83,23 @@ describe('input limits: checked before any SQL', () => {
           for (const arg of field.args) if (stringy(arg.type)) positions.push(`${type.name}.${field.name}(${arg.name})`);
         }
       }
-      if (isInputObjectType(type)) for (const field of Object.values(type.getFields())) if (stringy(field.type)) positions.push(`${type.name}.${field.name}`);
+      if (isInputObjectType(type))
+        for (const field of Object.values(type.getFields())) if (stringy(field.type)) positions.push(`${type.name}.${field.name}`);
     }
     expect(positions.sort()).toEqual(Object.keys(stringLimits).sort());
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    for (const [coordinate, max] of Object.entries(stringLimits)) expect(readme).toContain(`\`${coordinate}\` | ${max.toLocaleString('en-US')}`);
+    for (const [coordinate, max] of Object.entries(stringLimits))
+      expect(readme).toContain(`\`${coordinate}\` | ${max.toLocaleString('en-US')}`);
   });
 
   it('a publishEvent payload nested deeper than 32 levels is a ValidationError, as a variable or a literal', async () => {
     // Written out by hand: JSON.stringify itself overflows on a value this deep.
     const deep = `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`;
-    const query = 'mutation ($input: PublishEventInput!) { publishEvent(input: $input) { __typename ... on ValidationError { fieldErrors { path message } } } }';
-    const { body } = await raw.gateway.postBody(`{"query":${JSON.stringify(query)},"variables":{"input":{"topic":"message.created","payload":${deep}}}}`);
+    const query =
+      'mutation ($input: PublishEventInput!) { publishEvent(input: $input) { __typename ... on ValidationError { fieldErrors { path message } } } }';
+    const { body } = await raw.gateway.postBody(
+      `{"query":${JSON.stringify(query)},"variables":{"input":{"topic":"message.created","payload":${deep}}}}`,
+    );
     expect(body.data?.publishEvent).toEqual({
       __typename: 'ValidationError',
       fieldErrors: [{ path: ['input', 'payload'], message: 'must be nested at most 32 levels deep' }],

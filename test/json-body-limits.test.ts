@@ -17,23 +17,32 @@ function wideObject(keys: number): Record<string, number> {
 
 describe('request bodies naming many distinct keys', () => {
   it('95,000 keys in one object (within 1 MiB) are refused before JSON.parse: 400 BAD_REQUEST, short', async () => {
-    const body = JSON.stringify({ query: 'mutation ($input: PublishEventInput!) { publishEvent(input: $input) { __typename } }', variables: { input: wideObject(95_000) } });
+    const body = JSON.stringify({
+      query: 'mutation ($input: PublishEventInput!) { publishEvent(input: $input) { __typename } }',
+      variables: { input: wideObject(95_000) },
+    });
     expect(body.length).toBeLessThan(1024 * 1024);
     const { status, body: answer } = await raw.gateway.postBody(body);
     expect(status).toBe(400);
-    expect(answer.errors).toEqual([{ message: 'The request body names more than 10000 distinct JSON keys.', extensions: { code: 'BAD_REQUEST' } }]);
+    expect(answer.errors).toEqual([
+      { message: 'The request body names more than 10000 distinct JSON keys.', extensions: { code: 'BAD_REQUEST' } },
+    ]);
   });
 
   it('20,000 small objects with a key of their own are refused too', async () => {
     const headers = Array.from({ length: 20_000 }, (_, i) => ({ name: 'x-a', value: 'b', [`extra${i}`]: 1 }));
-    const { status, body } = await raw.post('mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { __typename } }', { input: { url: 'https://example.com/hook', topics: ['a'], headers } });
+    const { status, body } = await raw.post('mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { __typename } }', {
+      input: { url: 'https://example.com/hook', topics: ['a'], headers },
+    });
     expect(status).toBe(400);
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
   });
 
   it('a payload of many small objects of one shape is not refused: 20,000 keys over 4,000 objects is published', async () => {
     const payload = Array.from({ length: 4_000 }, (_, i) => ({ a: i, b: i, c: i, d: i, e: i }));
-    const { body } = await raw.post('mutation ($input: PublishEventInput!) { publishEvent(input: $input) { __typename } }', { input: { topic: 'message.created', payload } });
+    const { body } = await raw.post('mutation ($input: PublishEventInput!) { publishEvent(input: $input) { __typename } }', {
+      input: { topic: 'message.created', payload },
+    });
     expect(body.data).toEqual({ publishEvent: { __typename: 'PublishEventSuccess' } });
   });
 

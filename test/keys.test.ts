@@ -11,7 +11,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** `npm run keys -- create --tenant NAME --scopes ADMIN`, with what it wrote to stderr. */
 function keysCommand(databasePath: string, tenant: string) {
-  const run: Spawned = spawnScript('src/scripts/keys.ts', ['create', '--tenant', tenant, '--scopes', 'ADMIN'], { DATABASE_PATH: databasePath });
+  const run: Spawned = spawnScript('src/scripts/keys.ts', ['create', '--tenant', tenant, '--scopes', 'ADMIN'], {
+    DATABASE_PATH: databasePath,
+  });
   let stderr = '';
   run.child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
   return { run, stderr: () => stderr };
@@ -27,7 +29,8 @@ describe('the first keys of a new tenant', () => {
         gw.app.services.apiKeys.createForTenantName('acme', input),
       ]);
       expect(created[0].tenantId).toBe(created[1].tenantId);
-      for (const { key } of created) expect((await gw.data(Viewer, {}, key)).viewer).toMatchObject({ tenantId: created[0].tenantId, tenantName: 'acme' });
+      for (const { key } of created)
+        expect((await gw.data(Viewer, {}, key)).viewer).toMatchObject({ tenantId: created[0].tenantId, tenantName: 'acme' });
     } finally {
       await gw.close();
     }

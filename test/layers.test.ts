@@ -29,7 +29,9 @@ function layerOf(file: string): (typeof layers)[number] {
 const graph = new Map(
   sourceFiles(src).map((file) => {
     const text = readFileSync(file, 'utf8');
-    const targets = [...text.matchAll(/^(?:import|export)[^'";]*?from\s+'(\.{1,2}\/[^']+)'/gm)].map((m) => normalize(join(dirname(file), m[1]!)));
+    const targets = [...text.matchAll(/^(?:import|export)[^'";]*?from\s+'(\.{1,2}\/[^']+)'/gm)].map((m) =>
+      normalize(join(dirname(file), m[1]!)),
+    );
     return [file, targets.filter((target) => target.startsWith(src))] as const;
   }),
 );
@@ -45,7 +47,11 @@ describe('layers', () => {
   });
 
   it('domain/ imports nothing else of src/', () => {
-    const outside = [...graph].filter(([file]) => layerOf(file) === 'domain').flatMap(([file, targets]) => targets.filter((t) => layerOf(t) !== 'domain').map((t) => `${relative(src, file)} -> ${relative(src, t)}`));
+    const outside = [...graph]
+      .filter(([file]) => layerOf(file) === 'domain')
+      .flatMap(([file, targets]) =>
+        targets.filter((t) => layerOf(t) !== 'domain').map((t) => `${relative(src, file)} -> ${relative(src, t)}`),
+      );
     expect(outside).toEqual([]);
   });
 

@@ -27,7 +27,9 @@ const AttemptsWithWebhook = graphql(`
 const servers = gatewayAndReceiverForThisFile('fresh-rows');
 
 it('shows each row as committed when it is sent, not as an earlier row loaded it', async () => {
-  const created = await ask(servers.gateway, CreateWebhook, { input: { url: `${servers.receiver.url}/fresh`, topics: ['fresh.*'], name: 'before' } });
+  const created = await ask(servers.gateway, CreateWebhook, {
+    input: { url: `${servers.receiver.url}/fresh`, topics: ['fresh.*'], name: 'before' },
+  });
   if (created.createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(JSON.stringify(created.createWebhook));
   const webhookId = created.createWebhook.webhook.id;
   const { client } = wsClient(servers.gateway.url, { apiKey: servers.gateway.key });

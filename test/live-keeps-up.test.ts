@@ -84,7 +84,9 @@ describe.each([
     expect(late.filter((result) => busy.has(result.data?.deliveryAttempts.webhookId ?? ''))).toEqual([]);
 
     expect(results.filter((result) => result.errors || !result.data)).toEqual([]);
-    const ids = results.filter((result) => busy.has(result.data!.deliveryAttempts.webhookId)).map((result) => result.data!.deliveryAttempts.id);
+    const ids = results
+      .filter((result) => busy.has(result.data!.deliveryAttempts.webhookId))
+      .map((result) => result.data!.deliveryAttempts.id);
     expect(new Set(ids).size).toBe(EVENTS * WEBHOOKS);
     expect(results.every((result) => result.data!.deliveryAttempts.delivery.status === 'SUCCEEDED')).toBe(true);
     live.dispose();

@@ -39,7 +39,9 @@ async function keyWith(scopes: ('WEBHOOKS_READ' | 'WEBHOOKS_SECRETS')[]): Promis
 }
 
 async function webhook(path: string): Promise<{ id: string; secret: string }> {
-  const data = await ask(servers.gateway, CreateWebhook, { input: { url: `${servers.receiver.url}${path}`, topics: [`sharing.${path.slice(1)}`] } });
+  const data = await ask(servers.gateway, CreateWebhook, {
+    input: { url: `${servers.receiver.url}${path}`, topics: [`sharing.${path.slice(1)}`] },
+  });
   if (data.createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(JSON.stringify(data.createWebhook));
   return { id: data.createWebhook.webhook.id, secret: data.createWebhook.signingSecret };
 }

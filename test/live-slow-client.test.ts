@@ -24,13 +24,18 @@ const TOKEN = 'metrics-token-for-the-slow-client-test';
 
 /** A distinct document per n, each selecting the event's payload (16 fit the default tenant budget). */
 const payloadQuery = (n: number) => `subscription Slow${n} { s${n}: deliveryUpdated { id status event { payload } } }`;
-const Statuses = parse('subscription Statuses { deliveryUpdated { id status } }') as TypedDocumentNode<{ deliveryUpdated: { id: string; status: string } }, Record<string, never>>;
+const Statuses = parse('subscription Statuses { deliveryUpdated { id status } }') as TypedDocumentNode<
+  { deliveryUpdated: { id: string; status: string } },
+  Record<string, never>
+>;
 
 const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 
 /** The server's own count of open graphql-ws connections and subscriptions, from /metrics. */
 async function liveGauges(gateway: GatewayProcess): Promise<{ connections: number; subscriptions: number }> {
-  const text = await fetch(gateway.url.replace(/\/graphql$/, '/metrics'), { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.text());
+  const text = await fetch(gateway.url.replace(/\/graphql$/, '/metrics'), { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) =>
+    r.text(),
+  );
   const gauge = (name: string) => Number(new RegExp(`^webhook_gateway_${name} (\\d+)$`, 'm').exec(text)![1]);
   return { connections: gauge('live_connections'), subscriptions: gauge('live_subscriptions') };
 }
@@ -69,9 +74,14 @@ async function publishUntil(gateway: GatewayProcess, stop: Promise<unknown>, ms:
 }
 
 describe('a live client that stops reading', () => {
-  const running = gatewayAndReceiverForThisFile('live-slow-client', { METRICS_TOKEN: TOKEN, LIVE_SLOW_CLIENT_SECONDS: String(SLOW_SECONDS) });
+  const running = gatewayAndReceiverForThisFile('live-slow-client', {
+    METRICS_TOKEN: TOKEN,
+    LIVE_SLOW_CLIENT_SECONDS: String(SLOW_SECONDS),
+  });
 
-  it('over graphql-ws: cut off (4429, socket destroyed) within LIVE_SLOW_CLIENT_SECONDS, memory bounded, while another connection keeps receiving', { timeout: 90_000 }, async () => {
+  it('over graphql-ws: cut off (4429, socket destroyed) within LIVE_SLOW_CLIENT_SECONDS, memory bounded, while another connection keeps receiving', {
+    timeout: 90_000,
+  }, async () => {
     const { gateway, receiver } = running;
     const created = await ask(gateway, CreateWebhook, { input: { url: receiver.url, topics: ['message.*'] } });
     expect(created.createWebhook.__typename).toBe('CreateWebhookSuccess');
@@ -109,7 +119,9 @@ describe('a live client that stops reading', () => {
     await until('every subscription ended', async () => (await liveGauges(gateway)).subscriptions === 0, 10_000);
   });
 
-  it('over SSE: the response to a reader that stopped is cut off and its subscription ends, memory bounded', { timeout: 90_000 }, async () => {
+  it('over SSE: the response to a reader that stopped is cut off and its subscription ends, memory bounded', {
+    timeout: 90_000,
+  }, async () => {
     const { gateway } = running;
     await until('no subscription left by another test', async () => (await liveGauges(gateway)).subscriptions === 0, 10_000);
     const base = 0;

@@ -19,14 +19,20 @@ import { subscribe, wsClient } from './helpers/live.ts';
 
 type Payloads = { [alias: string]: { id: string; event: { payload: { text: string } } } };
 /** A distinct document per n: the alias differs, so nothing is shared between them. */
-const payloadDocument = (n: number) => parse(`subscription Payload${n} { d${n}: deliveryUpdated { id event { payload } } }`) as TypedDocumentNode<Payloads, Record<string, never>>;
+const payloadDocument = (n: number) =>
+  parse(`subscription Payload${n} { d${n}: deliveryUpdated { id event { payload } } }`) as TypedDocumentNode<
+    Payloads,
+    Record<string, never>
+  >;
 
 const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 
 describe('live work bounded per tenant', () => {
   const running = gatewayAndReceiverForThisFile('live-tenant-budget', { LIVE_TENANT_PAYLOAD_BYTES: String(4 * 1024 * 1024) });
 
-  it('300 distinct documents selecting event { payload }: past 4 MiB per tenant they are refused, and 5 events of 256 KB deliver whole, with memory bounded and /healthz answering', { timeout: 90_000 }, async () => {
+  it('300 distinct documents selecting event { payload }: past 4 MiB per tenant they are refused, and 5 events of 256 KB deliver whole, with memory bounded and /healthz answering', {
+    timeout: 90_000,
+  }, async () => {
     const { gateway, receiver } = running;
     const created = await ask(gateway, CreateWebhook, { input: { url: receiver.url, topics: ['message.*'] } });
     expect(created.createWebhook.__typename).toBe('CreateWebhookSuccess');
@@ -57,7 +63,6 @@ describe('live work bounded per tenant', () => {
         // Until the updates have gone out: the receiver has all five, and each open subscription one at least.
         await receiver.received(5);
         await Promise.all(firstResults);
-
       })();
       healthz = (await healthzWhile(gateway.url, publishing, 50)).map((probe) => probe.ms);
     } finally {

@@ -54,7 +54,10 @@ let receiver: Receiver;
 const clock = fakeClock(Date.now());
 
 beforeAll(async () => {
-  gw = await startTestApp({ MAX_SUBSCRIPTIONS_PER_CONNECTION: '3', MAX_SUBSCRIPTIONS_PER_TENANT: '5' }, { clock, random: () => 0.5, startWorker: false });
+  gw = await startTestApp(
+    { MAX_SUBSCRIPTIONS_PER_CONNECTION: '3', MAX_SUBSCRIPTIONS_PER_TENANT: '5' },
+    { clock, random: () => 0.5, startWorker: false },
+  );
   receiver = await startReceiver();
 });
 afterAll(async () => {
@@ -93,7 +96,14 @@ describe('deliveryAttempts and deliveryUpdated over graphql-ws', () => {
     const event = await publish(key);
     await gw.app.worker.settle();
     const first = (await attempts.next()).data!.deliveryAttempts;
-    expect(first).toMatchObject({ eventId: event.id, webhookId: target.id, attemptNumber: 1, trigger: 'SCHEDULED', outcome: 'SUCCEEDED', responseStatus: 200 });
+    expect(first).toMatchObject({
+      eventId: event.id,
+      webhookId: target.id,
+      attemptNumber: 1,
+      trigger: 'SCHEDULED',
+      outcome: 'SUCCEEDED',
+      responseStatus: 200,
+    });
     // Committed before it was published: a plain query already sees it.
     const stored = await gw.data(GetDelivery, { id: first.delivery.id }, key);
     expect(stored.delivery?.attempts.map((a) => a.id)).toContain(first.id);
@@ -285,7 +295,10 @@ describe('limits and slow consumers', () => {
     const first = wsClient(gw.url, { apiKey: key });
     const open = [1, 2, 3].map(() => subscribe(first.client, LiveAttempts, {}));
     const fourth = subscribe(first.client, LiveAttempts, {});
-    expect((await fourth.next()).errors?.[0]).toMatchObject({ message: 'At most 3 subscriptions per connection', extensions: { code: 'SUBSCRIPTION_LIMIT' } });
+    expect((await fourth.next()).errors?.[0]).toMatchObject({
+      message: 'At most 3 subscriptions per connection',
+      extensions: { code: 'SUBSCRIPTION_LIMIT' },
+    });
     expect(await fourth.ended).toBe('complete');
     await waitForSubscribers(key, 3);
 
@@ -304,12 +317,16 @@ describe('limits and slow consumers', () => {
     const slow = await startTestApp({ LIVE_BUFFER_SIZE: '50' }, { startWorker: false });
     const socket = new WebSocket(slow.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
     const messages: string[] = [];
-    const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
+    );
     socket.on('message', (data) => messages.push(String(data)));
     await new Promise((resolve) => socket.once('open', resolve));
     socket.send(JSON.stringify({ type: 'connection_init', payload: { apiKey: slow.adminKey } }));
     await new Promise((resolve) => socket.once('message', resolve));
-    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { deliveryAttempts { id responseBody } }' } }));
+    socket.send(
+      JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { deliveryAttempts { id responseBody } }' } }),
+    );
     for (let i = 0; i < 1000 && slow.app.live.count() === 0; i++) await new Promise((resolve) => setImmediate(resolve));
     expect(slow.app.live.count()).toBe(1);
 

@@ -54,10 +54,13 @@ describe('which errors are local', () => {
     expect(localResourceCode(coded(code))).toBe(code);
     expect(localResourceCode(coded('UND_ERR_SOCKET', coded(code)))).toBe(code);
   });
-  it.each(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'ERR_TLS_CERT_ALTNAME_INVALID'])('%s is the receiver\'s (or the network\'s)', (code) => {
-    expect(localResourceCode(coded(code))).toBeNull();
-    expect(describeFailure(coded(code)).outcome).not.toBe('SUCCEEDED');
-  });
+  it.each(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'ERR_TLS_CERT_ALTNAME_INVALID'])(
+    "%s is the receiver's (or the network's)",
+    (code) => {
+      expect(localResourceCode(coded(code))).toBeNull();
+      expect(describeFailure(coded(code)).outcome).not.toBe('SUCCEEDED');
+    },
+  );
   it('an error without a code is not local', () => {
     expect(localResourceCode(new Error('boom'))).toBeNull();
     expect(localResourceCode(null)).toBeNull();

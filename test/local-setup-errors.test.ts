@@ -42,7 +42,9 @@ function fragments(key: string): string[] {
 
 describe('a key the server does not know', () => {
   it('minted by npm run keys into another database: 401 naming DATABASE_PATH and npm run keys, echoing nothing of the key', async () => {
-    const output = await runToEnd('npm run -s keys -- create --tenant acme --scopes WEBHOOKS_READ', { env: { DATABASE_PATH: join(dir, 'other.db') } });
+    const output = await runToEnd('npm run -s keys -- create --tenant acme --scopes WEBHOOKS_READ', {
+      env: { DATABASE_PATH: join(dir, 'other.db') },
+    });
     const key = output.trim().split('\n').at(-1)!;
     expect(key).toMatch(/^whgw_/);
 
@@ -61,7 +63,9 @@ describe('a key the server does not know', () => {
   });
 
   it('says the same for a key that exists nowhere, so the answer reveals nothing about other databases', async () => {
-    const minted = await runToEnd('npm run -s keys -- create --tenant acme --scopes WEBHOOKS_READ', { env: { DATABASE_PATH: join(dir, 'third.db') } });
+    const minted = await runToEnd('npm run -s keys -- create --tenant acme --scopes WEBHOOKS_READ', {
+      env: { DATABASE_PATH: join(dir, 'third.db') },
+    });
     const elsewhere = await post({ 'x-api-key': minted.trim().split('\n').at(-1)! });
     const nowhere = await post({ 'x-api-key': 'whgw_thisKeyWasNeverMintedAnywhere00000000000' });
     expect(nowhere.status).toBe(401);
@@ -88,6 +92,8 @@ describe('a local receiver while ALLOW_PRIVATE_ADDRESSES is off', () => {
     const { createWebhook } = await ask(gw, CreateWebhook, { input: { url, topics: ['message.*'] } });
     expect(createWebhook.__typename).toBe('ValidationError');
     if (createWebhook.__typename !== 'ValidationError') return;
-    expect(createWebhook.fieldErrors).toEqual([{ path: ['input', 'url'], message: expect.stringContaining('ALLOW_PRIVATE_ADDRESSES=true') }]);
+    expect(createWebhook.fieldErrors).toEqual([
+      { path: ['input', 'url'], message: expect.stringContaining('ALLOW_PRIVATE_ADDRESSES=true') },
+    ]);
   });
 });

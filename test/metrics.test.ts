@@ -44,7 +44,8 @@ function value(families: Map<string, Family>, name: string, labels: Record<strin
 }
 
 /** Observations of a histogram over all its label sets: its +Inf buckets (this parser keeps no _count). */
-const histogramCount = (families: Map<string, Family>, name: string) => families.get(name)?.metrics.reduce((sum, m) => sum + Number(m.buckets?.['+Inf'] ?? 0), 0) ?? 0;
+const histogramCount = (families: Map<string, Family>, name: string) =>
+  families.get(name)?.metrics.reduce((sum, m) => sum + Number(m.buckets?.['+Inf'] ?? 0), 0) ?? 0;
 
 describe('GET /metrics', () => {
   it('answers only with the token on the main port, and on 127.0.0.1 at METRICS_PORT', async () => {
@@ -67,13 +68,29 @@ describe('GET /metrics', () => {
     await receiver.received(3);
     // The attempt is recorded just after the endpoint answered: scrape until it is counted.
     let after = await scrape();
-    for (let round = 0; round < 200 && value(after, 'webhook_gateway_attempts_total', { outcome: 'SUCCEEDED' }) < 3; round++) after = await scrape();
+    for (let round = 0; round < 200 && value(after, 'webhook_gateway_attempts_total', { outcome: 'SUCCEEDED' }) < 3; round++)
+      after = await scrape();
 
-    expect(value(after, 'webhook_gateway_attempts_total', { outcome: 'SUCCEEDED', trigger: 'SCHEDULED' }) - value(before, 'webhook_gateway_attempts_total', { outcome: 'SUCCEEDED', trigger: 'SCHEDULED' })).toBe(3);
-    expect(histogramCount(after, 'webhook_gateway_attempt_duration_seconds') - histogramCount(before, 'webhook_gateway_attempt_duration_seconds')).toBe(3);
+    expect(
+      value(after, 'webhook_gateway_attempts_total', { outcome: 'SUCCEEDED', trigger: 'SCHEDULED' }) -
+        value(before, 'webhook_gateway_attempts_total', { outcome: 'SUCCEEDED', trigger: 'SCHEDULED' }),
+    ).toBe(3);
+    expect(
+      histogramCount(after, 'webhook_gateway_attempt_duration_seconds') -
+        histogramCount(before, 'webhook_gateway_attempt_duration_seconds'),
+    ).toBe(3);
     expect(histogramCount(after, 'webhook_gateway_publish_to_first_attempt_seconds')).toBe(3);
-    expect(value(after, 'webhook_gateway_graphql_operations_total', { operation_type: 'mutation', result: 'ok' })).toBeGreaterThanOrEqual(4);
-    for (const name of ['deliveries_due', 'deliveries_oldest_due_age_seconds', 'deliveries_leased', 'deliveries_failed', 'live_subscriptions', 'live_connections']) {
+    expect(value(after, 'webhook_gateway_graphql_operations_total', { operation_type: 'mutation', result: 'ok' })).toBeGreaterThanOrEqual(
+      4,
+    );
+    for (const name of [
+      'deliveries_due',
+      'deliveries_oldest_due_age_seconds',
+      'deliveries_leased',
+      'deliveries_failed',
+      'live_subscriptions',
+      'live_connections',
+    ]) {
       expect(after.get(`webhook_gateway_${name}`)?.type, name).toBe('GAUGE');
     }
 
@@ -82,24 +99,50 @@ describe('GET /metrics', () => {
     expect(text).not.toMatch(/\b(wh|tnt|ten|evt|dlv|att|key)_[0-9A-Z]{26}\b/);
     expect(text).not.toContain(gateway.key);
     const labelNames = new Set([...after.values()].flatMap((f) => f.metrics.flatMap((m) => Object.keys(m.labels ?? {}))));
-    for (const name of labelNames) expect(['outcome', 'trigger', 'operation_type', 'result', 'le', 'version', 'major', 'minor', 'patch', 'space', 'kind', 'type']).toContain(name);
+    for (const name of labelNames)
+      expect([
+        'outcome',
+        'trigger',
+        'operation_type',
+        'result',
+        'le',
+        'version',
+        'major',
+        'minor',
+        'patch',
+        'space',
+        'kind',
+        'type',
+      ]).toContain(name);
   });
 
   it('counts failures and refused operations, and shows FAILED deliveries in the queue gauges', async () => {
-    const created = await ask(gateway, CreateWebhook, { input: { url: `${receiver.url}/fail`, topics: ['message.*'], retryPolicy: { maxRetries: 0 } } });
+    const created = await ask(gateway, CreateWebhook, {
+      input: { url: `${receiver.url}/fail`, topics: ['message.*'], retryPolicy: { maxRetries: 0 } },
+    });
     expect(created.createWebhook.__typename).toBe('CreateWebhookSuccess');
     const before = await scrape();
     const received = receiver.requests.length;
     await ask(gateway, PublishEvent, { input: { topic: 'message.created', payload: { fail: true } } }).catch(() => undefined);
     await receiver.received(received + 2);
     let after = await scrape();
-    for (let round = 0; round < 200 && value(after, 'webhook_gateway_attempts_total', { outcome: 'HTTP_ERROR' }) < 1; round++) after = await scrape();
-    expect(value(after, 'webhook_gateway_attempts_total', { outcome: 'HTTP_ERROR' }) - value(before, 'webhook_gateway_attempts_total', { outcome: 'HTTP_ERROR' })).toBe(1);
+    for (let round = 0; round < 200 && value(after, 'webhook_gateway_attempts_total', { outcome: 'HTTP_ERROR' }) < 1; round++)
+      after = await scrape();
+    expect(
+      value(after, 'webhook_gateway_attempts_total', { outcome: 'HTTP_ERROR' }) -
+        value(before, 'webhook_gateway_attempts_total', { outcome: 'HTTP_ERROR' }),
+    ).toBe(1);
 
-    const refused = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': gateway.key }, body: JSON.stringify({ query: '{ noSuchField }' }) });
+    const refused = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': gateway.key },
+      body: JSON.stringify({ query: '{ noSuchField }' }),
+    });
     expect(((await refused.json()) as { errors?: unknown[] }).errors).toHaveLength(1);
     const last = await scrape();
-    expect(value(last, 'webhook_gateway_graphql_operations_total', { operation_type: 'query', result: 'refused' })).toBeGreaterThanOrEqual(1);
+    expect(value(last, 'webhook_gateway_graphql_operations_total', { operation_type: 'query', result: 'refused' })).toBeGreaterThanOrEqual(
+      1,
+    );
     // No retries: the failing webhook's delivery is FAILED at once, and nothing is left due.
     expect(value(last, 'webhook_gateway_deliveries_failed')).toBe(1);
     expect(value(last, 'webhook_gateway_deliveries_due')).toBe(0);

@@ -38,19 +38,27 @@ describe('parser limits: refused before any work, as client errors', () => {
     expect(thousand.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
     const sixteen = await post(`query { ${Array.from({ length: 16 }, (_, i) => alias(i)).join(' ')} }`);
     expect(sixteen.status).toBe(400);
-    expect(sixteen.body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/aliases limit of 15/i), extensions: { code: 'QUERY_TOO_COMPLEX' } });
+    expect(sixteen.body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/aliases limit of 15/i),
+      extensions: { code: 'QUERY_TOO_COMPLEX' },
+    });
   });
 
   it('refuses more directives than allowed', async () => {
     const { body } = await post(`query { viewer { ${'tenantId @include(if: true) '.repeat(30)} } }`);
-    expect(body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/directives limit of 20/i), extensions: { code: 'QUERY_TOO_COMPLEX' } });
+    expect(body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/directives limit of 20/i),
+      extensions: { code: 'QUERY_TOO_COMPLEX' },
+    });
   });
 
   it('over SSE the same deep query is a client error too', async () => {
     const response = await fetch(raw.gateway.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-api-key': raw.gateway.key },
-      body: JSON.stringify({ query: `subscription { deliveryUpdated { ${'webhook { deliveries { nodes { '.repeat(20_000)}id${' } } }'.repeat(20_000)} } }` }),
+      body: JSON.stringify({
+        query: `subscription { deliveryUpdated { ${'webhook { deliveries { nodes { '.repeat(20_000)}id${' } } }'.repeat(20_000)} } }`,
+      }),
     });
     const text = await response.text();
     expect(text).toMatch(/QUERY_TOO_COMPLEX/);
@@ -88,9 +96,13 @@ describe('parser limits: refused before any work, as client errors', () => {
       expect(JSON.stringify(badError)).toMatch(/QUERY_TOO_COMPLEX/);
 
       // The first subscription still hears about a delivery created after the bad message.
-      const created = await post(`mutation { createWebhook(input: { url: "http://127.0.0.1:9/hook", topics: ["message.*"] }) { __typename } }`);
+      const created = await post(
+        `mutation { createWebhook(input: { url: "http://127.0.0.1:9/hook", topics: ["message.*"] }) { __typename } }`,
+      );
       expect(created.body.errors).toBeUndefined();
-      const published = await post(`mutation { publishEvent(input: { topic: "message.created", payload: { n: 1 } }) { __typename ... on PublishEventSuccess { deliveryCount } } }`);
+      const published = await post(
+        `mutation { publishEvent(input: { topic: "message.created", payload: { n: 1 } }) { __typename ... on PublishEventSuccess { deliveryCount } } }`,
+      );
       expect(published.body.data?.publishEvent).toMatchObject({ deliveryCount: 1 });
       await first;
       expect(received.length).toBeGreaterThan(0);

@@ -82,7 +82,9 @@ afterAll(async () => {
 });
 
 async function webhook(path: string, topics: string[], maxRetries = 4): Promise<string> {
-  const data = await ask(gateway, CreateWebhook, { input: { url: `${receiver.url}${path}`, topics, retryPolicy: shortRetries(maxRetries) } });
+  const data = await ask(gateway, CreateWebhook, {
+    input: { url: `${receiver.url}${path}`, topics, retryPolicy: shortRetries(maxRetries) },
+  });
   if (data.createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(JSON.stringify(data.createWebhook));
   return data.createWebhook.webhook.id;
 }
@@ -127,7 +129,11 @@ describe('operational events to a gateway.* webhook', () => {
     const failing = await webhook('/fail-1', ['op.one', 'gateway.*'], 4);
     const eventId = await publish('op.one');
 
-    const failingEvent = await until(() => gatewayEventsAt('/monitor', failing), (events) => events.length >= 1, 'delivery.failing at the monitor');
+    const failingEvent = await until(
+      () => gatewayEventsAt('/monitor', failing),
+      (events) => events.length >= 1,
+      'delivery.failing at the monitor',
+    );
     expect(sentTo('/fail-1').length).toBeGreaterThanOrEqual(4);
     expect(failingEvent[0]).toMatchObject({
       type: 'gateway.delivery.failing',
@@ -137,21 +143,43 @@ describe('operational events to a gateway.* webhook', () => {
         topic: 'op.one',
         attemptCount: 4,
         reason: '4 failed attempts of one delivery',
-        lastAttempt: { attemptNumber: 4, trigger: 'SCHEDULED', outcome: 'HTTP_ERROR', responseStatus: 500, error: 'HTTP 500', url: `${receiver.url}/fail-1` },
+        lastAttempt: {
+          attemptNumber: 4,
+          trigger: 'SCHEDULED',
+          outcome: 'HTTP_ERROR',
+          responseStatus: 500,
+          error: 'HTTP 500',
+          url: `${receiver.url}/fail-1`,
+        },
       },
     });
     const deliveryId = failingEvent[0]!.data.deliveryId as string;
     expect(deliveryId).toMatch(/^dlv_/);
 
-    const both = await until(() => gatewayEventsAt('/monitor', failing), (events) => events.length >= 2, 'delivery.exhausted at the monitor');
+    const both = await until(
+      () => gatewayEventsAt('/monitor', failing),
+      (events) => events.length >= 2,
+      'delivery.exhausted at the monitor',
+    );
     expect(sentTo('/fail-1').filter((r) => bodyOf(r).type === 'op.one')).toHaveLength(5);
     expect(both[1]).toMatchObject({
       type: 'gateway.delivery.exhausted',
-      data: { webhookId: failing, deliveryId, eventId, topic: 'op.one', attemptCount: 5, lastAttempt: { attemptNumber: 5, outcome: 'HTTP_ERROR', responseStatus: 500 } },
+      data: {
+        webhookId: failing,
+        deliveryId,
+        eventId,
+        topic: 'op.one',
+        attemptCount: 5,
+        lastAttempt: { attemptNumber: 5, outcome: 'HTTP_ERROR', responseStatus: 500 },
+      },
     });
     // The payload has the README example's shape, field for field.
     const example = JSON.parse(readmeBlock('operational-event').code) as Body;
-    expect(Object.keys(both[1]!).filter((key) => key !== 'id').sort()).toEqual(Object.keys(example).sort());
+    expect(
+      Object.keys(both[1]!)
+        .filter((key) => key !== 'id')
+        .sort(),
+    ).toEqual(Object.keys(example).sort());
     expect(Object.keys(both[1]!.data).sort()).toEqual(Object.keys(example.data).sort());
     expect(Object.keys(both[1]!.data.lastAttempt).sort()).toEqual(Object.keys(example.data.lastAttempt).sort());
 
@@ -166,14 +194,21 @@ describe('operational events to a gateway.* webhook', () => {
     }
     await pause(1_500);
     expect(gatewayEventsAt('/fail-1')).toEqual([]);
-    expect(gatewayEventsAt('/monitor', failing).map((event) => event.type)).toEqual(['gateway.delivery.failing', 'gateway.delivery.exhausted']);
+    expect(gatewayEventsAt('/monitor', failing).map((event) => event.type)).toEqual([
+      'gateway.delivery.failing',
+      'gateway.delivery.exhausted',
+    ]);
     await remove(failing);
   });
 
   it('delivery.recovered when a delivery succeeds after failed attempts', async () => {
     const flaky = await webhook('/flaky-2', ['op.two']);
     const eventId = await publish('op.two');
-    const [recovered] = await until(() => gatewayEventsAt('/monitor', flaky), (events) => events.length >= 1, 'delivery.recovered');
+    const [recovered] = await until(
+      () => gatewayEventsAt('/monitor', flaky),
+      (events) => events.length >= 1,
+      'delivery.recovered',
+    );
     expect(recovered).toMatchObject({
       type: 'gateway.delivery.recovered',
       data: {
@@ -196,7 +231,11 @@ describe('operational events to a gateway.* webhook', () => {
     const failing = await webhook('/fail-3', ['op.three'], 10);
     const events = [];
     for (let n = 0; n < AUTO_DISABLE_AFTER; n++) events.push(await publish('op.three'));
-    const [disabled] = await until(() => gatewayEventsAt('/monitor', failing), (found) => found.length >= 1, 'webhook.disabled');
+    const [disabled] = await until(
+      () => gatewayEventsAt('/monitor', failing),
+      (found) => found.length >= 1,
+      'webhook.disabled',
+    );
     expect(disabled).toMatchObject({
       type: 'gateway.webhook.disabled',
       data: {
@@ -208,7 +247,10 @@ describe('operational events to a gateway.* webhook', () => {
       },
     });
     expect(events).toContain(disabled!.data.eventId);
-    expect((await ask(gateway, GetWebhook, { id: failing })).webhook).toMatchObject({ enabled: false, disabledReason: disabled!.data.reason });
+    expect((await ask(gateway, GetWebhook, { id: failing })).webhook).toMatchObject({
+      enabled: false,
+      disabledReason: disabled!.data.reason,
+    });
     await pause(1_000);
     expect(gatewayEventsAt('/monitor', failing)).toHaveLength(1);
     await remove(failing);
@@ -217,7 +259,11 @@ describe('operational events to a gateway.* webhook', () => {
   it('webhook.disabled, with the reason, when the endpoint answers webhook-delivery: disable', async () => {
     const leaving = await webhook('/disable-4', ['op.four']);
     const eventId = await publish('op.four');
-    const [disabled] = await until(() => gatewayEventsAt('/monitor', leaving), (found) => found.length >= 1, 'webhook.disabled');
+    const [disabled] = await until(
+      () => gatewayEventsAt('/monitor', leaving),
+      (found) => found.length >= 1,
+      'webhook.disabled',
+    );
     expect(disabled).toMatchObject({
       type: 'gateway.webhook.disabled',
       data: {
@@ -231,7 +277,7 @@ describe('operational events to a gateway.* webhook', () => {
     await remove(leaving);
   });
 
-  it("webhook.disabled and webhook.enabled when a person disables and enables a webhook, also on the live stream", async () => {
+  it('webhook.disabled and webhook.enabled when a person disables and enables a webhook, also on the live stream', async () => {
     const ws = wsClient(gateway.url, { apiKey: gateway.key });
     const live = subscribe(ws.client, GatewayEvents);
     // graphql-ws does not say when a subscription has started: toggle a throwaway webhook until it has.
@@ -248,7 +294,11 @@ describe('operational events to a gateway.* webhook', () => {
     const person = await webhook('/ok-5', ['op.five']);
     await setEnabled(person, false);
     await setEnabled(person, true);
-    const found = await until(() => gatewayEventsAt('/monitor', person), (events) => events.length >= 2, 'disabled and enabled');
+    const found = await until(
+      () => gatewayEventsAt('/monitor', person),
+      (events) => events.length >= 2,
+      'disabled and enabled',
+    );
     expect(found.map((event) => event.type).sort()).toEqual(['gateway.webhook.disabled', 'gateway.webhook.enabled']);
     const byType = Object.fromEntries(found.map((event) => [event.type, event]));
     expect(byType['gateway.webhook.disabled']!.data).toEqual({
@@ -260,7 +310,11 @@ describe('operational events to a gateway.* webhook', () => {
       attemptCount: null,
       lastAttempt: null,
     });
-    expect(byType['gateway.webhook.enabled']!.data).toMatchObject({ webhookId: person, reason: 'Enabled with updateWebhook (enabled: true)', deliveryId: null });
+    expect(byType['gateway.webhook.enabled']!.data).toMatchObject({
+      webhookId: person,
+      reason: 'Enabled with updateWebhook (enabled: true)',
+      deliveryId: null,
+    });
 
     // The same two, in commit order, on the gatewayEvents subscription.
     const streamed = await live.take(2);
@@ -271,7 +325,11 @@ describe('operational events to a gateway.* webhook', () => {
     ]);
     // A tenant's own publish is not on it.
     await publish('op.five');
-    await until(() => sentTo('/ok-5').length, (n) => n >= 1, 'the publish delivered');
+    await until(
+      () => sentTo('/ok-5').length,
+      (n) => n >= 1,
+      'the publish delivered',
+    );
     await pause(300);
     expect(live.pending).toBe(0);
     live.dispose();
@@ -285,7 +343,11 @@ describe('operational events to a gateway.* webhook', () => {
     // Two events about the subject: the failing monitor fails each 5 times, 10 in a row, so it is also disabled on the 6th.
     await setEnabled(subject, false);
     await setEnabled(subject, true);
-    await until(() => gatewayEventsAt('/monitor', subject), (events) => events.length >= 2, 'the two events at the healthy monitor');
+    await until(
+      () => gatewayEventsAt('/monitor', subject),
+      (events) => events.length >= 2,
+      'the two events at the healthy monitor',
+    );
     await until(
       async () => (await ask(gateway, GetWebhook, { id: failingMonitor })).webhook!.enabled,
       (enabled) => !enabled,

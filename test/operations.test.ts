@@ -26,7 +26,10 @@ describe('npm start and npm run keys', () => {
     const listening = await server.waitForLine(/gateway listening/);
     const base = (JSON.parse(listening) as { url: string }).url.replace(/\/graphql$/, '');
 
-    expect(await viewer(base, key)).toMatchObject({ status: 200, body: { data: { viewer: { tenantName: 'default', scopes: ['ADMIN'] } } } });
+    expect(await viewer(base, key)).toMatchObject({
+      status: 200,
+      body: { data: { viewer: { tenantName: 'default', scopes: ['ADMIN'] } } },
+    });
 
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
@@ -77,8 +80,15 @@ describe('npm start and npm run keys', () => {
 describe('request bodies', () => {
   it('refuses a body over 1 MiB with 413, and a streamed body without a length with 411, reading neither', async () => {
     const gw = await startTestApp({}, { startWorker: false });
-    const big = JSON.stringify({ query: 'mutation($input: PublishEventInput!) { publishEvent(input: $input) { __typename } }', variables: { input: { topic: 'a.b', payload: 'x'.repeat(1024 * 1024) } } });
-    const tooBig = await fetch(gw.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': gw.adminKey }, body: big });
+    const big = JSON.stringify({
+      query: 'mutation($input: PublishEventInput!) { publishEvent(input: $input) { __typename } }',
+      variables: { input: { topic: 'a.b', payload: 'x'.repeat(1024 * 1024) } },
+    });
+    const tooBig = await fetch(gw.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': gw.adminKey },
+      body: big,
+    });
     expect(tooBig.status).toBe(413);
     expect(await tooBig.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
 

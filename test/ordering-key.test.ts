@@ -110,7 +110,13 @@ async function webhook(gateway: GatewayProcess, path: string, topic: string): Pr
   return data.createWebhook.webhook.id;
 }
 
-async function publish(gateway: GatewayProcess, topic: string, name: string, orderingKey: string | null, extra: Record<string, unknown> = {}) {
+async function publish(
+  gateway: GatewayProcess,
+  topic: string,
+  name: string,
+  orderingKey: string | null,
+  extra: Record<string, unknown> = {},
+) {
   const data = await ask(gateway, PublishKeyed, { input: { topic, payload: { name, ...extra }, orderingKey } });
   if (data.publishEvent.__typename !== 'PublishEventSuccess') throw new Error(JSON.stringify(data.publishEvent));
   return data.publishEvent.event;
@@ -125,7 +131,10 @@ async function until(check: () => boolean | Promise<boolean>, what: string) {
 }
 
 const at = (path: string) => arrivals.filter((arrival) => arrival.path === path);
-const names = (path: string, pick: (name: string) => boolean = () => true) => at(path).map((arrival) => arrival.name).filter(pick);
+const names = (path: string, pick: (name: string) => boolean = () => true) =>
+  at(path)
+    .map((arrival) => arrival.name)
+    .filter(pick);
 
 describe.each(['sqlite', 'postgres'] as const)('%s: orderingKey', (engine) => {
   it('holds later deliveries of a key behind a retrying one, and nothing else', async () => {
@@ -146,7 +155,10 @@ describe.each(['sqlite', 'postgres'] as const)('%s: orderingKey', (engine) => {
 
     // a1's first attempt failed; its retry is 2 s away. Meanwhile the other key, the event without
     // a key and the other webhook's whole line go through.
-    await until(() => names(path).includes('b1') && names(path).includes('plain') && names(otherPath).length === 5, 'the unblocked deliveries');
+    await until(
+      () => names(path).includes('b1') && names(path).includes('plain') && names(otherPath).length === 5,
+      'the unblocked deliveries',
+    );
     expect(names(otherPath, (name) => name.startsWith('a'))).toEqual(['a1', 'a2', 'a3']);
     const a1Ordered = a1.deliveries.find((delivery) => delivery.webhookId === ordered)!;
     const lines = await ask(gateway, EventLines, { id: a2.id });
@@ -170,7 +182,8 @@ describe.each(['sqlite', 'postgres'] as const)('%s: orderingKey', (engine) => {
     expect(keyA.map((arrival) => `${arrival.name}:${arrival.status}`)).toEqual(['a1:500', 'a1:200', 'a2:200', 'a3:200']);
     expect(await ask(gateway, Waiting, { webhookId: ordered })).toMatchObject({ deliveries: { totalCount: 0 } });
     // The receiver has a3's request before the engine records its answer.
-    const a3Ordered = async () => (await ask(gateway, EventLines, { id: a3.id })).event?.deliveries.find((delivery) => delivery.webhookId === ordered);
+    const a3Ordered = async () =>
+      (await ask(gateway, EventLines, { id: a3.id })).event?.deliveries.find((delivery) => delivery.webhookId === ordered);
     await until(async () => (await a3Ordered())?.status !== 'PENDING', 'a3 recorded');
     expect(await a3Ordered()).toMatchObject({ status: 'SUCCEEDED', waitingFor: null });
     expect(names(path)).toHaveLength(6);

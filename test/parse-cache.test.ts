@@ -14,15 +14,19 @@ import { rawGatewayForFile } from './helpers/raw-gateway.ts';
 const raw = rawGatewayForFile();
 
 function residentBytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'))!;
   return Number(line.split(/\s+/)[1]) * 1024;
 }
 
-const fields = 'id name url type topics enabled pausedAt disabledReason headers { name } hasBearerToken timeoutSeconds rateLimitPerSecond createdAt updatedAt';
+const fields =
+  'id name url type topics enabled pausedAt disabledReason headers { name } hasBearerToken timeoutSeconds rateLimitPerSecond createdAt updatedAt';
 
 /** A valid operation of ~5 KB, distinct for each `i`. */
 function operation(i: number): string {
-  const page = (k: number) => ` a${k}: webhooks(first: ${((i + k) % 50) + 1}) { nodes { ${fields} deliveries(first: 2) { nodes { id status } } } totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }`;
+  const page = (k: number) =>
+    ` a${k}: webhooks(first: ${((i + k) % 50) + 1}) { nodes { ${fields} deliveries(first: 2) { nodes { id status } } } totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }`;
   return `query Q${i} {${Array.from({ length: 15 }, (_, k) => page(k)).join('')} }`;
 }
 
@@ -69,7 +73,9 @@ describe('authenticatedParseCache', () => {
   function yogaCountingParses() {
     const cache = authenticatedParseCache();
     let parses = 0;
-    const counting: Plugin = { onParse: ({ parseFn, setParseFn }) => setParseFn((source, options) => (parses++, parseFn(source, options))) };
+    const counting: Plugin = {
+      onParse: ({ parseFn, setParseFn }) => setParseFn((source, options) => (parses++, parseFn(source, options))),
+    };
     const yoga = createYoga({
       schema: createSchema({ typeDefs: 'type Query { hello: String }', resolvers: { Query: { hello: () => 'world' } } }),
       logging: false,

@@ -93,8 +93,16 @@ describe('pauseWebhook and resumeWebhook', () => {
     // Pausing again keeps the first time.
     expect((await pause(gateway, paused)).pausedAt).toBe(first.pausedAt);
 
-    const events = [await publish(gateway, 'pause.order', 1), await publish(gateway, 'pause.order', 2), await publish(gateway, 'pause.order', 3)];
-    await until(() => sentTo('/running').length, (n) => n === 3, 'the running webhook got all three');
+    const events = [
+      await publish(gateway, 'pause.order', 1),
+      await publish(gateway, 'pause.order', 2),
+      await publish(gateway, 'pause.order', 3),
+    ];
+    await until(
+      () => sentTo('/running').length,
+      (n) => n === 3,
+      'the running webhook got all three',
+    );
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(sentTo('/paused')).toHaveLength(0);
     const held = (await ask(gateway, Held, { id: paused })).webhook!;
@@ -106,7 +114,11 @@ describe('pauseWebhook and resumeWebhook', () => {
     const resumed = await ask(gateway, Resume, { id: paused });
     if (resumed.resumeWebhook.__typename !== 'PauseWebhookSuccess') throw new Error(JSON.stringify(resumed.resumeWebhook));
     expect(resumed.resumeWebhook.webhook).toMatchObject({ pausedAt: null, held: null });
-    await until(() => sentTo('/paused').length, (n) => n === 3, 'the held deliveries after resume');
+    await until(
+      () => sentTo('/paused').length,
+      (n) => n === 3,
+      'the held deliveries after resume',
+    );
     expect(sentTo('/paused').map((request) => request.headers['webhook-id'])).toEqual(events);
   });
 
@@ -124,7 +136,11 @@ describe('pauseWebhook and resumeWebhook', () => {
     expect(failed.map((d) => d.event.id).sort()).toEqual(events.slice(0, 2).sort());
     for (const delivery of failed) expect(delivery.failureReason).toMatch(/More than 3 deliveries held .*PAUSE_MAX_HELD/);
     await ask(gateway, Resume, { id });
-    await until(() => sentTo('/capped').length, (n) => n === 3, 'the three kept');
+    await until(
+      () => sentTo('/capped').length,
+      (n) => n === 3,
+      'the three kept',
+    );
     expect(sentTo('/capped').map((request) => request.headers['webhook-id'])).toEqual(events.slice(2));
   });
 

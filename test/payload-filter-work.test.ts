@@ -13,7 +13,12 @@ import { PublishEvent } from './helpers/delivery-documents.ts';
 
 /** The rule as a RegExp, only ever run here on small inputs: `*` any run, the rest literal, whole string. */
 const reference = (expression: string, value: string) =>
-  new RegExp(`^${expression.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*')}$`).test(value);
+  new RegExp(
+    `^${expression
+      .split('*')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[\\s\\S]*')}$`,
+  ).test(value);
 
 const HOSTILE_VALUE = 'a'.repeat(262_000);
 const hostileExpressions = [
@@ -28,9 +33,13 @@ describe('globMatches, linear in the value', () => {
   it('agrees with the rule (`*` any run, the rest literal, whole string, case-sensitive) on generated cases', () => {
     const text = fc.string({ unit: fc.constantFrom('a', 'b', 'A', '*', '.', '\n'), maxLength: 12 });
     fc.assert(
-      fc.property(text, text.map((value) => value.replaceAll('*', 'c')), (expression, value) => {
-        expect(globMatches(expression, value)).toBe(reference(expression, value));
-      }),
+      fc.property(
+        text,
+        text.map((value) => value.replaceAll('*', 'c')),
+        (expression, value) => {
+          expect(globMatches(expression, value)).toBe(reference(expression, value));
+        },
+      ),
       { numRuns: 5_000 },
     );
   });
@@ -54,7 +63,9 @@ describe('a hostile payload filter over HTTP', () => {
     return performance.now() - started;
   };
 
-  it('20 filters like *aaaa…b against a 262 KB value: the publish answers promptly and /healthz meanwhile in under 100 ms', { timeout: 60_000 }, async () => {
+  it('20 filters like *aaaa…b against a 262 KB value: the publish answers promptly and /healthz meanwhile in under 100 ms', {
+    timeout: 60_000,
+  }, async () => {
     const { gateway, receiver } = running;
     const created = await ask(gateway, CreateWebhook, {
       input: {
@@ -80,12 +91,18 @@ describe('a hostile payload filter over HTTP', () => {
     expect(Math.min(...times)).toBeLessThan(100);
   });
 
-  it('a publish whose webhooks would compare more than 32 Mi characters of it is refused, typed, before anything is written', { timeout: 60_000 }, async () => {
+  it('a publish whose webhooks would compare more than 32 Mi characters of it is refused, typed, before anything is written', {
+    timeout: 60_000,
+  }, async () => {
     const { gateway, receiver } = running;
     // Eight webhooks of 20 cheap filters that all match: 8 x 20 x 262 KB, past the budget.
     for (let n = 0; n < 8; n++) {
       const created = await ask(gateway, CreateWebhook, {
-        input: { url: `${receiver.url}?budget=${n}`, topics: ['budget.*'], configuration: { filters: Array.from({ length: 20 }, () => ({ field: 'text', expression: '*b' })) } },
+        input: {
+          url: `${receiver.url}?budget=${n}`,
+          topics: ['budget.*'],
+          configuration: { filters: Array.from({ length: 20 }, () => ({ field: 'text', expression: '*b' })) },
+        },
       });
       expect(created.createWebhook.__typename).toBe('CreateWebhookSuccess');
     }

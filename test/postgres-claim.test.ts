@@ -22,13 +22,28 @@ let pools: Db[] = [];
 
 async function seed(db: Db, count: number, now: number): Promise<string[]> {
   const tenantId = newId('tenant', now);
-  await db.insertInto('tenants').values({ id: tenantId, name: `t-${tenantId}`, created_at: now }).execute();
+  await db
+    .insertInto('tenants')
+    .values({ id: tenantId, name: `t-${tenantId}`, created_at: now })
+    .execute();
   // One delivery per (event, webhook), as the store allows: an event per round over the webhooks.
   const eventIds = Array.from({ length: Math.ceil(count / WEBHOOKS) }, () => newId('event', now));
   const eventId = eventIds[0]!;
   await db
     .insertInto('events')
-    .values(eventIds.map((id) => ({ id, tenant_id: tenantId, topic: 'message.created', payload: '{}', channel_type: null, echo: 0, idempotency_key: null, delivery_count: WEBHOOKS, created_at: now })))
+    .values(
+      eventIds.map((id) => ({
+        id,
+        tenant_id: tenantId,
+        topic: 'message.created',
+        payload: '{}',
+        channel_type: null,
+        echo: 0,
+        idempotency_key: null,
+        delivery_count: WEBHOOKS,
+        created_at: now,
+      })),
+    )
     .execute();
   const webhooks = Array.from({ length: WEBHOOKS }, (_, i) => `wh_${String(i).padStart(2, '0')}_${eventId}`);
   const rows: NewDeliveryRow[] = Array.from({ length: count }, (_, i) => ({
@@ -46,7 +61,11 @@ async function seed(db: Db, count: number, now: number): Promise<string[]> {
     created_at: now,
     updated_at: now,
   }));
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('deliveries').values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('deliveries')
+      .values(rows.slice(i, i + 500))
+      .execute();
   return rows.map((row) => row.id);
 }
 
@@ -68,7 +87,7 @@ describe('claiming on Postgres from several instances', () => {
     const ids = await seed(observer, DELIVERIES, now);
     const claimedBy = new Map<string, string[]>();
     let overCap = 0;
-    let errors: unknown[] = [];
+    const errors: unknown[] = [];
 
     const instance = async (index: number) => {
       const db = pools[index]!;
@@ -86,19 +105,30 @@ describe('claiming on Postgres from several instances', () => {
         for (const delivery of claimed) claimedBy.set(delivery.id, [...(claimedBy.get(delivery.id) ?? []), owner]);
         // Leases held right now, over every instance: never above the cap for any webhook.
         const { rows } = await sql<{ leased: number }>`
-          select count(*) as leased from deliveries where locked_until is not null group by webhook_id order by leased desc limit 1`.execute(db);
+          select count(*) as leased from deliveries where locked_until is not null group by webhook_id order by leased desc limit 1`.execute(
+          db,
+        );
         if ((rows[0]?.leased ?? 0) > CAP) overCap++;
         // "Send" and record each one in its own transaction, in a shuffled order, as attempts finish.
         await Promise.all(
           claimed.map(async (delivery) => {
             await new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
-            await db.transaction().execute((trx) =>
-              trx
-                .updateTable('deliveries')
-                .set({ status: 'SUCCEEDED', attempt_count: 1, next_attempt_at: null, locked_until: null, locked_by: null, updated_at: now })
-                .where('id', '=', delivery.id)
-                .execute(),
-            );
+            await db
+              .transaction()
+              .execute((trx) =>
+                trx
+                  .updateTable('deliveries')
+                  .set({
+                    status: 'SUCCEEDED',
+                    attempt_count: 1,
+                    next_attempt_at: null,
+                    locked_until: null,
+                    locked_by: null,
+                    updated_at: now,
+                  })
+                  .where('id', '=', delivery.id)
+                  .execute(),
+              );
           }),
         );
       }
@@ -126,7 +156,11 @@ describe('claiming on Postgres from several instances', () => {
     // While A beats, its hour-long leases stand.
     expect(await b.claim({ ...params, owner: 'survivor' })).toHaveLength(0);
     // A falls silent (as after SIGKILL): its last heartbeat is now older than DEAD_AFTER_MS.
-    await pools[0]!.updateTable('instances').set((eb) => ({ heartbeat_at: eb('heartbeat_at', '-', DEAD_AFTER_MS + 1) })).where('owner', '=', 'alive-then-dead').execute();
+    await pools[0]!
+      .updateTable('instances')
+      .set((eb) => ({ heartbeat_at: eb('heartbeat_at', '-', DEAD_AFTER_MS + 1) }))
+      .where('owner', '=', 'alive-then-dead')
+      .execute();
     const takenOver = await b.claim({ ...params, owner: 'survivor' });
     expect(takenOver.map((d) => d.id).sort()).toEqual(taken.map((d) => d.id).sort());
     expect(takenOver.every((d) => d.locked_by === 'survivor')).toBe(true);

@@ -130,14 +130,15 @@ describe('rate limits across two instances', () => {
     await shared?.drop();
   });
 
-  it('draws one key\'s mutations from one bucket, whichever instance they reach', async () => {
+  it("draws one key's mutations from one bucket, whichever instance they reach", async () => {
     shared = await freshPostgresDatabase();
     const env = { DATABASE_URL: shared.url, RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '2' };
     first = await startTestApp(env, { clock, startWorker: false });
     second = await startTestApp(env, { clock, startWorker: false });
     const key = await first.keyFor(['ADMIN'], 'limited');
     const create = async (app: TestApp, n: number) =>
-      (await app.data(CreateWebhook, { input: { url: `http://127.0.0.1:9/rl/${n}`, topics: ['message.created'] } }, key)).createWebhook.__typename;
+      (await app.data(CreateWebhook, { input: { url: `http://127.0.0.1:9/rl/${n}`, topics: ['message.created'] } }, key)).createWebhook
+        .__typename;
     expect(await create(first, 1)).toBe('CreateWebhookSuccess');
     expect(await create(second, 2)).toBe('CreateWebhookSuccess');
     // The burst of 2 is spent over both instances: a third mutation is refused on either.

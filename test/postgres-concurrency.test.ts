@@ -46,7 +46,9 @@ describe('on Postgres, concurrently', () => {
   it('stores one event for N publishes with one idempotency key', async () => {
     await services.webhooks.create(tenantId, { url: 'http://127.0.0.1:9/hook', topics: ['message.*'] });
     for (let round = 0; round < 5; round++) {
-      const results = await times(N, () => services.events.publish(tenantId, { topic: 'message.created', payload: { round }, idempotencyKey: `key-${round}` }));
+      const results = await times(N, () =>
+        services.events.publish(tenantId, { topic: 'message.created', payload: { round }, idempotencyKey: `key-${round}` }),
+      );
       const ids = new Set(results.map((r) => (r.status === 'fulfilled' ? r.value.event.id : String(r.reason))));
       expect([...ids]).toHaveLength(1);
       expect(await repos.events.count(tenantId, 'message.created')).toBe(round + 1);
@@ -70,14 +72,16 @@ describe('on Postgres, concurrently', () => {
     const webhook = await services.webhooks.create(tenantId, { url: 'http://127.0.0.1:9/hook', topics: ['message.*'] });
     for (let round = 1; round <= 10; round++) {
       await times(2, (i) =>
-        i === 0 ? services.webhooks.update(tenantId, webhook.id, { name: `name ${round}` }) : services.webhooks.update(tenantId, webhook.id, { timeoutSeconds: round }),
+        i === 0
+          ? services.webhooks.update(tenantId, webhook.id, { name: `name ${round}` })
+          : services.webhooks.update(tenantId, webhook.id, { timeoutSeconds: round }),
       );
       const stored = await repos.webhooks.findById(tenantId, webhook.id);
       expect({ name: stored?.name, timeoutSeconds: stored?.timeoutSeconds }).toEqual({ name: `name ${round}`, timeoutSeconds: round });
     }
   });
 
-  it('chains secret rotations: the second keeps the first one\'s new secret as the previous one', async () => {
+  it("chains secret rotations: the second keeps the first one's new secret as the previous one", async () => {
     const webhook = await services.webhooks.create(tenantId, { url: 'http://127.0.0.1:9/hook', topics: ['message.*'] });
     for (let round = 0; round < 5; round++) {
       const results = await times(2, () => services.webhooks.rotateSecret(tenantId, webhook.id, 3600));
@@ -91,7 +95,9 @@ describe('on Postgres, concurrently', () => {
 
   it('creates one tenant when N first keys for a new tenant name arrive at once', async () => {
     for (let round = 0; round < 5; round++) {
-      const results = await times(N, (i) => services.apiKeys.createForTenantName(`newcomer-${round}`, { name: `key ${i}`, scopes: ['ADMIN'] }));
+      const results = await times(N, (i) =>
+        services.apiKeys.createForTenantName(`newcomer-${round}`, { name: `key ${i}`, scopes: ['ADMIN'] }),
+      );
       expect(results.filter((r) => r.status === 'rejected').map((r) => String(r.reason))).toEqual([]);
       const tenants = new Set(results.map((r) => (r.status === 'fulfilled' ? r.value.tenantId : '')));
       expect(tenants.size).toBe(1);

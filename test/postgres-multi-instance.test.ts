@@ -59,7 +59,7 @@ afterAll(async () => {
 
 describe('three instances on one Postgres, one killed', () => {
   it(
-    'delivers every event to every webhook, duplicates only for attempts in flight at the kill, and a survivor\'s subscriber sees every attempt',
+    "delivers every event to every webhook, duplicates only for attempts in flight at the kill, and a survivor's subscriber sees every attempt",
     async () => {
       const [a, b, doomed] = gateways as [GatewayProcess, GatewayProcess, GatewayProcess];
       for (let i = 0; i < WEBHOOKS; i++) {
@@ -100,7 +100,8 @@ describe('three instances on one Postgres, one killed', () => {
             const n = next++;
             const alive = killedAt === null ? publishers : [a, b];
             const target = alive[n % alive.length]!;
-            const publishOn = (gateway: GatewayProcess) => ask(gateway, PublishEvent, { input: { topic: 'message.created', payload: { n }, idempotencyKey: `multi-${n}` } });
+            const publishOn = (gateway: GatewayProcess) =>
+              ask(gateway, PublishEvent, { input: { topic: 'message.created', payload: { n }, idempotencyKey: `multi-${n}` } });
             const data = await publishOn(target).catch((error: unknown) => {
               // A publish the kill cut off has no answer, and may or may not have committed: its
               // publisher sends it again to a survivor with the same idempotency key (README), which
@@ -134,7 +135,8 @@ describe('three instances on one Postgres, one killed', () => {
         const got = pairs();
         return expected.some((pair) => !got.has(pair));
       };
-      for (const until = Date.now() + BUDGET_MS / 2; Date.now() < until && missing(); ) await new Promise((resolve) => setTimeout(resolve, 10));
+      for (const until = Date.now() + BUDGET_MS / 2; Date.now() < until && missing(); )
+        await new Promise((resolve) => setTimeout(resolve, 10));
       const got = pairs();
       expect(expected.filter((pair) => !got.has(pair))).toEqual([]);
       expect(sent().length - got.size).toBeLessThanOrEqual(CONCURRENCY);
@@ -152,13 +154,17 @@ describe('three instances on one Postgres, one killed', () => {
           if (open.rows[0]?.n === '0') break;
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
-        const rows = await client2.query<{ id: string; finished_at: string }>('select id, finished_at from delivery_attempts where started_at >= $1', [subscribedAt]);
+        const rows = await client2.query<{ id: string; finished_at: string }>(
+          'select id, finished_at from delivery_attempts where started_at >= $1',
+          [subscribedAt],
+        );
         recorded = rows.rows.map((row) => ({ id: row.id, finished_at: Number(row.finished_at) }));
       } finally {
         await client2.end();
       }
       const unseen = () => recorded.filter((row) => !seen.has(row.id));
-      for (let i = 0; i < 500 && unseen().some((row) => row.finished_at >= killedAt!); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      for (let i = 0; i < 500 && unseen().some((row) => row.finished_at >= killedAt!); i++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       expect(recorded.length).toBeGreaterThanOrEqual(total);
       expect(unseen().filter((row) => row.finished_at >= killedAt!)).toEqual([]);
       expect(unseen().length).toBeLessThanOrEqual(CONCURRENCY);

@@ -40,12 +40,18 @@ describe('query limits', () => {
   it('refuses a query whose nested lists could multiply past the limit, before running it', async () => {
     const { body } = await gw.request(Nested, {});
     expect(body.data ?? null).toBeNull();
-    expect(body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^Query would cost \d+; at most 50000/), extensions: { code: 'QUERY_TOO_COMPLEX' } });
+    expect(body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/^Query would cost \d+; at most 50000/),
+      extensions: { code: 'QUERY_TOO_COMPLEX' },
+    });
   });
 
   it('refuses a query nested deeper than 12 levels, while validating', async () => {
     const { body } = await gw.request(Deep, {});
-    expect(body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^Query depth limit of 12 exceeded, found \d+/), extensions: { code: 'QUERY_TOO_COMPLEX' } });
+    expect(body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/^Query depth limit of 12 exceeded, found \d+/),
+      extensions: { code: 'QUERY_TOO_COMPLEX' },
+    });
   });
 
   it('lets an ordinary page with nested deliveries through', async () => {

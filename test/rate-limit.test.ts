@@ -24,11 +24,17 @@ const Limited = graphql(`
 describe('rate limiting', () => {
   it('answers RateLimitedError past the burst, per key, changes nothing, and lets the key go on once tokens refill', async () => {
     const key = await gw.keyFor(['ADMIN'], 'limited');
-    const create = (n: number, k = key) => gw.data(Limited, { input: { url: `http://127.0.0.1:9/rl/${n}`, topics: ['message.created'] } }, k);
+    const create = (n: number, k = key) =>
+      gw.data(Limited, { input: { url: `http://127.0.0.1:9/rl/${n}`, topics: ['message.created'] } }, k);
     expect((await create(1)).createWebhook.__typename).toBe('CreateWebhookSuccess');
     expect((await create(2)).createWebhook.__typename).toBe('CreateWebhookSuccess');
     const refused = (await create(3)).createWebhook;
-    expect(refused).toEqual({ __typename: 'RateLimitedError', code: 'RATE_LIMITED', retryAfterSeconds: 1, message: expect.stringMatching(/retry after 1 s/) });
+    expect(refused).toEqual({
+      __typename: 'RateLimitedError',
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: 1,
+      message: expect.stringMatching(/retry after 1 s/),
+    });
     const search = await gw.data(graphql(`query LimitedSearch { webhooks(filter: { search: "/rl/3" }) { totalCount } }`), {}, key);
     expect(search.webhooks.totalCount).toBe(0);
 

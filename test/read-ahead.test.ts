@@ -15,12 +15,16 @@ describe('mapAhead', () => {
   it('starts the rows already there together and yields their results in order', async () => {
     const { source } = stream();
     const started: number[] = [];
-    const mapped = mapAhead(source, async (n: number) => {
-      started.push(n);
-      // Later rows finish first.
-      await new Promise((resolve) => setTimeout(resolve, 30 - n * 5));
-      return n * 10;
-    }, 3);
+    const mapped = mapAhead(
+      source,
+      async (n: number) => {
+        started.push(n);
+        // Later rows finish first.
+        await new Promise((resolve) => setTimeout(resolve, 30 - n * 5));
+        return n * 10;
+      },
+      3,
+    );
     for (const n of [1, 2, 3, 4, 5]) source.push(n);
     const first = mapped.next();
     await new Promise((resolve) => setTimeout(resolve, 5));

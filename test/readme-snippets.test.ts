@@ -13,7 +13,18 @@ import { PublishEvent } from './helpers/delivery-documents.ts';
 import { ask, countsWhen, killGatewayProcesses, startGatewayProcess, type GatewayProcess } from './helpers/gateway-process.ts';
 import { sseSubscribe } from './helpers/live.ts';
 import { freshPostgresDatabase } from './helpers/postgres.ts';
-import { fencedBlocks, fill, readmeBlock, readmeBlocks, repoRoot, runShell, runToEnd, stopShells, within, type Block } from './helpers/readme.ts';
+import {
+  fencedBlocks,
+  fill,
+  readmeBlock,
+  readmeBlocks,
+  repoRoot,
+  runShell,
+  runToEnd,
+  stopShells,
+  within,
+  type Block,
+} from './helpers/readme.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
 
 /*
@@ -86,14 +97,20 @@ async function receiverFor(gw: GatewayProcess): Promise<{ receiver: Receiver; we
   return { receiver, webhookId, secret };
 }
 
-async function webhookAt(gw: GatewayProcess, url: string, extra: { bearerToken?: string; headers?: { name: string; value: string }[] } = {}) {
+async function webhookAt(
+  gw: GatewayProcess,
+  url: string,
+  extra: { bearerToken?: string; headers?: { name: string; value: string }[] } = {},
+) {
   const { createWebhook } = await ask(gw, CreateWebhook, { input: { url, topics: ['message.*'], ...extra } });
   if (createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(JSON.stringify(createWebhook));
   return { webhookId: createWebhook.webhook.id, secret: createWebhook.signingSecret };
 }
 
 async function publish(gw: GatewayProcess, idempotencyKey: string): Promise<string> {
-  const { publishEvent } = await ask(gw, PublishEvent, { input: { topic: 'message.created', payload: { id: idempotencyKey }, idempotencyKey } });
+  const { publishEvent } = await ask(gw, PublishEvent, {
+    input: { topic: 'message.created', payload: { id: idempotencyKey }, idempotencyKey },
+  });
   if (publishEvent.__typename !== 'PublishEventSuccess') throw new Error(JSON.stringify(publishEvent));
   return publishEvent.event.id;
 }
@@ -120,7 +137,24 @@ const graphqlDocument = (text: string) => parse(text) as TypedDocumentNode<Recor
 
 describe('README blocks', () => {
   it('finds fenced blocks, indented ones too, with the marker on the line before', () => {
-    const found = fencedBlocks(['<!-- snippet: a -->', '```sh', 'echo a', '```', '', '- item', '', '  <!-- example: b -->', '  ```json', '  {"b": 1}', '  ```', '```js', 'c()', '```'].join('\n'));
+    const found = fencedBlocks(
+      [
+        '<!-- snippet: a -->',
+        '```sh',
+        'echo a',
+        '```',
+        '',
+        '- item',
+        '',
+        '  <!-- example: b -->',
+        '  ```json',
+        '  {"b": 1}',
+        '  ```',
+        '```js',
+        'c()',
+        '```',
+      ].join('\n'),
+    );
     expect(found.map(({ kind, name, lang, code }) => ({ kind, name, lang, code }))).toEqual([
       { kind: 'snippet', name: 'a', lang: 'sh', code: 'echo a\n' },
       { kind: 'example', name: 'b', lang: 'json', code: '{"b": 1}\n' },
@@ -133,20 +167,41 @@ describe('README blocks', () => {
     const unmarked = blocks.filter((b) => !b.kind).map((b) => `README.md:${b.line} ${b.lang}: ${b.code.split('\n')[0]}`);
     expect(unmarked, 'put <!-- snippet: NAME --> before the block and run it in test/readme-snippets.test.ts').toEqual([]);
     const names = blocks.map((b) => b.name);
-    expect(names.filter((name, i) => names.indexOf(name) !== i), 'marker names are unique').toEqual([]);
-    expect(blocks.filter((b) => b.kind === 'snippet').map((b) => b.name).sort()).toEqual([...snippets].sort());
-    expect(blocks.filter((b) => b.kind === 'example').map((b) => b.name).sort()).toEqual([...examples].sort());
+    expect(
+      names.filter((name, i) => names.indexOf(name) !== i),
+      'marker names are unique',
+    ).toEqual([]);
+    expect(
+      blocks
+        .filter((b) => b.kind === 'snippet')
+        .map((b) => b.name)
+        .sort(),
+    ).toEqual([...snippets].sort());
+    expect(
+      blocks
+        .filter((b) => b.kind === 'example')
+        .map((b) => b.name)
+        .sort(),
+    ).toEqual([...examples].sort());
     const runnableExamples = blocks.filter((b) => b.kind === 'example' && !exampleLanguages.includes(b.lang));
-    expect(runnableExamples.map((b) => `${b.name} (${b.lang})`), 'a block in a runnable language is a snippet').toEqual([]);
+    expect(
+      runnableExamples.map((b) => `${b.name} (${b.lang})`),
+      'a block in a runnable language is a snippet',
+    ).toEqual([]);
   });
 });
 
 describe('README snippets, run as written', () => {
   it('setup: npm start on an empty database prints the first ADMIN key and serves it', async () => {
     // `npm install` needs the registry and `npm test` is this suite: the block's `npm start` runs here.
-    const commands = block('setup').code.trim().split(/\n|&&/).map((command) => command.trim());
+    const commands = block('setup')
+      .code.trim()
+      .split(/\n|&&/)
+      .map((command) => command.trim());
     expect(commands).toEqual(['npm install', 'npm start', 'npm test']);
-    const shell = runShell(commands[1]!, { env: { PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: join(tempDir(), 'gateway.db'), LOG_LEVEL: 'info' } });
+    const shell = runShell(commands[1]!, {
+      env: { PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: join(tempDir(), 'gateway.db'), LOG_LEVEL: 'info' },
+    });
     const key = (await within(shell.waitForLine(/^\s+whgw_/), 20_000, shell)).trim();
     const { url } = JSON.parse(await within(shell.waitForLine(/gateway listening/), 20_000, shell)) as { url: string };
     const { status, body } = await graphqlAt(url, Viewer, {}, key);
@@ -161,10 +216,13 @@ describe('README snippets, run as written', () => {
     const code = block('two-instances').code;
     expect(code).toContain(readmeUrl);
     // The test's own database and free ports in place of the README's.
-    const shell = runShell(code.replace(readmeUrl, `'${database.url}'`).replace(/PORT=400[01]/g, 'PORT=0'), { env: { HOST: '127.0.0.1', LOG_LEVEL: 'info' } });
+    const shell = runShell(code.replace(readmeUrl, `'${database.url}'`).replace(/PORT=400[01]/g, 'PORT=0'), {
+      env: { HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    });
     cleanups.push(() => shell.stop());
     const key = (await within(shell.waitForLine(/^\s+whgw_/), 30_000, shell)).trim();
-    for (let i = 0; i < 3_000 && shell.lines.filter((line) => /gateway listening/.test(line)).length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 3_000 && shell.lines.filter((line) => /gateway listening/.test(line)).length < 2; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     const urls = shell.lines.filter((line) => /gateway listening/.test(line)).map((line) => (JSON.parse(line) as { url: string }).url);
     expect(urls, shell.transcript()).toHaveLength(2);
     // One first key between them, accepted by both.
@@ -183,17 +241,31 @@ describe('README snippets, run as written', () => {
     expect(createWebhook).toMatchObject({
       __typename: 'CreateWebhookSuccess',
       signingSecret: expect.stringMatching(/^whsec_/),
-      webhook: { id: expect.stringMatching(/^wh_/), url: 'https://example.com/hooks/orders', topics: ['message.*'], enabled: true, timeoutSeconds: 15 },
+      webhook: {
+        id: expect.stringMatching(/^wh_/),
+        url: 'https://example.com/hooks/orders',
+        topics: ['message.*'],
+        enabled: true,
+        timeoutSeconds: 15,
+      },
     });
 
     // A reader carries KEY over from the block before, in the same shell.
-    const update = runShell(fill(block('update-webhook').code, { webhookId: createWebhook.webhook.id, gateway: gw.address }), { env: { KEY: gw.key } });
+    const update = runShell(fill(block('update-webhook').code, { webhookId: createWebhook.webhook.id, gateway: gw.address }), {
+      env: { KEY: gw.key },
+    });
     expect(await update.exited, update.transcript()).toBe(0);
     const updated = JSON.parse(update.lines.join('\n')) as ExecutionResult<{ updateWebhook: unknown }>;
     expect(updated.errors, update.transcript()).toBeUndefined();
     expect(updated.data?.updateWebhook).toEqual({
       __typename: 'UpdateWebhookSuccess',
-      webhook: { id: createWebhook.webhook.id, name: 'Orders', url: 'https://example.com/hooks/orders', topics: ['message.*'], timeoutSeconds: 30 },
+      webhook: {
+        id: createWebhook.webhook.id,
+        name: 'Orders',
+        url: 'https://example.com/hooks/orders',
+        topics: ['message.*'],
+        timeoutSeconds: 30,
+      },
     });
   });
 
@@ -203,12 +275,22 @@ describe('README snippets, run as written', () => {
     const update = runShell(fill(block('update-if-unchanged').code, { webhookId, gateway: gw.address }), { env: { KEY: gw.key } });
     expect(await update.exited, update.transcript()).toBe(0);
     const answer = JSON.parse(update.lines.join('\n')) as ExecutionResult<{ updateWebhook: Record<string, any> }>;
-    expect(answer.data?.updateWebhook, update.transcript()).toMatchObject({ __typename: 'ConflictError', reason: 'CHANGED_SINCE', existingWebhook: { name: null } });
+    expect(answer.data?.updateWebhook, update.transcript()).toMatchObject({
+      __typename: 'ConflictError',
+      reason: 'CHANGED_SINCE',
+      existingWebhook: { name: null },
+    });
     const current = answer.data!.updateWebhook.existingWebhook.updatedAt as string;
     // With the updatedAt it read, the same block writes.
-    const again = runShell(fill(block('update-if-unchanged').code, { webhookId, gateway: gw.address }).replace('2026-01-31T12:00:00.000Z', current), { env: { KEY: gw.key } });
+    const again = runShell(
+      fill(block('update-if-unchanged').code, { webhookId, gateway: gw.address }).replace('2026-01-31T12:00:00.000Z', current),
+      { env: { KEY: gw.key } },
+    );
     expect(await again.exited, again.transcript()).toBe(0);
-    expect(JSON.parse(again.lines.join('\n')).data.updateWebhook).toMatchObject({ __typename: 'UpdateWebhookSuccess', webhook: { name: 'Orders (EU)' } });
+    expect(JSON.parse(again.lines.join('\n')).data.updateWebhook).toMatchObject({
+      __typename: 'UpdateWebhookSuccess',
+      webhook: { name: 'Orders (EU)' },
+    });
   });
 
   it("rotate-own-secret: the webhook signs with the caller's secret from then on, and the answer does not show it", async () => {
@@ -217,9 +299,17 @@ describe('README snippets, run as written', () => {
     const secret = `whsec_${Buffer.alloc(32, 5).toString('base64')}`;
     const rotate = runShell(fill(block('rotate-own-secret').code, { webhookId, secret, gateway: gw.address }), { env: { KEY: gw.key } });
     expect(await rotate.exited, rotate.transcript()).toBe(0);
-    expect(JSON.parse(rotate.lines.join('\n')).data.rotateSigningSecret).toEqual({ __typename: 'RotateSigningSecretSuccess', previousSecretExpiresAt: expect.any(String) });
-    expect(rotate.lines.join("\n")).not.toContain(secret);
-    const read = await graphqlAt(gw.url, graphqlDocument(`query($id: ID!) { webhook(id: $id) { signingSecret } }`), { id: webhookId }, gw.key);
+    expect(JSON.parse(rotate.lines.join('\n')).data.rotateSigningSecret).toEqual({
+      __typename: 'RotateSigningSecretSuccess',
+      previousSecretExpiresAt: expect.any(String),
+    });
+    expect(rotate.lines.join('\n')).not.toContain(secret);
+    const read = await graphqlAt(
+      gw.url,
+      graphqlDocument(`query($id: ID!) { webhook(id: $id) { signingSecret } }`),
+      { id: webhookId },
+      gw.key,
+    );
     expect(read.body.data).toEqual({ webhook: { signingSecret: secret } });
   });
 
@@ -232,8 +322,16 @@ describe('README snippets, run as written', () => {
     const shell = runShell(fill(block('recover-and-replay').code, { webhookId, gateway: gw.address }), { env: { KEY: gw.key } });
     expect(await shell.exited, shell.transcript()).toBe(0);
     const [recovered, replayed] = shell.lines.filter((line) => line.trim()).map((line) => JSON.parse(line));
-    expect(recovered.data.recoverDeliveries, shell.transcript()).toEqual({ __typename: 'RecoverDeliveriesSuccess', count: 0, deliveries: [] });
-    expect(replayed.data.replayEvents, shell.transcript()).toEqual({ __typename: 'ReplayEventsSuccess', count: 1, events: [{ id: eventId, topic: 'message.created' }] });
+    expect(recovered.data.recoverDeliveries, shell.transcript()).toEqual({
+      __typename: 'RecoverDeliveriesSuccess',
+      count: 0,
+      deliveries: [],
+    });
+    expect(replayed.data.replayEvents, shell.transcript()).toEqual({
+      __typename: 'ReplayEventsSuccess',
+      count: 1,
+      events: [{ id: eventId, topic: 'message.created' }],
+    });
     const [request] = await receiver.received(1);
     expect(request!.headers['webhook-id']).toBe(eventId);
   });
@@ -244,7 +342,11 @@ describe('README snippets, run as written', () => {
     cleanups.push(() => receiver.close());
     receiver.reply(() => ({ status: 500, body: 'no' }));
     const { webhookId } = await webhookAt(gw, `${receiver.url}/failing`);
-    await ask(gw, graphqlDocument(`mutation($id: ID!) { updateWebhook(id: $id, input: { retryPolicy: { maxRetries: 0 } }) { __typename } }`), { id: webhookId });
+    await ask(
+      gw,
+      graphqlDocument(`mutation($id: ID!) { updateWebhook(id: $id, input: { retryPolicy: { maxRetries: 0 } }) { __typename } }`),
+      { id: webhookId },
+    );
     await publish(gw, 'fails');
     await receiver.received(1);
     for (let round = 0; ; round++) {
@@ -252,14 +354,17 @@ describe('README snippets, run as written', () => {
       expect(await shell.exited, shell.transcript()).toBe(0);
       const { deliveries } = JSON.parse(shell.lines.join('\n')).data;
       if (deliveries.totalCount === 1 || round === 200) {
-        expect(deliveries).toMatchObject({ totalCount: 1, nodes: [{ webhookId, status: 'FAILED', attempts: [{ outcome: 'HTTP_ERROR', responseStatus: 500 }] }] });
+        expect(deliveries).toMatchObject({
+          totalCount: 1,
+          nodes: [{ webhookId, status: 'FAILED', attempts: [{ outcome: 'HTTP_ERROR', responseStatus: 500 }] }],
+        });
         break;
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   });
 
-  it('mint-key: npm run keys, with the server\'s DATABASE_PATH, prints a key last that the server accepts', async () => {
+  it("mint-key: npm run keys, with the server's DATABASE_PATH, prints a key last that the server accepts", async () => {
     const gw = await gateway(false);
     const output = await runToEnd(block('mint-key').code, { env: { DATABASE_PATH: gw.databasePath } });
     const key = output.trim().split('\n').at(-1)!;
@@ -300,7 +405,10 @@ describe('README snippets, run as written', () => {
     const gw = await gateway(true);
     const receiver = await startReceiver();
     cleanups.push(() => receiver.close());
-    await webhookAt(gw, `${receiver.url}/your/endpoint`, { bearerToken: 'reader-token', headers: [{ name: 'x-your-header', value: 'yes' }] });
+    await webhookAt(gw, `${receiver.url}/your/endpoint`, {
+      bearerToken: 'reader-token',
+      headers: [{ name: 'x-your-header', value: 'yes' }],
+    });
 
     const response = await fetch(gw.url, {
       method: 'POST',
@@ -317,10 +425,16 @@ describe('README snippets, run as written', () => {
     const [head = '', body = ''] = example.split('\n\n');
     const [requestLine, ...headerLines] = head.split('\n');
     expect(requestLine).toBe(`${request!.method} ${request!.path} HTTP/1.1`);
-    const shown = Object.fromEntries(headerLines.map((line) => /^([\w-]+): (\S+(?: \S+)*?)(?:\s{2,}\(.*\))?$/.exec(line)!.slice(1, 3) as [string, string]));
+    const shown = Object.fromEntries(
+      headerLines.map((line) => /^([\w-]+): (\S+(?: \S+)*?)(?:\s{2,}\(.*\))?$/.exec(line)!.slice(1, 3) as [string, string]),
+    );
     // Set by the HTTP client on every request, not by the gateway.
     const transport = ['host', 'connection', 'content-length', 'transfer-encoding'];
-    expect(Object.keys(shown).sort()).toEqual(Object.keys(request!.headers).filter((name) => !transport.includes(name)).sort());
+    expect(Object.keys(shown).sort()).toEqual(
+      Object.keys(request!.headers)
+        .filter((name) => !transport.includes(name))
+        .sort(),
+    );
     expect(shown['content-type']).toBe(request!.headers['content-type']);
     expect(shown['user-agent']).toBe(request!.headers['user-agent']);
     expect(request!.headers['webhook-id']).toBe(published.data?.publishEvent.event.id);
@@ -348,7 +462,12 @@ describe('README snippets, run as written', () => {
 
     const forged = await fetch(`http://127.0.0.1:${port}/`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'webhook-id': eventId, 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' },
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': eventId,
+        'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+        'webhook-signature': 'v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+      },
       body: JSON.stringify({ type: 'message.created', timestamp: new Date().toISOString(), data: {} }),
     });
     expect(forged.status).toBe(400);
@@ -366,7 +485,8 @@ describe('README snippets, run as written', () => {
     const attempt = result!.data!.deliveryAttempts;
     expect(attempt.eventId).toBe(eventId);
 
-    const example = (JSON.parse(block('attempt-result').code) as { data: { deliveryAttempts: Record<string, unknown> } }).data.deliveryAttempts;
+    const example = (JSON.parse(block('attempt-result').code) as { data: { deliveryAttempts: Record<string, unknown> } }).data
+      .deliveryAttempts;
     expect(Object.keys(attempt).sort()).toEqual(Object.keys(example).sort());
     for (const [field, shown] of Object.entries(example)) {
       if (typeof shown === 'string' && shown.endsWith('…')) expect(attempt[field], field).toMatch(new RegExp(`^${shown.split('_')[0]}_`));
@@ -388,7 +508,10 @@ describe('README snippets, run as written', () => {
     // Nothing tells when the client has subscribed: publish until it prints an attempt.
     const printed = shell.waitForLine(/deliveryAttempts/);
     let seen = false;
-    void printed.then(() => (seen = true), () => {});
+    void printed.then(
+      () => (seen = true),
+      () => {},
+    );
     const eventIds: string[] = [];
     for (let round = 1; !seen && round <= 200; round++) {
       eventIds.push(await publish(gw, `ws-${round}`));
@@ -406,14 +529,23 @@ describe('README snippets, run as written', () => {
     const started = await startGatewayProcess({ DATABASE_PATH: databasePath, METRICS_TOKEN: token });
     const tokenFile = join(tempDir(), 'token');
     writeFileSync(tokenFile, `${token}\n`);
-    const config = parseYaml(fill(block('prometheus-scrape').code, { gateway: new URL(started.url).host, metricsTokenFile: tokenFile })) as {
-      scrape_configs: { metrics_path: string; scheme: string; authorization: { type: string; credentials_file: string }; static_configs: { targets: string[] }[] }[];
+    const config = parseYaml(
+      fill(block('prometheus-scrape').code, { gateway: new URL(started.url).host, metricsTokenFile: tokenFile }),
+    ) as {
+      scrape_configs: {
+        metrics_path: string;
+        scheme: string;
+        authorization: { type: string; credentials_file: string };
+        static_configs: { targets: string[] }[];
+      }[];
     };
     const [job] = config.scrape_configs;
     const target = job!.static_configs[0]!.targets[0]!;
     // Prometheus trims the credentials file's trailing newline.
     const credentials = readFileSync(job!.authorization.credentials_file, 'utf8').trim();
-    const response = await fetch(`${job!.scheme}://${target}${job!.metrics_path}`, { headers: { authorization: `${job!.authorization.type} ${credentials}` } });
+    const response = await fetch(`${job!.scheme}://${target}${job!.metrics_path}`, {
+      headers: { authorization: `${job!.authorization.type} ${credentials}` },
+    });
     expect(response.status).toBe(200);
     const names = parsePrometheusTextFormat(await response.text()).map((family) => family.name);
     expect(names).toContain('webhook_gateway_attempts_total');
@@ -424,7 +556,9 @@ describe('README snippets, run as written', () => {
     const started = await startGatewayProcess({ DATABASE_PATH: join(tempDir(), 'gateway.db'), METRICS_TOKEN: token });
     const response = await fetch(`${new URL(started.url).origin}/metrics`, { headers: { authorization: `Bearer ${token}` } });
     const exported = new Set(parsePrometheusTextFormat(await response.text()).map((family) => family.name));
-    const { groups } = parseYaml(block('prometheus-alerts').code) as { groups: { rules: { alert: string; expr: string; for: string; labels: { severity: string }; annotations: { summary: string } }[] }[] };
+    const { groups } = parseYaml(block('prometheus-alerts').code) as {
+      groups: { rules: { alert: string; expr: string; for: string; labels: { severity: string }; annotations: { summary: string } }[] }[];
+    };
     const rules = groups.flatMap((group) => group.rules);
     expect(rules.map((rule) => rule.alert)).toEqual(['WebhookQueueBacklog', 'WebhookFailureRatioHigh']);
     for (const rule of rules) {
@@ -435,7 +569,8 @@ describe('README snippets, run as written', () => {
       expect(used.length, rule.alert).toBeGreaterThan(0);
       for (const name of used) expect(exported, `${rule.alert}: ${name}`).toContain(name.replace(/_(bucket|sum|count)$/, ''));
       // Labels the rule filters on are ones the metric has.
-      for (const [, label] of rule.expr.matchAll(/\{(\w+)[!=~]/g)) expect(['outcome', 'trigger', 'operation_type', 'result']).toContain(label);
+      for (const [, label] of rule.expr.matchAll(/\{(\w+)[!=~]/g))
+        expect(['outcome', 'trigger', 'operation_type', 'result']).toContain(label);
     }
   });
 

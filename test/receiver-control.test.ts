@@ -88,13 +88,19 @@ describe('webhook-delivery response header', () => {
     const eventId = await publish('control.abort');
     // The webhooks without the header get their retry a second later: by then the aborted one would have too.
     await until(() => sentTo('/retried') >= 2 && sentTo('/unknown') >= 2, 'the retries of the other webhooks');
-    await until(async () => (await deliveriesOf(eventId)).find((d) => d.webhookId === aborting)?.status === 'FAILED', 'the aborted delivery FAILED');
+    await until(
+      async () => (await deliveriesOf(eventId)).find((d) => d.webhookId === aborting)?.status === 'FAILED',
+      'the aborted delivery FAILED',
+    );
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(sentTo('/abort')).toBe(1);
 
     const deliveries = await deliveriesOf(eventId);
     const aborted = deliveries.find((d) => d.webhookId === aborting)!;
-    expect(aborted).toMatchObject({ status: 'FAILED', attempts: [{ outcome: 'HTTP_ERROR', responseStatus: 500, receiverDirective: 'ABORT_MESSAGE' }] });
+    expect(aborted).toMatchObject({
+      status: 'FAILED',
+      attempts: [{ outcome: 'HTTP_ERROR', responseStatus: 500, receiverDirective: 'ABORT_MESSAGE' }],
+    });
     for (const id of [retried, unknown]) {
       const other = deliveries.find((d) => d.webhookId === id)!;
       // Retried past the first attempt (RETRYING, or FAILED once its three retries ran out on a slow machine).

@@ -111,17 +111,24 @@ describe('recoverDeliveries', () => {
     await settle();
     // Nothing sent, nothing scheduled.
     expect(requestsTo(hook.path)).toHaveLength(5);
-    expect((await deliveries(key, { webhookId: hook.id })).nodes.every((node) => node.attempts.length === 1 && node.status === 'FAILED')).toBe(true);
+    expect(
+      (await deliveries(key, { webhookId: hook.id })).nodes.every((node) => node.attempts.length === 1 && node.status === 'FAILED'),
+    ).toBe(true);
 
     const done = await gw.data(RecoverDeliveries, { webhookId: hook.id, since: iso(since), until: iso(until) }, key);
     expect(done.recoverDeliveries).toMatchObject({ __typename: 'RecoverDeliveriesSuccess', dryRun: false, count: 3 });
     await settle();
-    const sent = requestsTo(hook.path).slice(5).map((request) => request.headers['webhook-id']);
+    const sent = requestsTo(hook.path)
+      .slice(5)
+      .map((request) => request.headers['webhook-id']);
     expect(sent.sort()).toEqual(inWindow.map((event) => event.id).sort());
     const nodes = (await deliveries(key, { webhookId: hook.id })).nodes;
     for (const node of nodes) {
       const recovered = inWindow.some((event) => event.id === node.event.id);
-      expect(node.attempts.map((a) => a.trigger), node.event.id).toEqual(recovered ? ['SCHEDULED', 'MANUAL'] : ['SCHEDULED']);
+      expect(
+        node.attempts.map((a) => a.trigger),
+        node.event.id,
+      ).toEqual(recovered ? ['SCHEDULED', 'MANUAL'] : ['SCHEDULED']);
     }
     expect(nodes.find((node) => node.event.id === before.id)!.attempts).toHaveLength(1);
     expect(nodes.find((node) => node.event.id === after.id)!.attempts).toHaveLength(1);
@@ -134,15 +141,22 @@ describe('recoverDeliveries', () => {
     await publish(key);
     await settle();
     const since = iso(clock.now() - 60_000);
-    expect((await gw.data(RecoverDeliveries, { webhookId: hook.id, since, dryRun: true }, key)).recoverDeliveries).toMatchObject({ count: 2 });
-    expect((await gw.data(RedeliverFailed, { webhookId: hook.id, since }, key)).redeliverFailed).toEqual({ __typename: 'RedeliverFailedSuccess', count: 2 });
+    expect((await gw.data(RecoverDeliveries, { webhookId: hook.id, since, dryRun: true }, key)).recoverDeliveries).toMatchObject({
+      count: 2,
+    });
+    expect((await gw.data(RedeliverFailed, { webhookId: hook.id, since }, key)).redeliverFailed).toEqual({
+      __typename: 'RedeliverFailedSuccess',
+      count: 2,
+    });
     await settle();
     // Still failing: still FAILED, each with its MANUAL attempt, and a recovery would take them again.
     expect((await deliveries(key, { webhookId: hook.id })).nodes.map((node) => node.attempts.map((a) => a.trigger))).toEqual([
       ['SCHEDULED', 'MANUAL'],
       ['SCHEDULED', 'MANUAL'],
     ]);
-    expect((await gw.data(RecoverDeliveries, { webhookId: hook.id, since, dryRun: true }, key)).recoverDeliveries).toMatchObject({ count: 2 });
+    expect((await gw.data(RecoverDeliveries, { webhookId: hook.id, since, dryRun: true }, key)).recoverDeliveries).toMatchObject({
+      count: 2,
+    });
 
     const tooOld = iso(clock.now() - 8 * 86_400_000);
     expect((await gw.data(RecoverDeliveries, { webhookId: hook.id, since: tooOld, dryRun: true }, key)).recoverDeliveries).toMatchObject({
@@ -154,7 +168,10 @@ describe('recoverDeliveries', () => {
       fieldErrors: [{ path: ['until'] }],
     });
     const other = await gw.keyFor(['ADMIN'], 'recovery-other-tenant');
-    expect((await gw.data(RecoverDeliveries, { webhookId: hook.id, since, dryRun: true }, other)).recoverDeliveries).toEqual({ __typename: 'NotFoundError', id: hook.id });
+    expect((await gw.data(RecoverDeliveries, { webhookId: hook.id, since, dryRun: true }, other)).recoverDeliveries).toEqual({
+      __typename: 'NotFoundError',
+      id: hook.id,
+    });
     const reader = await gw.keyFor(['WEBHOOKS_READ'], `recovery-tenant-${tenantCount}`);
     expect((await gw.data(RecoverDeliveries, { webhookId: hook.id, since, dryRun: true }, reader)).recoverDeliveries).toEqual({
       __typename: 'ForbiddenError',
@@ -180,19 +197,38 @@ describe('replayEvents', () => {
     const other = await createHook(key, { path: `/ok/other-${tenantCount}`, topics: ['*'] });
     await settle();
     const otherRequests = requestsTo(other.path).length;
-    const hook = await createHook(key, { path, topics: ['message.*'], configuration: { filters: [{ field: 'kind', expression: 'order-*' }] } });
+    const hook = await createHook(key, {
+      path,
+      topics: ['message.*'],
+      configuration: { filters: [{ field: 'kind', expression: 'order-*' }] },
+    });
 
     const dry = await gw.data(ReplayEvents, { webhookId: hook.id, since: iso(since), dryRun: true }, key);
-    expect(dry.replayEvents).toEqual({ __typename: 'ReplayEventsSuccess', dryRun: true, count: 3, events: wanted.map((e) => ({ id: e.id })), deliveries: [] });
+    expect(dry.replayEvents).toEqual({
+      __typename: 'ReplayEventsSuccess',
+      dryRun: true,
+      count: 3,
+      events: wanted.map((e) => ({ id: e.id })),
+      deliveries: [],
+    });
     await settle();
     expect(requestsTo(path)).toHaveLength(0);
     expect((await deliveries(key, { webhookId: hook.id })).totalCount).toBe(0);
 
     const done = await gw.data(ReplayEvents, { webhookId: hook.id, since: iso(since) }, key);
-    expect(done.replayEvents).toMatchObject({ __typename: 'ReplayEventsSuccess', dryRun: false, count: 3, events: wanted.map((e) => ({ id: e.id })) });
+    expect(done.replayEvents).toMatchObject({
+      __typename: 'ReplayEventsSuccess',
+      dryRun: false,
+      count: 3,
+      events: wanted.map((e) => ({ id: e.id })),
+    });
     await settle();
     // Sent side by side (up to the webhook's concurrency), so they may arrive in any order.
-    expect(requestsTo(path).map((request) => request.headers['webhook-id']).sort()).toEqual(wanted.map((e) => e.id).sort());
+    expect(
+      requestsTo(path)
+        .map((request) => request.headers['webhook-id'])
+        .sort(),
+    ).toEqual(wanted.map((e) => e.id).sort());
 
     const again = await gw.data(ReplayEvents, { webhookId: hook.id, since: iso(since) }, key);
     expect(again.replayEvents).toMatchObject({ count: 0, events: [], deliveries: [] });
@@ -228,7 +264,9 @@ describe('replayEvents', () => {
       fieldErrors: [{ path: ['since'], message: expect.stringContaining('retention') }],
     });
     expect(await answer({ since: iso(clock.now()), until: iso(clock.now() - 1) })).toMatchObject({ fieldErrors: [{ path: ['until'] }] });
-    expect(await answer({ since: iso(clock.now()), webhookId: 'wh_01ARZ3NDEKTSV4RRFFQ69G5FAV' })).toMatchObject({ __typename: 'NotFoundError' });
+    expect(await answer({ since: iso(clock.now()), webhookId: 'wh_01ARZ3NDEKTSV4RRFFQ69G5FAV' })).toMatchObject({
+      __typename: 'NotFoundError',
+    });
 
     // More events in the window than one call takes: seeded straight into the store (ids minted at their own times), then refused whole.
     const since = clock.now() - 3_600_000;
@@ -236,16 +274,33 @@ describe('replayEvents', () => {
     const events = eventRepository(gw.app.db);
     for (let i = 0; i < 1_001; i++) {
       const at = since + i;
-      await events.insert({ id: `evt_${ulid(at)}`, tenantId, topic: 'message.created', payload: { i }, channelType: null, echo: false, idempotencyKey: null, orderingKey: null, deliveryCount: 0, createdAt: at });
+      await events.insert({
+        id: `evt_${ulid(at)}`,
+        tenantId,
+        topic: 'message.created',
+        payload: { i },
+        channelType: null,
+        echo: false,
+        idempotencyKey: null,
+        orderingKey: null,
+        deliveryCount: 0,
+        createdAt: at,
+      });
     }
     for (const dryRun of [true, false]) {
-      expect(await answer({ since: iso(since), dryRun })).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['since'], message: expect.stringContaining('1,000') }] });
+      expect(await answer({ since: iso(since), dryRun })).toMatchObject({
+        __typename: 'ValidationError',
+        fieldErrors: [{ path: ['since'], message: expect.stringContaining('1,000') }],
+      });
     }
     expect((await deliveries(key, { webhookId: hook.id })).totalCount).toBe(0);
     expect(await answer({ since: iso(since), until: iso(since + 1_000), dryRun: true })).toMatchObject({ count: 1_000 });
 
     const disabled = await createHook(key, { enabled: false, topics: ['message.updated'] });
-    expect(await answer({ since: iso(since), webhookId: disabled.id })).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['webhookId'] }] });
+    expect(await answer({ since: iso(since), webhookId: disabled.id })).toMatchObject({
+      __typename: 'ValidationError',
+      fieldErrors: [{ path: ['webhookId'] }],
+    });
   });
 
   it('reads at most 32 MiB of events per call (issue 22 row 4): a window holding more is refused, dry run or not, even when nothing in it matches', async () => {
@@ -257,9 +312,21 @@ describe('replayEvents', () => {
     const payload = { kind: 'other', text: 'x'.repeat(250_000) };
     for (let i = 0; i < 140; i++) {
       const at = since + i;
-      await events.insert({ id: `evt_${ulid(at)}`, tenantId, topic: 'message.created', payload, channelType: null, echo: false, idempotencyKey: null, orderingKey: null, deliveryCount: 0, createdAt: at });
+      await events.insert({
+        id: `evt_${ulid(at)}`,
+        tenantId,
+        topic: 'message.created',
+        payload,
+        channelType: null,
+        echo: false,
+        idempotencyKey: null,
+        orderingKey: null,
+        deliveryCount: 0,
+        createdAt: at,
+      });
     }
-    const answer = async (variables: { since: string; until?: string; dryRun?: boolean }) => (await gw.data(ReplayEvents, { webhookId: hook.id, ...variables }, key)).replayEvents;
+    const answer = async (variables: { since: string; until?: string; dryRun?: boolean }) =>
+      (await gw.data(ReplayEvents, { webhookId: hook.id, ...variables }, key)).replayEvents;
     for (const dryRun of [true, false]) {
       expect(await answer({ since: iso(since), dryRun })).toMatchObject({
         __typename: 'ValidationError',
@@ -267,7 +334,10 @@ describe('replayEvents', () => {
       });
     }
     // A window of part of them is read whole.
-    expect(await answer({ since: iso(since), until: iso(since + 100), dryRun: true })).toMatchObject({ __typename: 'ReplayEventsSuccess', count: 0 });
+    expect(await answer({ since: iso(since), until: iso(since + 100), dryRun: true })).toMatchObject({
+      __typename: 'ReplayEventsSuccess',
+      count: 0,
+    });
   });
 });
 
@@ -275,7 +345,11 @@ describe('Query.deliveries', () => {
   it("lists the tenant's deliveries across webhooks, newest first, filtered by webhook, status, topic and time, with totalCount", async () => {
     const key = await tenantKey();
     const good = await createHook(key, { topics: ['message.*'] });
-    const bad = await createHook(key, { path: `/fail/${tenantCount}`, topics: ['message.*', 'workflow.*'], retryPolicy: { maxRetries: 0 } });
+    const bad = await createHook(key, {
+      path: `/fail/${tenantCount}`,
+      topics: ['message.*', 'workflow.*'],
+      retryPolicy: { maxRetries: 0 },
+    });
     const first = await publish(key);
     clock.advance(1_000);
     const middle = clock.now();
@@ -298,10 +372,14 @@ describe('Query.deliveries', () => {
     const failed = await deliveries(key, { status: 'FAILED' });
     expect(failed.totalCount).toBe(3);
     expect(failed.nodes.every((node) => node.webhookId === bad.id && node.status === 'FAILED')).toBe(true);
-    expect((await deliveries(key, { topic: 'message.updated' })).nodes.map((node) => node.webhookId).sort()).toEqual([good.id, bad.id].sort());
+    expect((await deliveries(key, { topic: 'message.updated' })).nodes.map((node) => node.webhookId).sort()).toEqual(
+      [good.id, bad.id].sort(),
+    );
     expect((await deliveries(key, { since: iso(middle) })).totalCount).toBe(3);
     expect((await deliveries(key, { until: iso(middle) })).nodes.map((node) => node.event.id)).toEqual([first.id, first.id]);
-    expect((await deliveries(key, { webhookId: good.id, status: 'SUCCEEDED', topic: 'message.created', until: iso(middle) })).totalCount).toBe(1);
+    expect(
+      (await deliveries(key, { webhookId: good.id, status: 'SUCCEEDED', topic: 'message.created', until: iso(middle) })).totalCount,
+    ).toBe(1);
 
     // Pages: no row twice, none left out.
     const seen: string[] = [];

@@ -71,7 +71,9 @@ describe('redeliver while an attempt is in flight', () => {
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
       let seen = 0;
-      receiver.reply((request) => (request.path !== path ? { status: 200 } : ++seen === 1 ? { wait: held, status: firstStatus } : { status: 200 }));
+      receiver.reply((request) =>
+        request.path !== path ? { status: 200 } : ++seen === 1 ? { wait: held, status: firstStatus } : { status: 200 },
+      );
       const toPath = () => receiver.requests.filter((request) => request.path === path);
 
       const published = await ask(gateway, PublishEvent, { input: { topic: 'message.created', payload: { case: name } } });

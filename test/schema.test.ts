@@ -51,10 +51,12 @@ function contractGaps(contract: GraphQLSchema, actual: GraphQLSchema): string[] 
         for (const arg of field.args) {
           const actualArg = actualField.args.find((a) => a.name === arg.name);
           if (!actualArg) gaps.push(`missing argument ${name}(${arg.name})`);
-          else if (String(actualArg.type) !== String(arg.type)) gaps.push(`${name}(${arg.name}) is ${actualArg.type}, contract says ${arg.type}`);
+          else if (String(actualArg.type) !== String(arg.type))
+            gaps.push(`${name}(${arg.name}) is ${actualArg.type}, contract says ${arg.type}`);
         }
         for (const arg of actualField.args) {
-          if (!field.args.some((a) => a.name === arg.name) && String(arg.type).endsWith('!')) gaps.push(`${name}(${arg.name}) is an extra required argument`);
+          if (!field.args.some((a) => a.name === arg.name) && String(arg.type).endsWith('!'))
+            gaps.push(`${name}(${arg.name}) is an extra required argument`);
         }
       }
     }
@@ -63,7 +65,8 @@ function contractGaps(contract: GraphQLSchema, actual: GraphQLSchema): string[] 
       for (const field of Object.values(expected.getFields())) {
         const actualField = fields[field.name];
         if (!actualField) gaps.push(`missing input field ${expected.name}.${field.name}`);
-        else if (String(actualField.type) !== String(field.type)) gaps.push(`${expected.name}.${field.name} is ${actualField.type}, contract says ${field.type}`);
+        else if (String(actualField.type) !== String(field.type))
+          gaps.push(`${expected.name}.${field.name} is ${actualField.type}, contract says ${field.type}`);
       }
     }
     if (isEnumType(expected) && isEnumType(found)) {
@@ -104,7 +107,10 @@ describe('printed schema', () => {
 
 describe('codegen', () => {
   it('test/gql is what codegen generates from the current schema and documents (run npm run codegen)', async () => {
-    const outputs = (await generate({ ...codegenConfig, silent: true, cwd: process.cwd() }, false)) as { filename: string; content: string }[];
+    const outputs = (await generate({ ...codegenConfig, silent: true, cwd: process.cwd() }, false)) as {
+      filename: string;
+      content: string;
+    }[];
     expect(outputs.length).toBeGreaterThan(0);
     for (const output of outputs) {
       expect(readFileSync(output.filename, 'utf8'), output.filename).toBe(output.content);

@@ -30,9 +30,14 @@ beforeAll(async () => {
     }
   }
   for (let i = 0; i < 5; i++) {
-    await gw.data(doc(`mutation($url: URL!) { createWebhook(input: { url: $url, topics: ["message.created"], headers: [{ name: "x-a", value: "b" }] }) { __typename } }`), {
-      url: `http://127.0.0.1:9/hook-${i}`,
-    });
+    await gw.data(
+      doc(
+        `mutation($url: URL!) { createWebhook(input: { url: $url, topics: ["message.created"], headers: [{ name: "x-a", value: "b" }] }) { __typename } }`,
+      ),
+      {
+        url: `http://127.0.0.1:9/hook-${i}`,
+      },
+    );
   }
   await gw.data(doc(`mutation { publishEvent(input: { topic: "message.created", payload: { n: 1 } }) { __typename } }`));
 });
@@ -81,7 +86,11 @@ describe('loading API keys', () => {
   it('reads several keys asked for by node(id:) in one batch, not one query per key', async () => {
     const ids: string[] = [];
     for (const name of ['a', 'b', 'c']) {
-      const { createApiKey } = await gw.data(doc(`mutation { createApiKey(input: { name: "${name}", scopes: [WEBHOOKS_READ] }) { ... on CreateApiKeySuccess { apiKey { id } } } }`));
+      const { createApiKey } = await gw.data(
+        doc(
+          `mutation { createApiKey(input: { name: "${name}", scopes: [WEBHOOKS_READ] }) { ... on CreateApiKeySuccess { apiKey { id } } } }`,
+        ),
+      );
       ids.push(createApiKey.apiKey.id);
     }
     const query = `{ ${ids.map((id, i) => `k${i}: node(id: "${id}") { ... on ApiKey { name } }`).join(' ')} }`;

@@ -47,12 +47,37 @@ const typeScopes: Record<string, string> = {
  * only guarded fields and READ roots return. A new object type must be put here or in typeScopes.
  */
 const openTypes = new Set([
-  'Query', 'Mutation', 'Subscription', 'Viewer', 'EventType', 'PageInfo', 'FieldError',
-  'ValidationError', 'NotFoundError', 'ConflictError', 'ForbiddenError', 'RateLimitedError',
-  'CreateApiKeySuccess', 'RevokeApiKeySuccess', 'CreateWebhookSuccess', 'UpdateWebhookSuccess', 'DeleteWebhookSuccess',
-  'RotateSigningSecretSuccess', 'PauseWebhookSuccess', 'PublishEventSuccess', 'RedeliverSuccess', 'RedeliverFailedSuccess', 'SendTestEventSuccess',
-  'RecoverDeliveriesSuccess', 'ReplayEventsSuccess',
-  'WebhookConnection', 'WebhookEdge', 'EventConnection', 'EventEdge', 'DeliveryConnection', 'DeliveryEdge',
+  'Query',
+  'Mutation',
+  'Subscription',
+  'Viewer',
+  'EventType',
+  'PageInfo',
+  'FieldError',
+  'ValidationError',
+  'NotFoundError',
+  'ConflictError',
+  'ForbiddenError',
+  'RateLimitedError',
+  'CreateApiKeySuccess',
+  'RevokeApiKeySuccess',
+  'CreateWebhookSuccess',
+  'UpdateWebhookSuccess',
+  'DeleteWebhookSuccess',
+  'RotateSigningSecretSuccess',
+  'PauseWebhookSuccess',
+  'PublishEventSuccess',
+  'RedeliverSuccess',
+  'RedeliverFailedSuccess',
+  'SendTestEventSuccess',
+  'RecoverDeliveriesSuccess',
+  'ReplayEventsSuccess',
+  'WebhookConnection',
+  'WebhookEdge',
+  'EventConnection',
+  'EventEdge',
+  'DeliveryConnection',
+  'DeliveryEdge',
 ]);
 /** Node ids a key may read wherever it meets the object: the handles mutations hand back (an ApiKey's is ADMIN's alone). */
 const openIds = new Set(['Webhook.id', 'Event.id', 'Delivery.id', 'DeliveryAttempt.id']);
@@ -128,7 +153,11 @@ const keys = new Map<string, string>();
 let counter = 0;
 
 type Json = Record<string, any>;
-async function post(query: string, key: string, variables: Record<string, unknown> = {}): Promise<{ status: number; body: ExecutionResult<Json> }> {
+async function post(
+  query: string,
+  key: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ status: number; body: ExecutionResult<Json> }> {
   return graphqlAt(gateway.url, parse(query) as TypedDocumentNode<Json, Record<string, unknown>>, variables, key);
 }
 async function admin(query: string, variables: Record<string, unknown> = {}): Promise<Json> {
@@ -167,7 +196,9 @@ async function attemptsRecorded(atLeast: number): Promise<number> {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'scope-walk-'));
   receiver = await startReceiver();
-  receiver.reply((request) => (request.path.startsWith('/fail') ? { status: 500, body: 'no' } : { status: 200, body: `response-${readToken}` }));
+  receiver.reply((request) =>
+    request.path.startsWith('/fail') ? { status: 500, body: 'no' } : { status: 200, body: `response-${readToken}` },
+  );
   // The walk holds a subscription open per probe and key, many of them selecting Event.payload:
   // more than a tenant's live budget allows (test/live-tenant-budget.test.ts tests that budget).
   gateway = await startGatewayProcess({ DATABASE_PATH: join(dir, 'gateway.db'), LIVE_TENANT_PAYLOAD_BYTES: String(1024 * 1024 * 1024) });
@@ -204,8 +235,17 @@ beforeAll(async () => {
   await attemptsRecorded(1);
   seed.attempt = (await admin(`query($id: ID!) { delivery(id: $id) { attempts { id } } }`, { id: seed.delivery })).delivery.attempts[0].id;
   // What the dry run of recoverDeliveries lists: a FAILED test delivery.
-  seed.failing = (await createWebhookAsAdmin({ url: `${receiver.url}/fail-${run}`, topics: ['message.created'], enabled: false, retryPolicy: { maxRetries: 0 } })).id;
-  const test = await admin(`mutation($id: ID!) { sendTestEvent(webhookId: $id) { ... on SendTestEventSuccess { delivery { id } } } }`, { id: seed.failing });
+  seed.failing = (
+    await createWebhookAsAdmin({
+      url: `${receiver.url}/fail-${run}`,
+      topics: ['message.created'],
+      enabled: false,
+      retryPolicy: { maxRetries: 0 },
+    })
+  ).id;
+  const test = await admin(`mutation($id: ID!) { sendTestEvent(webhookId: $id) { ... on SendTestEventSuccess { delivery { id } } } }`, {
+    id: seed.failing,
+  });
   for (let round = 0; round < 50_000; round++) {
     const data = await admin(`query($id: ID!) { delivery(id: $id) { status } }`, { id: test.sendTestEvent.delivery.id });
     if (data.delivery.status === 'FAILED') break;
@@ -251,9 +291,19 @@ function casesFor(root: string): Case[] {
     'Query.delivery': () => [fixed('delivery', `(id: ${literal(seed.delivery)})`)],
     'Query.deliveries': () => [fixed('deliveries', `(first: 2, filter: { webhookId: ${literal(seed.webhookA)} })`)],
     'Query.apiKeys': () => [fixed('apiKeys', '')],
-    'Mutation.createApiKey': () => [{ label: 'createApiKey', narrow: 'CreateApiKeySuccess', args: () => `(input: { name: "walk ${++counter}", scopes: [WEBHOOKS_READ] })` }],
+    'Mutation.createApiKey': () => [
+      {
+        label: 'createApiKey',
+        narrow: 'CreateApiKeySuccess',
+        args: () => `(input: { name: "walk ${++counter}", scopes: [WEBHOOKS_READ] })`,
+      },
+    ],
     'Mutation.revokeApiKey': () => [
-      { label: 'revokeApiKey', narrow: 'RevokeApiKeySuccess', args: async () => `(id: ${literal((await createKey(`revoked ${++counter}`, [READ])).id)})` },
+      {
+        label: 'revokeApiKey',
+        narrow: 'RevokeApiKeySuccess',
+        args: async () => `(id: ${literal((await createKey(`revoked ${++counter}`, [READ])).id)})`,
+      },
     ],
     'Mutation.createWebhook': () => [
       {
@@ -261,26 +311,54 @@ function casesFor(root: string): Case[] {
         narrow: 'CreateWebhookSuccess',
         args: () => `(input: { url: ${literal(`${receiver.url}/probe-${++counter}`)}, topics: ["message.created"], enabled: false })`,
       },
-      fixed('createWebhook conflict', `(input: { url: ${literal(`${receiver.url}/hook-${readToken}`)}, topics: ["message.created"] })`, 'ConflictError'),
+      fixed(
+        'createWebhook conflict',
+        `(input: { url: ${literal(`${receiver.url}/hook-${readToken}`)}, topics: ["message.created"] })`,
+        'ConflictError',
+      ),
     ],
-    'Mutation.updateWebhook': () => [fixed('updateWebhook', `(id: ${literal(seed.webhookA)}, input: { enabled: true })`, 'UpdateWebhookSuccess')],
-    'Mutation.deleteWebhook': () => [{ label: 'deleteWebhook', narrow: 'DeleteWebhookSuccess', args: async () => `(id: ${literal((await throwaway()).id)})` }],
+    'Mutation.updateWebhook': () => [
+      fixed('updateWebhook', `(id: ${literal(seed.webhookA)}, input: { enabled: true })`, 'UpdateWebhookSuccess'),
+    ],
+    'Mutation.deleteWebhook': () => [
+      { label: 'deleteWebhook', narrow: 'DeleteWebhookSuccess', args: async () => `(id: ${literal((await throwaway()).id)})` },
+    ],
     'Mutation.rotateSigningSecret': () => [
-      { label: 'rotateSigningSecret', narrow: 'RotateSigningSecretSuccess', args: async () => `(id: ${literal((await throwaway()).id)}, overlapSeconds: 0)` },
+      {
+        label: 'rotateSigningSecret',
+        narrow: 'RotateSigningSecretSuccess',
+        args: async () => `(id: ${literal((await throwaway()).id)}, overlapSeconds: 0)`,
+      },
     ],
-    'Mutation.pauseWebhook': () => [{ label: 'pauseWebhook', narrow: 'PauseWebhookSuccess', args: async () => `(id: ${literal((await throwaway()).id)})` }],
-    'Mutation.resumeWebhook': () => [{ label: 'resumeWebhook', narrow: 'PauseWebhookSuccess', args: async () => `(id: ${literal((await throwaway()).id)})` }],
+    'Mutation.pauseWebhook': () => [
+      { label: 'pauseWebhook', narrow: 'PauseWebhookSuccess', args: async () => `(id: ${literal((await throwaway()).id)})` },
+    ],
+    'Mutation.resumeWebhook': () => [
+      { label: 'resumeWebhook', narrow: 'PauseWebhookSuccess', args: async () => `(id: ${literal((await throwaway()).id)})` },
+    ],
     // The same idempotency key as the seeded event: the answer is that event, which the caller did not publish.
     'Mutation.publishEvent': () => [
-      fixed('publishEvent', `(input: { topic: "message.created", payload: { probe: true }, idempotencyKey: ${literal(`idem-${run}`)} })`, 'PublishEventSuccess'),
+      fixed(
+        'publishEvent',
+        `(input: { topic: "message.created", payload: { probe: true }, idempotencyKey: ${literal(`idem-${run}`)} })`,
+        'PublishEventSuccess',
+      ),
     ],
     'Mutation.redeliver': () => [fixed('redeliver', `(deliveryId: ${literal(seed.delivery)})`, 'RedeliverSuccess')],
     'Mutation.redeliverFailed': () => [
-      fixed('redeliverFailed', `(webhookId: ${literal(seed.webhookA)}, since: ${literal(new Date(Date.now() - 3_600_000).toISOString())})`, 'RedeliverFailedSuccess'),
+      fixed(
+        'redeliverFailed',
+        `(webhookId: ${literal(seed.webhookA)}, since: ${literal(new Date(Date.now() - 3_600_000).toISOString())})`,
+        'RedeliverFailedSuccess',
+      ),
     ],
     // A dry run: the walk reads what it answers without resending anything.
     'Mutation.recoverDeliveries': () => [
-      fixed('recoverDeliveries', `(webhookId: ${literal(seed.failing)}, since: ${literal(new Date(Date.now() - 3_600_000).toISOString())}, dryRun: true)`, 'RecoverDeliveriesSuccess'),
+      fixed(
+        'recoverDeliveries',
+        `(webhookId: ${literal(seed.failing)}, since: ${literal(new Date(Date.now() - 3_600_000).toISOString())}, dryRun: true)`,
+        'RecoverDeliveriesSuccess',
+      ),
     ],
     // A webhook created after the seeded event, whose filter takes it and no later one: the replay delivers it there.
     'Mutation.replayEvents': () => [
@@ -288,7 +366,11 @@ function casesFor(root: string): Case[] {
         label: 'replayEvents',
         narrow: 'ReplayEventsSuccess',
         args: async () => {
-          const target = await createWebhookAsAdmin({ url: `${receiver.url}/replay-${++counter}`, topics: ['message.created'], configuration: { filters: [{ field: 'kind', expression: 'seeded' }] } });
+          const target = await createWebhookAsAdmin({
+            url: `${receiver.url}/replay-${++counter}`,
+            topics: ['message.created'],
+            configuration: { filters: [{ field: 'kind', expression: 'seeded' }] },
+          });
           return `(webhookId: ${literal(target.id)}, since: ${literal(new Date(Date.now() - 3_600_000).toISOString())})`;
         },
       },
@@ -300,7 +382,8 @@ function casesFor(root: string): Case[] {
   return found();
 }
 
-const throwaway = () => createWebhookAsAdmin({ url: `${receiver.url}/throwaway-${readToken}-${++counter}`, topics: ['message.created'], enabled: false });
+const throwaway = () =>
+  createWebhookAsAdmin({ url: `${receiver.url}/throwaway-${readToken}-${++counter}`, topics: ['message.created'], enabled: false });
 
 const rootFields = (type: GraphQLObjectType | null | undefined) =>
   Object.values(type?.getFields() ?? {}).map((field) => ({ name: field.name, key: `${type!.name}.${field.name}`, type: field.type }));
@@ -322,7 +405,8 @@ function namedTypeOf(root: { type: unknown }) {
 
 function expectNoLeak(held: string[], response: unknown, where: string) {
   const text = JSON.stringify(response);
-  for (const hidden of hiddenFrom(held)) expect(text.includes(hidden), `${where}: the response holds a value ${held.join('+')} may not read`).toBe(false);
+  for (const hidden of hiddenFrom(held))
+    expect(text.includes(hidden), `${where}: the response holds a value ${held.join('+')} may not read`).toBe(false);
 }
 
 const stripIndexes = (path: readonly (string | number)[] | undefined) => (path ?? []).filter((part) => typeof part === 'string');
@@ -343,10 +427,14 @@ describe.each(keySets.map((scopes) => [scopes.join('+'), scopes] as const))('a k
           const { body } = await post(`${root.operation} { ${root.name}${await call.args()} ${selection} }`, key);
           expectNoLeak(held, body, where);
           refused.add(root.key);
-          if (root.operation === 'mutation') expect(body.data?.[root.name], where).toMatchObject({ __typename: 'ForbiddenError', requiredScope: rootScope });
+          if (root.operation === 'mutation')
+            expect(body.data?.[root.name], where).toMatchObject({ __typename: 'ForbiddenError', requiredScope: rootScope });
           else {
             expect(body.data?.[root.name] ?? null, where).toBeNull();
-            expect(body.errors?.[0], where).toMatchObject({ path: [root.name], extensions: { code: 'FORBIDDEN', requiredScope: rootScope } });
+            expect(body.errors?.[0], where).toMatchObject({
+              path: [root.name],
+              extensions: { code: 'FORBIDDEN', requiredScope: rootScope },
+            });
           }
           continue;
         }
@@ -362,7 +450,10 @@ describe.each(keySets.map((scopes) => [scopes.join('+'), scopes] as const))('a k
           const { body } = await post(`${root.operation} { ${root.name}${await call.args()} ${probe.selection} }`, key);
           const at = `${where} -> ${probe.typeField}`;
           expectNoLeak(held, body, at);
-          expect((body.errors ?? []).map((error) => ({ path: stripIndexes(error.path), ...error.extensions })), `${at}: ${JSON.stringify(body).slice(0, 400)}`).toContainEqual({
+          expect(
+            (body.errors ?? []).map((error) => ({ path: stripIndexes(error.path), ...error.extensions })),
+            `${at}: ${JSON.stringify(body).slice(0, 400)}`,
+          ).toContainEqual({
             path: [root.name, ...probe.path],
             code: 'FORBIDDEN',
             requiredScope: probe.requiredScope,
@@ -377,7 +468,15 @@ describe.each(keySets.map((scopes) => [scopes.join('+'), scopes] as const))('a k
 
 describe('subscriptions over graphql-ws and SSE', () => {
   it('stream every field the scopes allow and FORBIDDEN at every other, for an attempt as it happens', async () => {
-    type Stream = { where: string; held: string[]; path?: string[]; root: string; requiredScope?: string; next: () => Promise<ExecutionResult<Json> | null>; ready: () => boolean };
+    type Stream = {
+      where: string;
+      held: string[];
+      path?: string[];
+      root: string;
+      requiredScope?: string;
+      next: () => Promise<ExecutionResult<Json> | null>;
+      ready: () => boolean;
+    };
     const streams: Stream[] = [];
     const closes: (() => void)[] = [];
     for (const held of keySets) {
@@ -390,12 +489,19 @@ describe('subscriptions over graphql-ws and SSE', () => {
         expect(await ws.closed, label).toMatchObject({ code: 4403 });
         for (const root of subscriptionRoots) {
           const full = walkRoot(schema, namedTypeOf(root), needsFor([ADMIN]));
-          const sse = await sseSubscribe(gateway.url, parse(`subscription { ${root.name} ${full.allowed} }`) as TypedDocumentNode<Json, never>, undefined, { 'x-api-key': key });
+          const sse = await sseSubscribe(
+            gateway.url,
+            parse(`subscription { ${root.name} ${full.allowed} }`) as TypedDocumentNode<Json, never>,
+            undefined,
+            { 'x-api-key': key },
+          );
           const result = await sse.next();
           sse.close();
           expectNoLeak(held, result, `${label} SSE ${root.name}`);
           expect(result?.data?.[root.name] ?? null).toBeNull();
-          expect(result?.errors?.[0], `${label} SSE ${root.name}`).toMatchObject({ extensions: { code: 'FORBIDDEN', requiredScope: READ } });
+          expect(result?.errors?.[0], `${label} SSE ${root.name}`).toMatchObject({
+            extensions: { code: 'FORBIDDEN', requiredScope: READ },
+          });
           refused.add(root.key);
         }
         continue;
@@ -405,13 +511,28 @@ describe('subscriptions over graphql-ws and SSE', () => {
         const selections = [{ selection: walk.allowed }, ...walk.probes];
         for (const probe of selections) {
           const document = parse(`subscription { ${root.name} ${probe.selection} }`) as TypedDocumentNode<Json, never>;
-          const described = 'typeField' in probe ? { path: probe.path, requiredScope: probe.requiredScope, tag: probe.typeField } : { tag: 'allowed' };
+          const described =
+            'typeField' in probe ? { path: probe.path, requiredScope: probe.requiredScope, tag: probe.typeField } : { tag: 'allowed' };
           const overWs = subscribe(ws.client, document);
           closes.push(overWs.dispose);
-          streams.push({ where: `${label} ws ${root.name} ${described.tag}`, held, root: root.name, ...described, next: () => overWs.next(), ready: () => overWs.pending > 0 });
+          streams.push({
+            where: `${label} ws ${root.name} ${described.tag}`,
+            held,
+            root: root.name,
+            ...described,
+            next: () => overWs.next(),
+            ready: () => overWs.pending > 0,
+          });
           const sse = await sseSubscribe(gateway.url, document, undefined, { 'x-api-key': key });
           closes.push(sse.close);
-          streams.push({ where: `${label} SSE ${root.name} ${described.tag}`, held, root: root.name, ...described, next: () => sse.next(), ready: () => true });
+          streams.push({
+            where: `${label} SSE ${root.name} ${described.tag}`,
+            held,
+            root: root.name,
+            ...described,
+            next: () => sse.next(),
+            ready: () => true,
+          });
         }
       }
     }
@@ -424,7 +545,10 @@ describe('subscriptions over graphql-ws and SSE', () => {
     let attempts = await attemptsRecorded(1);
     for (let round = 0; round < 100 && !streams.every((stream) => stream.ready()); round++) {
       await admin(`mutation($id: ID!) { redeliver(deliveryId: $id) { __typename } }`, { id: seed.delivery });
-      await admin(`mutation($id: ID!, $on: Boolean!) { updateWebhook(id: $id, input: { enabled: $on }) { __typename } }`, { id: toggled.id, on: round % 2 === 0 });
+      await admin(`mutation($id: ID!, $on: Boolean!) { updateWebhook(id: $id, input: { enabled: $on }) { __typename } }`, {
+        id: toggled.id,
+        on: round % 2 === 0,
+      });
       attempts = await attemptsRecorded(attempts + 1);
     }
     for (const stream of streams) {
@@ -435,7 +559,10 @@ describe('subscriptions over graphql-ws and SSE', () => {
         observedFields(result?.data?.[stream.root], observed);
         continue;
       }
-      expect((result?.errors ?? []).map((error) => ({ path: stripIndexes(error.path), ...error.extensions })), `${stream.where}: ${JSON.stringify(result).slice(0, 400)}`).toContainEqual({
+      expect(
+        (result?.errors ?? []).map((error) => ({ path: stripIndexes(error.path), ...error.extensions })),
+        `${stream.where}: ${JSON.stringify(result).slice(0, 400)}`,
+      ).toContainEqual({
         path: [stream.root, ...stream.path],
         code: 'FORBIDDEN',
         requiredScope: stream.requiredScope,
@@ -456,15 +583,23 @@ describe('the queries from issue 10', () => {
     const key = keys.get(PUBLISH)!;
     const { body } = await post(leakingPublish, key);
     expectNoLeak([PUBLISH], body, 'publishEvent');
-    expect(body.errors?.[0]).toMatchObject({ path: ['publishEvent', 'event', 'deliveries'], extensions: { code: 'FORBIDDEN', requiredScope: READ } });
+    expect(body.errors?.[0]).toMatchObject({
+      path: ['publishEvent', 'event', 'deliveries'],
+      extensions: { code: 'FORBIDDEN', requiredScope: READ },
+    });
     // Non-null all the way up: GraphQL nulls the whole data, as the README says.
     expect(body.data ?? null).toBeNull();
-    const allowed = await post(`mutation { publishEvent(input: { topic: "message.created", payload: { kind: "seeded-again" } }) {
-      __typename ... on PublishEventSuccess { deliveryCount event { id } } } }`, key);
+    const allowed = await post(
+      `mutation { publishEvent(input: { topic: "message.created", payload: { kind: "seeded-again" } }) {
+      __typename ... on PublishEventSuccess { deliveryCount event { id } } } }`,
+      key,
+    );
     expect(allowed.body.errors).toBeUndefined();
     expect(allowed.body.data?.publishEvent).toMatchObject({ __typename: 'PublishEventSuccess', deliveryCount: 1 });
     // The publish took effect, refused fields or not: both events are there, each with its delivery.
-    const seen = await admin(`query($id: ID!) { event(id: $id) { deliveries { webhookId } } }`, { id: allowed.body.data?.publishEvent.event.id });
+    const seen = await admin(`query($id: ID!) { event(id: $id) { deliveries { webhookId } } }`, {
+      id: allowed.body.data?.publishEvent.event.id,
+    });
     expect(seen.event.deliveries).toEqual([{ webhookId: seed.webhookA }]);
   });
 
@@ -477,7 +612,10 @@ describe('the queries from issue 10', () => {
       expect(error).toMatchObject({ extensions: { code: 'FORBIDDEN', requiredScope: READ } });
       expect(['sendTestEvent.delivery.event', 'sendTestEvent.delivery.webhook']).toContain(error.path?.join('.'));
     }
-    const allowed = await post(`mutation { sendTestEvent(webhookId: "${seed.webhookA}") { __typename ... on SendTestEventSuccess { delivery { id } } } }`, key);
+    const allowed = await post(
+      `mutation { sendTestEvent(webhookId: "${seed.webhookA}") { __typename ... on SendTestEventSuccess { delivery { id } } } }`,
+      key,
+    );
     expect(allowed.body.errors).toBeUndefined();
     expect(allowed.body.data?.sendTestEvent.delivery.id).toMatch(/^dlv_/);
   });
@@ -493,13 +631,18 @@ describe('coverage of the walk', () => {
   });
 
   it('read every field of every guarded type as data for some key, and was refused it (or every way to it) for another', () => {
-    const objectTypes = Object.values(schema.getTypeMap()).filter(isObjectType).filter((type) => !type.name.startsWith('__'));
+    const objectTypes = Object.values(schema.getTypeMap())
+      .filter(isObjectType)
+      .filter((type) => !type.name.startsWith('__'));
     const parentsOf = (typeName: string) =>
       objectTypes.flatMap((type) =>
         Object.values(type.getFields())
           .filter((field) => {
             const named = namedTypeOf(field);
-            return named.name === typeName || (isAbstractType(named) && schema.getPossibleTypes(named).some((member) => member.name === typeName));
+            return (
+              named.name === typeName ||
+              (isAbstractType(named) && schema.getPossibleTypes(named).some((member) => member.name === typeName))
+            );
           })
           .map((field) => `${type.name}.${field.name}`),
       );
@@ -517,7 +660,10 @@ describe('coverage of the walk', () => {
         const typeField = `${typeName}.${field}`;
         expect(observed.has(typeField), `${typeField} was never read as data`).toBe(true);
         if (openIds.has(typeField)) expect(refused.has(typeField), `${typeField} is open`).toBe(false);
-        else expect(refused.has(typeField) || parentsOf(typeName).every((parent) => covered(parent)), `${typeField} was never refused`).toBe(true);
+        else
+          expect(refused.has(typeField) || parentsOf(typeName).every((parent) => covered(parent)), `${typeField} was never refused`).toBe(
+            true,
+          );
       }
     }
   });

@@ -34,7 +34,9 @@ describe('secrets never leave through logs or errors', () => {
       await gw.request(UpdateWebhook, { id, input: { bearerToken: tooLong } }),
       await gw.request(UpdateWebhook, { id, input: { bearerToken: `${bearer}\n` } }),
       await gw.request(UpdateWebhook, { id, input: { configuration: { webengage: { token: `${webengageToken}\r\n` } } } }),
-      await gw.request(CreateWebhook, { input: { url: 'http://127.0.0.1:9/hook', topics: ['message.*'], bearerToken: bearer, signingSecret } }),
+      await gw.request(CreateWebhook, {
+        input: { url: 'http://127.0.0.1:9/hook', topics: ['message.*'], bearerToken: bearer, signingSecret },
+      }),
       await gw.request(CreateWebhook, { input: { url: 'nope', topics: ['x'], signingSecret: `${signingSecret}!` } }),
       await gw.request(Viewer, {}, `${gw.adminKey}x`),
     ];

@@ -32,10 +32,22 @@ async function overSse(query: string, variables: Record<string, unknown>): Promi
 
 /** The first answer (data or error) to one operation over graphql-ws, as text. */
 async function overWebSocket(query: string, variables: Record<string, unknown>): Promise<string> {
-  const client = createClient({ url: raw.gateway.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { apiKey: raw.gateway.key }, retryAttempts: 0 });
+  const client = createClient({
+    url: raw.gateway.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { apiKey: raw.gateway.key },
+    retryAttempts: 0,
+  });
   try {
     return await new Promise<string>((resolve) => {
-      client.subscribe({ query, variables }, { next: (value) => resolve(JSON.stringify(value)), error: (error) => resolve(JSON.stringify(error)), complete: () => resolve('complete') });
+      client.subscribe(
+        { query, variables },
+        {
+          next: (value) => resolve(JSON.stringify(value)),
+          error: (error) => resolve(JSON.stringify(error)),
+          complete: () => resolve('complete'),
+        },
+      );
     });
   } finally {
     await client.dispose();
@@ -70,7 +82,10 @@ describe('variables walked with a budget before coercion', () => {
     const topics = Array.from({ length: 200_000 }, () => 'a');
     const { body } = await raw.post(query, { input: { url: 'https://example.com/hook', topics } });
     expect(body.errors).toHaveLength(1);
-    expect(body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/more than 10000 values/), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/more than 10000 values/),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   }, 20_000);
 
   it('a JSON payload is opaque: 8,000 keys inside it are not input fields', async () => {

@@ -34,9 +34,15 @@ async function start(watchdogSeconds: string): Promise<GatewayProcess & { stderr
 }
 
 /** How the process ended, or 'running' if it had not within `ms`. */
-async function endWithin(gateway: GatewayProcess, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; afterMs: number } | 'running'> {
+async function endWithin(
+  gateway: GatewayProcess,
+  ms: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; afterMs: number } | 'running'> {
   const started = performance.now();
-  const ended = await Promise.race([gateway.server.exited.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), ms))]);
+  const ended = await Promise.race([
+    gateway.server.exited.then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), ms)),
+  ]);
   if (!ended) return 'running';
   return { code: gateway.server.child.exitCode, signal: gateway.server.child.signalCode, afterMs: performance.now() - started };
 }
@@ -50,7 +56,10 @@ describe('event loop watchdog', () => {
     const end = await endWithin(gateway, 2_000 + 6_000);
     expect(end).not.toBe('running');
     expect(end).toMatchObject({ code: null, signal: WATCHDOG_SIGNAL });
-    const line = gateway.stderr().split('\n').find((l) => l.includes('event loop blocked'));
+    const line = gateway
+      .stderr()
+      .split('\n')
+      .find((l) => l.includes('event loop blocked'));
     expect(line).toBeDefined();
     const logged = JSON.parse(line!) as Record<string, unknown>;
     expect(logged).toMatchObject({ level: 60, msg: 'event loop blocked', limitMs: 2_000, signal: WATCHDOG_SIGNAL });

@@ -36,7 +36,13 @@ const html = (gateway: GatewayProcess, path = '') => fetch(gateway.url + path, {
 /** The CSP's directives by name. */
 function csp(response: Response): Map<string, string> {
   const header = response.headers.get('content-security-policy') ?? '';
-  return new Map(header.split(';').map((part) => part.trim().split(/\s+/)).filter((words) => words[0]).map(([name, ...rest]) => [name!, rest.join(' ')]));
+  return new Map(
+    header
+      .split(';')
+      .map((part) => part.trim().split(/\s+/))
+      .filter((words) => words[0])
+      .map(([name, ...rest]) => [name!, rest.join(' ')]),
+  );
 }
 
 /** The URLs of the assets the page names. */
@@ -150,7 +156,10 @@ describe('configuration', () => {
   it('refuses a FRAME_ANCESTORS or CORS_ORIGINS that is not a plain list of sources or origins', async () => {
     const { loadConfig } = await import('../src/config.ts');
     expect(loadConfig({}).web).toEqual({ frameAncestors: ["'none'"], corsOrigins: [] });
-    expect(loadConfig({ FRAME_ANCESTORS: "'self', https://*.example.com" }).web.frameAncestors).toEqual(["'self'", 'https://*.example.com']);
+    expect(loadConfig({ FRAME_ANCESTORS: "'self', https://*.example.com" }).web.frameAncestors).toEqual([
+      "'self'",
+      'https://*.example.com',
+    ]);
     for (const value of ["'none'; script-src *", '*', "'none' https://a.example", 'https://a.example/path', 'javascript:x']) {
       expect(() => loadConfig({ FRAME_ANCESTORS: value }), value).toThrow(/FRAME_ANCESTORS/);
     }

@@ -87,7 +87,8 @@ describe('one SQLite gateway, API and delivery threads', () => {
     await arrived('/cache/after', 1);
 
     const rotated = await ask(sqlite, Rotate, { id: hook.id });
-    if (rotated.rotateSigningSecret.__typename !== 'RotateSigningSecretSuccess') throw new Error(JSON.stringify(rotated.rotateSigningSecret));
+    if (rotated.rotateSigningSecret.__typename !== 'RotateSigningSecretSuccess')
+      throw new Error(JSON.stringify(rotated.rotateSigningSecret));
     await publish(sqlite);
     const [, signed] = await arrived('/cache/after', 2);
     expect(verifiesWith(rotated.rotateSigningSecret.signingSecret, signed!)).toBe(true);
@@ -115,8 +116,10 @@ describe('one SQLite gateway, API and delivery threads', () => {
 });
 
 describe('tenants', () => {
-  it('never gives one tenant\'s publish another tenant\'s webhooks, cached or not', async () => {
-    const keys = spawnScript('src/scripts/keys.ts', ['create', '--tenant', 'cache-other', '--scopes', 'ADMIN'], { DATABASE_PATH: join(dir, 'gateway.db') });
+  it("never gives one tenant's publish another tenant's webhooks, cached or not", async () => {
+    const keys = spawnScript('src/scripts/keys.ts', ['create', '--tenant', 'cache-other', '--scopes', 'ADMIN'], {
+      DATABASE_PATH: join(dir, 'gateway.db'),
+    });
     expect(await keys.exited).toBe(0);
     const other = { ...sqlite, key: keys.lines.at(-1)!.trim() };
 

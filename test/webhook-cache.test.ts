@@ -40,7 +40,9 @@ async function twoConnections(config: DatabaseConfig, cleanup: () => unknown): P
 const engines: Record<'sqlite' | 'postgres', () => Promise<Opened>> = {
   async sqlite() {
     const dir = mkdtempSync(join(tmpdir(), 'webhook-cache-'));
-    return twoConnections({ databaseUrl: null, databasePath: join(dir, 'gateway.db'), databasePoolSize: 1 }, () => rmSync(dir, { recursive: true, force: true }));
+    return twoConnections({ databaseUrl: null, databasePath: join(dir, 'gateway.db'), databasePoolSize: 1 }, () =>
+      rmSync(dir, { recursive: true, force: true }),
+    );
   },
   async postgres() {
     const database = await freshPostgresDatabase();
@@ -86,7 +88,7 @@ describe.each(['sqlite', 'postgres'] as const)('the webhook cache on %s', (engin
       now,
     });
 
-  it('moves the version on every insert, delete and write of a webhook column but the failure count, and only the owner\'s', async () => {
+  it("moves the version on every insert, delete and write of a webhook column but the failure count, and only the owner's", async () => {
     const before = await version();
     const otherBefore = await version(otherTenantId);
     const webhook = await createWebhook(opened.db, tenantId, 'https://example.com/a');
@@ -94,7 +96,11 @@ describe.each(['sqlite', 'postgres'] as const)('the webhook cache on %s', (engin
 
     const columns =
       engine === 'postgres'
-        ? (await sql<{ name: string }>`select column_name as name from information_schema.columns where table_name = 'webhooks'`.execute(opened.db)).rows
+        ? (
+            await sql<{ name: string }>`select column_name as name from information_schema.columns where table_name = 'webhooks'`.execute(
+              opened.db,
+            )
+          ).rows
         : (await sql<{ name: string }>`select name from pragma_table_info('webhooks')`.execute(opened.db)).rows;
     expect(columns.length).toBeGreaterThan(20);
     const unmoved: string[] = [];
@@ -134,10 +140,14 @@ describe.each(['sqlite', 'postgres'] as const)('the webhook cache on %s', (engin
   it('sees at the next lookup what another connection changed', async () => {
     const webhook = await createWebhook(opened.db, tenantId, 'https://example.com/before', ['invoice.*']);
     expect((await subscribedWebhooks(opened.db, tenantId, 'invoice.paid')).map((w) => w.url)).toEqual(['https://example.com/before']);
-    expect((await webhooksById(opened.db, [{ tenant_id: tenantId, webhook_id: webhook.id }])).get(webhook.id)?.url).toBe('https://example.com/before');
+    expect((await webhooksById(opened.db, [{ tenant_id: tenantId, webhook_id: webhook.id }])).get(webhook.id)?.url).toBe(
+      'https://example.com/before',
+    );
 
     // Plain SQL on the other connection: no code of this process knows it happened.
-    await sql`update webhooks set url = ${'https://example.com/after'}, signing_secret = ${'whsec_other'} where id = ${webhook.id}`.execute(opened.other);
+    await sql`update webhooks set url = ${'https://example.com/after'}, signing_secret = ${'whsec_other'} where id = ${webhook.id}`.execute(
+      opened.other,
+    );
     const moved = (await webhooksById(opened.db, [{ tenant_id: tenantId, webhook_id: webhook.id }])).get(webhook.id);
     expect([moved?.url, moved?.signingSecret]).toEqual(['https://example.com/after', 'whsec_other']);
     expect((await subscribedWebhooks(opened.db, tenantId, 'invoice.paid')).map((w) => w.url)).toEqual(['https://example.com/after']);
@@ -153,7 +163,7 @@ describe.each(['sqlite', 'postgres'] as const)('the webhook cache on %s', (engin
     expect((await webhooksById(opened.db, [{ tenant_id: tenantId, webhook_id: added.id }])).has(added.id)).toBe(false);
   });
 
-  it('is taken back by its migration\'s down, and made again by its up', async () => {
+  it("is taken back by its migration's down, and made again by its up", async () => {
     await webhooksVersionMigration.down(opened.db);
     await expect(version()).rejects.toThrow(/webhooks_version/);
     await createWebhook(opened.db, tenantId, 'https://example.com/while-down');

@@ -133,7 +133,12 @@ const read = async (id: string) => (await ask(gateway, GetWebhook, { id })).webh
 async function createResult(input: Partial<CreateWebhookInput>) {
   const url = `${receiver.url}/refused/${++counter}`;
   const before = await count();
-  const { body } = await graphqlAt(gateway.url, CreateWebhook, { input: { url, topics: ['workflow.created'], enabled: false, ...input } }, gateway.key);
+  const { body } = await graphqlAt(
+    gateway.url,
+    CreateWebhook,
+    { input: { url, topics: ['workflow.created'], enabled: false, ...input } },
+    gateway.key,
+  );
   // Whatever the answer, a refused create leaves nothing behind.
   const created = body.data?.createWebhook.__typename === 'CreateWebhookSuccess' ? 1 : 0;
   expect(await count()).toBe(before + created);
@@ -196,7 +201,7 @@ describe('refused headers', () => {
       const result = body.data?.createWebhook;
       if (result?.__typename !== 'ValidationError') throw new Error(JSON.stringify(result));
       expect(result.fieldErrors.map((error) => error.path)).toEqual([['input', 'headers', '2', 'name']]);
-      }
+    }
     const before = await read(existingId);
     const updated = (await updateResult({ headers, bearerToken: 'tok' })).data?.updateWebhook;
     if (updated?.__typename !== 'ValidationError') throw new Error(JSON.stringify(updated));
@@ -301,7 +306,16 @@ describe('recorded request headers', () => {
       expect(header.value, header.name).toBe(redacted.has(header.name) ? '[redacted]' : value);
     }
     expect(new Set(recorded.map((header) => header.name))).toEqual(
-      new Set(['x-team', 'x-api-token', 'content-type', 'user-agent', 'webhook-id', 'webhook-timestamp', 'webhook-signature', 'authorization']),
+      new Set([
+        'x-team',
+        'x-api-token',
+        'content-type',
+        'user-agent',
+        'webhook-id',
+        'webhook-timestamp',
+        'webhook-signature',
+        'authorization',
+      ]),
     );
     await fetch(gateway.url.replace(/\/graphql$/, '/healthz?after-recorded'));
     await gateway.server.waitForLine(/after-recorded|"path":"\/healthz"/);

@@ -49,9 +49,16 @@ afterAll(async () => {
 let hooks = 0;
 async function createHook(input: { signingSecret?: string } = {}) {
   const path = `/hook/${++hooks}`;
-  const data = await gw.data(CreateWebhook, { input: { url: `${receiver.url}${path}`, topics: ['message.created'], name: 'first', ...input } });
+  const data = await gw.data(CreateWebhook, {
+    input: { url: `${receiver.url}${path}`, topics: ['message.created'], name: 'first', ...input },
+  });
   if (data.createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(JSON.stringify(data.createWebhook));
-  return { id: data.createWebhook.webhook.id, updatedAt: data.createWebhook.webhook.updatedAt, secret: data.createWebhook.signingSecret, path };
+  return {
+    id: data.createWebhook.webhook.id,
+    updatedAt: data.createWebhook.webhook.updatedAt,
+    secret: data.createWebhook.signingSecret,
+    path,
+  };
 }
 
 describe('updateWebhook with expectedUpdatedAt', () => {
@@ -91,7 +98,7 @@ describe('updateWebhook with expectedUpdatedAt', () => {
   });
 });
 
-describe('rotateSigningSecret with the caller\'s secret', () => {
+describe("rotateSigningSecret with the caller's secret", () => {
   it('signs with it from then on, and with the old one too during the overlap, so receivers verifying with either accept', async () => {
     const hook = await createHook();
     const own = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
@@ -119,11 +126,18 @@ describe('rotateSigningSecret with the caller\'s secret', () => {
 
   it('refuses a malformed secret with a ValidationError that, like the logs, never holds it, and changes nothing', async () => {
     const hook = await createHook();
-    const bad = [`whsec_${Buffer.alloc(8, 3).toString('base64')}`, `whsec_${Buffer.alloc(32, 4).toString('base64url')}-`, 'plain-SECRET-9f9f'];
+    const bad = [
+      `whsec_${Buffer.alloc(8, 3).toString('base64')}`,
+      `whsec_${Buffer.alloc(32, 4).toString('base64url')}-`,
+      'plain-SECRET-9f9f',
+    ];
     const responses = [];
     for (const signingSecret of bad) {
       const response = await gw.request(RotateOwn, { id: hook.id, signingSecret });
-      expect(response.body.data?.rotateSigningSecret).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['signingSecret'] }] });
+      expect(response.body.data?.rotateSigningSecret).toMatchObject({
+        __typename: 'ValidationError',
+        fieldErrors: [{ path: ['signingSecret'] }],
+      });
       responses.push(JSON.stringify(response.body));
     }
     const everything = [...gw.logs, ...responses].join('\n');
@@ -132,7 +146,9 @@ describe('rotateSigningSecret with the caller\'s secret', () => {
       expect(everything).not.toContain(secret.slice(6));
     }
     // Still signing with the secret it was created with, and no rotation under way.
-    const current = await gw.data(graphql(`query VersionsSecret($id: ID!) { webhook(id: $id) { signingSecret updatedAt } }`), { id: hook.id });
+    const current = await gw.data(graphql(`query VersionsSecret($id: ID!) { webhook(id: $id) { signingSecret updatedAt } }`), {
+      id: hook.id,
+    });
     expect(current.webhook).toEqual({ signingSecret: hook.secret, updatedAt: hook.updatedAt });
   });
 });

@@ -102,7 +102,16 @@ describe('createWebhook', () => {
     ['a hop-by-hop header', { headers: [{ name: 'Connection', value: 'close' }] }, ['input', 'headers', '0', 'name']],
     ['a host header', { headers: [{ name: 'Host', value: 'evil.example.com' }] }, ['input', 'headers', '0', 'name']],
     ['a signature header', { headers: [{ name: 'webhook-signature', value: 'v1,x' }] }, ['input', 'headers', '0', 'name']],
-    ['a header given twice', { headers: [{ name: 'X-A', value: '1' }, { name: 'x-a', value: '2' }] }, ['input', 'headers', '1', 'name']],
+    [
+      'a header given twice',
+      {
+        headers: [
+          { name: 'X-A', value: '1' },
+          { name: 'x-a', value: '2' },
+        ],
+      },
+      ['input', 'headers', '1', 'name'],
+    ],
     ['a header value with a line break', { headers: [{ name: 'X-A', value: 'a\r\nX-B: b' }] }, ['input', 'headers', '0', 'value']],
     ['a bearer token over 2,000 characters', { bearerToken: 't'.repeat(2001) }, ['input', 'bearerToken']],
     ['timeoutSeconds 0', { timeoutSeconds: 0 }, ['input', 'timeoutSeconds']],
@@ -112,10 +121,18 @@ describe('createWebhook', () => {
     ['backoffSeconds 0', { retryPolicy: { backoffSeconds: 0 } }, ['input', 'retryPolicy', 'backoffSeconds']],
     ['backoffSeconds 301', { retryPolicy: { backoffSeconds: 301 } }, ['input', 'retryPolicy', 'backoffSeconds']],
     ['WEBENGAGE without its configuration', { type: 'WEBENGAGE' }, ['input', 'configuration', 'webengage']],
-    ['a webengage url that is not https', { configuration: { webengage: { webhookUrl: 'ftp://x.example.com' } } }, ['input', 'configuration', 'webengage', 'webhookUrl']],
+    [
+      'a webengage url that is not https',
+      { configuration: { webengage: { webhookUrl: 'ftp://x.example.com' } } },
+      ['input', 'configuration', 'webengage', 'webhookUrl'],
+    ],
     ['a malformed signing secret', { signingSecret: 'not-a-secret' }, ['input', 'signingSecret']],
     ['a signing secret too short', { signingSecret: `whsec_${Buffer.alloc(8).toString('base64')}` }, ['input', 'signingSecret']],
-    ['a bad filter path', { configuration: { filters: [{ field: 'a..b', expression: 'x' }] } }, ['input', 'configuration', 'filters', '0', 'field']],
+    [
+      'a bad filter path',
+      { configuration: { filters: [{ field: 'a..b', expression: 'x' }] } },
+      ['input', 'configuration', 'filters', '0', 'field'],
+    ],
   ];
 
   it.each(invalid)('refuses %s with a ValidationError at its path and creates nothing', async (_label, input, path) => {
@@ -218,8 +235,7 @@ describe('webhooks connection', () => {
     const family = await make({ topics: ['workflow.*'], name: 'Flows' });
     const all = await make({ topics: ['*'], enabled: false });
     const zap = await make({ topics: ['message.read'], type: 'ZAPIER', name: 'Zap for ORDERS' });
-    const ids = async (filter: object) =>
-      (await gw.data(WebhooksPage, { filter }, tenant)).webhooks.nodes.map((n) => n.id).sort();
+    const ids = async (filter: object) => (await gw.data(WebhooksPage, { filter }, tenant)).webhooks.nodes.map((n) => n.id).sort();
     expect(await ids({ topic: 'workflow.run_completed' })).toEqual([family, all].sort());
     expect(await ids({ enabled: false })).toEqual([all]);
     expect(await ids({ type: 'ZAPIER' })).toEqual([zap]);
@@ -251,7 +267,14 @@ describe('updateWebhook', () => {
     if (data.updateWebhook.__typename !== 'UpdateWebhookSuccess') throw new Error(JSON.stringify(data.updateWebhook));
     const after = await read(webhook.id);
     expect(after).toMatchObject({ name: null, headers: [], hasBearerToken: false, configuration: { webengage: null } });
-    expect({ ...after, name: undefined, headers: undefined, hasBearerToken: undefined, configuration: undefined, updatedAt: undefined }).toEqual({
+    expect({
+      ...after,
+      name: undefined,
+      headers: undefined,
+      hasBearerToken: undefined,
+      configuration: undefined,
+      updatedAt: undefined,
+    }).toEqual({
       ...webhook,
       name: undefined,
       headers: undefined,
@@ -269,7 +292,8 @@ describe('updateWebhook', () => {
       const { body } = await gw.request(UpdateWebhook, { id: webhook.id, input: { [field]: null } });
       const result = body.data?.updateWebhook;
       expect(result?.__typename).toBe('ValidationError');
-      if (result?.__typename === 'ValidationError') expect(result.fieldErrors).toContainEqual({ path: ['input', field], message: expect.stringMatching(/cannot be null/) });
+      if (result?.__typename === 'ValidationError')
+        expect(result.fieldErrors).toContainEqual({ path: ['input', field], message: expect.stringMatching(/cannot be null/) });
       expect(await read(webhook.id)).toEqual(webhook);
     },
   );
@@ -290,7 +314,14 @@ describe('updateWebhook', () => {
   it('merges nested inputs field by field and replaces lists whole', async () => {
     const { webhook } = await create({
       retryPolicy: { maxRetries: 2, backoffSeconds: 10, strategy: 'FIXED' },
-      configuration: { echo: true, channelTypes: ['sms'], filters: [{ field: 'a', expression: '1' }, { field: 'b', expression: '2' }] },
+      configuration: {
+        echo: true,
+        channelTypes: ['sms'],
+        filters: [
+          { field: 'a', expression: '1' },
+          { field: 'b', expression: '2' },
+        ],
+      },
     });
     const data = await gw.data(UpdateWebhook, {
       id: webhook.id,
@@ -350,7 +381,10 @@ describe('seed update examples replayed as GraphQL', () => {
   });
 
   it('org-apps: url, events and headers', async () => {
-    const { webhook } = await create({ topics: ['message.created', 'message.sent'], headers: [{ name: 'X-Custom-Header', value: 'value' }] });
+    const { webhook } = await create({
+      topics: ['message.created', 'message.sent'],
+      headers: [{ name: 'X-Custom-Header', value: 'value' }],
+    });
     const data = await gw.data(UpdateWebhook, {
       id: webhook.id,
       input: {
@@ -374,9 +408,15 @@ describe('seed update examples replayed as GraphQL', () => {
     expect(rotated.rotateSigningSecret.signingSecret).not.toBe(signingSecret);
     const expires = Date.parse(rotated.rotateSigningSecret.previousSecretExpiresAt);
     expect(expires - Date.parse(rotated.rotateSigningSecret.webhook.updatedAt)).toBe(3600_000);
-    const data = await gw.data(UpdateWebhook, { id: webhook.id, input: { enabled: false, retryPolicy: { maxRetries: 3, backoffSeconds: 60 } } });
+    const data = await gw.data(UpdateWebhook, {
+      id: webhook.id,
+      input: { enabled: false, retryPolicy: { maxRetries: 3, backoffSeconds: 60 } },
+    });
     if (data.updateWebhook.__typename !== 'UpdateWebhookSuccess') throw new Error('update failed');
-    expect(data.updateWebhook.webhook).toMatchObject({ enabled: false, retryPolicy: { maxRetries: 3, backoffSeconds: 60, strategy: 'EXPONENTIAL' } });
+    expect(data.updateWebhook.webhook).toMatchObject({
+      enabled: false,
+      retryPolicy: { maxRetries: 3, backoffSeconds: 60, strategy: 'EXPONENTIAL' },
+    });
   });
 
   it('Interactly: name, actions, bearer token clear, timeout and retries', async () => {
@@ -430,6 +470,9 @@ describe('rotateSigningSecret and deleteWebhook', () => {
       deletedWebhookId: webhook.id,
     });
     expect((await gw.data(GetWebhook, { id: webhook.id })).webhook).toBeNull();
-    expect((await gw.data(DeleteWebhook, { id: webhook.id })).deleteWebhook).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+    expect((await gw.data(DeleteWebhook, { id: webhook.id })).deleteWebhook).toMatchObject({
+      __typename: 'NotFoundError',
+      code: 'NOT_FOUND',
+    });
   });
 });

@@ -57,7 +57,9 @@ describe('graphql-ws message size', () => {
     const ws = await openRawWs(gw.gateway.url);
     await ws.init({ apiKey: gw.gateway.key });
     const comment = `# ${'x'.repeat(100 * 1024)}\n`;
-    expect(await ws.operation('fits', `${comment}{ viewer { tenantName } }`)).toMatchObject({ data: { viewer: { tenantName: 'default' } } });
+    expect(await ws.operation('fits', `${comment}{ viewer { tenantName } }`)).toMatchObject({
+      data: { viewer: { tenantName: 'default' } },
+    });
     ws.send({ id: 'big', type: 'subscribe', payload: { query: `# ${'x'.repeat(2 * MiB)}\n{ viewer { tenantName } }` } });
     expect(await within(ws.closed, 10_000)).toMatchObject({ code: TOO_BIG });
     expect(ws.received.filter((m) => m.id === 'big')).toEqual([]);

@@ -11,7 +11,8 @@ import { openRawWs } from './helpers/raw-ws.ts';
 
 const gw = rawGatewayForFile();
 
-const CREATE_KEY = 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { __typename ... on CreateApiKeySuccess { key apiKey { id } } } }';
+const CREATE_KEY =
+  'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { __typename ... on CreateApiKeySuccess { key apiKey { id } } } }';
 const REVOKE_KEY = 'mutation($id: ID!) { revokeApiKey(id: $id) { __typename } }';
 const CREATE_WEBHOOK = 'mutation($url: URL!) { createWebhook(input: { url: $url, topics: ["message.created"] }) { __typename } }';
 const WEBHOOK_COUNT = '{ webhooks { totalCount } }';
@@ -40,7 +41,9 @@ describe('a revoked key over graphql-ws', () => {
     const ws = await openRawWs(gw.gateway.url);
     await ws.init({ apiKey: key });
     // The connection works before: a mutation over it runs.
-    expect(await ws.operation('before', CREATE_WEBHOOK, { url: 'http://127.0.0.1:9/before' })).toMatchObject({ data: { createWebhook: { __typename: 'CreateWebhookSuccess' } } });
+    expect(await ws.operation('before', CREATE_WEBHOOK, { url: 'http://127.0.0.1:9/before' })).toMatchObject({
+      data: { createWebhook: { __typename: 'CreateWebhookSuccess' } },
+    });
     const before = await webhookCount();
 
     expect((await gw.post(REVOKE_KEY, { id })).body.data).toMatchObject({ revokeApiKey: { __typename: 'RevokeApiKeySuccess' } });

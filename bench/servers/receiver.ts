@@ -11,7 +11,9 @@ let received = 0;
 const latencies: number[] = [];
 const server = createServer((request, response) => {
   if (request.method === 'GET' && (request.url === '/count' || request.url === '/latencies')) {
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(request.url === '/count' ? { received } : { latencies }));
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify(request.url === '/count' ? { received } : { latencies }));
     return;
   }
   const timed = request.url?.startsWith('/latency/');

@@ -53,7 +53,11 @@ const yoga = createYoga({
       Query: {
         webhooks: (_root: unknown, args: { first?: number | null }) => {
           const nodes = webhooks.slice(0, args.first ?? 20);
-          return { totalCount: webhooks.length, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: nodes[0]?.id, endCursor: nodes.at(-1)?.id }, nodes };
+          return {
+            totalCount: webhooks.length,
+            pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: nodes[0]?.id, endCursor: nodes.at(-1)?.id },
+            nodes,
+          };
         },
       },
     },

@@ -7,7 +7,7 @@ import { deliveryRepository } from '../store/deliveries.ts';
 import { eventRepository } from '../store/events.ts';
 import { leaseRepository } from '../store/leases.ts';
 import { webhooksById } from '../store/webhook-cache.ts';
-import { type Webhook } from '../domain/webhook.ts';
+import type { Webhook } from '../domain/webhook.ts';
 
 /** A leased delivery with what sending it needs; `webhook` is undefined when it has been deleted. */
 export type Claimed = { delivery: DeliveryRow; webhook: Webhook | undefined; event: EventRow };
@@ -40,7 +40,7 @@ export function createClaimer({ db, clock, logger, config }: ClaimerDeps) {
       await leases.heartbeat(owner, config.instanceId, startedAt);
     } catch (error) {
       // Missed beats only matter after deadAfterMs; the next one may get through.
-      logger.warn({ err: error }, 'could not record this instance\'s heartbeat');
+      logger.warn({ err: error }, "could not record this instance's heartbeat");
     }
   }
 
@@ -49,7 +49,7 @@ export function createClaimer({ db, clock, logger, config }: ClaimerDeps) {
     registered ??= (async () => {
       await leases.heartbeat(owner, config.instanceId, startedAt);
       const earlier = await leases.retire({ instanceId: config.instanceId, exceptOwner: owner });
-      if (earlier > 0) logger.info({ instanceId: config.instanceId }, 'took over the leases of this instance\'s previous run');
+      if (earlier > 0) logger.info({ instanceId: config.instanceId }, "took over the leases of this instance's previous run");
       beating = setInterval(() => void beat(), config.heartbeatMs);
       beating.unref();
     })().catch((error: unknown) => {
@@ -77,7 +77,11 @@ export function createClaimer({ db, clock, logger, config }: ClaimerDeps) {
       if (picked.length === 0) return [];
       const webhooks = await webhooksById(db, picked);
       const events = new Map<string, EventRow>();
-      for (const [tenantId, ids] of groupBy(picked, (d) => d.tenant_id, (d) => d.event_id)) {
+      for (const [tenantId, ids] of groupBy(
+        picked,
+        (d) => d.tenant_id,
+        (d) => d.event_id,
+      )) {
         for (const event of await eventRepository(db).findByIds(tenantId, ids)) events.set(event.id, event);
       }
       return picked.map((delivery) => ({ delivery, webhook: webhooks.get(delivery.webhook_id), event: events.get(delivery.event_id)! }));

@@ -8,7 +8,6 @@ import { parseReceiverDirective, RECEIVER_DIRECTIVE_HEADER, type ReceiverDirecti
 
 export type { LookupFunction } from './guarded-connector.ts';
 
-
 export interface OutboundRequest {
   url: string;
   headers: Record<string, string>;

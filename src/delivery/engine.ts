@@ -16,7 +16,15 @@ export type DeliveryEngine = {
  * The engine on the calling thread. Stopping: what is still in flight after the grace period is
  * abandoned (its leases bring it back to whoever claims next), then the leases go at once.
  */
-export function engineOnThisThread({ worker, dispatcher, logger }: { worker: Worker; dispatcher: DeliveryDispatcher; logger: Logger }): DeliveryEngine {
+export function engineOnThisThread({
+  worker,
+  dispatcher,
+  logger,
+}: {
+  worker: Worker;
+  dispatcher: DeliveryDispatcher;
+  logger: Logger;
+}): DeliveryEngine {
   return {
     start: async () => worker.start(),
     wake: () => worker.wake(),

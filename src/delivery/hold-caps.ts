@@ -40,7 +40,11 @@ export function createHoldCaps({ db, clock, logger, announcer, config }: HoldCap
       if (paused.length === 0) return;
       if (!(await leaseRepository(db).takeTurn('hold-caps', now, CHECK_EVERY_MS))) return;
       for (const webhookId of paused) {
-        const failed = await deliveryRepository(db).failHeld(webhookId, { before: now - config.pauseMaxHeldMs, keep: config.pauseMaxHeld, reason }, now);
+        const failed = await deliveryRepository(db).failHeld(
+          webhookId,
+          { before: now - config.pauseMaxHeldMs, keep: config.pauseMaxHeld, reason },
+          now,
+        );
         if (failed.length === 0) continue;
         logger.warn({ webhookId, failed: failed.length }, 'failed held deliveries of a paused webhook past its caps');
         announcer.committed({ deliveries: failed });

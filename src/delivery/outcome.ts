@@ -71,13 +71,25 @@ export type Outcome = {
 export function decideOutcome(input: OutcomeInput): Outcome {
   const { delivery, webhook, trigger, result, now } = input;
   if (result === null) {
-    return { attemptCount: delivery.attemptCount, status: statusWhenEnded(delivery.status), nextAttemptAt: null, disableReason: null, retriesSpent: false };
+    return {
+      attemptCount: delivery.attemptCount,
+      status: statusWhenEnded(delivery.status),
+      nextAttemptAt: null,
+      disableReason: null,
+      retriesSpent: false,
+    };
   }
   const attemptCount = delivery.attemptCount + 1;
   // The endpoint's own word (receiver-directive.ts) counts on any response and any trigger.
   const askedToDisable = result.directive === 'DISABLE' && !!webhook?.enabled;
   if (result.outcome === 'SUCCEEDED') {
-    return { attemptCount, status: 'SUCCEEDED', nextAttemptAt: null, disableReason: askedToDisable ? DISABLED_BY_RECEIVER : null, retriesSpent: false };
+    return {
+      attemptCount,
+      status: 'SUCCEEDED',
+      nextAttemptAt: null,
+      disableReason: askedToDisable ? DISABLED_BY_RECEIVER : null,
+      retriesSpent: false,
+    };
   }
 
   let disableReason: string | null = askedToDisable ? DISABLED_BY_RECEIVER : null;
@@ -89,7 +101,8 @@ export function decideOutcome(input: OutcomeInput): Outcome {
   }
   const aborted = result.directive === 'ABORT_MESSAGE';
   // Used up: an open delivery's schedule past the policy, whatever else also ended it (a disable on the same attempt).
-  const retriesSpent = !!webhook && trigger !== 'TEST' && isOpen(delivery.status) && !aborted && attemptCount > webhook.retryPolicy.maxRetries;
+  const retriesSpent =
+    !!webhook && trigger !== 'TEST' && isOpen(delivery.status) && !aborted && attemptCount > webhook.retryPolicy.maxRetries;
   if (!webhook || disableReason || aborted || trigger === 'TEST' || !isOpen(delivery.status) || retriesSpent) {
     return { attemptCount, status: statusWhenEnded(delivery.status), nextAttemptAt: null, disableReason, retriesSpent };
   }

@@ -145,7 +145,17 @@ export function createRecorder({ db, announcer, logger, autoDisableAfter, random
         const events = topics.map((topic) => deliveryEvent(topic, webhookId, cause));
         if (disabled) events.push(webhookDisabledEvent(webhookId, disabled.reason, cause));
         for (const event of events) {
-          published.push(await writeEvent(trx, { tenantId: delivery.tenant_id, ...event, channelType: null, echo: false, idempotencyKey: null, orderingKey: null, now: finishedAt }));
+          published.push(
+            await writeEvent(trx, {
+              tenantId: delivery.tenant_id,
+              ...event,
+              channelType: null,
+              echo: false,
+              idempotencyKey: null,
+              orderingKey: null,
+              now: finishedAt,
+            }),
+          );
         }
       }
     }
@@ -171,7 +181,9 @@ export function createRecorder({ db, announcer, logger, autoDisableAfter, random
     // One order for every batch, on every instance: a webhook's row (failure count) and then its
     // deliveries, webhooks by id. Two batches locking the same rows in opposite orders deadlock (40P01).
     const batch = unrecorded.sort(
-      (a, b) => compare(a.finished.claimed.delivery.webhook_id, b.finished.claimed.delivery.webhook_id) || compare(a.finished.claimed.delivery.id, b.finished.claimed.delivery.id),
+      (a, b) =>
+        compare(a.finished.claimed.delivery.webhook_id, b.finished.claimed.delivery.webhook_id) ||
+        compare(a.finished.claimed.delivery.id, b.finished.claimed.delivery.id),
     );
     unrecorded = [];
     let recorded: Recorded[];

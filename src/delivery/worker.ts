@@ -74,11 +74,19 @@ export function createWorker(deps: WorkerDeps) {
       if (!(error instanceof LocalResourceError)) throw error;
       if (abandoned) return;
       // Not the receiver's failure: nothing recorded, nothing counted toward auto-disable.
-      logger.warn({ deliveryId: claimed.delivery.id, code: error.code }, 'delivery put back: no attempt could be made for want of local resources');
+      logger.warn(
+        { deliveryId: claimed.delivery.id, code: error.code },
+        'delivery put back: no attempt could be made for want of local resources',
+      );
       return claimer.putBack(claimed, clock.now() + LOCAL_RESOURCE_RETRY_MS);
     }
     if (abandoned) return;
-    await recorder.record({ claimed, trigger, finishedAt: clock.now(), attempt: { url: request.url, headers: request.headers, startedAt, result } });
+    await recorder.record({
+      claimed,
+      trigger,
+      finishedAt: clock.now(),
+      attempt: { url: request.url, headers: request.headers, startedAt, result },
+    });
   }
 
   function launch(claimed: Claimed) {

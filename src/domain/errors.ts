@@ -32,7 +32,10 @@ export class ValidationError extends GatewayError {
 
 export class NotFoundError extends GatewayError {
   readonly code = 'NOT_FOUND';
-  constructor(readonly id: string, what = 'Object') {
+  constructor(
+    readonly id: string,
+    what = 'Object',
+  ) {
     super(`${what} ${id} was not found`);
     this.name = 'NotFoundError';
   }
@@ -43,7 +46,11 @@ export type ConflictReason = 'TOPIC_AT_URL' | 'CHANGED_SINCE';
 
 export class ConflictError extends GatewayError {
   readonly code = 'CONFLICT';
-  constructor(readonly existingWebhookId: string, readonly reason: ConflictReason, message: string) {
+  constructor(
+    readonly existingWebhookId: string,
+    readonly reason: ConflictReason,
+    message: string,
+  ) {
     super(message);
     this.name = 'ConflictError';
   }
@@ -54,7 +61,11 @@ export class ConflictError extends GatewayError {
 
   /** An update based on a version older than the stored one: the caller reads the webhook again and decides. */
   static changedSince(webhookId: string): ConflictError {
-    return new ConflictError(webhookId, 'CHANGED_SINCE', `Webhook ${webhookId} changed after expectedUpdatedAt; read it again before updating`);
+    return new ConflictError(
+      webhookId,
+      'CHANGED_SINCE',
+      `Webhook ${webhookId} changed after expectedUpdatedAt; read it again before updating`,
+    );
   }
 }
 

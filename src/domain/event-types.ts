@@ -18,7 +18,8 @@ export const eventTypes: readonly EventType[] = [
   { name: 'message.delivery_failed', description: 'A message could not be delivered (Connectly status "delivery_failed").' },
   {
     name: 'message.delivery_status',
-    description: 'Any delivery status update: sent, delivered, read, delivery_failed (Connectly "delivery_status", Kapso "status_updates").',
+    description:
+      'Any delivery status update: sent, delivered, read, delivery_failed (Connectly "delivery_status", Kapso "status_updates").',
   },
   { name: 'template.updated', description: 'A message template was created, approved, rejected or changed (Kapso "templates").' },
   { name: 'workflow.created', description: 'A workflow was created (Interactly workflow_created).' },
@@ -29,7 +30,8 @@ export const eventTypes: readonly EventType[] = [
   { name: TEST_TOPIC, description: 'Sent by sendTestEvent to check an endpoint; never published by tenants.' },
   {
     name: operationalTopics.webhookDisabled,
-    description: 'The gateway: a webhook was disabled (failures, 410 Gone, its endpoint asked, or a person); reason in the payload. Not matched by *.',
+    description:
+      'The gateway: a webhook was disabled (failures, 410 Gone, its endpoint asked, or a person); reason in the payload. Not matched by *.',
   },
   { name: operationalTopics.webhookEnabled, description: 'The gateway: a person enabled a webhook again. Not matched by *.' },
   {

@@ -49,8 +49,17 @@ const DOT_PATH = /^[^.\s]+(\.[^.\s]+)*$/;
  * Authorization is the tenant's, unless the gateway sends a bearer token (settingsProblems).
  */
 const RESERVED_HEADERS = new Set([
-  'host', 'content-type', 'transfer-encoding', 'expect', 'user-agent',
-  'connection', 'keep-alive', 'te', 'trailer', 'upgrade', 'http2-settings',
+  'host',
+  'content-type',
+  'transfer-encoding',
+  'expect',
+  'user-agent',
+  'connection',
+  'keep-alive',
+  'te',
+  'trailer',
+  'upgrade',
+  'http2-settings',
 ]);
 const RESERVED_PREFIXES = ['content-', 'proxy-', 'webhook-'];
 
@@ -107,7 +116,7 @@ const headers = z
       name: z
         .string()
         .max(limits.headerNameLength, `must be at most ${limits.headerNameLength} characters`)
-        .regex(HEADER_NAME, 'must be an HTTP token: letters, digits and !#$%&\'*+-.^_`|~ only')
+        .regex(HEADER_NAME, "must be an HTTP token: letters, digits and !#$%&'*+-.^_`|~ only")
         .refine((value) => !isReservedHeader(value), 'is set by the gateway or hop-by-hop, and cannot be set'),
       value: z
         .string()
@@ -161,10 +170,10 @@ const configuration = (allowPrivateAddresses: boolean) =>
     filters: z
       .array(
         z.object({
-          field: text().max(200, 'must be at most 200 characters').regex(DOT_PATH, 'must be a dot path such as campaign_name or data.status'),
-          expression: text()
-            .min(1, 'must not be empty')
-            .max(limits.filterLength, `must be at most ${limits.filterLength} characters`),
+          field: text()
+            .max(200, 'must be at most 200 characters')
+            .regex(DOT_PATH, 'must be a dot path such as campaign_name or data.status'),
+          expression: text().min(1, 'must not be empty').max(limits.filterLength, `must be at most ${limits.filterLength} characters`),
         }),
       )
       .max(limits.filters, `must have at most ${limits.filters} filters`)
@@ -177,9 +186,7 @@ const configuration = (allowPrivateAddresses: boolean) =>
       .nullish(),
   });
 
-const signingSecret = z
-  .string()
-  .refine(isValidSigningSecret, signingSecretRule);
+const signingSecret = z.string().refine(isValidSigningSecret, signingSecretRule);
 
 /** Field-by-field rules for both mutations; whole-state rules live in `settingsProblems`. */
 export function webhookInputSchemas(allowPrivateAddresses: boolean) {

@@ -77,7 +77,11 @@ export function createGraphiqlAssets(basePath: string, headers: Readonly<Record<
  * Files served under `prefix` by the same rules: content-hashed URLs, a year of caching,
  * brotli or gzip compressed once. The monitor page's bundle uses it too (src/monitor/).
  */
-export function createStaticAssets(prefix: string, files: Readonly<Record<string, string>>, extraHeaders: Readonly<Record<string, string>> = {}): GraphiqlAssets {
+export function createStaticAssets(
+  prefix: string,
+  files: Readonly<Record<string, string>>,
+  extraHeaders: Readonly<Record<string, string>> = {},
+): GraphiqlAssets {
   let loaded: { version: string; assets: Map<string, Asset> } | undefined;
   // Read on first use, not at start: most processes (and tests) never show GraphiQL.
   const load = () => {

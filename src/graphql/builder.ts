@@ -44,7 +44,16 @@ export const builder = new SchemaBuilder<{
 }>({
   // Errors wrap outermost so ForbiddenError (scope-auth), RateLimitedError and an input over its
   // limit (ValidationError) become union members.
-  plugins: [ErrorsPlugin, ScopeAuthPlugin, RateLimitPlugin, InputLimitsPlugin, ValidationPlugin, RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin],
+  plugins: [
+    ErrorsPlugin,
+    ScopeAuthPlugin,
+    RateLimitPlugin,
+    InputLimitsPlugin,
+    ValidationPlugin,
+    RelayPlugin,
+    DataloaderPlugin,
+    SimpleObjectsPlugin,
+  ],
   defaultFieldNullability: false,
   scopeAuth: {
     // A subscription without the scope is refused when it starts, not on its first event.

@@ -108,7 +108,11 @@ type Walk = {
 };
 
 /** The field's arguments coerced, or null when they do not coerce (execution fails on them anyway). */
-function argumentsOf(field: GraphQLField<unknown, unknown>, node: Parameters<typeof getArgumentValues>[1], walk: Walk): Record<string, unknown> | null {
+function argumentsOf(
+  field: GraphQLField<unknown, unknown>,
+  node: Parameters<typeof getArgumentValues>[1],
+  walk: Walk,
+): Record<string, unknown> | null {
   try {
     return getArgumentValues(field, node, walk.variables);
   } catch {
@@ -116,7 +120,12 @@ function argumentsOf(field: GraphQLField<unknown, unknown>, node: Parameters<typ
   }
 }
 
-function sizedListOf(coordinate: string, field: GraphQLField<unknown, unknown>, node: Parameters<typeof getArgumentValues>[1], walk: Walk): SizedList | null {
+function sizedListOf(
+  coordinate: string,
+  field: GraphQLField<unknown, unknown>,
+  node: Parameters<typeof getArgumentValues>[1],
+  walk: Walk,
+): SizedList | null {
   const sized = sizedLists[coordinate];
   if (!sized) return null;
   const args = argumentsOf(field, node, walk);
@@ -134,7 +143,13 @@ function pageSize(field: GraphQLField<unknown, unknown>, node: Parameters<typeof
   }
 }
 
-function selectionCost(selectionSet: SelectionSetNode, type: GraphQLNamedType, walk: Walk, page: number | null, sized: SizedList | null = null): number {
+function selectionCost(
+  selectionSet: SelectionSetNode,
+  type: GraphQLNamedType,
+  walk: Walk,
+  page: number | null,
+  sized: SizedList | null = null,
+): number {
   const key = `${type.name} ${page} ${sized ? `${sized.list} ${sized.items}` : ''}`;
   const byKey = walk.priced.get(selectionSet) ?? new Map<string, number>();
   walk.priced.set(selectionSet, byKey);
@@ -147,7 +162,13 @@ function selectionCost(selectionSet: SelectionSetNode, type: GraphQLNamedType, w
   return total;
 }
 
-function unpricedSelectionCost(selectionSet: SelectionSetNode, type: GraphQLNamedType, walk: Walk, page: number | null, sized: SizedList | null): number {
+function unpricedSelectionCost(
+  selectionSet: SelectionSetNode,
+  type: GraphQLNamedType,
+  walk: Walk,
+  page: number | null,
+  sized: SizedList | null,
+): number {
   let total = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FRAGMENT_SPREAD || selection.kind === Kind.INLINE_FRAGMENT) {
@@ -183,7 +204,12 @@ function unpricedSelectionCost(selectionSet: SelectionSetNode, type: GraphQLName
 }
 
 /** What an operation costs under the rules above (README, "Limits"). */
-export function operationCost(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Walk['fragments'], variables: Record<string, unknown>): number {
+export function operationCost(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Walk['fragments'],
+  variables: Record<string, unknown>,
+): number {
   const root = schema.getRootType(operation.operation);
   if (!root) return 0;
   return selectionCost(operation.selectionSet, root, { schema, fragments, variables, priced: new Map() }, null);

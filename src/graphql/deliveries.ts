@@ -8,7 +8,7 @@ const DeliveryFilterInput = builder.inputType('DeliveryFilter', {
   fields: (t) => ({
     webhookId: t.id({ description: 'Deliveries to this webhook only (deleted webhooks included).' }),
     status: t.field({ type: DeliveryStatusEnum }),
-    topic: t.string({ description: "Deliveries of events of exactly this type." }),
+    topic: t.string({ description: 'Deliveries of events of exactly this type.' }),
     since: t.field({ type: 'DateTime', description: 'Created at or after.' }),
     until: t.field({ type: 'DateTime', description: 'Created before (exclusive).' }),
   }),

@@ -3,7 +3,7 @@ import { activityMinutes, clampActivityMinutes } from '../domain/input-limits.ts
 import type { ReceiverDirective } from '../domain/receiver-directive.ts';
 import { committedDeliveryOf } from '../live/committed-delivery.ts';
 import { parseJson, type AttemptRow, type DeliveryRow } from '../store/db.ts';
-import { attemptTriggers, deliveryStatuses, type AttemptOutcome } from '../domain/delivery-lifecycle.ts';
+import type { attemptTriggers, deliveryStatuses, AttemptOutcome } from '../domain/delivery-lifecycle.ts';
 import { ACTIVITY_DURATION_SAMPLE, type ActivityMinute, type WebhookActivity, type WebhookAttemptStats } from '../store/attempts.ts';
 import { builder } from './builder.ts';
 import { resultUnion } from './errors.ts';
@@ -17,7 +17,8 @@ export const DeliveryStatusEnum = builder.enumType('DeliveryStatus', {
     PENDING: { description: 'waiting for its first attempt' },
     RETRYING: { description: 'an attempt failed, another is scheduled' },
     WAITING: {
-      description: 'behind an earlier delivery of its ordering key to the same webhook that is still open (see waitingFor); nothing is scheduled until that one ends',
+      description:
+        'behind an earlier delivery of its ordering key to the same webhook that is still open (see waitingFor); nothing is scheduled until that one ends',
     },
     SUCCEEDED: { description: 'an attempt got a 2xx' },
     FAILED: { description: 'retries exhausted, or the endpoint was disabled or deleted' },
@@ -86,7 +87,7 @@ DeliveryNode.implement({
     attemptCount: t.exposeInt('attempt_count'),
     failureReason: t.exposeString('failure_reason', {
       nullable: true,
-      description: 'Why the gateway failed it without an attempt saying why: held past a paused webhook\'s caps.',
+      description: "Why the gateway failed it without an attempt saying why: held past a paused webhook's caps.",
     }),
     nextAttemptAt: t.field({ type: 'DateTime', nullable: true, resolve: (delivery) => delivery.next_attempt_at }),
     attempts: t.loadableList({

@@ -24,7 +24,8 @@ export type ShapeProblem = { limit: keyof ShapeLimits; value: number };
  */
 export function documentShapeProblem(document: DocumentNode, limits: ShapeLimits): ShapeProblem | null {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   const cap = limits.expandedFields + 1;
   const sizes = new Map<string, number>();
   // A cycle counts as empty here; validation refuses it (NoFragmentCyclesRule).

@@ -1,10 +1,4 @@
-import {
-  ForbiddenError,
-  GatewayError,
-  NotFoundError,
-  RateLimitedError,
-  ValidationError,
-} from '../domain/errors.ts';
+import { ForbiddenError, type GatewayError, NotFoundError, RateLimitedError, ValidationError } from '../domain/errors.ts';
 import { builder } from './builder.ts';
 import { ApiKeyScopeEnum } from './api-key-scope.ts';
 

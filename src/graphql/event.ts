@@ -21,7 +21,8 @@ export const EventNode = builder.loadableNodeRef('Event', {
 });
 
 EventNode.implement({
-  description: "Something a tenant published, or one of the gateway's own operational events (gateway.*); delivered to every webhook that matched it then.",
+  description:
+    "Something a tenant published, or one of the gateway's own operational events (gateway.*); delivered to every webhook that matched it then.",
   authScopes: readableWith('Event'),
   fields: (t) => ({
     topic: t.exposeString('topic'),
@@ -72,7 +73,7 @@ const PublishEventInput = builder.inputType('PublishEventInput', {
     }),
     orderingKey: t.string({
       description:
-        "Events with the same key reach each webhook in publish order: a delivery is not attempted while an earlier one of its key to that webhook is open (it is WAITING). Other keys and other webhooks are not held up.",
+        'Events with the same key reach each webhook in publish order: a delivery is not attempted while an earlier one of its key to that webhook is open (it is WAITING). Other keys and other webhooks are not held up.',
     }),
   }),
 });

@@ -22,7 +22,11 @@ declare global {
 }
 
 /** Every string, id and JSON value of a field's arguments against src/domain/input-limits.ts. */
-export function inputLimitProblems(field: GraphQLField<unknown, unknown>, parentTypeName: string, args: Record<string, unknown>): FieldError[] {
+export function inputLimitProblems(
+  field: GraphQLField<unknown, unknown>,
+  parentTypeName: string,
+  args: Record<string, unknown>,
+): FieldError[] {
   const problems: FieldError[] = [];
   const check = (value: unknown, type: GraphQLInputType, coordinate: string, path: string[]) => {
     if (value === null || value === undefined) return;

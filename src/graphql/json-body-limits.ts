@@ -45,7 +45,8 @@ function badRequest(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
 }
 
-const isJsonPost = (request: Request) => request.method === 'POST' && /^application\/(graphql\+)?json\b/i.test(request.headers.get('content-type') ?? '');
+const isJsonPost = (request: Request) =>
+  request.method === 'POST' && /^application\/(graphql\+)?json\b/i.test(request.headers.get('content-type') ?? '');
 
 /** yoga's JSON body parser, with the scan above before JSON.parse. */
 export function useJsonBodyLimits(limits = jsonBodyLimits): Plugin {
@@ -54,14 +55,16 @@ export function useJsonBodyLimits(limits = jsonBodyLimits): Plugin {
       if (!isJsonPost(request)) return;
       setRequestParser(async (request) => {
         const text = await request.text();
-        if (namesTooManyKeys(text, limits.distinctKeys)) throw badRequest(`The request body names more than ${limits.distinctKeys} distinct JSON keys.`);
+        if (namesTooManyKeys(text, limits.distinctKeys))
+          throw badRequest(`The request body names more than ${limits.distinctKeys} distinct JSON keys.`);
         let body: unknown;
         try {
           body = JSON.parse(text);
         } catch {
           throw badRequest('POST body sent invalid JSON.');
         }
-        if (typeof body !== 'object' || body === null) throw badRequest(`POST body is expected to be object but received ${body === null ? 'null' : typeof body}`);
+        if (typeof body !== 'object' || body === null)
+          throw badRequest(`POST body is expected to be object but received ${body === null ? 'null' : typeof body}`);
         return body as Record<string, unknown>;
       });
     },

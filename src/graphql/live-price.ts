@@ -20,7 +20,8 @@ import { MAX_PAYLOAD_BYTES } from '../services/events.ts';
  */
 export function updateBytes(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   const operation = document.definitions.find(
     (definition) => definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName),
   );

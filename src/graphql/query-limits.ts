@@ -1,7 +1,19 @@
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
-import { GraphQLError, Kind, Lexer, getOperationAST, parse, Source, TokenKind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type ValidationContext } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  Lexer,
+  getOperationAST,
+  parse,
+  Source,
+  TokenKind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type ValidationContext,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { documentShapeProblem } from './document-shape.ts';
 import { useVariableLimits } from './variable-limits.ts';
@@ -77,11 +89,17 @@ function refuse(context: ValidationContext | null, error: GraphQLError) {
 
 const armor = { exposeLimits: true, propagateOnRejection: false, onReject: [refuse] };
 
-function costProblem(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: unknown): CostLimitError | null {
+function costProblem(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: unknown,
+): CostLimitError | null {
   const operation = getOperationAST(document, operationName);
   if (!operation) return null;
   const fragments: Record<string, FragmentDefinitionNode> = {};
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
   const cost = operationCost(schema, operation, fragments, (variables ?? {}) as Record<string, unknown>);
   return cost > queryLimits.complexity ? new CostLimitError(cost) : null;
 }

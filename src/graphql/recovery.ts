@@ -16,7 +16,9 @@ const perCall = MAX_PER_CALL.toLocaleString('en');
 const RecoverDeliveriesSuccess = builder.objectRef<Recovery>('RecoverDeliveriesSuccess').implement({
   fields: (t) => ({
     dryRun: t.exposeBoolean('dryRun', { description: 'True when nothing was sent or changed: count and deliveries say what would be.' }),
-    count: t.exposeInt('count', { description: 'How many FAILED deliveries in the window got (or, on a dry run, would get) a MANUAL attempt now.' }),
+    count: t.exposeInt('count', {
+      description: 'How many FAILED deliveries in the window got (or, on a dry run, would get) a MANUAL attempt now.',
+    }),
     deliveries: t.field({
       type: [DeliveryNode],
       description: `The first ${PREVIEW_SIZE} of them, oldest first.`,
@@ -29,7 +31,11 @@ const ReplayEventsSuccess = builder.objectRef<Replay>('ReplayEventsSuccess').imp
   fields: (t) => ({
     dryRun: t.exposeBoolean('dryRun', { description: 'True when nothing was created: count and events say what would be.' }),
     count: t.exposeInt('count', { description: 'How many events got (or, on a dry run, would get) a new delivery to the webhook.' }),
-    events: t.field({ type: [EventNode], description: `The first ${PREVIEW_SIZE} of those events, oldest first.`, resolve: (result) => result.events }),
+    events: t.field({
+      type: [EventNode],
+      description: `The first ${PREVIEW_SIZE} of those events, oldest first.`,
+      resolve: (result) => result.events,
+    }),
     deliveries: t.field({
       type: [DeliveryNode],
       description: `The first ${PREVIEW_SIZE} deliveries created, oldest event first; empty on a dry run.`,

@@ -62,7 +62,13 @@ function rowContext(args: ExecutionArgs, row: object): Context {
 function sharedExecution(args: ExecutionArgs, key: string, row: unknown, requestId: string): Promise<ExecutionResult> {
   const run = () =>
     Promise.resolve(
-      withRequestId(requestId, () => execute({ ...args, contextValue: typeof row === 'object' && row !== null ? rowContext(args, row) : ownContext(args), rootValue: row })),
+      withRequestId(requestId, () =>
+        execute({
+          ...args,
+          contextValue: typeof row === 'object' && row !== null ? rowContext(args, row) : ownContext(args),
+          rootValue: row,
+        }),
+      ),
     );
   if (typeof row !== 'object' || row === null) return run();
   let byKey = executions.get(row);

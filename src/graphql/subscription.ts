@@ -12,7 +12,12 @@ import type { Context } from './context.ts';
  */
 function liveRows<T extends keyof LiveTopics>(context: Context, topic: T, wanted: (row: LiveTopics[T][1]) => boolean) {
   let stop = () => {};
-  const stream = context.live.registry.open<LiveTopics[T][1]>(context.principal, context.live.connection, context.live.updateBytes ?? 0, () => stop());
+  const stream = context.live.registry.open<LiveTopics[T][1]>(
+    context.principal,
+    context.live.connection,
+    context.live.updateBytes ?? 0,
+    () => stop(),
+  );
   stop = context.pubsub.listen(topic, context.principal.tenantId, (row) => {
     if (wanted(row)) stream.push(row);
   });
@@ -46,7 +51,8 @@ builder.subscriptionType({
       description: 'Every status change of a delivery of this tenant.',
       args: { webhookId: t.arg.id() },
       authScopes: { scope: 'WEBHOOKS_READ' },
-      subscribe: (_root, args, context) => liveRows(context, 'delivery', (delivery) => !args.webhookId || delivery.webhook_id === args.webhookId),
+      subscribe: (_root, args, context) =>
+        liveRows(context, 'delivery', (delivery) => !args.webhookId || delivery.webhook_id === args.webhookId),
       resolve: (delivery: DeliveryRow) => delivery,
     }),
     gatewayEvents: t.field({

@@ -39,7 +39,12 @@ function badInput(message: string): GraphQLError {
 }
 
 /** The first problem with the operation's variables, or null; stops as soon as it finds one. */
-export function variablesProblem(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: unknown): GraphQLError | null {
+export function variablesProblem(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: unknown,
+): GraphQLError | null {
   const operation = getOperationAST(document, operationName);
   if (!operation?.variableDefinitions?.length || typeof variables !== 'object' || variables === null) return null;
   let values = 0;
@@ -90,11 +95,13 @@ function shortened(error: GraphQLError): GraphQLError {
 /** At most `errors` errors, each message at most `messageLength` characters: no answer echoes a large input. */
 function bounded(result: ExecutionResult): ExecutionResult {
   const errors = result.errors;
-  if (!errors || (errors.length <= variableLimits.errors && errors.every((error) => error.message.length <= variableLimits.messageLength))) return result;
+  if (!errors || (errors.length <= variableLimits.errors && errors.every((error) => error.message.length <= variableLimits.messageLength)))
+    return result;
   return { ...result, errors: errors.slice(0, variableLimits.errors).map(shortened) };
 }
 
-const isResult = (result: unknown): result is ExecutionResult => typeof result === 'object' && result !== null && !(Symbol.asyncIterator in result);
+const isResult = (result: unknown): result is ExecutionResult =>
+  typeof result === 'object' && result !== null && !(Symbol.asyncIterator in result);
 
 /** The walk above before execution (HTTP, SSE and graphql-ws alike), and every answer's errors bounded. */
 export function useVariableLimits(): Plugin {

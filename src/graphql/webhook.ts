@@ -1,5 +1,12 @@
 import { ConflictError, NotFoundError, ValidationError, type ConflictReason } from '../domain/errors.ts';
-import { backoffStrategies, webhookTypes, type RetryPolicy, type WebengageSettings, type Webhook, type WebhookConfiguration } from '../domain/webhook.ts';
+import {
+  backoffStrategies,
+  type webhookTypes,
+  type RetryPolicy,
+  type WebengageSettings,
+  type Webhook,
+  type WebhookConfiguration,
+} from '../domain/webhook.ts';
 import { builder } from './builder.ts';
 import { ErrorInterface, resultUnion } from './errors.ts';
 import { pageArgsSchema, shownCount, toConnection } from './pagination.ts';
@@ -82,7 +89,8 @@ export const WebhookNode = builder.loadableNode('Webhook', {
       type: HeldDeliveriesRef,
       nullable: true,
       description: 'While paused: the deliveries held and the oldest of them; null when not paused.',
-      resolve: (webhook, _args, context) => (webhook.pausedAt === null ? null : context.repos.deliveries.heldBy(context.principal.tenantId, webhook.id)),
+      resolve: (webhook, _args, context) =>
+        webhook.pausedAt === null ? null : context.repos.deliveries.heldBy(context.principal.tenantId, webhook.id),
     }),
     disabledReason: t.exposeString('disabledReason', {
       nullable: true,
@@ -182,8 +190,13 @@ const UpdateWebhookInput = builder.inputType('UpdateWebhookInput', {
 
 const ConflictReasonEnum = builder.enumType('ConflictReason', {
   values: {
-    TOPIC_AT_URL: { description: 'Another webhook of this tenant already delivers one of these topics to the same URL; existingWebhook is that one.' },
-    CHANGED_SINCE: { description: 'updateWebhook with expectedUpdatedAt: the webhook changed since; existingWebhook is it as it now stands, and nothing was written.' },
+    TOPIC_AT_URL: {
+      description: 'Another webhook of this tenant already delivers one of these topics to the same URL; existingWebhook is that one.',
+    },
+    CHANGED_SINCE: {
+      description:
+        'updateWebhook with expectedUpdatedAt: the webhook changed since; existingWebhook is it as it now stands, and nothing was written.',
+    },
   } satisfies Record<ConflictReason, object>,
 });
 
@@ -290,11 +303,15 @@ builder.mutationFields((t) => ({
   }),
   updateWebhook: t.field({
     type: UpdateWebhookSuccess,
-    description: 'Changes what input gives. With expectedUpdatedAt, only if the webhook is still at that version: otherwise a ConflictError (reason CHANGED_SINCE) with the webhook as it now stands, and nothing written.',
+    description:
+      'Changes what input gives. With expectedUpdatedAt, only if the webhook is still at that version: otherwise a ConflictError (reason CHANGED_SINCE) with the webhook as it now stands, and nothing written.',
     args: {
       id: t.arg.id({ required: true }),
       input: t.arg({ type: UpdateWebhookInput, required: true }),
-      expectedUpdatedAt: t.arg({ type: 'DateTime', description: 'The updatedAt the caller read; absent: update whatever the current version.' }),
+      expectedUpdatedAt: t.arg({
+        type: 'DateTime',
+        description: 'The updatedAt the caller read; absent: update whatever the current version.',
+      }),
     },
     authScopes: { scope: 'WEBHOOKS_WRITE' },
     errors: resultUnion('UpdateWebhookResult', [ValidationError, NotFoundError, ConflictError]),
@@ -318,7 +335,8 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true }),
       overlapSeconds: t.arg.int({ description: 'Seconds the old secret keeps signing, 0..604800; default 86400.' }),
       signingSecret: t.arg.string({
-        description: "The new secret, when the caller brings its own (e.g. the one its receivers already verify with): whsec_ + base64 of 24..64 random bytes, as at create; generated when absent. Never echoed in errors or logs.",
+        description:
+          'The new secret, when the caller brings its own (e.g. the one its receivers already verify with): whsec_ + base64 of 24..64 random bytes, as at create; generated when absent. Never echoed in errors or logs.',
       }),
     },
     authScopes: { scope: 'WEBHOOKS_WRITE' },
@@ -329,7 +347,8 @@ builder.mutationFields((t) => ({
   }),
   pauseWebhook: t.field({
     type: PauseWebhookSuccess,
-    description: 'Holds the webhook\'s deliveries, new ones included, without failing them; unlike disabling. Pausing a paused webhook changes nothing.',
+    description:
+      "Holds the webhook's deliveries, new ones included, without failing them; unlike disabling. Pausing a paused webhook changes nothing.",
     args: { id: t.arg.id({ required: true }) },
     authScopes: { scope: 'WEBHOOKS_WRITE' },
     errors: resultUnion('PauseWebhookResult', [NotFoundError]),

@@ -8,7 +8,12 @@ import { eventRepository } from '../store/events.ts';
 import { createPgSignals, type PgSignals, type Signal } from './pg-signals.ts';
 
 /** Carries what was committed to the other instances on the same database (pg-signals.ts). */
-export type Relay = (committed: { attempts: readonly AttemptRow[]; deliveries: readonly DeliveryRow[]; events: readonly EventRow[]; dueNow: boolean }) => void;
+export type Relay = (committed: {
+  attempts: readonly AttemptRow[];
+  deliveries: readonly DeliveryRow[];
+  events: readonly EventRow[];
+  dueNow: boolean;
+}) => void;
 
 export type ClusterDeps = {
   url: string;
@@ -78,7 +83,8 @@ export type Cluster = ReturnType<typeof createCluster>;
 export function relayOver(signals: Pick<PgSignals, 'send'>): Relay {
   return ({ attempts: committedAttempts, deliveries: committedDeliveries, events: committedEvents, dueNow }) => {
     const byTenant = new Map<string, { attemptIds: string[]; deliveryIds: string[]; eventIds: string[] }>();
-    const of = (tenantId: string) => byTenant.get(tenantId) ?? byTenant.set(tenantId, { attemptIds: [], deliveryIds: [], eventIds: [] }).get(tenantId)!;
+    const of = (tenantId: string) =>
+      byTenant.get(tenantId) ?? byTenant.set(tenantId, { attemptIds: [], deliveryIds: [], eventIds: [] }).get(tenantId)!;
     for (const row of committedAttempts) of(row.tenant_id).attemptIds.push(row.id);
     for (const row of committedDeliveries) of(row.tenant_id).deliveryIds.push(row.id);
     for (const row of committedEvents) of(row.tenant_id).eventIds.push(row.id);

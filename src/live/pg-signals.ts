@@ -97,10 +97,14 @@ export function createPgSignals({ url, db, owner, logger, onSignal }: SignalsOpt
 
     /** Sends signals to every other instance, in one statement; call it after the transaction they speak of has committed. */
     async send(signals: readonly Signal[]): Promise<void> {
-      const payloads = signals.flatMap((signal) => fitted(signal).map((one) => JSON.stringify({ from: owner, signal: one } satisfies Envelope)));
+      const payloads = signals.flatMap((signal) =>
+        fitted(signal).map((one) => JSON.stringify({ from: owner, signal: one } satisfies Envelope)),
+      );
       if (payloads.length === 0) return;
       try {
-        await sql`select pg_notify(${SIGNAL_CHANNEL}, payload) from unnest(${payloads}::text[]) with ordinality as p(payload, n) order by n`.execute(db);
+        await sql`select pg_notify(${SIGNAL_CHANNEL}, payload) from unnest(${payloads}::text[]) with ordinality as p(payload, n) order by n`.execute(
+          db,
+        );
       } catch (error) {
         // The write it speaks of has committed; only the hint is lost, and the poll covers it.
         logger.warn({ err: error }, 'could not signal other instances');

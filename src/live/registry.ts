@@ -33,7 +33,10 @@ class Entry {
   }
 
   overflowError(): Error {
-    return liveError(`Subscriber too slow: more than ${this.limits.bufferSize} updates waited unread, so the subscription was ended`, 'SLOW_CONSUMER');
+    return liveError(
+      `Subscriber too slow: more than ${this.limits.bufferSize} updates waited unread, so the subscription was ended`,
+      'SLOW_CONSUMER',
+    );
   }
 
   // The connection's socket is backed up too; nothing more can reach it, so close it.

@@ -140,7 +140,9 @@ export function attachWebSockets(params: {
         // of (a lost signal from another instance) still stops the connection at its next one.
         // Checked in the order the operations arrived, one after another: a lookup that returns
         // early must not let a later operation take the last subscription slot of an earlier one.
-        const check = (ctx.extra.keyCheck ?? Promise.resolve()).then(() => params.authenticate(apiKeyFromConnectionParams(ctx.connectionParams)));
+        const check = (ctx.extra.keyCheck ?? Promise.resolve()).then(() =>
+          params.authenticate(apiKeyFromConnectionParams(ctx.connectionParams)),
+        );
         ctx.extra.keyCheck = check.catch(() => undefined);
         const current = await check;
         if (!current || current.keyId !== ctx.extra.principal?.keyId) {

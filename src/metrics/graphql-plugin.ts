@@ -10,7 +10,8 @@ const typeOf = (document: DocumentNode, name?: string | null) => getOperationAST
  */
 export function useOperationMetrics(metrics: Metrics): Plugin {
   return {
-    onValidate: ({ params }) =>
+    onValidate:
+      ({ params }) =>
       ({ result }) => {
         if (result.length > 0) metrics.operation(typeOf(params.documentAST), 'refused');
       },

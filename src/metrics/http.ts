@@ -25,7 +25,9 @@ function answer(response: ServerResponse, status: number, message: string, heade
 async function serve(metrics: Metrics, token: string | null, request: IncomingMessage, response: ServerResponse) {
   if (request.method !== 'GET' && request.method !== 'HEAD') return answer(response, 405, 'GET only', { allow: 'GET, HEAD' });
   if (token !== null && !tokenMatches(request.headers.authorization, token)) {
-    return answer(response, 401, 'Send the METRICS_TOKEN as Authorization: Bearer <token>', { 'www-authenticate': 'Bearer realm="metrics"' });
+    return answer(response, 401, 'Send the METRICS_TOKEN as Authorization: Bearer <token>', {
+      'www-authenticate': 'Bearer realm="metrics"',
+    });
   }
   const body = await metrics.scrape();
   response.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' });
@@ -39,7 +41,11 @@ export function metricsAccess(metrics: Metrics, config: { token: string | null; 
     handle(request: IncomingMessage, response: ServerResponse): boolean {
       if ((request.url ?? '/').split('?')[0] !== '/metrics') return false;
       if (config.token === null) {
-        answer(response, 404, config.port === null ? 'Metrics are off: set METRICS_TOKEN or METRICS_PORT' : 'Metrics are served on 127.0.0.1:METRICS_PORT');
+        answer(
+          response,
+          404,
+          config.port === null ? 'Metrics are off: set METRICS_TOKEN or METRICS_PORT' : 'Metrics are served on 127.0.0.1:METRICS_PORT',
+        );
       } else {
         serve(metrics, config.token, request, response).catch((error: unknown) => response.destroy(error as Error));
       }

@@ -35,7 +35,12 @@ export function createMetrics(sources: MetricsSources) {
   collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
   const p = METRIC_PREFIX;
 
-  const attempts = new Counter({ name: `${p}attempts_total`, help: 'Delivery attempts finished, by outcome and trigger.', labelNames: ['outcome', 'trigger'] as const, registers: [registry] });
+  const attempts = new Counter({
+    name: `${p}attempts_total`,
+    help: 'Delivery attempts finished, by outcome and trigger.',
+    labelNames: ['outcome', 'trigger'] as const,
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: `${p}attempt_duration_seconds`,
     help: 'Time from sending an attempt to its outcome.',
@@ -70,11 +75,29 @@ export function createMetrics(sources: MetricsSources) {
   let pending: Promise<QueueState> | null = null;
   const queueOnce = () => (pending ??= sources.queue().finally(() => setImmediate(() => (pending = null))));
   gauge('deliveries_due', 'Deliveries whose next attempt is due now and not leased by a worker.', (q) => q.dueNow);
-  gauge('deliveries_oldest_due_age_seconds', 'How long the longest-waiting due delivery has been due (0 when none).', (q) => q.oldestDueAgeSeconds);
+  gauge(
+    'deliveries_oldest_due_age_seconds',
+    'How long the longest-waiting due delivery has been due (0 when none).',
+    (q) => q.oldestDueAgeSeconds,
+  );
   gauge('deliveries_leased', 'Deliveries a worker holds right now (attempts in flight).', (q) => q.leased);
   gauge('deliveries_failed', 'Deliveries FAILED and kept (retention), over all tenants.', (q) => q.failed);
-  new Gauge({ name: `${p}live_subscriptions`, help: 'Open subscriptions, graphql-ws and SSE.', registers: [registry], collect() { this.set(sources.liveSubscriptions()); } });
-  new Gauge({ name: `${p}live_connections`, help: 'Open graphql-ws connections.', registers: [registry], collect() { this.set(sources.liveConnections()); } });
+  new Gauge({
+    name: `${p}live_subscriptions`,
+    help: 'Open subscriptions, graphql-ws and SSE.',
+    registers: [registry],
+    collect() {
+      this.set(sources.liveSubscriptions());
+    },
+  });
+  new Gauge({
+    name: `${p}live_connections`,
+    help: 'Open graphql-ws connections.',
+    registers: [registry],
+    collect() {
+      this.set(sources.liveConnections());
+    },
+  });
 
   return {
     registry,

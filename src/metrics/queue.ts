@@ -21,7 +21,11 @@ export async function readQueueState(db: Db, now: number): Promise<QueueState> {
       .where('locked_until', 'is not', null)
       .where('locked_until', '>', now)
       .executeTakeFirstOrThrow(),
-    db.selectFrom('deliveries').select((eb) => eb.fn.countAll<number | string>().as('n')).where('status', '=', 'FAILED').executeTakeFirstOrThrow(),
+    db
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('status', '=', 'FAILED')
+      .executeTakeFirstOrThrow(),
   ]);
   const oldest = dueRow.oldest;
   return {

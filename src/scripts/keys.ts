@@ -35,7 +35,10 @@ async function main() {
   if (positionals[0] !== 'create') fail(`unknown command: ${positionals[0] ?? '(none)'}`);
   if (!values.tenant?.trim()) fail('--tenant is required');
   if (!values.scopes) fail('--scopes is required');
-  const scopes = values.scopes.split(',').map((scope) => scope.trim().toUpperCase()).filter(Boolean);
+  const scopes = values.scopes
+    .split(',')
+    .map((scope) => scope.trim().toUpperCase())
+    .filter(Boolean);
 
   const config = loadConfig();
   const databasePath = config.databaseUrl ? 'the Postgres database at DATABASE_URL' : config.databasePath;

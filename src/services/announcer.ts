@@ -58,7 +58,10 @@ function streamedEvents(events: readonly EventRow[]): EventRow[] {
  * workers should look at once); null when it wrote nothing anyone listens for. The delivery
  * threads relay their own commits with it (engine-thread.ts).
  */
-export function relayedOf({ attempts = [], deliveries = [], events = [], released = false }: Committed, now: number): Parameters<Relay>[0] | null {
+export function relayedOf(
+  { attempts = [], deliveries = [], events = [], released = false }: Committed,
+  now: number,
+): Parameters<Relay>[0] | null {
   const due = released || deliveries.some((delivery) => delivery.next_attempt_at !== null && delivery.next_attempt_at <= now);
   const streamed = streamedEvents(events);
   if (attempts.length === 0 && deliveries.length === 0 && streamed.length === 0 && !released) return null;

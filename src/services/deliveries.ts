@@ -48,10 +48,16 @@ function checkWindow(window: Window, now: number, oldest: number, tooOld: string
 }
 
 const tooMany = (count: string) =>
-  ValidationError.at(['since'], `the window holds ${count} deliveries, more than the ${MAX_PER_CALL.toLocaleString('en')} one call may take: narrow it (a later since, an until) and go in parts`);
+  ValidationError.at(
+    ['since'],
+    `the window holds ${count} deliveries, more than the ${MAX_PER_CALL.toLocaleString('en')} one call may take: narrow it (a later since, an until) and go in parts`,
+  );
 
 const tooMuchToRead = () =>
-  ValidationError.at(['since'], `the window holds more events than one call may read (${REPLAY_SCAN_WORK / (1024 * 1024)} MiB of payloads): narrow it (a later since, an until) and go in parts`);
+  ValidationError.at(
+    ['since'],
+    `the window holds more events than one call may read (${REPLAY_SCAN_WORK / (1024 * 1024)} MiB of payloads): narrow it (a later since, an until) and go in parts`,
+  );
 
 // RETURNING promises no order; results list the oldest first.
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -142,7 +148,10 @@ export function deliveryService({ db, clock, announcer, config }: DeliveryServic
           throw ValidationError.at(['deliveryId'], 'its webhook has been deleted, so there is nowhere to send it');
         }
         if (current.status === 'WAITING') {
-          throw ValidationError.at(['deliveryId'], 'it is WAITING behind an earlier delivery with its ordering key (see waitingFor); it is sent in its turn');
+          throw ValidationError.at(
+            ['deliveryId'],
+            'it is WAITING behind an earlier delivery with its ordering key (see waitingFor); it is sent in its turn',
+          );
         }
         return (await deliveries.requestAttempt(tenantId, deliveryId, 'MANUAL', now))!;
       });
@@ -178,7 +187,9 @@ export function deliveryService({ db, clock, announcer, config }: DeliveryServic
         await replayTarget(trx, tenantId, webhookId);
         // Replayed keyed events join their lines in publish order, behind anything still open.
         const rows = await orderingRepository(trx).place(
-          matched.map((event) => pendingDelivery({ tenantId, eventId: event.id, webhookId, now, trigger: null, orderingKey: event.ordering_key })),
+          matched.map((event) =>
+            pendingDelivery({ tenantId, eventId: event.id, webhookId, now, trigger: null, orderingKey: event.ordering_key }),
+          ),
         );
         const created = (await deliveryRepository(trx).insertNew(rows)).sort(byId);
         const createdFor = new Set(created.map((delivery) => delivery.event_id));

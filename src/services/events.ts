@@ -20,7 +20,10 @@ const publishInput = z.object({
     .max(limits.topicLength, `must be at most ${limits.topicLength} characters`)
     .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be an event type such as message.created (no wildcards)')
     .refine((topic) => topic !== TEST_TOPIC, `${TEST_TOPIC} is sent by sendTestEvent only`)
-    .refine((topic) => !isReservedTopic(topic), `${RESERVED_TOPIC_PREFIX}* topics are the gateway's own events; tenants cannot publish them`),
+    .refine(
+      (topic) => !isReservedTopic(topic),
+      `${RESERVED_TOPIC_PREFIX}* topics are the gateway's own events; tenants cannot publish them`,
+    ),
   // One check after another, each only once the one before passed: JSON.stringify recurses and
   // overflows the stack on a value nested a few thousand deep, so depth is checked first.
   payload: z.unknown().superRefine((payload, ctx) => {
@@ -30,10 +33,19 @@ const publishInput = z.object({
       ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_PAYLOAD_BYTES / 1024} KiB as JSON` });
     }
   }),
-  channelType: text().min(1, 'must not be empty').max(limits.channelTypeLength, `must be at most ${limits.channelTypeLength} characters`).nullish(),
+  channelType: text()
+    .min(1, 'must not be empty')
+    .max(limits.channelTypeLength, `must be at most ${limits.channelTypeLength} characters`)
+    .nullish(),
   echo: z.boolean().nullish(),
-  idempotencyKey: text().min(1, 'must not be empty').max(CALLER_KEY_MAX_LENGTH, `must be at most ${CALLER_KEY_MAX_LENGTH} characters`).nullish(),
-  orderingKey: text().min(1, 'must not be empty').max(CALLER_KEY_MAX_LENGTH, `must be at most ${CALLER_KEY_MAX_LENGTH} characters`).nullish(),
+  idempotencyKey: text()
+    .min(1, 'must not be empty')
+    .max(CALLER_KEY_MAX_LENGTH, `must be at most ${CALLER_KEY_MAX_LENGTH} characters`)
+    .nullish(),
+  orderingKey: text()
+    .min(1, 'must not be empty')
+    .max(CALLER_KEY_MAX_LENGTH, `must be at most ${CALLER_KEY_MAX_LENGTH} characters`)
+    .nullish(),
 });
 
 // GraphQL types a JSON argument as optional; the parse insists on a payload.
@@ -56,17 +68,19 @@ export function eventService({ db, clock, announcer }: EventServiceDeps) {
         orderingKey: parsed.orderingKey ?? null,
       };
       const routing = await routeAhead(db, tenantId, event);
-      const result = await db.transaction().execute(async (trx): Promise<{ event: EventRow; deliveries: DeliveryRow[]; deliveryCount: number }> => {
-        const events = eventRepository(trx);
-        if (event.idempotencyKey) {
-          // Concurrent publishes with one key wait here for the first to commit, then find its event.
-          await lockName(trx, 'idempotency-key', tenantId, event.idempotencyKey);
-          const first = await events.findByIdempotencyKey(tenantId, event.idempotencyKey, now - IDEMPOTENCY_WINDOW_MS);
-          if (first) return { event: first, deliveries: [], deliveryCount: first.delivery_count };
-        }
-        const written = await writeEvent(trx, { tenantId, ...event, now }, routing);
-        return { ...written, deliveryCount: written.deliveries.length };
-      });
+      const result = await db
+        .transaction()
+        .execute(async (trx): Promise<{ event: EventRow; deliveries: DeliveryRow[]; deliveryCount: number }> => {
+          const events = eventRepository(trx);
+          if (event.idempotencyKey) {
+            // Concurrent publishes with one key wait here for the first to commit, then find its event.
+            await lockName(trx, 'idempotency-key', tenantId, event.idempotencyKey);
+            const first = await events.findByIdempotencyKey(tenantId, event.idempotencyKey, now - IDEMPOTENCY_WINDOW_MS);
+            if (first) return { event: first, deliveries: [], deliveryCount: first.delivery_count };
+          }
+          const written = await writeEvent(trx, { tenantId, ...event, now }, routing);
+          return { ...written, deliveryCount: written.deliveries.length };
+        });
       announcer.committed({ deliveries: result.deliveries });
       return { event: result.event, deliveryCount: result.deliveryCount };
     },

@@ -5,18 +5,13 @@ import { generateSigningSecret, isValidSigningSecret, signingSecretRule } from '
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../domain/errors.ts';
 import { patternsOverlap } from '../domain/topic-routing.ts';
 import { fieldErrorsOf, parseInput } from '../domain/validation.ts';
-import {
-  nullsOnRequired,
-  webhookInputSchemas,
-  type CreateWebhookInput,
-  type UpdateWebhookInput,
-} from '../domain/webhook-rules.ts';
+import { nullsOnRequired, webhookInputSchemas, type CreateWebhookInput, type UpdateWebhookInput } from '../domain/webhook-rules.ts';
 import { mergeUpdate, settingsFromCreate, settingsProblems } from '../domain/webhook-settings.ts';
 import type { Transaction } from 'kysely';
 import type { Database, Db } from '../store/db.ts';
 import { lockName } from '../store/dialect.ts';
 import { webhookRepository, type WebhookRepository } from '../store/webhooks.ts';
-import { type Webhook, type WebhookSettings } from '../domain/webhook.ts';
+import type { Webhook, WebhookSettings } from '../domain/webhook.ts';
 import { newId } from '../domain/ids.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { writeEvent } from '../store/outbox.ts';
@@ -37,7 +32,13 @@ function throwIfAny(errors: FieldError[]): void {
  * the rule: transactions writing topics at one URL take turns, and each checks what the previous
  * one committed.
  */
-async function assertNoConflict(trx: Transaction<Database>, repo: WebhookRepository, tenantId: string, settings: WebhookSettings, exceptId: string | null) {
+async function assertNoConflict(
+  trx: Transaction<Database>,
+  repo: WebhookRepository,
+  tenantId: string,
+  settings: WebhookSettings,
+  exceptId: string | null,
+) {
   await lockName(trx, 'webhook-url', tenantId, settings.url);
   const taken = await repo.topicsAtUrl(tenantId, settings.url, exceptId);
   for (const topic of settings.topics) {
@@ -83,7 +84,9 @@ export function webhookService({ db, config, clock, announcer }: WebhookServiceD
       const nullPaths = new Set(nullErrors.map((error) => error.path.join('.')));
       const parsed = schemas.update.safeParse(input);
       if (!parsed.success || nullErrors.length > 0) {
-        const parseErrors = parsed.success ? [] : fieldErrorsOf(parsed.error, ['input']).filter((error) => !nullPaths.has(error.path.join('.')));
+        const parseErrors = parsed.success
+          ? []
+          : fieldErrorsOf(parsed.error, ['input']).filter((error) => !nullPaths.has(error.path.join('.')));
         throw new ValidationError([...nullErrors, ...parseErrors]);
       }
       const changes = parsed.data;
@@ -103,8 +106,14 @@ export function webhookService({ db, config, clock, announcer }: WebhookServiceD
         // A disabled endpoint receives nothing: what was waiting for it fails now (redeliverFailed brings it back).
         const failed = current.enabled && !updated.enabled ? await deliveryRepository(trx).failPending(id, now) : [];
         const told =
-          current.enabled === updated.enabled ? null : updated.enabled ? webhookEnabledEvent(id) : webhookDisabledEvent(id, DISABLED_BY_PERSON, null);
-        const published = told ? await writeEvent(trx, { tenantId, ...told, channelType: null, echo: false, idempotencyKey: null, orderingKey: null, now }) : null;
+          current.enabled === updated.enabled
+            ? null
+            : updated.enabled
+              ? webhookEnabledEvent(id)
+              : webhookDisabledEvent(id, DISABLED_BY_PERSON, null);
+        const published = told
+          ? await writeEvent(trx, { tenantId, ...told, channelType: null, echo: false, idempotencyKey: null, orderingKey: null, now })
+          : null;
         return { webhook: updated, failed, published };
       });
       announcer.committed({ deliveries: [...failed, ...(published?.deliveries ?? [])], events: published ? [published.event] : [] });
@@ -155,7 +164,8 @@ export function webhookService({ db, config, clock, announcer }: WebhookServiceD
         // Locked: the current secret becomes the previous one, so a second rotation must see the first one's secret.
         const current = await repo.findByIdForUpdate(tenantId, id);
         if (!current) throw new NotFoundError(id, 'Webhook');
-        if (secret === current.signingSecret) throw ValidationError.at(['signingSecret'], 'is the current secret already: a rotation needs a new one');
+        if (secret === current.signingSecret)
+          throw ValidationError.at(['signingSecret'], 'is the current secret already: a rotation needs a new one');
         const now = versionAfter(current, clock.now());
         return repo.rotateSecret(current, { secret: secret ?? generateSigningSecret(), previousExpiresAt: now + overlap * 1000, now });
       });

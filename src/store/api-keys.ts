@@ -52,12 +52,7 @@ export function apiKeyRepository(db: Executor) {
     },
 
     async listByTenant(tenantId: string): Promise<ApiKeyRow[]> {
-      return db
-        .selectFrom('api_keys')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .orderBy('id', 'desc')
-        .execute();
+      return db.selectFrom('api_keys').selectAll().where('tenant_id', '=', tenantId).orderBy('id', 'desc').execute();
     },
 
     async findByIds(tenantId: string, ids: readonly string[]): Promise<ApiKeyRow[]> {

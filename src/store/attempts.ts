@@ -52,7 +52,9 @@ export function attemptRepository(db: Executor) {
   return {
     async insert(row: NewAttemptRow): Promise<AttemptRow> {
       // A receiver may answer anything; Postgres text cannot hold NUL, so neither engine keeps it.
-      return returnedRow(await insertAttempt(db, { ...row, response_body: storableText(row.response_body ?? null), error: storableText(row.error ?? null) }));
+      return returnedRow(
+        await insertAttempt(db, { ...row, response_body: storableText(row.response_body ?? null), error: storableText(row.error ?? null) }),
+      );
     },
 
     async listByDeliveries(tenantId: string, deliveryIds: readonly string[]): Promise<AttemptRow[]> {
@@ -117,7 +119,14 @@ export function attemptRepository(db: Executor) {
         .execute();
       const byMinute = new Map<number, ActivityMinute & { total: number }>();
       for (const row of rows) {
-        const entry = byMinute.get(row.minute) ?? { minute: row.minute, outcomes: {}, attempts: 0, avgDurationMs: 0, maxDurationMs: 0, total: 0 };
+        const entry = byMinute.get(row.minute) ?? {
+          minute: row.minute,
+          outcomes: {},
+          attempts: 0,
+          avgDurationMs: 0,
+          maxDurationMs: 0,
+          total: 0,
+        };
         entry.outcomes[row.outcome] = row.count;
         entry.attempts += row.count;
         entry.total += Number(row.total);

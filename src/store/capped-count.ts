@@ -13,9 +13,17 @@ export const COUNT_CAP = 10_000;
  * The rows `query` selects, counted up to COUNT_CAP + 1: a result over COUNT_CAP means "at
  * least COUNT_CAP". `query` is a select with its from and where clauses and no selection yet.
  */
-export async function cappedCount<TB extends keyof Database>(db: Executor, query: SelectQueryBuilder<Database, TB, object>): Promise<number> {
+export async function cappedCount<TB extends keyof Database>(
+  db: Executor,
+  query: SelectQueryBuilder<Database, TB, object>,
+): Promise<number> {
   const { count } = await db
-    .selectFrom(query.select(sql<number>`1`.as('one')).limit(COUNT_CAP + 1).as('capped'))
+    .selectFrom(
+      query
+        .select(sql<number>`1`.as('one'))
+        .limit(COUNT_CAP + 1)
+        .as('capped'),
+    )
     .select((eb) => eb.fn.countAll<number | string>().as('count'))
     .executeTakeFirstOrThrow();
   return Number(count);

@@ -267,7 +267,11 @@ function openPostgres(url: string, poolSize: number): Db {
 function openSqlite(path: string, options: { turns?: TurnOptions }): Db {
   const inMemory = path === ':memory:';
   if (!inMemory) mkdirSync(dirname(path), { recursive: true });
-  const dialect = new GatewaySqliteDialect({ writer: connectSqlite(path), reader: inMemory ? null : connectSqlite(path), turns: options.turns });
+  const dialect = new GatewaySqliteDialect({
+    writer: connectSqlite(path),
+    reader: inMemory ? null : connectSqlite(path),
+    turns: options.turns,
+  });
   return new Kysely<Database>({ dialect });
 }
 

@@ -54,7 +54,13 @@ const movedOn = (eb: ExpressionBuilder<Database, 'deliveries'>, claimedRequests:
 const moveOnFromClaim = prepared(
   (
     db,
-    { id, claimed_status, claimed_attempt_count, claimed_requests, ...change }: DeliveryChange & { id: string; claimed_status: DeliveryStatus; claimed_attempt_count: number; claimed_requests: number },
+    {
+      id,
+      claimed_status,
+      claimed_attempt_count,
+      claimed_requests,
+      ...change
+    }: DeliveryChange & { id: string; claimed_status: DeliveryStatus; claimed_attempt_count: number; claimed_requests: number },
   ) =>
     db
       .updateTable('deliveries')
@@ -83,11 +89,7 @@ export function deliveryRepository(db: Executor) {
       const topic = filter.topic;
       query = query.where((eb) =>
         eb.exists(
-          eb
-            .selectFrom('events')
-            .select('events.id')
-            .whereRef('events.id', '=', 'deliveries.event_id')
-            .where('events.topic', '=', topic),
+          eb.selectFrom('events').select('events.id').whereRef('events.id', '=', 'deliveries.event_id').where('events.topic', '=', topic),
         ),
       );
     }
@@ -106,7 +108,11 @@ export function deliveryRepository(db: Executor) {
   return {
     async insertMany(rows: NewDeliveryRow[]): Promise<void> {
       // SQLite caps bound parameters per statement; 11 columns x 500 rows stays well under it.
-      for (let i = 0; i < rows.length; i += 500) await db.insertInto('deliveries').values(rows.slice(i, i + 500)).execute();
+      for (let i = 0; i < rows.length; i += 500)
+        await db
+          .insertInto('deliveries')
+          .values(rows.slice(i, i + 500))
+          .execute();
     },
 
     /**
@@ -150,12 +156,23 @@ export function deliveryRepository(db: Executor) {
         .execute();
     },
 
-    async pageByWebhook(tenantId: string, webhookId: string, status: DeliveryStatus | null | undefined, args: PageArgs): Promise<Page<DeliveryRow>> {
-      return keysetPage(args, byId(() => ofWebhook(tenantId, webhookId, status).selectAll()));
+    async pageByWebhook(
+      tenantId: string,
+      webhookId: string,
+      status: DeliveryStatus | null | undefined,
+      args: PageArgs,
+    ): Promise<Page<DeliveryRow>> {
+      return keysetPage(
+        args,
+        byId(() => ofWebhook(tenantId, webhookId, status).selectAll()),
+      );
     },
 
     async page(tenantId: string, filter: DeliveryFilter, args: PageArgs): Promise<Page<DeliveryRow>> {
-      return keysetPage(args, byId(() => matching(tenantId, filter).selectAll('deliveries')));
+      return keysetPage(
+        args,
+        byId(() => matching(tenantId, filter).selectAll('deliveries')),
+      );
     },
 
     /** Capped: at most COUNT_CAP + 1 (capped-count.ts). */
@@ -265,7 +282,9 @@ export function deliveryRepository(db: Executor) {
     async heldBy(tenantId: string, webhookId: string): Promise<{ count: number; oldestAt: number | null }> {
       const [count, ...firsts] = await Promise.all([
         cappedCount(db, ofWebhook(tenantId, webhookId).where('status', 'in', openStatuses)),
-        ...openStatuses.map((status) => ofWebhook(tenantId, webhookId, status).select('created_at').orderBy('id').limit(1).executeTakeFirst()),
+        ...openStatuses.map((status) =>
+          ofWebhook(tenantId, webhookId, status).select('created_at').orderBy('id').limit(1).executeTakeFirst(),
+        ),
       ]);
       const created = firsts.flatMap((row) => (row ? [row.created_at] : []));
       return { count, oldestAt: created.length > 0 ? Math.min(...created) : null };
@@ -275,9 +294,17 @@ export function deliveryRepository(db: Executor) {
      * Fails, with `reason`, the webhook's held deliveries created before `before` and those
      * beyond the newest `keep`; leased ones (in flight since before the pause) are left to finish.
      */
-    async failHeld(webhookId: string, limits: { before: number; keep: number; reason: (cause: 'age' | 'count') => string }, now: number): Promise<DeliveryRow[]> {
+    async failHeld(
+      webhookId: string,
+      limits: { before: number; keep: number; reason: (cause: 'age' | 'count') => string },
+      now: number,
+    ): Promise<DeliveryRow[]> {
       const held = (eb: ExpressionBuilder<Database, 'deliveries'>) =>
-        eb.and([eb('webhook_id', '=', webhookId), eb('status', 'in', openStatuses), eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)])]);
+        eb.and([
+          eb('webhook_id', '=', webhookId),
+          eb('status', 'in', openStatuses),
+          eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]),
+        ]);
       const ended = (cause: 'age' | 'count'): Updateable<DeliveryTable> => ({
         status: ENDED_UNSENT,
         next_attempt_at: null,
@@ -285,7 +312,13 @@ export function deliveryRepository(db: Executor) {
         failure_reason: limits.reason(cause),
         updated_at: now,
       });
-      const tooOld = await db.updateTable('deliveries').set(ended('age')).where(held).where('created_at', '<', limits.before).returningAll().execute();
+      const tooOld = await db
+        .updateTable('deliveries')
+        .set(ended('age'))
+        .where(held)
+        .where('created_at', '<', limits.before)
+        .returningAll()
+        .execute();
       const beyond = await db
         .selectFrom('deliveries')
         .select('id')
@@ -295,7 +328,16 @@ export function deliveryRepository(db: Executor) {
         .limit(1_000_000)
         .execute();
       if (beyond.length === 0) return tooOld;
-      const tooMany = await db.updateTable('deliveries').set(ended('count')).where('id', 'in', beyond.map((row) => row.id)).returningAll().execute();
+      const tooMany = await db
+        .updateTable('deliveries')
+        .set(ended('count'))
+        .where(
+          'id',
+          'in',
+          beyond.map((row) => row.id),
+        )
+        .returningAll()
+        .execute();
       return [...tooOld, ...tooMany];
     },
 

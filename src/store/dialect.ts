@@ -55,7 +55,9 @@ export async function lockName(trx: Transaction<any>, ...parts: string[]): Promi
  */
 export async function tryLockName(trx: Transaction<any>, ...parts: string[]): Promise<boolean> {
   if (engineOf(trx) !== 'postgres') return true;
-  const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtextextended(${parts.join('\u0001')}, 0)) as locked`.execute(trx);
+  const { rows } = await sql<{
+    locked: boolean;
+  }>`select pg_try_advisory_xact_lock(hashtextextended(${parts.join('\u0001')}, 0)) as locked`.execute(trx);
   return rows[0]?.locked === true;
 }
 
@@ -110,7 +112,12 @@ export function randomTokenSql(db: AnyDb): string {
  */
 export async function createChangeTrigger(
   db: Kysely<any>,
-  { name, table, updateOf, statement }: { name: string; table: string; updateOf: readonly string[]; statement: (row: 'NEW' | 'OLD') => string },
+  {
+    name,
+    table,
+    updateOf,
+    statement,
+  }: { name: string; table: string; updateOf: readonly string[]; statement: (row: 'NEW' | 'OLD') => string },
 ): Promise<void> {
   const columns = updateOf.join(', ');
   if (engineOf(db) === 'postgres') {
@@ -123,7 +130,9 @@ export async function createChangeTrigger(
          end $$`,
       )
       .execute(db);
-    await sql.raw(`create trigger ${name} after insert or delete or update of ${columns} on ${table} for each row execute function ${name}()`).execute(db);
+    await sql
+      .raw(`create trigger ${name} after insert or delete or update of ${columns} on ${table} for each row execute function ${name}()`)
+      .execute(db);
     return;
   }
   await sql.raw(`create trigger ${name}_insert after insert on ${table} begin ${statement('NEW')}; end`).execute(db);

@@ -39,7 +39,8 @@ export function endpointRates(trx: Executor) {
         recentOf.set(row.id, recent);
         room.set(row.id, Math.max(0, cap - recent.length));
         // When full, the claim that leaves the window first frees the next slot.
-        if (recent.length >= cap && recent.length > 0) nextRoomAt = Math.min(nextRoomAt ?? Infinity, recent[recent.length - cap]! + RATE_WINDOW_MS);
+        if (recent.length >= cap && recent.length > 0)
+          nextRoomAt = Math.min(nextRoomAt ?? Infinity, recent[recent.length - cap]! + RATE_WINDOW_MS);
       }
       return { room, nextRoomAt, recent: recentOf };
     },

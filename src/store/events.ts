@@ -68,7 +68,10 @@ export function eventRepository(db: Executor) {
     },
 
     async page(tenantId: string, topic: string | null | undefined, args: PageArgs): Promise<Page<EventRow>> {
-      return keysetPage(args, byId(() => inTenant(tenantId, topic).selectAll()));
+      return keysetPage(
+        args,
+        byId(() => inTenant(tenantId, topic).selectAll()),
+      );
     },
 
     /**

@@ -45,17 +45,21 @@ export async function keysetPage<Row extends { id: string }>(args: PageArgs, sou
 }
 
 /** A keyset source over any single-table query whose rows carry a ULID `id`. */
-export function byId<DB, TB extends keyof DB, Row extends { id: string }>(
-  base: () => SelectQueryBuilder<DB, TB, Row>,
-): KeysetSource<Row> {
+export function byId<DB, TB extends keyof DB, Row extends { id: string }>(base: () => SelectQueryBuilder<DB, TB, Row>): KeysetSource<Row> {
   const id = sql.ref('id');
   return {
     fetch: (direction, cursor, limit) => {
       let query = base();
       if (cursor) query = query.where(id, direction === 'older' ? '<' : '>', cursor);
-      return query.orderBy(id, direction === 'older' ? 'desc' : 'asc').limit(limit).execute();
+      return query
+        .orderBy(id, direction === 'older' ? 'desc' : 'asc')
+        .limit(limit)
+        .execute();
     },
     exists: async (direction, cursor) =>
-      (await base().where(id, direction === 'older' ? '<=' : '>=', cursor).limit(1).executeTakeFirst()) !== undefined,
+      (await base()
+        .where(id, direction === 'older' ? '<=' : '>=', cursor)
+        .limit(1)
+        .executeTakeFirst()) !== undefined,
   };
 }

@@ -91,15 +91,25 @@ export function leaseRepository(db: Db) {
                 .where('deliveries.next_attempt_at', 'is not', null)
                 .where('deliveries.next_attempt_at', '<=', now)
                 .where((eb) =>
-                  eb.or([eb('deliveries.locked_until', 'is', null), eb('deliveries.locked_until', '<=', now), eb.not(holderAlive(eb, deadAfterMs))]),
+                  eb.or([
+                    eb('deliveries.locked_until', 'is', null),
+                    eb('deliveries.locked_until', '<=', now),
+                    eb.not(holderAlive(eb, deadAfterMs)),
+                  ]),
                 )
                 // Webhooks already at their cap are left out here, not after the scan, or their
                 // backlog would fill every scan and starve the webhooks behind it.
-                .where('deliveries.webhook_id', 'not in', (sub) => sub.selectFrom('busy').select('busy.webhook_id').where('busy.leased', '>=', perWebhookCap))
+                .where('deliveries.webhook_id', 'not in', (sub) =>
+                  sub.selectFrom('busy').select('busy.webhook_id').where('busy.leased', '>=', perWebhookCap),
+                )
                 // Nor webhooks that used this second's attempts: their deliveries wait, due, for the next.
-                .where('deliveries.webhook_id', 'not in', (sub) => sub.selectFrom('rated').select('rated.webhook_id').where('rated.room', '<=', 0))
+                .where('deliveries.webhook_id', 'not in', (sub) =>
+                  sub.selectFrom('rated').select('rated.webhook_id').where('rated.room', '<=', 0),
+                )
                 // A paused webhook's deliveries are held where they are until it is resumed.
-                .where('deliveries.webhook_id', 'not in', (sub) => sub.selectFrom('webhooks').select('webhooks.id').where('webhooks.paused_at', 'is not', null))
+                .where('deliveries.webhook_id', 'not in', (sub) =>
+                  sub.selectFrom('webhooks').select('webhooks.id').where('webhooks.paused_at', 'is not', null),
+                )
                 // One order for every claim: batches cannot lock each other's rows in opposite orders.
                 .orderBy('deliveries.next_attempt_at')
                 .orderBy('deliveries.id')
@@ -166,7 +176,10 @@ export function leaseRepository(db: Db) {
      */
     async retire(filter: { owner: string } | { instanceId: string; exceptOwner: string }): Promise<number> {
       let query = db.deleteFrom('instances');
-      query = 'owner' in filter ? query.where('owner', '=', filter.owner) : query.where('instance_id', '=', filter.instanceId).where('owner', '!=', filter.exceptOwner);
+      query =
+        'owner' in filter
+          ? query.where('owner', '=', filter.owner)
+          : query.where('instance_id', '=', filter.instanceId).where('owner', '!=', filter.exceptOwner);
       return Number((await query.executeTakeFirst()).numDeletedRows);
     },
 

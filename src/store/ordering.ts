@@ -49,7 +49,8 @@ export function orderingRepository(trx: Transaction<Database>) {
       for (const webhookId of webhookIds) for (const key of keys) await lineLock(trx, { webhookId, key });
       const last = new Map<string, number>();
       for (const key of keys) {
-        for (const [webhookId, seq] of await openLines(webhookIds, key)) last.set(lineOf({ webhook_id: webhookId, ordering_key: key }), seq);
+        for (const [webhookId, seq] of await openLines(webhookIds, key))
+          last.set(lineOf({ webhook_id: webhookId, ordering_key: key }), seq);
       }
       return rows.map((row) => {
         if (!row.ordering_key) return row;
@@ -57,7 +58,9 @@ export function orderingRepository(trx: Transaction<Database>) {
         const before = last.get(line);
         const seq = before === undefined ? 0 : before + 1;
         last.set(line, seq);
-        return before === undefined ? { ...row, ordering_seq: seq } : { ...row, ordering_seq: seq, status: 'WAITING' as const, next_attempt_at: null };
+        return before === undefined
+          ? { ...row, ordering_seq: seq }
+          : { ...row, ordering_seq: seq, status: 'WAITING' as const, next_attempt_at: null };
       });
     },
 
@@ -91,26 +94,28 @@ export function orderingRepository(trx: Transaction<Database>) {
  * disabling of its webhook, or a hold cap failing part of a line. Moved on by a periodic sweep.
  */
 async function strandedLines(db: Executor): Promise<Line[]> {
-  return db
-    .selectFrom('deliveries as waiting')
-    .select(['waiting.webhook_id as webhookId', 'waiting.ordering_key as key'])
-    // A literal, so both engines see the deliveries_waiting index's own predicate.
-    .where('waiting.status', '=', sql.lit('WAITING'))
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('deliveries as first')
-            .select('first.id')
-            .whereRef('first.webhook_id', '=', 'waiting.webhook_id')
-            .whereRef('first.ordering_key', '=', 'waiting.ordering_key')
-            .where('first.status', 'in', scheduledStatuses),
+  return (
+    db
+      .selectFrom('deliveries as waiting')
+      .select(['waiting.webhook_id as webhookId', 'waiting.ordering_key as key'])
+      // A literal, so both engines see the deliveries_waiting index's own predicate.
+      .where('waiting.status', '=', sql.lit('WAITING'))
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('deliveries as first')
+              .select('first.id')
+              .whereRef('first.webhook_id', '=', 'waiting.webhook_id')
+              .whereRef('first.ordering_key', '=', 'waiting.ordering_key')
+              .where('first.status', 'in', scheduledStatuses),
+          ),
         ),
-      ),
-    )
-    .groupBy(['waiting.webhook_id', 'waiting.ordering_key'])
-    .$narrowType<{ key: string }>()
-    .execute();
+      )
+      .groupBy(['waiting.webhook_id', 'waiting.ordering_key'])
+      .$narrowType<{ key: string }>()
+      .execute()
+  );
 }
 
 /** The scheduled delivery each WAITING one waits for (the first of its line), by the waiting one's id. */

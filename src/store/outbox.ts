@@ -77,13 +77,19 @@ const unpriced = (): Routing => ({ decided: new Map(), work: new FilterWork(Numb
  * Stores the event and a delivery to every enabled webhook of the tenant that `receives` it:
  * PENDING, or WAITING behind an open one of its ordering key.
  */
-export async function writeEvent(trx: Transaction<Database>, { tenantId, now, ...event }: OutgoingEvent, routing = unpriced()): Promise<Written> {
+export async function writeEvent(
+  trx: Transaction<Database>,
+  { tenantId, now, ...event }: OutgoingEvent,
+  routing = unpriced(),
+): Promise<Written> {
   const candidates = await subscribedWebhooks(trx, tenantId, event.topic);
   const targets = candidates.filter((webhook) => routing.decided.get(webhook) ?? receives(webhook, event, routing.work));
   const eventId = newId('event', now);
   const row = await eventRepository(trx).insert({ id: eventId, tenantId, ...event, deliveryCount: targets.length, createdAt: now });
   const deliveries = await orderingRepository(trx).place(
-    targets.map((webhook) => pendingDelivery({ tenantId, eventId, webhookId: webhook.id, now, trigger: null, orderingKey: event.orderingKey })),
+    targets.map((webhook) =>
+      pendingDelivery({ tenantId, eventId, webhookId: webhook.id, now, trigger: null, orderingKey: event.orderingKey }),
+    ),
   );
   await deliveryRepository(trx).insertMany(deliveries);
   return { event: row, deliveries };

@@ -34,7 +34,8 @@ export function prepared<V extends Record<string, unknown>, O>(build: (db: Execu
       template = build(db, standIns).compile();
       const carried = new Set(template.parameters.flatMap((parameter) => (parameter instanceof Slot ? [parameter.name] : [])));
       const dropped = names.filter((name) => !carried.has(name));
-      if (dropped.length > 0) throw new Error(`a prepared statement must take every value as a parameter; it did not take ${dropped.join(', ')}`);
+      if (dropped.length > 0)
+        throw new Error(`a prepared statement must take every value as a parameter; it did not take ${dropped.join(', ')}`);
       templates.set(key, template);
     }
     const parameters = template.parameters.map((parameter) => (parameter instanceof Slot ? values[parameter.name] : parameter));

@@ -1,5 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase } from 'kysely';
+import {
+  CompiledQuery,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+  type SqliteDatabase,
+} from 'kysely';
 import { fairTurns, TakingTurnsDriver, type TurnOptions } from './fair-turns.ts';
 
 /*
@@ -25,7 +33,8 @@ import { fairTurns, TakingTurnsDriver, type TurnOptions } from './fair-turns.ts'
 /** How long a statement or BEGIN waits for another connection's write lock before failing with SQLITE_BUSY. */
 const LOCK_TIMEOUT_MS = 5_000;
 
-const isBusy = (error: unknown) => typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' && error.code.startsWith('SQLITE_BUSY');
+const isBusy = (error: unknown) =>
+  typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' && error.code.startsWith('SQLITE_BUSY');
 
 async function waitingForLock<T>(run: () => Promise<T>): Promise<T> {
   const deadline = performance.now() + LOCK_TIMEOUT_MS;
@@ -137,6 +146,8 @@ export class GatewaySqliteDialect extends SqliteDialect {
     const writer = new SqliteDriver({ database: this.connections.writer });
     const reader = this.connections.reader ? new SqliteDriver({ database: this.connections.reader }) : writer;
     const { turns } = this.connections;
-    return new RoutingDriver({ writer, reader: turns ? new TakingTurnsDriver(reader, fairTurns(turns)) : reader }, [...new Set([writer, reader])]);
+    return new RoutingDriver({ writer, reader: turns ? new TakingTurnsDriver(reader, fairTurns(turns)) : reader }, [
+      ...new Set([writer, reader]),
+    ]);
   }
 }

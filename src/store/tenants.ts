@@ -3,7 +3,9 @@ import { newId } from '../domain/ids.ts';
 import { prepared } from './prepared.ts';
 
 // Every publish asks this (store/webhook-cache.ts).
-const webhooksVersionOf = prepared((db, { id }: { id: string }) => db.selectFrom('tenants').select('webhooks_version').where('id', '=', id));
+const webhooksVersionOf = prepared((db, { id }: { id: string }) =>
+  db.selectFrom('tenants').select('webhooks_version').where('id', '=', id),
+);
 
 export function tenantRepository(db: Executor) {
   return {

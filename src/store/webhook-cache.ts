@@ -102,7 +102,10 @@ export async function subscribedWebhooks(db: Executor, tenantId: string, topic: 
 }
 
 /** These deliveries' webhooks, any tenant, by id; a deleted one is missing. */
-export async function webhooksById(db: Executor, deliveries: readonly { tenant_id: string; webhook_id: string }[]): Promise<Map<string, Webhook>> {
+export async function webhooksById(
+  db: Executor,
+  deliveries: readonly { tenant_id: string; webhook_id: string }[],
+): Promise<Map<string, Webhook>> {
   const versions = await tenantRepository(db).webhooksVersions([...new Set(deliveries.map((d) => d.tenant_id))]);
   const entries = new Map([...versions].map(([tenantId, version]) => [tenantId, entryFor(tenantId, version)]));
   const found = new Map<string, Webhook>();

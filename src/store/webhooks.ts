@@ -139,7 +139,10 @@ export function webhookRepository(db: Executor) {
      * until the transaction ends, so a concurrent change waits and then reads this one's result.
      */
     async findByIdForUpdate(tenantId: string, id: string): Promise<Webhook | undefined> {
-      const row = await forUpdate(db, db.selectFrom('webhooks').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id)).executeTakeFirst();
+      const row = await forUpdate(
+        db,
+        db.selectFrom('webhooks').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id),
+      ).executeTakeFirst();
       return row && webhookFromRow(row);
     },
 
@@ -161,7 +164,10 @@ export function webhookRepository(db: Executor) {
 
     async page(tenantId: string, filter: WebhookFilter, args: PageArgs): Promise<Page<Webhook>> {
       const where = filterWhere(tenantId, filter);
-      const page = await keysetPage(args, byId(() => db.selectFrom('webhooks').selectAll().where(where)));
+      const page = await keysetPage(
+        args,
+        byId(() => db.selectFrom('webhooks').selectAll().where(where)),
+      );
       return { ...page, rows: page.rows.map(webhookFromRow) };
     },
 
@@ -297,7 +303,12 @@ export function webhookRepository(db: Executor) {
 
     /** The gateway's own disable, with the reason shown to the tenant; false when it was disabled (or gone) already. */
     async disable(id: string, reason: string, now: number): Promise<boolean> {
-      const result = await db.updateTable('webhooks').set({ enabled: 0, disabled_reason: reason, updated_at: now }).where('id', '=', id).where('enabled', '=', 1).executeTakeFirst();
+      const result = await db
+        .updateTable('webhooks')
+        .set({ enabled: 0, disabled_reason: reason, updated_at: now })
+        .where('id', '=', id)
+        .where('enabled', '=', 1)
+        .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
 

@@ -45,7 +45,12 @@ export async function launchChromium(): Promise<Browser> {
     );
   }
   const profile = mkdtempSync(join(tmpdir(), 'gateway-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args: ARGS, viewport: { width: 1400, height: 900 } });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1400, height: 900 },
+  });
   const requests: string[] = [];
   const blocked: string[] = [];
   const onRequest = (request: Request) => void requests.push(request.url());

@@ -27,7 +27,9 @@ beforeAll(async () => {
   // The attacker's page: another port, so another origin, framing GraphiQL with its query in the URL.
   framer = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/html' });
-    response.end(`<!doctype html><title>framer</title><iframe id="target" width="1200" height="800" src="${gateway.url}?query=${encodeURIComponent(MUTATION)}"></iframe>`);
+    response.end(
+      `<!doctype html><title>framer</title><iframe id="target" width="1200" height="800" src="${gateway.url}?query=${encodeURIComponent(MUTATION)}"></iframe>`,
+    );
   });
   await new Promise<void>((resolve) => framer.listen(0, '127.0.0.1', resolve));
   framerUrl = `http://127.0.0.1:${(framer.address() as AddressInfo).port}/`;
@@ -83,7 +85,8 @@ describe('GraphiQL refuses to act for another page', () => {
     const messages = cspMessages(page);
     const gatewayResponses: Record<string, string | null>[] = [];
     page.on('response', (response) => {
-      if (response.url().startsWith(gateway.url)) gatewayResponses.push({ url: response.url(), csp: response.headers()['content-security-policy'] ?? null });
+      if (response.url().startsWith(gateway.url))
+        gatewayResponses.push({ url: response.url(), csp: response.headers()['content-security-policy'] ?? null });
     });
     await page.goto(framerUrl);
     await page.locator('#target').waitFor({ state: 'attached' });

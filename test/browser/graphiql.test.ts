@@ -106,7 +106,9 @@ describe('GraphiQL in Chromium', () => {
     // the key is in no URL and nowhere the browser keeps things.
     expect(browser.blocked).toEqual([]);
     const loaded = browser.requests.map((url) => new URL(url).pathname.split('/').pop());
-    expect(loaded).toEqual(expect.arrayContaining(['yoga-graphiql.umd.js', 'graphiql.css', 'editor.worker.js', 'graphql.worker.js', 'json.worker.js']));
+    expect(loaded).toEqual(
+      expect.arrayContaining(['yoga-graphiql.umd.js', 'graphiql.css', 'editor.worker.js', 'graphql.worker.js', 'json.worker.js']),
+    );
     expect(sockets.every((url) => url.startsWith(gateway.url.replace('http:', 'ws:')))).toBe(true);
     expect([...browser.requests, ...sockets].filter((url) => url.includes(gateway.key))).toEqual([]);
     expect(await storedText(page)).not.toContain(gateway.key);

@@ -24,13 +24,17 @@ const keys = { read: '', otherTenant: '' };
 const hooks = { orders: '', billing: '', broken: '' };
 
 async function mintKey(tenant: string, scopes: string): Promise<string> {
-  const script = spawnScript('src/scripts/keys.ts', ['create', '--tenant', tenant, '--scopes', scopes], { DATABASE_PATH: join(dir, 'gateway.db') });
+  const script = spawnScript('src/scripts/keys.ts', ['create', '--tenant', tenant, '--scopes', scopes], {
+    DATABASE_PATH: join(dir, 'gateway.db'),
+  });
   expect(await script.exited).toBe(0);
   return script.lines.at(-1)!.trim();
 }
 
 async function createWebhook(name: string, path: string, topics: string[]): Promise<string> {
-  const data = await ask(gateway, CreateWebhook, { input: { name, url: `${receiver.url}${path}`, topics, retryPolicy: { maxRetries: 0 } } });
+  const data = await ask(gateway, CreateWebhook, {
+    input: { name, url: `${receiver.url}${path}`, topics, retryPolicy: { maxRetries: 0 } },
+  });
   if (data.createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(JSON.stringify(data.createWebhook));
   return data.createWebhook.webhook.id;
 }
@@ -112,7 +116,9 @@ describe('the delivery monitor in Chromium', () => {
     const received = await receiver.received(before + 10);
     expect(received.slice(before).filter((r) => r.path === '/billing')).toHaveLength(5);
     // Every attempt of this window reached the page: the unfiltered rows prove billing's were there.
-    await expect.poll(() => page.locator(`[data-testid="feed-rows"] tr[data-event="${events.at(-1)}"]`).count(), { timeout: 5_000 }).toBe(1);
+    await expect
+      .poll(() => page.locator(`[data-testid="feed-rows"] tr[data-event="${events.at(-1)}"]`).count(), { timeout: 5_000 })
+      .toBe(1);
     const shown = await feedRows(page).evaluateAll((rows) => rows.map((row) => row.getAttribute('data-webhook')));
     expect(shown.length).toBeGreaterThanOrEqual(6);
     expect(new Set(shown)).toEqual(new Set([hooks.orders]));
@@ -143,7 +149,10 @@ describe('the delivery monitor in Chromium', () => {
       events.push(...(await Promise.all(Array.from({ length: 10 }, (_, i) => publish('message.created', 1000 + batch * 10 + i)))));
     }
     await receiver.received(before + 240);
-    await page.locator(`[data-testid="feed-rows"] tr[data-event="${events.at(-1)}"]`).first().waitFor({ timeout: 10_000 });
+    await page
+      .locator(`[data-testid="feed-rows"] tr[data-event="${events.at(-1)}"]`)
+      .first()
+      .waitFor({ timeout: 10_000 });
     expect(await feedRows(page).count()).toBe(200);
     // The page still answers input at once after the burst.
     await page.locator('[data-testid="filter-outcome"]').selectOption('HTTP_ERROR', { timeout: 1_000 });
@@ -170,7 +179,11 @@ describe('the delivery monitor in Chromium', () => {
     await expect.poll(() => orders.locator('[data-testid="webhook-notice"]').innerText()).toMatch(/WEBHOOKS_WRITE/);
 
     await useKey(page, gateway.key);
-    await page.locator(`[data-testid="feed-rows"] tr[data-webhook="${hooks.orders}"]`).first().waitFor({ state: 'detached', timeout: 100 }).catch(() => undefined);
+    await page
+      .locator(`[data-testid="feed-rows"] tr[data-webhook="${hooks.orders}"]`)
+      .first()
+      .waitFor({ state: 'detached', timeout: 100 })
+      .catch(() => undefined);
     // A fresh session has an empty feed: make one attempt to open.
     const eventId = await publish('message.created', 999);
     const row = page.locator(`[data-testid="feed-rows"] tr[data-event="${eventId}"][data-webhook="${hooks.orders}"]`);
@@ -186,7 +199,9 @@ describe('the delivery monitor in Chromium', () => {
     expect(await sent.locator('.headers').innerText()).toMatch(/webhook-signature\s+\[redacted\]/);
     expect(await sent.locator('.headers').innerText()).toMatch(new RegExp(`webhook-id\\s+${eventId}`));
     await page.locator('[data-testid="redeliver"]').click();
-    await expect.poll(() => page.locator('[data-testid="delivery-attempts"] li[data-trigger="MANUAL"]').count(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => page.locator('[data-testid="delivery-attempts"] li[data-trigger="MANUAL"]').count(), { timeout: 10_000 })
+      .toBe(1);
     await browser.screenshot('monitor-3-delivery-1280');
     await page.getByRole('button', { name: '← Monitor' }).click();
   });
@@ -204,7 +219,9 @@ describe('the delivery monitor in Chromium', () => {
     const billingBefore = toBilling();
     const ordersBefore = receiver.requests.filter((request) => request.path === '/orders').length;
     await publish('message.created', 3000);
-    await expect.poll(() => receiver.requests.filter((request) => request.path === '/orders').length, { timeout: 5_000 }).toBe(ordersBefore + 1);
+    await expect
+      .poll(() => receiver.requests.filter((request) => request.path === '/orders').length, { timeout: 5_000 })
+      .toBe(ordersBefore + 1);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(toBilling()).toBe(billingBefore);
     await browser.screenshot('monitor-5-disabled-1280');
@@ -243,7 +260,9 @@ describe('the delivery monitor in Chromium', () => {
     const sent = () => receiver.requests.filter((request) => request.path === path).length;
     expect(sent()).toBe(2);
     // The endpoint is back: what is resent now succeeds.
-    receiver.reply((request) => (request.path.startsWith('/fail') && request.path !== path ? { status: 500, body: 'endpoint down' } : { status: 200, body: 'ok' }));
+    receiver.reply((request) =>
+      request.path.startsWith('/fail') && request.path !== path ? { status: 500, body: 'endpoint down' } : { status: 200, body: 'ok' },
+    );
 
     await useKey(page, gateway.key);
     const hook = page.locator(`[data-testid="webhook"][data-id="${recoverable}"]`);
@@ -267,10 +286,15 @@ describe('the delivery monitor in Chromium', () => {
     // Count again and confirm: exactly those two get a MANUAL attempt.
     await hook.locator('[data-testid="recover-count"]').click();
     await hook.locator('[data-testid="recover-confirm"]').click();
-    await expect.poll(() => hook.locator('[data-testid="webhook-notice"]').innerText(), { timeout: 5_000 }).toBe('Recovery queued: 2 deliveries');
+    await expect
+      .poll(() => hook.locator('[data-testid="webhook-notice"]').innerText(), { timeout: 5_000 })
+      .toBe('Recovery queued: 2 deliveries');
     await expect.poll(async () => (await failed()).map((d) => d.status), { timeout: 10_000 }).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     const after = await failed();
-    expect(after.map((d) => d.attempts.map((a) => a.trigger))).toEqual([['SCHEDULED', 'MANUAL'], ['SCHEDULED', 'MANUAL']]);
+    expect(after.map((d) => d.attempts.map((a) => a.trigger))).toEqual([
+      ['SCHEDULED', 'MANUAL'],
+      ['SCHEDULED', 'MANUAL'],
+    ]);
     expect(after.map((d) => d.event.id).sort()).toEqual([...events].sort());
     expect(sent()).toBe(4);
     await browser.screenshot('monitor-6-recovered-1280');
@@ -296,7 +320,8 @@ describe('the delivery monitor in Chromium', () => {
     let socketsClosed = 0;
     page.on('websocket', (socket) => {
       socket.on('framereceived', ({ payload }) => {
-        const id = (JSON.parse(String(payload)) as { payload?: { data?: { deliveryAttempts?: { id: string } } } }).payload?.data?.deliveryAttempts?.id;
+        const id = (JSON.parse(String(payload)) as { payload?: { data?: { deliveryAttempts?: { id: string } } } }).payload?.data
+          ?.deliveryAttempts?.id;
         if (id) attemptIds.push(id);
       });
       socket.on('close', () => socketsClosed++);
@@ -305,7 +330,9 @@ describe('the delivery monitor in Chromium', () => {
     await page.evaluate(() => {
       const worst = { ms: 0 };
       (window as unknown as { worstTask: typeof worst }).worstTask = worst;
-      new PerformanceObserver((list) => list.getEntries().forEach((entry) => (worst.ms = Math.max(worst.ms, entry.duration)))).observe({ type: 'longtask' });
+      new PerformanceObserver((list) => list.getEntries().forEach((entry) => (worst.ms = Math.max(worst.ms, entry.duration)))).observe({
+        type: 'longtask',
+      });
     });
     // Open loop: an event every 10 ms for 6 s, each to 10 webhooks, whatever the answers' pace.
     const toBusy = () => receiver.requests.filter((request) => request.path.startsWith('/busy/')).length;
@@ -332,7 +359,9 @@ describe('the delivery monitor in Chromium', () => {
     expect(socketsClosed).toBe(0);
     expect(await page.locator('[role=alert]').count()).toBe(0);
     const worst = await page.evaluate(() => (window as unknown as { worstTask: { ms: number } }).worstTask.ms);
-    console.info(`sustained feed: ${events * 10} attempts in ${seconds.toFixed(1)} s (${Math.round((events * 10) / seconds)}/s), ${checks} pause/resume rounds, worst long task ${Math.round(worst)} ms`);
+    console.info(
+      `sustained feed: ${events * 10} attempts in ${seconds.toFixed(1)} s (${Math.round((events * 10) / seconds)}/s), ${checks} pause/resume rounds, worst long task ${Math.round(worst)} ms`,
+    );
     expect(checks).toBeGreaterThan(0);
     await browser.screenshot('monitor-6-sustained-1280');
   });
@@ -342,7 +371,9 @@ describe('the delivery monitor in Chromium', () => {
     const key = await mintKey('many', 'ADMIN');
     const names = Array.from({ length: 30 }, (_, i) => `many-${String(i).padStart(2, '0')}`);
     for (const name of names) {
-      const data = await ask({ url: gateway.url, key }, CreateWebhook, { input: { name, url: `${receiver.url}/many/${name}`, topics: ['many.*'] } });
+      const data = await ask({ url: gateway.url, key }, CreateWebhook, {
+        input: { name, url: `${receiver.url}/many/${name}`, topics: ['many.*'] },
+      });
       expect(data.createWebhook.__typename).toBe('CreateWebhookSuccess');
     }
     await useKey(page, key);

@@ -29,7 +29,12 @@ export type TestApp = {
 };
 
 /** One GraphQL request over HTTP, as any client sends it. */
-export async function graphqlAt<T, V>(url: string, document: TypedDocumentNode<T, V>, variables?: V, key?: string | null): Promise<GraphQLResponse<T>> {
+export async function graphqlAt<T, V>(
+  url: string,
+  document: TypedDocumentNode<T, V>,
+  variables?: V,
+  key?: string | null,
+): Promise<GraphQLResponse<T>> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', ...(key ? { 'x-api-key': key } : {}) },

@@ -29,7 +29,10 @@ export const publicSchema: GraphQLSchema = buildSchema(readFileSync(new URL('../
 function jsonLiteral(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `[${value.map(jsonLiteral).join(', ')}]`;
-  if (typeof value === 'object') return `{${Object.entries(value).map(([key, item]) => `${key}: ${jsonLiteral(item)}`).join(', ')}}`;
+  if (typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${key}: ${jsonLiteral(item)}`)
+      .join(', ')}}`;
   return JSON.stringify(value);
 }
 
@@ -43,7 +46,9 @@ export function literal(value: unknown, type: GraphQLInputType): string {
   }
   if (isInputObjectType(nullable)) {
     const fields = nullable.getFields();
-    return `{${Object.entries(value as Record<string, unknown>).map(([key, item]) => `${key}: ${literal(item, fields[key]!.type)}`).join(', ')}}`;
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([key, item]) => `${key}: ${literal(item, fields[key]!.type)}`)
+      .join(', ')}}`;
   }
   if (isEnumType(nullable)) return String(value);
   if (nullable.name === 'JSON') return jsonLiteral(value);
@@ -73,7 +78,9 @@ function mixed(value: unknown, type: GraphQLInputType | 'JSON', variables: Varia
     if (value !== null && typeof value === 'object') {
       return Array.isArray(value)
         ? `[${value.map((item) => mixed(item, 'JSON', variables)).join(', ')}]`
-        : `{${Object.entries(value).map(([key, item]) => `${key}: ${mixed(item, 'JSON', variables)}`).join(', ')}}`;
+        : `{${Object.entries(value)
+            .map(([key, item]) => `${key}: ${mixed(item, 'JSON', variables)}`)
+            .join(', ')}}`;
     }
     return leaf('JSON');
   }
@@ -83,7 +90,9 @@ function mixed(value: unknown, type: GraphQLInputType | 'JSON', variables: Varia
   }
   if (value !== null && isInputObjectType(nullable)) {
     const fields = nullable.getFields();
-    return `{${Object.entries(value as Record<string, unknown>).map(([key, item]) => `${key}: ${mixed(item, fields[key]!.type, variables)}`).join(', ')}}`;
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([key, item]) => `${key}: ${mixed(item, fields[key]!.type, variables)}`)
+      .join(', ')}}`;
   }
   if (value !== null && getNamedType(nullable).name === 'JSON') return mixed(value, 'JSON', variables);
   return leaf(String(type));
@@ -102,7 +111,12 @@ function declareUnique(variables: Variables, name: string, type: string, value: 
  * *different* argument of the same field where there is one, so a server that looks variables
  * up by argument name gets the wrong value, not merely none.
  */
-function renderArguments(definition: GraphQLField<unknown, unknown>, args: Record<string, unknown>, form: ArgumentForm, variables: Variables): string {
+function renderArguments(
+  definition: GraphQLField<unknown, unknown>,
+  args: Record<string, unknown>,
+  form: ArgumentForm,
+  variables: Variables,
+): string {
   const names = definition.args.map((arg) => arg.name);
   const written = Object.entries(args).map(([name, value]) => {
     const type = definition.args.find((arg) => arg.name === name)?.type;
@@ -133,7 +147,12 @@ export function renderOperation(
   form: ArgumentForm,
   nested: Record<string, Record<string, unknown>> = {},
 ): RenderedOperation {
-  const root = kind === 'query' ? publicSchema.getQueryType() : kind === 'mutation' ? publicSchema.getMutationType() : publicSchema.getSubscriptionType();
+  const root =
+    kind === 'query'
+      ? publicSchema.getQueryType()
+      : kind === 'mutation'
+        ? publicSchema.getMutationType()
+        : publicSchema.getSubscriptionType();
   const definition = root?.getFields()[field];
   if (!definition) throw new Error(`no ${kind} field ${field}`);
   const variables: Variables = { definitions: [], values: {}, leaves: 0 };

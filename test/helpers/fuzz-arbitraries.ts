@@ -38,14 +38,20 @@ export class Ref {
 }
 
 export class Rel {
-  constructor(readonly offsetMs: number, readonly format: 'iso' | 'offset' | 'nomillis' | 'lower' | 'epoch') {}
+  constructor(
+    readonly offsetMs: number,
+    readonly format: 'iso' | 'offset' | 'nomillis' | 'lower' | 'epoch',
+  ) {}
   [fc.toStringMethod]() {
     return `rel(${this.offsetMs}, ${JSON.stringify(this.format)})`;
   }
 }
 
 export class Raw {
-  constructor(readonly text: string, readonly label = text) {}
+  constructor(
+    readonly text: string,
+    readonly label = text,
+  ) {}
   [fc.toStringMethod]() {
     return `raw(${JSON.stringify(this.label)})`;
   }
@@ -111,7 +117,10 @@ const oddStrings = fc.constantFrom(
 );
 
 const longString = fc
-  .tuple(fc.constantFrom(64, 65, 100, 101, 150, 151, 200, 201, 255, 256, 500, 501, 2000, 2001, 2048, 2049, 4096, 4097, 20_000, 70_000), fc.constantFrom('a', 'é', '😀', '\u0000', '\ud800', '*', '%', '.', ' '))
+  .tuple(
+    fc.constantFrom(64, 65, 100, 101, 150, 151, 200, 201, 255, 256, 500, 501, 2000, 2001, 2048, 2049, 4096, 4097, 20_000, 70_000),
+    fc.constantFrom('a', 'é', '😀', '\u0000', '\ud800', '*', '%', '.', ' '),
+  )
   .map(([length, unit]) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length));
 
 /*
@@ -123,7 +132,25 @@ const codePoint = fc
   .map((code) => String.fromCodePoint(code));
 const grapheme = fc.oneof(
   { weight: 3, arbitrary: codePoint },
-  { weight: 1, arbitrary: fc.constantFrom('e\u0301', '😀', '👩‍👩‍👧', '🇫🇷', '👍🏽', 'ﷺ', '\u0915\u094d\u0937', '\u1100\u1161\u11a8', 'Å', 'Å', 'ǅ', 'ß', 'İ', 'ﬁ') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'e\u0301',
+      '😀',
+      '👩‍👩‍👧',
+      '🇫🇷',
+      '👍🏽',
+      'ﷺ',
+      '\u0915\u094d\u0937',
+      '\u1100\u1161\u11a8',
+      'Å',
+      'Å',
+      'ǅ',
+      'ß',
+      'İ',
+      'ﬁ',
+    ),
+  },
 );
 
 export const anyString: fc.Arbitrary<string> = fc.oneof(
@@ -139,14 +166,49 @@ export const anyString: fc.Arbitrary<string> = fc.oneof(
 
 /** JSON numbers a JavaScript client cannot produce by JSON.stringify, sent as they are. */
 const rawNumber = fc
-  .constantFrom('1e999', '-1e999', '1e-999', '-0', '1.0', '1E1', '12345678901234567890123', '0.1e1', '-2147483649', '2147483648', '9007199254740993')
+  .constantFrom(
+    '1e999',
+    '-1e999',
+    '1e-999',
+    '-0',
+    '1.0',
+    '1E1',
+    '12345678901234567890123',
+    '0.1e1',
+    '-2147483649',
+    '2147483648',
+    '9007199254740993',
+  )
   .map((text) => new Raw(text));
 
 export const anyInt: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 5, arbitrary: fc.integer({ min: -3, max: 305 }) },
   {
     weight: 3,
-    arbitrary: fc.constantFrom(0, 1, -1, 10, 11, 60, 61, 100, 101, 300, 301, 86_400, 604_800, 604_801, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 2 ** 53, Number.MAX_SAFE_INTEGER, 1e21, -0),
+    arbitrary: fc.constantFrom(
+      0,
+      1,
+      -1,
+      10,
+      11,
+      60,
+      61,
+      100,
+      101,
+      300,
+      301,
+      86_400,
+      604_800,
+      604_801,
+      2 ** 31 - 1,
+      2 ** 31,
+      -(2 ** 31),
+      -(2 ** 31) - 1,
+      2 ** 53,
+      Number.MAX_SAFE_INTEGER,
+      1e21,
+      -0,
+    ),
   },
   { weight: 1, arbitrary: fc.integer() },
   { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) },
@@ -166,12 +228,15 @@ function nested(depth: number, open: string, close: string, leaf: string): Raw {
 export const MAX_FUZZ_JSON_DEPTH = Number(process.env.FUZZ_MAX_JSON_DEPTH ?? 50_000);
 
 const deepJson = fc
-  .tuple(fc.constantFrom(20, 100, 500, 1_000, 2_000, 5_000, 20_000, 50_000).filter((depth) => depth <= MAX_FUZZ_JSON_DEPTH), fc.constantFrom(['[', ']', '1'] as const, ['{"a":', '}', 'null'] as const, ['[{"x":', '}]', '"deep"'] as const))
+  .tuple(
+    fc.constantFrom(20, 100, 500, 1_000, 2_000, 5_000, 20_000, 50_000).filter((depth) => depth <= MAX_FUZZ_JSON_DEPTH),
+    fc.constantFrom(['[', ']', '1'] as const, ['{"a":', '}', 'null'] as const, ['[{"x":', '}]', '"deep"'] as const),
+  )
   .map(([depth, [open, close, leaf]]) => nested(depth, open, close, leaf));
 
 const wideJson = fc.oneof(
   fc.constantFrom(100, 1_000, 10_000).map((width) => Object.fromEntries(Array.from({ length: width }, (_, i) => [`k${i}`, i]))),
-  fc.constantFrom(100, 1_000, 20_000).map((width) => Array.from({ length: width }, (_, i) => i % 3 === 0 ? 'x' : i)),
+  fc.constantFrom(100, 1_000, 20_000).map((width) => Array.from({ length: width }, (_, i) => (i % 3 === 0 ? 'x' : i))),
   fc.constant('x'.repeat(300 * 1024)),
 );
 
@@ -234,7 +299,12 @@ function enumValues(values: readonly string[]): fc.Arbitrary<unknown> {
 const ulidBody = fc.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/);
 export const anyId: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(...refNames).map((name) => new Ref(name)) },
-  { weight: 2, arbitrary: fc.tuple(fc.constantFrom('wh_', 'evt_', 'dlv_', 'att_', 'key_', 'ten_', 'WH_', '', 'wh-', 'wh__'), ulidBody).map(([prefix, body]) => prefix + body) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.constantFrom('wh_', 'evt_', 'dlv_', 'att_', 'key_', 'ten_', 'WH_', '', 'wh-', 'wh__'), ulidBody)
+      .map(([prefix, body]) => prefix + body),
+  },
   { weight: 2, arbitrary: anyString },
   { weight: 1, arbitrary: fc.oneof(fc.integer(), fc.constantFrom(0, -1, 1.5)) },
 );
@@ -246,7 +316,10 @@ export const anyDateTime: fc.Arbitrary<unknown> = fc.oneof(
     weight: 6,
     arbitrary: fc
       .tuple(
-        fc.oneof(fc.constantFrom(0, -1, 1, -60_000, -day, -7 * day, -7 * day + 60_000, -7 * day - 60_000, 60_000, 365 * day, -3650 * day), fc.integer({ min: -8 * day, max: day })),
+        fc.oneof(
+          fc.constantFrom(0, -1, 1, -60_000, -day, -7 * day, -7 * day + 60_000, -7 * day - 60_000, 60_000, 365 * day, -3650 * day),
+          fc.integer({ min: -8 * day, max: day }),
+        ),
         fc.constantFrom(...dateFormats),
       )
       .map(([offset, format]) => new Rel(offset, format)),
@@ -280,22 +353,91 @@ export const anyDateTime: fc.Arbitrary<unknown> = fc.oneof(
 const segment = fc.stringMatching(/^[a-z0-9_-]{1,8}$/);
 export const topicArb: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 5, arbitrary: fc.constantFrom(...eventTypes.map((type) => type.name)) },
-  { weight: 3, arbitrary: fc.constantFrom('message.*', 'workflow.*', 'template.*', 'webhook.*', 'gateway.*', 'gateway.webhook.*', '*', 'message', 'message.', '.message', 'message..created', 'message.*.x', '*.*', 'Message.Created') },
-  { weight: 2, arbitrary: fc.tuple(fc.array(segment, { minLength: 1, maxLength: 4 }), fc.boolean()).map(([parts, family]) => parts.join('.') + (family ? '.*' : '')) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      'message.*',
+      'workflow.*',
+      'template.*',
+      'webhook.*',
+      'gateway.*',
+      'gateway.webhook.*',
+      '*',
+      'message',
+      'message.',
+      '.message',
+      'message..created',
+      'message.*.x',
+      '*.*',
+      'Message.Created',
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.array(segment, { minLength: 1, maxLength: 4 }), fc.boolean())
+      .map(([parts, family]) => parts.join('.') + (family ? '.*' : '')),
+  },
   { weight: 2, arbitrary: anyString },
 );
 
 const hostArb = fc.oneof(
   {
     weight: 4,
-    arbitrary: fc.constantFrom('hooks.example.com', 'example.org', 'a.b.c.example.net', 'xn--bcher-kva.example', 'bücher.example', 'EXAMPLE.COM', 'example.com.', '8.8.8.8', '1.1.1.1', '[2606:4700::1111]', '[2001:db8::1]'),
+    arbitrary: fc.constantFrom(
+      'hooks.example.com',
+      'example.org',
+      'a.b.c.example.net',
+      'xn--bcher-kva.example',
+      'bücher.example',
+      'EXAMPLE.COM',
+      'example.com.',
+      '8.8.8.8',
+      '1.1.1.1',
+      '[2606:4700::1111]',
+      '[2001:db8::1]',
+    ),
   },
   {
     weight: 2,
-    arbitrary: fc.constantFrom('localhost', 'LOCALHOST', 'localhost.', 'foo.localhost', '127.0.0.1', '10.0.0.1', '192.168.1.1', '172.16.0.1', '169.254.169.254', '100.64.0.1', '224.0.0.1', '0.0.0.0', '255.255.255.255', '[::1]', '[::]', '[fe80::1]', '[fc00::1]', '[ff02::1]', '0x7f.1', '2130706433', '017700000001', '127.1', 'metadata.google.internal'),
+    arbitrary: fc.constantFrom(
+      'localhost',
+      'LOCALHOST',
+      'localhost.',
+      'foo.localhost',
+      '127.0.0.1',
+      '10.0.0.1',
+      '192.168.1.1',
+      '172.16.0.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '224.0.0.1',
+      '0.0.0.0',
+      '255.255.255.255',
+      '[::1]',
+      '[::]',
+      '[fe80::1]',
+      '[fc00::1]',
+      '[ff02::1]',
+      '0x7f.1',
+      '2130706433',
+      '017700000001',
+      '127.1',
+      'metadata.google.internal',
+    ),
   },
   // IPv6 forms embedding IPv4: which are refused is test/address-guard.test.ts's business; here they must not break anything.
-  { weight: 1, arbitrary: fc.constantFrom('[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[64:ff9b::a00:1]', '[::127.0.0.1]', '[2002:7f00:1::]', '[::ffff:a9fe:a9fe]') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '[::ffff:127.0.0.1]',
+      '[::ffff:7f00:1]',
+      '[64:ff9b::a00:1]',
+      '[::127.0.0.1]',
+      '[2002:7f00:1::]',
+      '[::ffff:a9fe:a9fe]',
+    ),
+  },
   { weight: 2, arbitrary: fc.domain() },
 );
 
@@ -304,7 +446,19 @@ export const urlArb: fc.Arbitrary<unknown> = fc.oneof(
     weight: 6,
     arbitrary: fc
       .tuple(
-        fc.constantFrom('https://', 'https://', 'https://', 'HTTPS://', 'http://', 'ftp://', 'https:/', 'https:', '//', 'javascript:', 'file://'),
+        fc.constantFrom(
+          'https://',
+          'https://',
+          'https://',
+          'HTTPS://',
+          'http://',
+          'ftp://',
+          'https:/',
+          'https:',
+          '//',
+          'javascript:',
+          'file://',
+        ),
         fc.constantFrom('', '', '', 'user:pw@', 'user@', ':@'),
         hostArb,
         fc.constantFrom('', '', ':443', ':8443', ':0', ':65535', ':65536'),
@@ -320,19 +474,49 @@ export const urlArb: fc.Arbitrary<unknown> = fc.oneof(
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 const secretArb: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 4, arbitrary: fc.integer({ min: 22, max: 66 }).chain((length) => fc.uint8Array({ minLength: length, maxLength: length })).map((bytes) => `whsec_${base64(bytes)}`) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .integer({ min: 22, max: 66 })
+      .chain((length) => fc.uint8Array({ minLength: length, maxLength: length }))
+      .map((bytes) => `whsec_${base64(bytes)}`),
+  },
   {
     weight: 2,
     arbitrary: fc
       .uint8Array({ minLength: 24, maxLength: 64 })
-      .chain((bytes) => fc.constantFrom(`whsec_${base64(bytes).replace(/=+$/, '')}`, `whsec_${Buffer.from(bytes).toString('base64url')}`, `WHSEC_${base64(bytes)}`, base64(bytes), `whsec_ ${base64(bytes)}`, `whsec_${base64(bytes)}\n`)),
+      .chain((bytes) =>
+        fc.constantFrom(
+          `whsec_${base64(bytes).replace(/=+$/, '')}`,
+          `whsec_${Buffer.from(bytes).toString('base64url')}`,
+          `WHSEC_${base64(bytes)}`,
+          base64(bytes),
+          `whsec_ ${base64(bytes)}`,
+          `whsec_${base64(bytes)}\n`,
+        ),
+      ),
   },
   { weight: 2, arbitrary: anyString },
 );
 
 const headerNameArb = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom('X-Custom-Header', 'x-a', 'X-A', 'Authorization', 'authorization', 'X-Api-Version', 'Accept') },
-  { weight: 2, arbitrary: fc.constantFrom('Host', 'Content-Length', 'content-type', 'Connection', 'Transfer-Encoding', 'webhook-signature', 'Webhook-Id', 'Proxy-Authorization', 'User-Agent', 'TE', 'Upgrade') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'Host',
+      'Content-Length',
+      'content-type',
+      'Connection',
+      'Transfer-Encoding',
+      'webhook-signature',
+      'Webhook-Id',
+      'Proxy-Authorization',
+      'User-Agent',
+      'TE',
+      'Upgrade',
+    ),
+  },
   { weight: 2, arbitrary: fc.stringMatching(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,20}$/) },
   { weight: 2, arbitrary: anyString },
 );
@@ -350,9 +534,18 @@ const globArb = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom('*', 'prod-*', 'summer-promo-*', 'sent', '*a*a*a*a*a*a*a*a*a*a*a*a*b', '', '**', 'ok') },
   { weight: 3, arbitrary: anyString },
 );
-const channelArb = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('whatsapp', 'sms', 'email', 'WhatsApp') }, { weight: 2, arbitrary: anyString });
-const idempotencyKeyArb = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('k1', 'k2', 'k3', 'K1', 'k1 ') }, { weight: 2, arbitrary: anyString });
-const nameArb = fc.oneof({ weight: 3, arbitrary: fc.constantFrom('Orders', 'ci', ' ', 'a'.repeat(100), 'a'.repeat(101), 'n'.repeat(150), 'n'.repeat(151)) }, { weight: 3, arbitrary: anyString });
+const channelArb = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('whatsapp', 'sms', 'email', 'WhatsApp') },
+  { weight: 2, arbitrary: anyString },
+);
+const idempotencyKeyArb = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('k1', 'k2', 'k3', 'K1', 'k1 ') },
+  { weight: 2, arbitrary: anyString },
+);
+const nameArb = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom('Orders', 'ci', ' ', 'a'.repeat(100), 'a'.repeat(101), 'n'.repeat(150), 'n'.repeat(151)) },
+  { weight: 3, arbitrary: anyString },
+);
 
 /** Hand-written arbitraries where the type alone would rarely produce an acceptable value. */
 export const overrides: Record<string, fc.Arbitrary<unknown>> = {
@@ -376,7 +569,27 @@ export const overrides: Record<string, fc.Arbitrary<unknown>> = {
   'WebhookFilter.search': fc.oneof(
     { weight: 1, arbitrary: anyString },
     { weight: 1, arbitrary: longString },
-    { weight: 3, arbitrary: fc.constantFrom('orders', 'example', 'EXAMPLE.COM', '100%_', '\\', '%', 'École', 'école', 'ÉCOLE', 'ÿ', 'Ÿ', 'STRASSE', 'straße', 'second', 'SECOND', '/one') },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(
+        'orders',
+        'example',
+        'EXAMPLE.COM',
+        '100%_',
+        '\\',
+        '%',
+        'École',
+        'école',
+        'ÉCOLE',
+        'ÿ',
+        'Ÿ',
+        'STRASSE',
+        'straße',
+        'second',
+        'SECOND',
+        '/one',
+      ),
+    },
   ),
   'Query.events.topic': topicArb,
   'Query.webhooks.after': fc.oneof(anyId, anyString),
@@ -412,22 +625,46 @@ const scalarArbs: Record<string, fc.Arbitrary<unknown>> = {
  */
 export type Mode = 'clean' | 'chaos';
 
-const publicHost = fc.constantFrom('hooks.example.com', 'example.org', 'a.b.example.net', 'xn--bcher-kva.example', '8.8.8.8', '[2606:4700::1111]', 'EXAMPLE.COM');
+const publicHost = fc.constantFrom(
+  'hooks.example.com',
+  'example.org',
+  'a.b.example.net',
+  'xn--bcher-kva.example',
+  '8.8.8.8',
+  '[2606:4700::1111]',
+  'EXAMPLE.COM',
+);
 const cleanUrl = fc
   .tuple(publicHost, fc.oneof(fc.constantFrom('', '/', '/hook', '/é', '/a?b=c'), fc.webPath()), fc.noBias(fc.nat({ max: 1_000_000_000 })))
-  .map(([host, path, n]) => `https://${host}${path.startsWith('/') || path === '' ? path : `/${path}`}${path.includes('?') ? '&' : '?'}n=${n}`);
+  .map(
+    ([host, path, n]) => `https://${host}${path.startsWith('/') || path === '' ? path : `/${path}`}${path.includes('?') ? '&' : '?'}n=${n}`,
+  );
 const cleanString = fc.oneof(
   { weight: 4, arbitrary: fc.string({ minLength: 1, maxLength: 12 }) },
   { weight: 2, arbitrary: fc.string({ unit: grapheme, minLength: 1, maxLength: 8 }) },
   { weight: 1, arbitrary: fc.constantFrom('', ' ', 'caf\u00e9', 'cafe\u0301', '😀', '%_\\', 'a'.repeat(150), 'a'.repeat(151)) },
 );
-const cleanInt = fc.oneof(fc.integer({ min: 0, max: 60 }), fc.constantFrom(0, 1, 10, 11, 60, 61, 300, 301, 3600, 86_400, 604_800, 604_801, -1));
+const cleanInt = fc.oneof(
+  fc.integer({ min: 0, max: 60 }),
+  fc.constantFrom(0, 1, 10, 11, 60, 61, 300, 301, 3600, 86_400, 604_800, 604_801, -1),
+);
 const cleanId = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(...refNames.filter((name) => name.startsWith('own.'))).map((name) => new Ref(name)) },
   { weight: 1, arbitrary: fc.constantFrom(...refNames.filter((name) => !name.startsWith('own.'))).map((name) => new Ref(name)) },
 );
-const cleanTopic = fc.constantFrom(...eventTypes.map((type) => type.name), 'message.*', 'workflow.*', 'gateway.*', 'gateway.webhook.*', '*', 'custom.thing');
-const cleanSecret = fc.integer({ min: 24, max: 64 }).chain((length) => fc.uint8Array({ minLength: length, maxLength: length })).map((bytes) => `whsec_${base64(bytes)}`);
+const cleanTopic = fc.constantFrom(
+  ...eventTypes.map((type) => type.name),
+  'message.*',
+  'workflow.*',
+  'gateway.*',
+  'gateway.webhook.*',
+  '*',
+  'custom.thing',
+);
+const cleanSecret = fc
+  .integer({ min: 24, max: 64 })
+  .chain((length) => fc.uint8Array({ minLength: length, maxLength: length }))
+  .map((bytes) => `whsec_${base64(bytes)}`);
 
 const cleanScalars: Record<string, fc.Arbitrary<unknown>> = {
   String: cleanString,
@@ -446,7 +683,10 @@ const cleanOverrides: Record<string, fc.Arbitrary<unknown>> = {
   'CreateWebhookInput.signingSecret': cleanSecret,
   'Mutation.rotateSigningSecret.signingSecret': fc.oneof(fc.constant(undefined), cleanSecret),
   'DeliveryFilter.topic': fc.constantFrom(...eventTypes.map((type) => type.name), 'custom.thing'),
-  'DeliveryFilter.webhookId': fc.oneof({ weight: 6, arbitrary: fc.constantFrom(new Ref('own.webhook'), new Ref('own.webhook2')) }, { weight: 1, arbitrary: cleanId }),
+  'DeliveryFilter.webhookId': fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(new Ref('own.webhook'), new Ref('own.webhook2')) },
+    { weight: 1, arbitrary: cleanId },
+  ),
   'HttpHeaderInput.name': fc.constantFrom('X-Custom-Header', 'X-A', 'X-B', 'x-trace', 'Authorization'),
   'HttpHeaderInput.value': fc.oneof(fc.constantFrom('value', 'Bearer abc', ''), fc.string({ maxLength: 10 })),
   'PayloadFilterInput.field': fc.constantFrom('campaign_name', 'status', 'data.status', 'id', 'items.0.id'),
@@ -461,19 +701,54 @@ const cleanOverrides: Record<string, fc.Arbitrary<unknown>> = {
   ...Object.fromEntries(
     ['Query.webhooks', 'Query.events', 'Query.deliveries', 'Webhook.deliveries'].flatMap((field) => [
       [`${field}.first`, fc.integer({ min: 0, max: 5 })],
-      [`${field}.last`, fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 5 }) })],
+      [
+        `${field}.last`,
+        fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 5 }) }),
+      ],
     ]),
   ),
-  'WebhookFilter.search': fc.constantFrom('École', 'école', 'ÉCOLE', 'ÿ', 'Ÿ', 'STRASSE', 'straße', 'second', 'SECOND', '/one', 'example', ''),
+  'WebhookFilter.search': fc.constantFrom(
+    'École',
+    'école',
+    'ÉCOLE',
+    'ÿ',
+    'Ÿ',
+    'STRASSE',
+    'straße',
+    'second',
+    'SECOND',
+    '/one',
+    'example',
+    '',
+  ),
   // Ids of the kind the argument names, most of the time: otherwise almost every case is NotFound.
   ...Object.fromEntries(
-    ['Mutation.updateWebhook.id', 'Mutation.deleteWebhook.id', 'Mutation.rotateSigningSecret.id', 'Mutation.pauseWebhook.id', 'Mutation.resumeWebhook.id', 'Mutation.redeliverFailed.webhookId', 'Mutation.recoverDeliveries.webhookId', 'Mutation.replayEvents.webhookId', 'Mutation.sendTestEvent.webhookId'].map((key) => [
+    [
+      'Mutation.updateWebhook.id',
+      'Mutation.deleteWebhook.id',
+      'Mutation.rotateSigningSecret.id',
+      'Mutation.pauseWebhook.id',
+      'Mutation.resumeWebhook.id',
+      'Mutation.redeliverFailed.webhookId',
+      'Mutation.recoverDeliveries.webhookId',
+      'Mutation.replayEvents.webhookId',
+      'Mutation.sendTestEvent.webhookId',
+    ].map((key) => [
       key,
-      fc.oneof({ weight: 6, arbitrary: fc.constantFrom(new Ref('own.webhook'), new Ref('own.webhook2')) }, { weight: 1, arbitrary: cleanId }),
+      fc.oneof(
+        { weight: 6, arbitrary: fc.constantFrom(new Ref('own.webhook'), new Ref('own.webhook2')) },
+        { weight: 1, arbitrary: cleanId },
+      ),
     ]),
   ),
-  'Mutation.redeliver.deliveryId': fc.oneof({ weight: 6, arbitrary: fc.constantFrom(new Ref('own.delivery'), new Ref('own.failedDelivery'), new Ref('own.deliveryOfDeleted')) }, { weight: 1, arbitrary: cleanId }),
-  'Mutation.revokeApiKey.id': fc.oneof({ weight: 6, arbitrary: fc.constantFrom(new Ref('own.apiKey'), new Ref('own.revokedApiKey'), new Ref('own.selfKey')) }, { weight: 1, arbitrary: cleanId }),
+  'Mutation.redeliver.deliveryId': fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(new Ref('own.delivery'), new Ref('own.failedDelivery'), new Ref('own.deliveryOfDeleted')) },
+    { weight: 1, arbitrary: cleanId },
+  ),
+  'Mutation.revokeApiKey.id': fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(new Ref('own.apiKey'), new Ref('own.revokedApiKey'), new Ref('own.selfKey')) },
+    { weight: 1, arbitrary: cleanId },
+  ),
 };
 
 /** Overrides that name no field of the schema: a renamed field must not silently lose its arbitrary. */
@@ -514,7 +789,9 @@ function namedArb(type: GraphQLNamedType, key: string | null, depth: number, mod
   if (isInputObjectType(type)) {
     if (depth > 6) return fc.constant({});
     const fields = Object.values(type.getFields());
-    return fc.record(Object.fromEntries(fields.map((field) => [field.name, fieldArb(field.type, `${type.name}.${field.name}`, depth + 1, mode)])));
+    return fc.record(
+      Object.fromEntries(fields.map((field) => [field.name, fieldArb(field.type, `${type.name}.${field.name}`, depth + 1, mode)])),
+    );
   }
   throw new Error(`${type.name} is not an input type`);
 }
@@ -523,7 +800,11 @@ function namedArb(type: GraphQLNamedType, key: string | null, depth: number, mod
 export function fieldArb(type: GraphQLInputType, key: string | null, depth = 0, mode: Mode = 'chaos'): fc.Arbitrary<unknown> {
   if (mode === 'clean') {
     if (isNonNullType(type)) return valueArb(type, key, depth, mode);
-    return fc.oneof({ weight: 12, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 5, arbitrary: valueArb(type, key, depth, mode) });
+    return fc.oneof(
+      { weight: 12, arbitrary: fc.constant(undefined) },
+      { weight: 1, arbitrary: fc.constant(null) },
+      { weight: 5, arbitrary: valueArb(type, key, depth, mode) },
+    );
   }
   return fc.oneof(
     { weight: 3, arbitrary: fc.constant(undefined) },
@@ -570,7 +851,10 @@ function argVariables(owner: string, field: GraphQLField<unknown, unknown>, pref
     type: arg.type.toString(),
     argument: `${owner}.${field.name}.${arg.name}`,
     arbitrary: isNonNullType(arg.type)
-      ? fc.oneof({ weight: 14, arbitrary: valueArb(arg.type, `${owner}.${field.name}.${arg.name}`) }, { weight: 1, arbitrary: fc.constantFrom(undefined, null) })
+      ? fc.oneof(
+          { weight: 14, arbitrary: valueArb(arg.type, `${owner}.${field.name}.${arg.name}`) },
+          { weight: 1, arbitrary: fc.constantFrom(undefined, null) },
+        )
       : fieldArb(arg.type, `${owner}.${field.name}.${arg.name}`),
     clean: fieldArb(arg.type, `${owner}.${field.name}.${arg.name}`, 0, 'clean'),
   }));
@@ -582,14 +866,33 @@ function argVariables(owner: string, field: GraphQLField<unknown, unknown>, pref
  * A selection of every field down to `depth` levels, inline fragments on every union member and
  * interface implementation; fields with arguments get variables too (when `withArgs`).
  */
-function selection(type: GraphQLNamedType, depth: number, withArgs: boolean, variables: Variable[], path: string, rootDepth = depth, alias = ''): string {
+function selection(
+  type: GraphQLNamedType,
+  depth: number,
+  withArgs: boolean,
+  variables: Variable[],
+  path: string,
+  rootDepth = depth,
+  alias = '',
+): string {
   if (isLeafType(type)) return '';
   if (isUnionType(type) || isInterfaceType(type)) {
     const members = isUnionType(type) ? type.getTypes() : withArgs ? schemaOf(type).getPossibleTypes(type) : [];
     // On an interface the members' same-named fields differ (Webhook.deliveries is a connection,
     // Event.deliveries a list), which GraphQL refuses to merge: each member's fields get an alias.
-    const parts = ['__typename', ...members.map((member) => `... on ${member.name} { ${selection(member, depth, withArgs, variables, `${path}_${member.name}`, rootDepth, isInterfaceType(type) ? `${member.name}_` : '')} }`)];
-    if (isInterfaceType(type)) parts.push(...Object.values(type.getFields()).filter((field) => isLeafType(getNamedType(field.type))).map((field) => field.name));
+    const parts = [
+      '__typename',
+      ...members.map(
+        (member) =>
+          `... on ${member.name} { ${selection(member, depth, withArgs, variables, `${path}_${member.name}`, rootDepth, isInterfaceType(type) ? `${member.name}_` : '')} }`,
+      ),
+    ];
+    if (isInterfaceType(type))
+      parts.push(
+        ...Object.values(type.getFields())
+          .filter((field) => isLeafType(getNamedType(field.type)))
+          .map((field) => field.name),
+      );
     return parts.join(' ');
   }
   const object = type as GraphQLObjectType;
@@ -600,7 +903,8 @@ function selection(type: GraphQLNamedType, depth: number, withArgs: boolean, var
     if (field.args.length && (!withArgs || required)) continue;
     // Lists of nodes below the first level (an event's deliveries, a delivery's attempts)
     // multiply the cost of every case and say nothing more about the arguments.
-    const listOfObjects = isObjectType(named) && 'id' in named.getFields() && isListType(isNonNullType(field.type) ? field.type.ofType : field.type);
+    const listOfObjects =
+      isObjectType(named) && 'id' in named.getFields() && isListType(isNonNullType(field.type) ? field.type.ofType : field.type);
     if (!isLeafType(named) && !(depth > 0 && !(listOfObjects && depth < rootDepth))) continue;
     // Variables only for fields that are selected: an unused variable makes the document invalid.
     let args = '';
@@ -639,7 +943,10 @@ export function operationsOf(schema: GraphQLSchema, root: 'mutation' | 'query' |
 /** Every (field, argument) pair of the schema's roots and the object types below them. */
 export function argumentsOf(schema: GraphQLSchema): string[] {
   const found: string[] = [];
-  const types = Object.values(schema.getTypeMap()).filter((type) => isObjectType(type) && !type.name.startsWith('__')) as GraphQLObjectType[];
-  for (const type of types) for (const field of Object.values(type.getFields())) for (const arg of field.args) found.push(`${type.name}.${field.name}.${arg.name}`);
+  const types = Object.values(schema.getTypeMap()).filter(
+    (type) => isObjectType(type) && !type.name.startsWith('__'),
+  ) as GraphQLObjectType[];
+  for (const type of types)
+    for (const field of Object.values(type.getFields())) for (const arg of field.args) found.push(`${type.name}.${field.name}.${arg.name}`);
   return found;
 }

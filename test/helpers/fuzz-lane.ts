@@ -58,7 +58,11 @@ function formatRel(ms: number, format: Rel['format']): string | number {
   }
 }
 
-export type Exchange = { status: number; text: string; body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] } | null };
+export type Exchange = {
+  status: number;
+  text: string;
+  body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] } | null;
+};
 
 // One keep-alive agent: node:http costs the client a third of what fetch does per request.
 const agent = new Agent({ keepAlive: true, maxSockets: 32 });
@@ -66,7 +70,12 @@ const agent = new Agent({ keepAlive: true, maxSockets: 32 });
 /** One POST over a real socket to the server on 127.0.0.1, the body exactly as given. */
 export function post(url: string, key: string, body: string): Promise<Exchange> {
   return new Promise((resolve, reject) => {
-    const headers = { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': key, 'content-length': Buffer.byteLength(body) };
+    const headers = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'x-api-key': key,
+      'content-length': Buffer.byteLength(body),
+    };
     const req = request(url, { method: 'POST', agent, headers }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -99,7 +108,12 @@ export function leakedIds(victim: Fixture, request: string, response: string): s
  */
 export function subscribeOnce(url: string, key: string, body: string, opened: () => boolean): Promise<Exchange & { open: boolean }> {
   return new Promise((resolve, reject) => {
-    const headers = { 'content-type': 'application/json', accept: 'text/event-stream', 'x-api-key': key, 'content-length': Buffer.byteLength(body) };
+    const headers = {
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+      'x-api-key': key,
+      'content-length': Buffer.byteLength(body),
+    };
     const req = request(url, { method: 'POST', headers }, (response) => {
       let text = '';
       let settled = false;
@@ -218,10 +232,14 @@ export function describeDiff(diff: Diff): string[] {
     const table = diff[name] as TableDiff<{ id: string }>;
     if (!empty(table)) {
       const changed = table.changed.map(({ before, after }) => {
-        const fields = Object.keys(after).filter((key) => !isDeepStrictEqual((before as Record<string, unknown>)[key], (after as Record<string, unknown>)[key]));
+        const fields = Object.keys(after).filter(
+          (key) => !isDeepStrictEqual((before as Record<string, unknown>)[key], (after as Record<string, unknown>)[key]),
+        );
         return `${after.id} (${fields.map((key) => `${key}: ${short((before as Record<string, unknown>)[key])} -> ${short((after as Record<string, unknown>)[key])}`).join(', ')})`;
       });
-      lines.push(`${name}: +${table.added.map((row) => row.id).join(',')} -${table.removed.map((row) => row.id).join(',')} ~${changed.join('; ')}`);
+      lines.push(
+        `${name}: +${table.added.map((row) => row.id).join(',')} -${table.removed.map((row) => row.id).join(',')} ~${changed.join('; ')}`,
+      );
     }
   }
   if (diff.topicsChanged) lines.push('webhook_topics changed');
@@ -234,7 +252,10 @@ export function short(value: unknown): string {
 }
 
 /** Only these tables may differ; the rest must be as they were. */
-export function onlyChanged(diff: Diff, allowed: { webhooks?: boolean; topics?: boolean; events?: boolean; deliveries?: boolean; apiKeys?: boolean }): string[] {
+export function onlyChanged(
+  diff: Diff,
+  allowed: { webhooks?: boolean; topics?: boolean; events?: boolean; deliveries?: boolean; apiKeys?: boolean },
+): string[] {
   const problems: string[] = [];
   if (!allowed.webhooks && !empty(diff.webhooks)) problems.push('webhooks changed');
   if (!allowed.topics && diff.topicsChanged) problems.push('webhook_topics changed');
@@ -299,17 +320,37 @@ export async function makeFixture(app: TestApp['app'], tenantName: string): Prom
     name: 'second',
     bearerToken: 'fixture-token',
     headers: [{ name: 'X-A', value: '1' }],
-    configuration: { channelTypes: ['whatsapp'], filters: [{ field: 'status', expression: 'ok*' }], webengage: { webhookUrl: `https://${host}/we`, token: 'we' } },
+    configuration: {
+      channelTypes: ['whatsapp'],
+      filters: [{ field: 'status', expression: 'ok*' }],
+      webengage: { webhookUrl: `https://${host}/we`, token: 'we' },
+    },
   });
   const gone = await services.webhooks.create(tenantId, { url: `https://${host}/gone`, topics: ['template.updated'] });
-  const event = await services.events.publish(tenantId, { topic: 'message.created', payload: { id: 'fixture', status: 'ok' }, channelType: 'whatsapp', idempotencyKey: 'k1' });
-  const failing = await services.events.publish(tenantId, { topic: 'workflow.created', payload: { status: 'ok' }, channelType: 'whatsapp' });
+  const event = await services.events.publish(tenantId, {
+    topic: 'message.created',
+    payload: { id: 'fixture', status: 'ok' },
+    channelType: 'whatsapp',
+    idempotencyKey: 'k1',
+  });
+  const failing = await services.events.publish(tenantId, {
+    topic: 'workflow.created',
+    payload: { status: 'ok' },
+    channelType: 'whatsapp',
+  });
   await services.webhooks.update(tenantId, webhook2.id, { enabled: false });
   await services.webhooks.update(tenantId, webhook2.id, { enabled: true });
   const orphaned = await services.events.publish(tenantId, { topic: 'template.updated', payload: {} });
   await services.webhooks.remove(tenantId, gone.id);
   const deliveryOf = async (eventId: string, webhookId: string) =>
-    (await app.db.selectFrom('deliveries').select('id').where('event_id', '=', eventId).where('webhook_id', '=', webhookId).executeTakeFirstOrThrow()).id;
+    (
+      await app.db
+        .selectFrom('deliveries')
+        .select('id')
+        .where('event_id', '=', eventId)
+        .where('webhook_id', '=', webhookId)
+        .executeTakeFirstOrThrow()
+    ).id;
   const key = await services.apiKeys.create(tenantId, { name: 'revocable', scopes: ['WEBHOOKS_READ'] });
   const revoked = await services.apiKeys.create(tenantId, { name: 'revoked', scopes: ['EVENTS_PUBLISH'] });
   await services.apiKeys.revoke(tenantId, revoked.apiKey.id, admin.apiKey.id);
@@ -364,6 +405,8 @@ export async function assertLane(property: fc.IAsyncProperty<[LaneCase]>, seed: 
     await fc.assert(property, { seed: seed + lane, numRuns });
   } catch (error) {
     const cause = (error as Error).cause;
-    throw new Error(`fuzz lane ${lane} failed; reproduce with FUZZ_SEED=${seed}\n${(error as Error).message}${cause instanceof Error ? `\n${cause.message}` : ''}`);
+    throw new Error(
+      `fuzz lane ${lane} failed; reproduce with FUZZ_SEED=${seed}\n${(error as Error).message}${cause instanceof Error ? `\n${cause.message}` : ''}`,
+    );
   }
 }

@@ -11,7 +11,8 @@ type Input = Record<string, unknown>;
 type Result = Record<string, unknown>;
 export type OracleArgs = { variables: Input; result: Result; before: Snapshot; after: Snapshot; diff: Diff; ownKeyId: string };
 
-const asList = (value: unknown): unknown[] | null | undefined => (value == null ? (value as null | undefined) : Array.isArray(value) ? value : [value]);
+const asList = (value: unknown): unknown[] | null | undefined =>
+  value == null ? (value as null | undefined) : Array.isArray(value) ? value : [value];
 const dedup = <T>(list: T[]) => [...new Set(list)];
 const obj = (value: unknown): Input | null | undefined => value as Input | null | undefined;
 const json = (value: unknown) => JSON.stringify(value);
@@ -55,7 +56,11 @@ export function webhookRuleProblems(row: WebhookRow): string[] {
     if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(header.name)) bad(`header name ${short(header.name)}`);
     if (/[\r\n\0]/.test(header.value)) bad(`header value ${short(header.value)}`);
   }
-  if (row.bearer_token !== null && (row.bearer_token.length < 1 || characters(row.bearer_token) > 2000 || /[\r\n\0]/.test(row.bearer_token))) bad('bearer token');
+  if (
+    row.bearer_token !== null &&
+    (row.bearer_token.length < 1 || characters(row.bearer_token) > 2000 || /[\r\n\0]/.test(row.bearer_token))
+  )
+    bad('bearer token');
   if (!(row.timeout_seconds >= 1 && row.timeout_seconds <= 60)) bad(`timeoutSeconds ${row.timeout_seconds}`);
   if (!(row.max_retries >= 0 && row.max_retries <= 10)) bad(`maxRetries ${row.max_retries}`);
   if (!(row.backoff_seconds >= 1 && row.backoff_seconds <= 300)) bad(`backoffSeconds ${row.backoff_seconds}`);
@@ -64,7 +69,8 @@ export function webhookRuleProblems(row: WebhookRow): string[] {
   if (!['EXPONENTIAL', 'LINEAR', 'FIXED'].includes(row.backoff_strategy)) bad(`strategy ${row.backoff_strategy}`);
   if (row.type === 'WEBENGAGE' && !row.webengage_url) bad('WEBENGAGE without a webengage url');
   if (!SECRET.test(row.signing_secret)) bad(`signing secret ${short(row.signing_secret)}`);
-  if (row.bearer_token && headers.some((header) => header.name.toLowerCase() === 'authorization')) bad('Authorization header beside a bearer token');
+  if (row.bearer_token && headers.some((header) => header.name.toLowerCase() === 'authorization'))
+    bad('Authorization header beside a bearer token');
   return problems;
 }
 
@@ -83,7 +89,10 @@ function configurationOf(input: Input | null | undefined) {
   return obj(input?.configuration);
 }
 
-function webengageColumns(base: { url: string | null; token: string | null }, webengage: unknown): { webengage_url: string | null; webengage_token: string | null } {
+function webengageColumns(
+  base: { url: string | null; token: string | null },
+  webengage: unknown,
+): { webengage_url: string | null; webengage_token: string | null } {
   if (webengage === undefined) return { webengage_url: base.url, webengage_token: base.token };
   if (webengage === null) return { webengage_url: null, webengage_token: null };
   const given = obj(webengage)!;
@@ -99,7 +108,8 @@ const filterList = (value: unknown) => asList(value)?.map((filter) => ({ field: 
 function createWebhook({ variables, result, diff, after }: OracleArgs): string[] {
   const input = obj(variables.input)!;
   const problems = onlyChanged(diff, { webhooks: true, topics: true });
-  if (diff.webhooks.added.length !== 1 || diff.webhooks.changed.length || diff.webhooks.removed.length) return [...problems, `expected one new webhook: ${describeDiff(diff).join('; ')}`];
+  if (diff.webhooks.added.length !== 1 || diff.webhooks.changed.length || diff.webhooks.removed.length)
+    return [...problems, `expected one new webhook: ${describeDiff(diff).join('; ')}`];
   const row = diff.webhooks.added[0]!;
   const webhook = obj(result.webhook)!;
   if (webhook.id !== row.id) problems.push(`result names ${short(webhook.id)}, stored ${row.id}`);
@@ -137,7 +147,11 @@ function createWebhook({ variables, result, diff, after }: OracleArgs): string[]
 function withoutTypenames(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutTypenames);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== '__typename').map(([key, inner]) => [key, withoutTypenames(inner)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== '__typename')
+      .map(([key, inner]) => [key, withoutTypenames(inner)]),
+  );
 }
 
 function viewProblems(returned: Input, row: WebhookRow): string[] {
@@ -164,7 +178,8 @@ function viewProblems(returned: Input, row: WebhookRow): string[] {
   };
   const problems = mismatches(shown, row as unknown as Record<string, unknown>, 'returned webhook');
   if (view.hasBearerToken !== (row.bearer_token !== null)) problems.push('returned hasBearerToken does not match the stored token');
-  if (webengage && webengage.hasToken !== (row.webengage_token !== null)) problems.push('returned webengage.hasToken does not match the stored token');
+  if (webengage && webengage.hasToken !== (row.webengage_token !== null))
+    problems.push('returned webengage.hasToken does not match the stored token');
   return problems;
 }
 
@@ -175,7 +190,8 @@ function updateWebhook({ variables, result, diff, before, after }: OracleArgs): 
   const old = before.webhooks.get(id);
   const row = after.webhooks.get(id);
   if (!old || !row) return [...problems, `updated webhook ${id} missing before or after`];
-  if (diff.webhooks.added.length || diff.webhooks.removed.length || diff.webhooks.changed.some((change) => change.after.id !== id)) problems.push(`other webhooks changed: ${describeDiff(diff).join('; ')}`);
+  if (diff.webhooks.added.length || diff.webhooks.removed.length || diff.webhooks.changed.some((change) => change.after.id !== id))
+    problems.push(`other webhooks changed: ${describeDiff(diff).join('; ')}`);
   const configuration = configurationOf(input);
   const retry = obj(input.retryPolicy);
   const has = (key: string, holder: Input | null | undefined = input) => holder != null && holder[key] !== undefined;
@@ -206,24 +222,40 @@ function updateWebhook({ variables, result, diff, before, after }: OracleArgs): 
   };
   problems.push(...mismatches(expected, row as unknown as Record<string, unknown>, 'updateWebhook stored'));
   if (row.updated_at <= old.updated_at) problems.push('updated_at did not move on');
-  if (variables.expectedUpdatedAt != null && Date.parse(variables.expectedUpdatedAt as string) !== old.updated_at) problems.push(`accepted expectedUpdatedAt ${short(variables.expectedUpdatedAt)} for a webhook at ${old.updated_at}`);
+  if (variables.expectedUpdatedAt != null && Date.parse(variables.expectedUpdatedAt as string) !== old.updated_at)
+    problems.push(`accepted expectedUpdatedAt ${short(variables.expectedUpdatedAt)} for a webhook at ${old.updated_at}`);
   problems.push(...viewProblems(obj(result.webhook)!, row), ...webhookRuleProblems(row), ...expectTopicRows(after, row));
   const disabled = old.enabled === 1 && enabled === 0;
   // Enabling or disabling is told as an operational event, delivered where the README's matching says.
   const told = disabled ? 'gateway.webhook.disabled' : reenabled ? 'gateway.webhook.enabled' : null;
   const events = diff.events.added;
-  if (diff.events.changed.length || diff.events.removed.length || events.length !== (told ? 1 : 0)) problems.push(`expected ${told ?? 'no event'}: ${describeDiff(diff).join('; ')}`);
+  if (diff.events.changed.length || diff.events.removed.length || events.length !== (told ? 1 : 0))
+    problems.push(`expected ${told ?? 'no event'}: ${describeDiff(diff).join('; ')}`);
   const event = events[0];
   const eventDeliveries = event ? diff.deliveries.added.filter((delivery) => delivery.event_id === event.id) : [];
   if (event) {
     const payload = JSON.parse(event.payload) as Input;
-    if (event.topic !== told || payload.webhookId !== id || payload.deliveryId !== null) problems.push(`operational event ${short(event.topic)} ${short(payload)} for ${id}`);
-    const targets = [...after.webhooks.values()].filter((webhook) => wants(webhook, { topic: event.topic, payload, channelType: null, echo: false })).map((webhook) => webhook.id).sort();
+    if (event.topic !== told || payload.webhookId !== id || payload.deliveryId !== null)
+      problems.push(`operational event ${short(event.topic)} ${short(payload)} for ${id}`);
+    const targets = [...after.webhooks.values()]
+      .filter((webhook) => wants(webhook, { topic: event.topic, payload, channelType: null, echo: false }))
+      .map((webhook) => webhook.id)
+      .sort();
     const made = eventDeliveries.map((delivery) => delivery.webhook_id).sort();
-    if (json(targets) !== json(made)) problems.push(`deliveries of ${event.topic} to ${short(made)}, the README's matching says ${short(targets)}`);
-    if (event.delivery_count !== made.length || eventDeliveries.some((delivery) => delivery.status !== 'PENDING')) problems.push(`${event.topic}: deliveryCount ${event.delivery_count}, ${made.length} PENDING deliveries`);
+    if (json(targets) !== json(made))
+      problems.push(`deliveries of ${event.topic} to ${short(made)}, the README's matching says ${short(targets)}`);
+    if (event.delivery_count !== made.length || eventDeliveries.some((delivery) => delivery.status !== 'PENDING'))
+      problems.push(`${event.topic}: deliveryCount ${event.delivery_count}, ${made.length} PENDING deliveries`);
   }
-  problems.push(...deliveriesFailedFor({ ...diff, deliveries: { ...diff.deliveries, added: diff.deliveries.added.filter((delivery) => !eventDeliveries.includes(delivery)) } }, disabled ? id : null));
+  problems.push(
+    ...deliveriesFailedFor(
+      {
+        ...diff,
+        deliveries: { ...diff.deliveries, added: diff.deliveries.added.filter((delivery) => !eventDeliveries.includes(delivery)) },
+      },
+      disabled ? id : null,
+    ),
+  );
   return problems;
 }
 
@@ -233,7 +265,8 @@ function deliveriesFailedFor(diff: Diff, webhookId: string | null): string[] {
   if (diff.deliveries.added.length || diff.deliveries.removed.length) problems.push('deliveries added or removed');
   for (const { before, after } of diff.deliveries.changed) {
     if (before.webhook_id !== webhookId) problems.push(`delivery ${after.id} of another webhook changed`);
-    else if (!OPEN_STATUSES.includes(before.status) || after.status !== 'FAILED') problems.push(`delivery ${after.id} went ${before.status} -> ${after.status}`);
+    else if (!OPEN_STATUSES.includes(before.status) || after.status !== 'FAILED')
+      problems.push(`delivery ${after.id} went ${before.status} -> ${after.status}`);
   }
   return problems;
 }
@@ -243,7 +276,8 @@ function deleteWebhook({ variables, result, diff, before }: OracleArgs): string[
   const problems = onlyChanged(diff, { webhooks: true, topics: true, deliveries: true });
   if (result.deletedWebhookId !== id) problems.push(`deletedWebhookId ${short(result.deletedWebhookId)} for id ${short(id)}`);
   if (!before.webhooks.has(id)) problems.push('deleted a webhook the tenant did not have');
-  if (diff.webhooks.removed.map((row) => row.id).join() !== id || diff.webhooks.added.length || diff.webhooks.changed.length) problems.push(`expected only ${id} removed: ${describeDiff(diff).join('; ')}`);
+  if (diff.webhooks.removed.map((row) => row.id).join() !== id || diff.webhooks.added.length || diff.webhooks.changed.length)
+    problems.push(`expected only ${id} removed: ${describeDiff(diff).join('; ')}`);
   problems.push(...deliveriesFailedFor(diff, id));
   return problems;
 }
@@ -254,17 +288,25 @@ function rotateSigningSecret({ variables, result, diff, before, after }: OracleA
   const old = before.webhooks.get(id);
   const row = after.webhooks.get(id);
   if (!old || !row) return [...problems, `rotated webhook ${id} missing`];
-  if (diff.webhooks.changed.length !== 1 || diff.webhooks.added.length || diff.webhooks.removed.length) problems.push(`other webhooks changed: ${describeDiff(diff).join('; ')}`);
+  if (diff.webhooks.changed.length !== 1 || diff.webhooks.added.length || diff.webhooks.removed.length)
+    problems.push(`other webhooks changed: ${describeDiff(diff).join('; ')}`);
   const overlap = (variables.overlapSeconds as number | null | undefined) ?? 86_400;
   problems.push(
     ...mismatches(
-      { ...old, signing_secret: row.signing_secret, previous_signing_secret: old.signing_secret, previous_secret_expires_at: row.updated_at + overlap * 1000, updated_at: row.updated_at },
+      {
+        ...old,
+        signing_secret: row.signing_secret,
+        previous_signing_secret: old.signing_secret,
+        previous_secret_expires_at: row.updated_at + overlap * 1000,
+        updated_at: row.updated_at,
+      },
       row as unknown as Record<string, unknown>,
       'rotateSigningSecret stored',
     ),
   );
   if (row.signing_secret === old.signing_secret || !SECRET.test(row.signing_secret)) problems.push('no fresh signing secret');
-  if (variables.signingSecret != null && row.signing_secret !== variables.signingSecret) problems.push("the caller's signingSecret was not the one stored");
+  if (variables.signingSecret != null && row.signing_secret !== variables.signingSecret)
+    problems.push("the caller's signingSecret was not the one stored");
   if (result.signingSecret !== row.signing_secret) problems.push('result signingSecret differs from the stored one');
   if (!(overlap >= 0 && overlap <= 604_800 && Number.isInteger(overlap))) problems.push(`accepted overlapSeconds ${overlap}`);
   return problems;
@@ -284,7 +326,8 @@ function pausing(paused: boolean) {
     if (paused && row.paused_at === null) problems.push('pauseWebhook left paused_at null');
     if (paused && old.paused_at !== null && row.paused_at !== old.paused_at) problems.push('a second pause moved paused_at');
     if (!paused && row.paused_at !== null) problems.push('resumeWebhook left paused_at set');
-    if (json({ ...old, paused_at: null, updated_at: 0 }) !== json({ ...row, paused_at: null, updated_at: 0 })) problems.push('pausing changed more than pausedAt');
+    if (json({ ...old, paused_at: null, updated_at: 0 }) !== json({ ...row, paused_at: null, updated_at: 0 }))
+      problems.push('pausing changed more than pausedAt');
     if ((result.webhook as { id?: string } | undefined)?.id !== id) problems.push('the result names another webhook');
     return problems;
   };
@@ -301,7 +344,8 @@ function topicMatches(pattern: string, topic: string): boolean {
 function glob(expression: string, value: string): boolean {
   const parts = expression.split('*');
   if (parts.length === 1) return expression === value;
-  if (!value.startsWith(parts[0]!) || !value.endsWith(parts.at(-1)!) || value.length < parts[0]!.length + parts.at(-1)!.length) return false;
+  if (!value.startsWith(parts[0]!) || !value.endsWith(parts.at(-1)!) || value.length < parts[0]!.length + parts.at(-1)!.length)
+    return false;
   let at = parts[0]!.length;
   const end = value.length - parts.at(-1)!.length;
   for (const part of parts.slice(1, -1)) {
@@ -338,16 +382,26 @@ function publishEvent({ variables, result, diff, before }: OracleArgs): string[]
   const event = obj(result.event)!;
   const problems = onlyChanged(diff, { events: true, deliveries: true });
   const key = (input.idempotencyKey as string | null | undefined) ?? null;
-  const first = key === null ? undefined : [...before.events.values()].filter((row) => row.idempotency_key === key).sort((a, b) => a.created_at - b.created_at)[0];
+  const first =
+    key === null
+      ? undefined
+      : [...before.events.values()].filter((row) => row.idempotency_key === key).sort((a, b) => a.created_at - b.created_at)[0];
   if (first) {
-    if (event.id !== first.id) problems.push(`idempotency key ${short(key)} replayed as ${short(event.id)}, not the first event ${first.id}`);
+    if (event.id !== first.id)
+      problems.push(`idempotency key ${short(key)} replayed as ${short(event.id)}, not the first event ${first.id}`);
     if (diff.events.added.length || diff.deliveries.added.length) problems.push('a replayed publish created rows');
     return problems;
   }
-  if (diff.events.added.length !== 1 || diff.events.changed.length || diff.events.removed.length) return [...problems, `expected one new event: ${describeDiff(diff).join('; ')}`];
+  if (diff.events.added.length !== 1 || diff.events.changed.length || diff.events.removed.length)
+    return [...problems, `expected one new event: ${describeDiff(diff).join('; ')}`];
   const row = diff.events.added[0]!;
   const orderingKey = (input.orderingKey as string | null | undefined) ?? null;
-  const published = { topic: input.topic as string, payload: input.payload, channelType: (input.channelType as string | null | undefined) ?? null, echo: input.echo === true };
+  const published = {
+    topic: input.topic as string,
+    payload: input.payload,
+    channelType: (input.channelType as string | null | undefined) ?? null,
+    echo: input.echo === true,
+  };
   problems.push(
     ...mismatches(
       {
@@ -363,15 +417,22 @@ function publishEvent({ variables, result, diff, before }: OracleArgs): string[]
       'publishEvent stored',
     ),
   );
-  if (json(JSON.parse(row.payload)) !== json(published.payload)) problems.push(`payload stored as ${short(row.payload)}, sent ${short(published.payload)}`);
-  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(published.topic) || published.topic === 'webhook.test' || reserved(published.topic)) problems.push(`accepted topic ${short(published.topic)}`);
-  const targets = [...before.webhooks.values()].filter((webhook) => wants(webhook, published)).map((webhook) => webhook.id).sort();
+  if (json(JSON.parse(row.payload)) !== json(published.payload))
+    problems.push(`payload stored as ${short(row.payload)}, sent ${short(published.payload)}`);
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(published.topic) || published.topic === 'webhook.test' || reserved(published.topic))
+    problems.push(`accepted topic ${short(published.topic)}`);
+  const targets = [...before.webhooks.values()]
+    .filter((webhook) => wants(webhook, published))
+    .map((webhook) => webhook.id)
+    .sort();
   const made = diff.deliveries.added.map((delivery) => delivery.webhook_id).sort();
   if (json(targets) !== json(made)) problems.push(`deliveries for ${short(made)}, the README's matching says ${short(targets)}`);
   // Behind an open delivery of its ordering key to the same webhook it waits; otherwise it is due now.
   const lineOpen = (webhookId: string) =>
     orderingKey !== null &&
-    [...before.deliveries.values()].some((open) => open.webhook_id === webhookId && open.ordering_key === orderingKey && OPEN_STATUSES.includes(open.status));
+    [...before.deliveries.values()].some(
+      (open) => open.webhook_id === webhookId && open.ordering_key === orderingKey && OPEN_STATUSES.includes(open.status),
+    );
   for (const delivery of diff.deliveries.added) {
     const expected = lineOpen(delivery.webhook_id) ? 'WAITING' : 'PENDING';
     if (delivery.event_id !== row.id || delivery.status !== expected || delivery.ordering_key !== orderingKey) {
@@ -391,9 +452,17 @@ function redeliver({ variables, result, diff, before }: OracleArgs): string[] {
   if (old.status === 'WAITING') problems.push('redelivered a WAITING delivery out of its ordering line');
   if (obj(result.delivery)?.id !== id) problems.push('result names another delivery');
   const others = diff.deliveries.changed.filter((change) => change.after.id !== id);
-  if (others.length || diff.deliveries.added.length || diff.deliveries.removed.length) problems.push(`other deliveries changed: ${describeDiff(diff).join('; ')}`);
+  if (others.length || diff.deliveries.added.length || diff.deliveries.removed.length)
+    problems.push(`other deliveries changed: ${describeDiff(diff).join('; ')}`);
   const row = diff.deliveries.changed.find((change) => change.after.id === id)?.after;
-  if (!row || row.next_trigger !== 'MANUAL' || row.next_attempt_at === null || row.status !== old.status || row.attempt_count !== old.attempt_count) problems.push(`delivery after redeliver: ${short(row)}`);
+  if (
+    !row ||
+    row.next_trigger !== 'MANUAL' ||
+    row.next_attempt_at === null ||
+    row.status !== old.status ||
+    row.attempt_count !== old.attempt_count
+  )
+    problems.push(`delivery after redeliver: ${short(row)}`);
   return problems;
 }
 
@@ -404,17 +473,24 @@ function redeliverFailed({ variables, result, diff, before }: OracleArgs): strin
   if (!before.webhooks.has(webhookId)) problems.push(`redeliverFailed on ${short(webhookId)}, which the tenant does not have`);
   if (!(since >= Date.now() - 7 * 86_400_000 - 60_000 && since <= Date.now())) problems.push(`accepted since ${short(variables.since)}`);
   if (diff.deliveries.added.length || diff.deliveries.removed.length) problems.push('deliveries added or removed');
-  const due = [...before.deliveries.values()].filter((row) => row.webhook_id === webhookId && row.status === 'FAILED' && row.created_at >= since);
+  const due = [...before.deliveries.values()].filter(
+    (row) => row.webhook_id === webhookId && row.status === 'FAILED' && row.created_at >= since,
+  );
   for (const { before: old, after } of diff.deliveries.changed) {
-    if (!due.includes(old) || after.next_trigger !== 'MANUAL' || after.status !== old.status) problems.push(`delivery ${after.id} changed: ${short(old)} -> ${short(after)}`);
+    if (!due.includes(old) || after.next_trigger !== 'MANUAL' || after.status !== old.status)
+      problems.push(`delivery ${after.id} changed: ${short(old)} -> ${short(after)}`);
   }
-  if (result.count !== due.length) problems.push(`count ${short(result.count)}, but ${due.length} FAILED deliveries were created since then`);
+  if (result.count !== due.length)
+    problems.push(`count ${short(result.count)}, but ${due.length} FAILED deliveries were created since then`);
   return problems;
 }
 
 /** [since, until) as the README defines a recovery or replay window (until absent: up to now). */
 function windowOf(variables: Input): { since: number; until: number } {
-  return { since: Date.parse(variables.since as string), until: variables.until == null ? Infinity : Date.parse(variables.until as string) };
+  return {
+    since: Date.parse(variables.since as string),
+    until: variables.until == null ? Infinity : Date.parse(variables.until as string),
+  };
 }
 
 /** What a result lists of its rows: the first few, oldest first. */
@@ -429,15 +505,26 @@ function recoverDeliveries({ variables, result, diff, before }: OracleArgs): str
   const dryRun = variables.dryRun === true;
   const problems = onlyChanged(diff, { deliveries: !dryRun });
   if (!before.webhooks.has(webhookId)) problems.push(`recoverDeliveries on ${short(webhookId)}, which the tenant does not have`);
-  if (!(since >= Date.now() - 7 * 86_400_000 - 60_000 && since <= Date.now() && until > since)) problems.push(`accepted window ${short(variables.since)}..${short(variables.until)}`);
+  if (!(since >= Date.now() - 7 * 86_400_000 - 60_000 && since <= Date.now() && until > since))
+    problems.push(`accepted window ${short(variables.since)}..${short(variables.until)}`);
   if (diff.deliveries.added.length || diff.deliveries.removed.length) problems.push('deliveries added or removed');
-  const due = [...before.deliveries.values()].filter((row) => row.webhook_id === webhookId && row.status === 'FAILED' && row.created_at >= since && row.created_at < until).sort((a, b) => a.id.localeCompare(b.id));
+  const due = [...before.deliveries.values()]
+    .filter((row) => row.webhook_id === webhookId && row.status === 'FAILED' && row.created_at >= since && row.created_at < until)
+    .sort((a, b) => a.id.localeCompare(b.id));
   for (const { before: old, after } of diff.deliveries.changed) {
-    if (!due.includes(old) || after.next_trigger !== 'MANUAL' || after.status !== old.status) problems.push(`delivery ${after.id} changed: ${short(old)} -> ${short(after)}`);
+    if (!due.includes(old) || after.next_trigger !== 'MANUAL' || after.status !== old.status)
+      problems.push(`delivery ${after.id} changed: ${short(old)} -> ${short(after)}`);
   }
-  if (result.count !== due.length) problems.push(`count ${short(result.count)}, but ${due.length} FAILED deliveries were created in the window`);
+  if (result.count !== due.length)
+    problems.push(`count ${short(result.count)}, but ${due.length} FAILED deliveries were created in the window`);
   if (result.dryRun !== dryRun) problems.push(`dryRun ${short(result.dryRun)} for ${short(variables.dryRun)}`);
-  problems.push(...previewProblems(result.deliveries, due.map((row) => row.id), 'listed deliveries'));
+  problems.push(
+    ...previewProblems(
+      result.deliveries,
+      due.map((row) => row.id),
+      'listed deliveries',
+    ),
+  );
   return problems;
 }
 
@@ -447,21 +534,28 @@ function replayEvents({ variables, result, diff, before }: OracleArgs): string[]
   const dryRun = variables.dryRun === true;
   const problems = onlyChanged(diff, { deliveries: !dryRun });
   const webhook = before.webhooks.get(webhookId);
-  if (!webhook || webhook.enabled !== 1) return [...problems, `replayEvents to ${short(webhookId)}, which the tenant does not have enabled`];
-  if (!(since >= Date.now() - 30 * 86_400_000 - 60_000 && since <= Date.now() && until > since)) problems.push(`accepted window ${short(variables.since)}..${short(variables.until)}`);
+  if (!webhook || webhook.enabled !== 1)
+    return [...problems, `replayEvents to ${short(webhookId)}, which the tenant does not have enabled`];
+  if (!(since >= Date.now() - 30 * 86_400_000 - 60_000 && since <= Date.now() && until > since))
+    problems.push(`accepted window ${short(variables.since)}..${short(variables.until)}`);
   const delivered = new Set([...before.deliveries.values()].filter((row) => row.webhook_id === webhookId).map((row) => row.event_id));
   const expected = [...before.events.values()]
     .filter((event) => event.created_at >= since && event.created_at < until && event.topic !== 'webhook.test' && !delivered.has(event.id))
-    .filter((event) => wants(webhook, { topic: event.topic, payload: JSON.parse(event.payload), channelType: event.channel_type, echo: event.echo === 1 }))
+    .filter((event) =>
+      wants(webhook, { topic: event.topic, payload: JSON.parse(event.payload), channelType: event.channel_type, echo: event.echo === 1 }),
+    )
     .map((event) => event.id)
     .sort();
-  if (result.count !== expected.length) problems.push(`count ${short(result.count)}, but ${expected.length} events in the window match and lack a delivery`);
+  if (result.count !== expected.length)
+    problems.push(`count ${short(result.count)}, but ${expected.length} events in the window match and lack a delivery`);
   if (result.dryRun !== dryRun) problems.push(`dryRun ${short(result.dryRun)} for ${short(variables.dryRun)}`);
   problems.push(...previewProblems(result.events, expected, 'listed events'));
   if (diff.deliveries.changed.length || diff.deliveries.removed.length) problems.push('existing deliveries changed');
   const made = diff.deliveries.added;
-  if (!dryRun && json(made.map((row) => row.event_id).sort()) !== json(expected)) problems.push(`deliveries for events ${short(made.map((row) => row.event_id))}, expected ${short(expected)}`);
-  if (made.some((row) => row.webhook_id !== webhookId || row.status !== 'PENDING')) problems.push('a new delivery is not a PENDING one to this webhook');
+  if (!dryRun && json(made.map((row) => row.event_id).sort()) !== json(expected))
+    problems.push(`deliveries for events ${short(made.map((row) => row.event_id))}, expected ${short(expected)}`);
+  if (made.some((row) => row.webhook_id !== webhookId || row.status !== 'PENDING'))
+    problems.push('a new delivery is not a PENDING one to this webhook');
   return problems;
 }
 
@@ -471,8 +565,15 @@ function sendTestEvent({ variables, result, diff, before }: OracleArgs): string[
   if (!before.webhooks.has(webhookId)) problems.push(`sendTestEvent to ${short(webhookId)}, which the tenant does not have`);
   const [event] = diff.events.added;
   const [delivery] = diff.deliveries.added;
-  if (diff.events.added.length !== 1 || diff.deliveries.added.length !== 1 || diff.deliveries.changed.length || diff.events.changed.length) return [...problems, `expected one event and one delivery: ${describeDiff(diff).join('; ')}`];
-  if (event!.topic !== 'webhook.test' || delivery!.webhook_id !== webhookId || delivery!.event_id !== event!.id || delivery!.next_trigger !== 'TEST') problems.push(`test delivery ${short(delivery)} of ${short(event)}`);
+  if (diff.events.added.length !== 1 || diff.deliveries.added.length !== 1 || diff.deliveries.changed.length || diff.events.changed.length)
+    return [...problems, `expected one event and one delivery: ${describeDiff(diff).join('; ')}`];
+  if (
+    event!.topic !== 'webhook.test' ||
+    delivery!.webhook_id !== webhookId ||
+    delivery!.event_id !== event!.id ||
+    delivery!.next_trigger !== 'TEST'
+  )
+    problems.push(`test delivery ${short(delivery)} of ${short(event)}`);
   if (obj(result.delivery)?.id !== delivery!.id) problems.push('result names another delivery');
   return problems;
 }
@@ -480,12 +581,20 @@ function sendTestEvent({ variables, result, diff, before }: OracleArgs): string[
 function createApiKey({ variables, result, diff }: OracleArgs): string[] {
   const input = obj(variables.input)!;
   const problems = onlyChanged(diff, { apiKeys: true });
-  if (diff.apiKeys.added.length !== 1 || diff.apiKeys.changed.length || diff.apiKeys.removed.length) return [...problems, `expected one new key: ${describeDiff(diff).join('; ')}`];
+  if (diff.apiKeys.added.length !== 1 || diff.apiKeys.changed.length || diff.apiKeys.removed.length)
+    return [...problems, `expected one new key: ${describeDiff(diff).join('; ')}`];
   const row = diff.apiKeys.added[0]!;
-  problems.push(...mismatches({ name: input.name, scopes: json(dedup(asList(input.scopes) as string[])), revoked_at: null }, row as unknown as Record<string, unknown>, 'createApiKey stored'));
+  problems.push(
+    ...mismatches(
+      { name: input.name, scopes: json(dedup(asList(input.scopes) as string[])), revoked_at: null },
+      row as unknown as Record<string, unknown>,
+      'createApiKey stored',
+    ),
+  );
   const name = input.name as string;
   if (characters(name) > 100 || name.trim() === '') problems.push(`accepted key name ${short(name)}`);
-  if (obj(result.apiKey)?.id !== row.id || typeof result.key !== 'string' || !String(result.key).startsWith(row.prefix)) problems.push('result does not name the stored key');
+  if (obj(result.apiKey)?.id !== row.id || typeof result.key !== 'string' || !String(result.key).startsWith(row.prefix))
+    problems.push('result does not name the stored key');
   return problems;
 }
 
@@ -497,9 +606,11 @@ function revokeApiKey({ variables, result, diff, before, ownKeyId }: OracleArgs)
   if (id === ownKeyId) problems.push('a key revoked itself');
   if (obj(result.apiKey)?.id !== id) problems.push('result names another key');
   const changed = diff.apiKeys.changed;
-  if (diff.apiKeys.added.length || diff.apiKeys.removed.length || changed.some((change) => change.after.id !== id)) problems.push(`other keys changed: ${describeDiff(diff).join('; ')}`);
+  if (diff.apiKeys.added.length || diff.apiKeys.removed.length || changed.some((change) => change.after.id !== id))
+    problems.push(`other keys changed: ${describeDiff(diff).join('; ')}`);
   const row = changed[0]?.after ?? old;
-  if (row.revoked_at === null || (old.revoked_at !== null && row.revoked_at !== old.revoked_at)) problems.push(`revoked_at ${short(old.revoked_at)} -> ${short(row.revoked_at)}`);
+  if (row.revoked_at === null || (old.revoked_at !== null && row.revoked_at !== old.revoked_at))
+    problems.push(`revoked_at ${short(old.revoked_at)} -> ${short(row.revoked_at)}`);
   if (json({ ...old, revoked_at: null }) !== json({ ...row, revoked_at: null })) problems.push('revoking changed more than revokedAt');
   return problems;
 }
@@ -529,7 +640,8 @@ export function expectedWebhookCount(rows: WebhookRow[], filter: Record<string, 
     if (filter?.enabled != null && (row.enabled === 1) !== filter.enabled) return false;
     if (filter?.type != null && row.type !== filter.type) return false;
     if (search !== null && !(row.name ?? '').toLowerCase().includes(search) && !row.url.toLowerCase().includes(search)) return false;
-    if (topic !== null && !(JSON.parse(row.topics) as string[]).some((pattern) => pattern === topic || topicMatches(pattern, topic))) return false;
+    if (topic !== null && !(JSON.parse(row.topics) as string[]).some((pattern) => pattern === topic || topicMatches(pattern, topic)))
+      return false;
     return true;
   }).length;
 }

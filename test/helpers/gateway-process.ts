@@ -17,7 +17,14 @@ const started: Spawned[] = [];
 
 /** Starts the server; on an empty database the first admin key it prints is used, otherwise `key`. */
 export async function startGatewayProcess(env: Record<string, string>, key?: string): Promise<GatewayProcess> {
-  const server = spawnServer({ PORT: '0', HOST: '127.0.0.1', ALLOW_PRIVATE_ADDRESSES: 'true', LOG_LEVEL: 'info', RATE_LIMIT_PER_SECOND: '0', ...env });
+  const server = spawnServer({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ALLOW_PRIVATE_ADDRESSES: 'true',
+    LOG_LEVEL: 'info',
+    RATE_LIMIT_PER_SECOND: '0',
+    ...env,
+  });
   started.push(server);
   const listening = await server.waitForLine(/gateway listening/);
   const url = (JSON.parse(listening) as { url: string }).url;
@@ -28,7 +35,10 @@ export async function startGatewayProcess(env: Record<string, string>, key?: str
  * For a test file: the gateway process on a database of its own and a receiver, started before
  * its tests and stopped after them. Read the fields inside tests, once they are started.
  */
-export function gatewayAndReceiverForThisFile(name: string, env: Record<string, string> = {}): { readonly gateway: GatewayProcess; readonly receiver: Receiver; readonly databasePath: string } {
+export function gatewayAndReceiverForThisFile(
+  name: string,
+  env: Record<string, string> = {},
+): { readonly gateway: GatewayProcess; readonly receiver: Receiver; readonly databasePath: string } {
   const dir = mkdtempSync(join(tmpdir(), `gateway-${name}-`));
   const databasePath = join(dir, 'gateway.db');
   let gateway: GatewayProcess | undefined;
@@ -80,7 +90,8 @@ export async function createWebhookAt(gateway: GatewayProcess, url: string, inpu
 /** Publishes one message.created event with an idempotency key; returns its id. */
 export async function publishAt(gateway: Pick<GatewayProcess, 'url' | 'key'>, idempotencyKey: string, payload: unknown): Promise<string> {
   const data = await ask(gateway, PublishEvent, { input: { topic: 'message.created', payload, idempotencyKey } });
-  if (data.publishEvent.__typename !== 'PublishEventSuccess') throw new Error(`publish ${idempotencyKey}: ${JSON.stringify(data.publishEvent)}`);
+  if (data.publishEvent.__typename !== 'PublishEventSuccess')
+    throw new Error(`publish ${idempotencyKey}: ${JSON.stringify(data.publishEvent)}`);
   if (data.publishEvent.deliveryCount !== 1) throw new Error(`publish ${idempotencyKey}: deliveryCount ${data.publishEvent.deliveryCount}`);
   return data.publishEvent.event.id;
 }
@@ -105,7 +116,12 @@ export async function webhookCounts(gateway: Pick<GatewayProcess, 'url' | 'key'>
  * Asks until `done` holds for the webhook's counts. Each round is an HTTP round trip, so this
  * waits on the server's progress, never on a timer; `rounds` bounds it.
  */
-export async function countsWhen(gateway: Pick<GatewayProcess, 'url' | 'key'>, id: string, done: (counts: Awaited<ReturnType<typeof webhookCounts>>) => boolean, rounds = 50_000) {
+export async function countsWhen(
+  gateway: Pick<GatewayProcess, 'url' | 'key'>,
+  id: string,
+  done: (counts: Awaited<ReturnType<typeof webhookCounts>>) => boolean,
+  rounds = 50_000,
+) {
   let counts = await webhookCounts(gateway, id);
   for (let round = 0; round < rounds && !done(counts); round++) {
     await new Promise((resolve) => setImmediate(resolve));

@@ -5,7 +5,11 @@ import { spawn } from 'node:child_process';
  * `everyMs` while `during` runs: the test's own thread is busy with what its subscriptions
  * receive, and must not be what is timed. `gatewayUrl` is the GraphQL URL.
  */
-export async function healthzWhile(gatewayUrl: string, during: Promise<unknown>, everyMs: number): Promise<{ status: number; ms: number }[]> {
+export async function healthzWhile(
+  gatewayUrl: string,
+  during: Promise<unknown>,
+  everyMs: number,
+): Promise<{ status: number; ms: number }[]> {
   const url = gatewayUrl.replace(/\/graphql$/, '/healthz');
   const script = `
     const times = [];

@@ -81,7 +81,12 @@ export function subscribe<T, V>(client: Client, document: TypedDocumentNode<T, V
 }
 
 /** A subscription over SSE (yoga's GraphQL over Server-Sent Events), read as a stream of `next` results. */
-export async function sseSubscribe<T, V>(httpUrl: string, document: TypedDocumentNode<T, V>, variables: V | undefined, headers: Record<string, string>) {
+export async function sseSubscribe<T, V>(
+  httpUrl: string,
+  document: TypedDocumentNode<T, V>,
+  variables: V | undefined,
+  headers: Record<string, string>,
+) {
   const abort = new AbortController();
   const response = await fetch(httpUrl, {
     method: 'POST',

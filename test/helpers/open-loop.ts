@@ -6,7 +6,12 @@ import { ask, type GatewayProcess } from './gateway-process.ts';
  * the answers' pace (an open loop: a slow server does not slow the offered rate), from 16
  * requests in flight at most. Resolves once every publish was answered with success.
  */
-export async function publishOpenLoop(gateway: Pick<GatewayProcess, 'url' | 'key'>, topic: string, events: number, intervalMs: number): Promise<void> {
+export async function publishOpenLoop(
+  gateway: Pick<GatewayProcess, 'url' | 'key'>,
+  topic: string,
+  events: number,
+  intervalMs: number,
+): Promise<void> {
   const started = Date.now();
   let next = 0;
   await Promise.all(

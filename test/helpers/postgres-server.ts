@@ -21,7 +21,9 @@ function findBinaries(): string | null {
   }
   const debian = '/usr/lib/postgresql';
   if (existsSync(debian)) {
-    const versions = readdirSync(debian).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync(debian)
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
     for (const version of versions) {
       const dir = join(debian, version, 'bin');
       if (existsSync(join(dir, 'initdb'))) return dir;
@@ -55,7 +57,9 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
     const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
     if (uid.status !== 0 || gid.status !== 0) {
-      throw new Error(`running as root, and Postgres refuses root: the tests run it as the user "postgres", which does not exist. ${INSTALL_HINT}`);
+      throw new Error(
+        `running as root, and Postgres refuses root: the tests run it as the user "postgres", which does not exist. ${INSTALL_HINT}`,
+      );
     }
     // The data folder must belong to the user the server runs as; /tmp itself lets anyone in.
     chownSync(dataDir, Number(uid.stdout.trim()), Number(gid.stdout.trim()));
@@ -96,4 +100,3 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     },
   };
 }
-

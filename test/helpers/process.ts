@@ -38,12 +38,18 @@ export function spawnServer(env: Record<string, string>): Spawned {
   const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
   const [node, ...argv] = packageJson.scripts.start.split(' ');
   if (node !== 'node') throw new Error(`npm start runs ${node}, not node: spawnServer needs to learn it`);
-  return spawned(spawn(process.execPath, argv, { cwd: new URL('../..', import.meta.url).pathname, env: { ...process.env, ...env }, stdio: 'pipe' }));
+  return spawned(
+    spawn(process.execPath, argv, { cwd: new URL('../..', import.meta.url).pathname, env: { ...process.env, ...env }, stdio: 'pipe' }),
+  );
 }
 
 function spawned(child: ChildProcessWithoutNullStreams): Spawned {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const { lines, waitForLine } = stdoutLines(child.stdout, exited, (pattern, code) => `exited with ${code} before printing ${pattern}; stdout:\n${lines.join('\n')}`);
+  const { lines, waitForLine } = stdoutLines(
+    child.stdout,
+    exited,
+    (pattern, code) => `exited with ${code} before printing ${pattern}; stdout:\n${lines.join('\n')}`,
+  );
   return { child, lines, exited, waitForLine };
 }
 

@@ -10,7 +10,10 @@ import { spawnScript } from './process.ts';
  * texts and bodies no typed document could express.
  */
 
-export type RawResult = { status: number; body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+export type RawResult = {
+  status: number;
+  body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+};
 
 export type RawGateway = GatewayProcess & {
   databasePath: string;
@@ -50,7 +53,9 @@ export async function startRawGateway(): Promise<RawGateway> {
         }
       }),
     async keyForTenant(tenant, scopes) {
-      const script = spawnScript('src/scripts/keys.ts', ['create', '--tenant', tenant, '--scopes', scopes], { DATABASE_PATH: databasePath });
+      const script = spawnScript('src/scripts/keys.ts', ['create', '--tenant', tenant, '--scopes', scopes], {
+        DATABASE_PATH: databasePath,
+      });
       expect(await script.exited).toBe(0);
       return script.lines.at(-1)!.trim();
     },

@@ -56,7 +56,9 @@ export async function openRawWs(httpUrl: string): Promise<RawWs> {
     send,
     async init(params) {
       send({ type: 'connection_init', payload: params });
-      const acked = await until(() => (received.some((m) => m.type === 'connection_ack') ? true : socket.readyState === WebSocket.CLOSED ? false : undefined));
+      const acked = await until(() =>
+        received.some((m) => m.type === 'connection_ack') ? true : socket.readyState === WebSocket.CLOSED ? false : undefined,
+      );
       if (!acked) throw new Error(`closed before connection_ack: ${JSON.stringify(await closed)}`);
     },
     operation(id, query, variables) {

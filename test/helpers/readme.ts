@@ -113,7 +113,11 @@ export function runShell(command: string, options: { cwd?: string; env?: Record<
   createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const transcript = () => `$ ${command}\n--- stdout\n${lines.join('\n')}\n--- stderr\n${stderr.join('\n')}`;
-  const { lines, waitForLine } = stdoutLines(child.stdout, exited, (pattern, code) => `ended (${code}) before printing ${pattern}\n${transcript()}`);
+  const { lines, waitForLine } = stdoutLines(
+    child.stdout,
+    exited,
+    (pattern, code) => `ended (${code}) before printing ${pattern}\n${transcript()}`,
+  );
   const shell: Shell = {
     lines,
     stderr,

@@ -44,7 +44,8 @@ type Slot = { type: GraphQLNamedType; steps: Step[]; lines: string[] };
 /** Arguments for nested fields: small pages; a required argument the walk does not know is an error. */
 function argsOf(typeName: string, field: GraphQLField<unknown, unknown>): string {
   const required = field.args.filter((arg) => isNonNullType(arg.type) && arg.defaultValue === undefined);
-  if (required.length) throw new Error(`${typeName}.${field.name} has required arguments ${required.map((a) => a.name)}: teach the scope walk about them`);
+  if (required.length)
+    throw new Error(`${typeName}.${field.name} has required arguments ${required.map((a) => a.name)}: teach the scope walk about them`);
   return field.args.some((arg) => arg.name === 'first') ? '(first: 2)' : '';
 }
 
@@ -55,7 +56,8 @@ function render(slot: Slot, tree: Map<Slot, Slot[]>): string {
 
 function selectionFor(steps: Step[], leaf: string): string {
   let inner = leaf;
-  for (const step of [...steps].reverse()) inner = 'on' in step ? `__typename ... on ${step.on} { ${inner} }` : `__typename ${step.field}${step.args} { ${inner} }`;
+  for (const step of [...steps].reverse())
+    inner = 'on' in step ? `__typename ... on ${step.on} { ${inner} }` : `__typename ${step.field}${step.args} { ${inner} }`;
   return `{ ${inner} }`;
 }
 
@@ -101,7 +103,10 @@ export function walkRoot(schema: GraphQLSchema, rootType: GraphQLNamedType, need
         continue;
       }
       if (!isCompositeType(fieldType)) slot.lines.push(`${field.name}${args}`);
-      else slot.lines.push(`${field.name}${args} ${child(slot, { type: fieldType, steps: [...slot.steps, { field: field.name, args }], lines: [] })}`);
+      else
+        slot.lines.push(
+          `${field.name}${args} ${child(slot, { type: fieldType, steps: [...slot.steps, { field: field.name, args }], lines: [] })}`,
+        );
     }
   }
   return { allowed: render(root, tree), probes };

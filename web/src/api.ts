@@ -12,7 +12,11 @@ export const ENDPOINT = '/graphql';
 const STORAGE_KEY = 'webhook-gateway.monitor.apiKey';
 
 export class ApiError extends Error {
-  constructor(message: string, readonly status: number, readonly code?: string) {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code?: string,
+  ) {
     super(message);
   }
 }
@@ -47,9 +51,13 @@ export async function request<R, V>(document: TypedDocumentString<R, V>, variabl
     headers: { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': key },
     body: JSON.stringify({ query: document.toString(), variables }),
   });
-  const body = (await response.json().catch(() => null)) as { data?: R; errors?: { message: string; extensions?: { code?: string } }[] } | null;
+  const body = (await response.json().catch(() => null)) as {
+    data?: R;
+    errors?: { message: string; extensions?: { code?: string } }[];
+  } | null;
   const first = body?.errors?.[0];
-  if (response.status === 401) throw new ApiError(`This key was not accepted (401): ${first?.message ?? 'unauthenticated'}`, 401, 'UNAUTHENTICATED');
+  if (response.status === 401)
+    throw new ApiError(`This key was not accepted (401): ${first?.message ?? 'unauthenticated'}`, 401, 'UNAUTHENTICATED');
   if (first && !body?.data) throw new ApiError(first.message, response.status, first.extensions?.code);
   if (!body?.data) throw new ApiError(`HTTP ${response.status}`, response.status);
   return body.data;

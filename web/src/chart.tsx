@@ -58,17 +58,25 @@ export function ActivityChart(props: { webhookId: string; version: number }) {
         )}
         {line && <polyline points={line} class="duration" />}
         {/* A dot per minute too: one busy minute alone makes no line. */}
-        {line.split(' ').filter(Boolean).map((point) => {
-          const [cx, cy] = point.split(',');
-          return <circle cx={cx} cy={cy} r={2.5} class="duration-dot" />;
-        })}
+        {line
+          .split(' ')
+          .filter(Boolean)
+          .map((point) => {
+            const [cx, cy] = point.split(',');
+            return <circle cx={cx} cy={cy} r={2.5} class="duration-dot" />;
+          })}
         <text x={PAD} y={14} class="label">{`${maxCount}/min`}</text>
         <text x={W - PAD} y={14} class="label end">{`avg ${ms(maxDuration)}`}</text>
-        <text x={PAD} y={H - 8} class="label">−60 min</text>
-        <text x={W - PAD} y={H - 8} class="label end">now</text>
+        <text x={PAD} y={H - 8} class="label">
+          −60 min
+        </text>
+        <text x={W - PAD} y={H - 8} class="label end">
+          now
+        </text>
       </svg>
       <figcaption>
-        <span class="key ok" /> succeeded <span class="key bad" /> failed <span class="key duration" /> average duration · {total} attempts in the last hour
+        <span class="key ok" /> succeeded <span class="key bad" /> failed <span class="key duration" /> average duration · {total} attempts
+        in the last hour
       </figcaption>
     </figure>
   );

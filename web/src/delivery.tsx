@@ -11,7 +11,10 @@ export function DeliveryView(props: { id: string; version: number; back: () => v
   const [message, setMessage] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
   useEffect(() => {
-    request(DeliveryPage, { id: props.id }).then((r) => setDelivery(r.delivery), (e: Error) => setMessage(e.message));
+    request(DeliveryPage, { id: props.id }).then(
+      (r) => setDelivery(r.delivery),
+      (e: Error) => setMessage(e.message),
+    );
   }, [props.id, props.version, reload]);
 
   const redeliver = async () => {
@@ -28,21 +31,37 @@ export function DeliveryView(props: { id: string; version: number; back: () => v
   if (delivery === null)
     return (
       <section class="panel">
-        <button type="button" class="link" onClick={props.back}>← Monitor</button>
+        <button type="button" class="link" onClick={props.back}>
+          ← Monitor
+        </button>
         <p>No delivery {props.id} for this key's tenant.</p>
       </section>
     );
   return (
     <section class="panel delivery" aria-label="Delivery" data-testid="delivery">
       <header>
-        <button type="button" class="link" onClick={props.back}>← Monitor</button>
+        <button type="button" class="link" onClick={props.back}>
+          ← Monitor
+        </button>
         <h2>Delivery {delivery.id}</h2>
-        <span class={`badge ${delivery.status === 'SUCCEEDED' ? 'ok' : delivery.status === 'FAILED' ? 'bad' : ''}`} data-testid="delivery-status">{delivery.status}</span>
-        <button type="button" data-testid="redeliver" onClick={redeliver}>Redeliver</button>
+        <span
+          class={`badge ${delivery.status === 'SUCCEEDED' ? 'ok' : delivery.status === 'FAILED' ? 'bad' : ''}`}
+          data-testid="delivery-status"
+        >
+          {delivery.status}
+        </span>
+        <button type="button" data-testid="redeliver" onClick={redeliver}>
+          Redeliver
+        </button>
       </header>
-      {message && <p class="notice" role="status" data-testid="delivery-notice">{message}</p>}
+      {message && (
+        <p class="notice" role="status" data-testid="delivery-notice">
+          {message}
+        </p>
+      )}
       <p class="muted">
-        {delivery.event.topic} to {delivery.webhook?.name || delivery.webhook?.url || `deleted webhook ${delivery.webhookId}`} · event {delivery.event.id} · {delivery.attemptCount} attempts
+        {delivery.event.topic} to {delivery.webhook?.name || delivery.webhook?.url || `deleted webhook ${delivery.webhookId}`} · event{' '}
+        {delivery.event.id} · {delivery.attemptCount} attempts
         {delivery.orderingKey && <> · ordering key {delivery.orderingKey}</>}
       </p>
       {delivery.waitingFor && (
@@ -57,9 +76,15 @@ export function DeliveryView(props: { id: string; version: number; back: () => v
         {delivery.attempts.map((a) => (
           <li key={a.id} data-trigger={a.trigger} data-outcome={a.outcome}>
             <div class="row">
-              <strong>#{a.attemptNumber}</strong> <span class={`badge ${a.outcome === 'SUCCEEDED' ? 'ok' : 'bad'}`}>{a.outcome}</span> <span>{a.trigger}</span>
+              <strong>#{a.attemptNumber}</strong> <span class={`badge ${a.outcome === 'SUCCEEDED' ? 'ok' : 'bad'}`}>{a.outcome}</span>{' '}
+              <span>{a.trigger}</span>
               <span>status {a.responseStatus ?? '–'}</span>
-              {a.receiverDirective && <span class="badge" title="the endpoint's webhook-delivery header">{a.receiverDirective === 'DISABLE' ? 'endpoint asked: disable' : 'endpoint asked: no retries'}</span>} <span>{ms(a.durationMs)}</span> <span class="muted">{new Date(a.startedAt).toLocaleString()}</span>
+              {a.receiverDirective && (
+                <span class="badge" title="the endpoint's webhook-delivery header">
+                  {a.receiverDirective === 'DISABLE' ? 'endpoint asked: disable' : 'endpoint asked: no retries'}
+                </span>
+              )}{' '}
+              <span>{ms(a.durationMs)}</span> <span class="muted">{new Date(a.startedAt).toLocaleString()}</span>
             </div>
             {a.error && <div class="bad-text">{a.error}</div>}
             {a.requestHeaders && (

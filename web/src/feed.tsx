@@ -108,9 +108,19 @@ export function Feed(props: {
             <option value={o}>{o}</option>
           ))}
         </select>
-        <input aria-label="Event id" data-testid="filter-event" placeholder="Event id (ev_…)" value={filters.eventId} onInput={set('eventId')} />
+        <input
+          aria-label="Event id"
+          data-testid="filter-event"
+          placeholder="Event id (ev_…)"
+          value={filters.eventId}
+          onInput={set('eventId')}
+        />
       </div>
-      {feed.error && <p class="error" role="alert">Live updates: {feed.error}</p>}
+      {feed.error && (
+        <p class="error" role="alert">
+          Live updates: {feed.error}
+        </p>
+      )}
       <table>
         <thead>
           <tr>
@@ -124,7 +134,15 @@ export function Feed(props: {
         </thead>
         <tbody data-testid="feed-rows">
           {shown.map((a) => (
-            <tr key={a.id} data-webhook={a.webhookId} data-event={a.eventId} data-outcome={a.outcome} data-trigger={a.trigger} class="attempt" onClick={() => open(a.delivery.id)}>
+            <tr
+              key={a.id}
+              data-webhook={a.webhookId}
+              data-event={a.eventId}
+              data-outcome={a.outcome}
+              data-trigger={a.trigger}
+              class="attempt"
+              onClick={() => open(a.delivery.id)}
+            >
               <td>{time(a.startedAt)}</td>
               <td class="ellipsis">{names.get(a.webhookId) ?? a.webhookId}</td>
               <td>
@@ -137,7 +155,12 @@ export function Feed(props: {
           ))}
         </tbody>
       </table>
-      {shown.length === 0 && <p class="empty">No attempts yet{filters.webhookId || filters.outcome || filters.eventId ? ' matching these filters' : ''}; they appear here as they happen.</p>}
+      {shown.length === 0 && (
+        <p class="empty">
+          No attempts yet{filters.webhookId || filters.outcome || filters.eventId ? ' matching these filters' : ''}; they appear here as
+          they happen.
+        </p>
+      )}
     </section>
   );
 }

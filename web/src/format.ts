@@ -1,6 +1,7 @@
 /** Small formatting helpers shared by the panels. */
 
-export const ms = (value: number | null | undefined) => (value == null ? '–' : value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(1)} s`);
+export const ms = (value: number | null | undefined) =>
+  value == null ? '–' : value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(1)} s`;
 
 export const percent = (part: number, whole: number) => (whole === 0 ? '–' : `${((100 * part) / whole).toFixed(1)}%`);
 
@@ -14,4 +15,3 @@ export function ago(iso: string | null | undefined, now = Date.now()): string {
 }
 
 export const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour12: false });
-

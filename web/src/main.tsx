@@ -22,9 +22,21 @@ function KeyPrompt(props: { error: string | null; onKey: (key: string) => void }
     <form class="key-prompt panel" onSubmit={(e) => (e.preventDefault(), props.onKey(value.trim()))} autocomplete="off">
       <h1>Delivery monitor</h1>
       <label for="api-key">API key</label>
-      <input id="api-key" type="password" placeholder="whgw_…" spellcheck={false} required value={value} onInput={(e) => setValue((e.target as HTMLInputElement).value)} />
+      <input
+        id="api-key"
+        type="password"
+        placeholder="whgw_…"
+        spellcheck={false}
+        required
+        value={value}
+        onInput={(e) => setValue((e.target as HTMLInputElement).value)}
+      />
       <button type="submit">Watch</button>
-      {props.error && <p class="error" role="alert" data-testid="key-error">{props.error}</p>}
+      {props.error && (
+        <p class="error" role="alert" data-testid="key-error">
+          {props.error}
+        </p>
+      )}
       <p class="hint">A key with WEBHOOKS_READ is enough to watch. It is kept for this tab only (sessionStorage), never put in a URL.</p>
     </form>
   );
@@ -100,10 +112,16 @@ function Monitor(props: { session: Session; signOut: () => void }) {
         </span>
         <nav>
           <a href="/graphql">GraphiQL</a>
-          <button type="button" onClick={props.signOut}>Change key</button>
+          <button type="button" onClick={props.signOut}>
+            Change key
+          </button>
         </nav>
       </header>
-      {error && <p class="error panel" role="alert">{error}</p>}
+      {error && (
+        <p class="error panel" role="alert">
+          {error}
+        </p>
+      )}
       {at.delivery ? (
         <DeliveryView id={at.delivery} version={versions.get('*') ?? 0} back={() => (location.hash = '')} />
       ) : (
@@ -130,7 +148,11 @@ function App() {
       setError(null);
     } catch (e) {
       setKey(null);
-      setError(e instanceof ApiError && e.status === 401 ? 'That API key was not accepted: check it, or create one with npm run keys -- create.' : (e as Error).message);
+      setError(
+        e instanceof ApiError && e.status === 401
+          ? 'That API key was not accepted: check it, or create one with npm run keys -- create.'
+          : (e as Error).message,
+      );
     }
     setChecking(false);
   }, []);

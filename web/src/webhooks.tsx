@@ -41,15 +41,18 @@ function Recover(props: { webhook: WebhookRow; onDone: (message: string) => void
     }
   };
   const confirm = (window: Counted) =>
-    act(
-      () => recover(window, false),
-      `Recovery queued: ${window.count} ${window.count === 1 ? 'delivery' : 'deliveries'}`,
-    ).then((message) => (setCounted(null), props.onDone(message)));
+    act(() => recover(window, false), `Recovery queued: ${window.count} ${window.count === 1 ? 'delivery' : 'deliveries'}`).then(
+      (message) => (setCounted(null), props.onDone(message)),
+    );
   return (
     <div class="recover">
       <label>
         Recover failed deliveries of the last{' '}
-        <select value={hours} onChange={(e) => (setHours(Number((e.target as HTMLSelectElement).value)), setCounted(null))} aria-label="Recover since">
+        <select
+          value={hours}
+          onChange={(e) => (setHours(Number((e.target as HTMLSelectElement).value)), setCounted(null))}
+          aria-label="Recover since"
+        >
           {[1, 6, 24, 72, 168].map((h) => (
             <option value={h}>{h < 24 ? `${h} h` : `${h / 24} d`}</option>
           ))}
@@ -76,7 +79,13 @@ function Recover(props: { webhook: WebhookRow; onDone: (message: string) => void
   );
 }
 
-export function Webhooks(props: { webhooks: WebhookRow[]; total: number; versions: Map<string, number>; refresh: () => void; more: () => void }) {
+export function Webhooks(props: {
+  webhooks: WebhookRow[];
+  total: number;
+  versions: Map<string, number>;
+  refresh: () => void;
+  more: () => void;
+}) {
   const [selected, setSelected] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ id: string; text: string } | null>(null);
   const say = (id: string) => (text: string) => (setNotice({ id, text }), props.refresh());
@@ -84,21 +93,30 @@ export function Webhooks(props: { webhooks: WebhookRow[]; total: number; version
     <section class="panel webhooks" aria-label="Webhooks">
       <header>
         <h2>Webhooks</h2>
-        <span class="muted" data-testid="webhook-count">{props.total > props.webhooks.length ? `${props.webhooks.length} of ${props.total}` : `${props.total}`}</span>
+        <span class="muted" data-testid="webhook-count">
+          {props.total > props.webhooks.length ? `${props.webhooks.length} of ${props.total}` : `${props.total}`}
+        </span>
       </header>
       {props.webhooks.length === 0 && <p class="empty">No webhooks for this tenant yet.</p>}
       <ul class="webhook-list">
         {props.webhooks.map((w) => (
           <li key={w.id} class="webhook" data-testid="webhook" data-id={w.id}>
             <div class="row">
-              <button type="button" class="name link" onClick={() => setSelected(selected === w.id ? null : w.id)} aria-expanded={selected === w.id}>
+              <button
+                type="button"
+                class="name link"
+                onClick={() => setSelected(selected === w.id ? null : w.id)}
+                aria-expanded={selected === w.id}
+              >
                 {w.name || 'unnamed'}
               </button>
               <span class={`badge ${w.enabled ? 'ok' : 'bad'}`} data-testid="webhook-state">
                 {w.enabled ? 'enabled' : 'disabled'}
               </span>
             </div>
-            <div class="url ellipsis" title={w.url}>{w.url}</div>
+            <div class="url ellipsis" title={w.url}>
+              {w.url}
+            </div>
             <div class="topics">{w.topics.join(', ')}</div>
             {!w.enabled && w.disabledReason && (
               <div class="reason" data-testid="disabled-reason">
@@ -106,20 +124,53 @@ export function Webhooks(props: { webhooks: WebhookRow[]; total: number; version
               </div>
             )}
             <dl class="health">
-              <div><dt>24 h success</dt><dd>{percent(w.day.succeeded, w.day.attempts)} <small>of {w.day.attempts}</small></dd></div>
-              <div><dt>p50 / p99</dt><dd>{ms(w.day.p50DurationMs)} / {ms(w.day.p99DurationMs)}</dd></div>
-              <div><dt>Last attempt</dt><dd>{ago(w.stats.lastAttemptAt)}</dd></div>
-              <div><dt>Failures in a row</dt><dd class={w.stats.consecutiveFailures > 0 ? 'bad-text' : ''} data-testid="failure-run">{w.stats.consecutiveFailures}</dd></div>
+              <div>
+                <dt>24 h success</dt>
+                <dd>
+                  {percent(w.day.succeeded, w.day.attempts)} <small>of {w.day.attempts}</small>
+                </dd>
+              </div>
+              <div>
+                <dt>p50 / p99</dt>
+                <dd>
+                  {ms(w.day.p50DurationMs)} / {ms(w.day.p99DurationMs)}
+                </dd>
+              </div>
+              <div>
+                <dt>Last attempt</dt>
+                <dd>{ago(w.stats.lastAttemptAt)}</dd>
+              </div>
+              <div>
+                <dt>Failures in a row</dt>
+                <dd class={w.stats.consecutiveFailures > 0 ? 'bad-text' : ''} data-testid="failure-run">
+                  {w.stats.consecutiveFailures}
+                </dd>
+              </div>
             </dl>
             <div class="actions">
-              <button type="button" onClick={() => act(() => request(SetEnabled, { id: w.id, enabled: !w.enabled }).then((r) => r.updateWebhook), w.enabled ? 'Disabled' : 'Enabled').then(say(w.id))}>
+              <button
+                type="button"
+                onClick={() =>
+                  act(
+                    () => request(SetEnabled, { id: w.id, enabled: !w.enabled }).then((r) => r.updateWebhook),
+                    w.enabled ? 'Disabled' : 'Enabled',
+                  ).then(say(w.id))
+                }
+              >
                 {w.enabled ? 'Disable' : 'Enable'}
               </button>
-              <button type="button" onClick={() => act(() => request(SendTest, { id: w.id }).then((r) => r.sendTestEvent), 'Test event sent').then(say(w.id))}>
+              <button
+                type="button"
+                onClick={() => act(() => request(SendTest, { id: w.id }).then((r) => r.sendTestEvent), 'Test event sent').then(say(w.id))}
+              >
                 Send test event
               </button>
             </div>
-            {notice?.id === w.id && <p class="notice" role="status" data-testid="webhook-notice">{notice.text}</p>}
+            {notice?.id === w.id && (
+              <p class="notice" role="status" data-testid="webhook-notice">
+                {notice.text}
+              </p>
+            )}
             {selected === w.id && (
               <>
                 <ActivityChart webhookId={w.id} version={props.versions.get(w.id) ?? 0} />

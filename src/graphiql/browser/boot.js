@@ -4,8 +4,8 @@
 // copy its Headers tab into them, so subscriptions would otherwise close with 4401).
 // The key stays in this page's memory; it goes to localStorage only when the user ticks
 // "Remember", and never into a URL.
-'use strict';
-(function () {
+
+(() => {
   var STORAGE_KEY = 'webhook-gateway.graphiql.apiKey';
   var config = JSON.parse(document.getElementById('graphiql-config').textContent);
   var endpoint = config.graphiql.endpoint || location.pathname;
@@ -17,16 +17,18 @@
   // Monaco starts its workers from these URLs: the gateway serves them, same origin.
   self.MonacoEnvironment = {
     globalAPI: false,
-    getWorkerUrl: function (_moduleId, label) {
-      return config.workers[label] || config.workers.editorWorkerService;
-    },
+    getWorkerUrl: (_moduleId, label) => config.workers[label] || config.workers.editorWorkerService,
   };
 
   var bundle = document.getElementById('graphiql-bundle');
-  var bundleLoaded = new Promise(function (resolve, reject) {
+  var bundleLoaded = new Promise((resolve, reject) => {
     if (self.YogaGraphiQL) return resolve();
-    bundle.addEventListener('load', function () { resolve(); });
-    bundle.addEventListener('error', function () { reject(new Error('GraphiQL could not be loaded from ' + bundle.src)); });
+    bundle.addEventListener('load', () => {
+      resolve();
+    });
+    bundle.addEventListener('error', () => {
+      reject(new Error('GraphiQL could not be loaded from ' + bundle.src));
+    });
   });
 
   function storage() {
@@ -44,23 +46,24 @@
       headers: { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': key },
       body: JSON.stringify({ query: '{ viewer { tenantName } }' }),
     })
-      .then(function (response) {
-        return response.json().then(function (body) {
+      .then((response) => response.json().then((body) => {
           if (body && body.data && body.data.viewer) return { tenantName: body.data.viewer.tenantName };
           var message = body && body.errors && body.errors[0] && body.errors[0].message;
           if (response.status === 401) return { error: 'That key was not accepted (401): check it and try again.', refused: true };
           return { error: message || 'HTTP ' + response.status };
-        });
-      })
-      .catch(function (error) {
-        return { error: 'The gateway did not answer: ' + error.message };
-      });
+        }))
+      .catch((error) => ({ error: 'The gateway did not answer: ' + error.message }));
   }
 
   function mount(key, tenantName) {
     form.hidden = true;
     document.getElementById('key-bar-text').textContent =
-      'Tenant ' + tenantName + ', key ' + key.slice(0, 13) + '…' + (storage() && storage().getItem(STORAGE_KEY) ? ' (remembered in this browser)' : '');
+      'Tenant ' +
+      tenantName +
+      ', key ' +
+      key.slice(0, 13) +
+      '…' +
+      (storage() && storage().getItem(STORAGE_KEY) ? ' (remembered in this browser)' : '');
     document.getElementById('key-bar').hidden = false;
     // GraphiQL puts a ?query= from the URL in the editor (and runs it only on a click): a link
     // from anyone can fill it, so say so; the frame-ancestors CSP keeps other sites from framing it.
@@ -72,11 +75,9 @@
       // Called per HTTP request with the Headers tab's headers in request.extensions.headers. When
       // the tab carries a key of its own, that one alone is sent: two X-API-Key headers in different
       // cases would reach the gateway joined as "a, b" and be refused.
-      additionalHeaders: function (request) {
+      additionalHeaders: (request) => {
         var tab = (request && request.extensions && request.extensions.headers) || {};
-        var ownKey = Object.keys(tab).some(function (name) {
-          return /^(x-api-key|authorization)$/i.test(name);
-        });
+        var ownKey = Object.keys(tab).some((name) => /^(x-api-key|authorization)$/i.test(name));
         return ownKey ? {} : { 'X-API-Key': key };
       },
       connectionParams: { apiKey: key },
@@ -91,7 +92,7 @@
     status.textContent = 'Checking the key…';
     submit.disabled = true; // one check at a time, and GraphiQL mounted once
     return Promise.all([check(key), bundleLoaded]).then(
-      function (results) {
+      (results) => {
         var who = results[0];
         submit.disabled = false;
         if (who.error) {
@@ -105,21 +106,21 @@
         status.textContent = '';
         mount(key, who.tenantName);
       },
-      function (error) {
+      (error) => {
         submit.disabled = false;
         status.textContent = error.message;
       },
     );
   }
 
-  form.addEventListener('submit', function (event) {
+  form.addEventListener('submit', (event) => {
     event.preventDefault();
     var key = input.value.trim();
     input.value = '';
     if (key) open(key, remember.checked);
   });
 
-  document.getElementById('change-key').addEventListener('click', function () {
+  document.getElementById('change-key').addEventListener('click', () => {
     if (storage()) storage().removeItem(STORAGE_KEY);
     location.reload();
   });

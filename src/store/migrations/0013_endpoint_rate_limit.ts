@@ -13,7 +13,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('recent', 'text', (c) => c.notNull())
     .execute();
   // Every claim looks up the capped webhooks: the few rows that have a cap.
-  await db.schema.createIndex('webhooks_rate_limited').on('webhooks').column('id').where(sql.ref('rate_limit_per_second'), 'is not', null).execute();
+  await db.schema
+    .createIndex('webhooks_rate_limited')
+    .on('webhooks')
+    .column('id')
+    .where(sql.ref('rate_limit_per_second'), 'is not', null)
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -18,7 +18,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .where(sql.ref('ordering_key'), 'is not', null)
     .execute();
   // The periodic sweep for lines left without a scheduled first (store/ordering.ts) reads only these.
-  await db.schema.createIndex('deliveries_waiting').on('deliveries').columns(['webhook_id', 'ordering_key']).where(sql.ref('status'), '=', sql.lit('WAITING')).execute();
+  await db.schema
+    .createIndex('deliveries_waiting')
+    .on('deliveries')
+    .columns(['webhook_id', 'ordering_key'])
+    .where(sql.ref('status'), '=', sql.lit('WAITING'))
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -15,14 +15,40 @@ import { createChangeTrigger, dropChangeTrigger, randomTokenSql } from '../diale
  */
 const trigger = { name: 'webhooks_version', table: 'webhooks' };
 const columns = [
-  'id', 'tenant_id', 'name', 'url', 'type', 'topics', 'enabled', 'disabled_reason', 'headers', 'bearer_token', 'timeout_seconds',
-  'max_retries', 'backoff_seconds', 'backoff_strategy', 'echo', 'channel_types', 'filters', 'webengage_url', 'webengage_token',
-  'signing_secret', 'previous_signing_secret', 'previous_secret_expires_at', 'rate_limit_per_second', 'paused_at', 'created_at', 'updated_at',
+  'id',
+  'tenant_id',
+  'name',
+  'url',
+  'type',
+  'topics',
+  'enabled',
+  'disabled_reason',
+  'headers',
+  'bearer_token',
+  'timeout_seconds',
+  'max_retries',
+  'backoff_seconds',
+  'backoff_strategy',
+  'echo',
+  'channel_types',
+  'filters',
+  'webengage_url',
+  'webengage_token',
+  'signing_secret',
+  'previous_signing_secret',
+  'previous_secret_expires_at',
+  'rate_limit_per_second',
+  'paused_at',
+  'created_at',
+  'updated_at',
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
   const token = randomTokenSql(db);
-  await db.schema.alterTable('tenants').addColumn('webhooks_version', 'text', (c) => c.notNull().defaultTo('')).execute();
+  await db.schema
+    .alterTable('tenants')
+    .addColumn('webhooks_version', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
   await sql.raw(`update tenants set webhooks_version = ${token}`).execute(db);
   await createChangeTrigger(db, {
     ...trigger,

@@ -7,7 +7,10 @@ import type { Kysely } from 'kysely';
  * flight, which it keeps, from the one the attempt answered, which it clears.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('deliveries').addColumn('attempt_requests', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('deliveries')
+    .addColumn('attempt_requests', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
