@@ -16,7 +16,9 @@ export function summarizeProfile(path: string, top = 25): string {
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) => {
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
 
   const fileOf = (node: ProfileNode) => node.callFrame.url.replace(/^file:\/\/\/work\/main\//, '');
   const frameOf = (node: ProfileNode) => {
@@ -41,7 +43,6 @@ export function summarizeProfile(path: string, top = 25): string {
   for (const [id, micros] of self) {
     const node = byId.get(id)!;
     if (node.callFrame.functionName === '(idle)') continue;
-    const file = fileOf(node);
     frames.set(frameOf(node), (frames.get(frameOf(node)) ?? 0) + micros);
     groups.set(groupOf(node), (groups.get(groupOf(node)) ?? 0) + micros);
     // Inclusive: every distinct own frame, and every package, on this sample's stack.

@@ -34,7 +34,7 @@ async function main() {
 
   if (firstKey) {
     process.stdout.write(
-      [
+      `${[
         '',
         'Created tenant "default" and its first ADMIN API key. It is shown once; store it now:',
         '',
@@ -42,7 +42,7 @@ async function main() {
         '',
         `Open ${base}/graphql and enter it when GraphiQL asks, or watch deliveries at ${base}/; clients send it as the X-API-Key header.`,
         '',
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
   }
   const metricsPort = await app.listenMetrics();

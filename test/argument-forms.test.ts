@@ -14,6 +14,7 @@ import {
 } from './helpers/argument-forms.ts';
 import { killGatewayProcesses, startGatewayProcess, type GatewayProcess } from './helpers/gateway-process.ts';
 import { sseSubscribe, wsClient } from './helpers/live.ts';
+import { METRICS_TOKEN, subscriptionsOpen } from './helpers/live-gauges.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
 
 /*
@@ -656,7 +657,7 @@ describe('subscription arguments filter whatever form a client writes them in', 
   let refs: Refs;
 
   beforeAll(async () => {
-    gateway = await startGatewayProcess({ DATABASE_PATH: join(dir, 'live.db') });
+    gateway = await startGatewayProcess({ DATABASE_PATH: join(dir, 'live.db'), METRICS_TOKEN });
     const client = urqlClient(gateway);
     refs = {};
     for (const [name, url, retries] of [
@@ -721,10 +722,9 @@ describe('subscription arguments filter whatever form a client writes them in', 
           await watch(`${filter.name} / ${form}`, query, variables);
         }
       }
-      // A round trip on each stream before anything is published, so every subscription is registered.
+      // Every subscription registered before anything is published.
+      await subscriptionsOpen(gateway, received.size);
       const http = urqlClient(gateway);
-      await http.query('{ viewer { tenantId } }', {}).toPromise();
-      await new Promise((resolve) => setTimeout(resolve, 200));
 
       const deliveries = await http.query('{ events(first: 10) { nodes { deliveries { id } } } }', {}).toPromise();
       const ids: string[] = deliveries.data.events.nodes.flatMap((event: { deliveries: { id: string }[] }) =>
@@ -738,7 +738,7 @@ describe('subscription arguments filter whatever form a client writes them in', 
       for (let round = 0; round < 500 && (all.length < 4 || received.get('all updates')!.length < 4); round++)
         await new Promise((resolve) => setTimeout(resolve, 10));
       await new Promise((resolve) => setTimeout(resolve, 500));
-      stops.forEach((stop) => stop());
+      for (const stop of stops) stop();
       ws?.client.dispose();
 
       expect(all).toHaveLength(4);

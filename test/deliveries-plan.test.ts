@@ -43,7 +43,13 @@ afterAll(() => gw.close());
 /** The SQL the repository sends for one page of Query.deliveries with this filter. */
 async function pageStatement(filter: DeliveryFilter): Promise<CompiledQuery> {
   const seen: RootOperationNode[] = [];
-  const spy: KyselyPlugin = { transformQuery: ({ node }) => (seen.push(node), node), transformResult: async ({ result }) => result };
+  const spy: KyselyPlugin = {
+    transformQuery: ({ node }) => {
+      seen.push(node);
+      return node;
+    },
+    transformResult: async ({ result }) => result,
+  };
   await deliveryRepository(gw.app.db.withPlugin(spy)).page(tenantId, filter, { first: 20 });
   return gw.app.db.getExecutor().compileQuery(seen[0]!, createQueryId());
 }

@@ -31,7 +31,7 @@ async function startReceiver(respond: (req: IncomingMessage, res: ServerResponse
     for await (const chunk of req) body += chunk;
     const received = { method: req.method, url: req.url, headers: req.headers, body };
     receiver.requests.push(received);
-    waiting.splice(0).forEach((resolve) => resolve(received));
+    for (const resolve of waiting.splice(0)) resolve(received);
     respond(req, res);
   });
   server.on('connection', () => {

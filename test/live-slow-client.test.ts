@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { describe, expect, it } from 'vitest';
+import { liveGauges, METRICS_TOKEN } from './helpers/live-gauges.ts';
 import { ask, gatewayAndReceiverForThisFile, type GatewayProcess } from './helpers/gateway-process.ts';
 import { CreateWebhook } from './helpers/documents.ts';
 import { PublishEvent } from './helpers/delivery-documents.ts';
@@ -20,7 +21,6 @@ import { openRawWs } from './helpers/raw-ws.ts';
  */
 
 const SLOW_SECONDS = 2;
-const TOKEN = 'metrics-token-for-the-slow-client-test';
 
 /** A distinct document per n, each selecting the event's payload (16 fit the default tenant budget). */
 const payloadQuery = (n: number) => `subscription Slow${n} { s${n}: deliveryUpdated { id status event { payload } } }`;
@@ -30,15 +30,6 @@ const Statuses = parse('subscription Statuses { deliveryUpdated { id status } }'
 >;
 
 const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
-
-/** The server's own count of open graphql-ws connections and subscriptions, from /metrics. */
-async function liveGauges(gateway: GatewayProcess): Promise<{ connections: number; subscriptions: number }> {
-  const text = await fetch(gateway.url.replace(/\/graphql$/, '/metrics'), { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) =>
-    r.text(),
-  );
-  const gauge = (name: string) => Number(new RegExp(`^webhook_gateway_${name} (\\d+)$`, 'm').exec(text)![1]);
-  return { connections: gauge('live_connections'), subscriptions: gauge('live_subscriptions') };
-}
 
 async function until(what: string, done: () => Promise<boolean>, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
@@ -75,7 +66,7 @@ async function publishUntil(gateway: GatewayProcess, stop: Promise<unknown>, ms:
 
 describe('a live client that stops reading', () => {
   const running = gatewayAndReceiverForThisFile('live-slow-client', {
-    METRICS_TOKEN: TOKEN,
+    METRICS_TOKEN,
     LIVE_SLOW_CLIENT_SECONDS: String(SLOW_SECONDS),
   });
 

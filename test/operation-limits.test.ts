@@ -85,7 +85,14 @@ describe('parser limits: refused before any work, as client errors', () => {
       client.on('connected', () => subscribed());
       client.subscribe(
         { query: 'subscription { deliveryUpdated { id status } }' },
-        { next: (value) => (received.push(value), gotOne()), error: () => {}, complete: () => {} },
+        {
+          next: (value) => {
+            received.push(value);
+            gotOne();
+          },
+          error: () => {},
+          complete: () => {},
+        },
       );
       await acknowledged;
 

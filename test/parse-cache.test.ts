@@ -74,7 +74,11 @@ describe('authenticatedParseCache', () => {
     const cache = authenticatedParseCache();
     let parses = 0;
     const counting: Plugin = {
-      onParse: ({ parseFn, setParseFn }) => setParseFn((source, options) => (parses++, parseFn(source, options))),
+      onParse: ({ parseFn, setParseFn }) =>
+        setParseFn((source, options) => {
+          parses++;
+          return parseFn(source, options);
+        }),
     };
     const yoga = createYoga({
       schema: createSchema({ typeDefs: 'type Query { hello: String }', resolvers: { Query: { hello: () => 'world' } } }),

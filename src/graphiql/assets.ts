@@ -114,7 +114,8 @@ export function createStaticAssets(
       response.writeHead(304, headers).end();
       return;
     }
-    const body = encoding ? await (asset.compressed[encoding] ??= compress(asset.body, encoding)) : asset.body;
+    if (encoding) asset.compressed[encoding] ??= compress(asset.body, encoding);
+    const body = encoding ? await asset.compressed[encoding]! : asset.body;
     if (encoding) headers['content-encoding'] = encoding;
     headers['content-length'] = String(body.length);
     response.writeHead(200, headers);

@@ -21,7 +21,7 @@ export function useOperationMetrics(metrics: Metrics): Plugin {
         metrics.operation(typeOf(args.document, args.operationName), failed ? 'error' : 'ok');
       },
     }),
-    onSubscribe: ({ args }) => ({
+    onSubscribe: () => ({
       onSubscribeResult: ({ result }) => {
         const failed = 'errors' in result && (result.errors?.length ?? 0) > 0;
         metrics.operation('subscription', failed ? 'error' : 'ok');

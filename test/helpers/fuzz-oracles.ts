@@ -456,8 +456,7 @@ function redeliver({ variables, result, diff, before }: OracleArgs): string[] {
     problems.push(`other deliveries changed: ${describeDiff(diff).join('; ')}`);
   const row = diff.deliveries.changed.find((change) => change.after.id === id)?.after;
   if (
-    !row ||
-    row.next_trigger !== 'MANUAL' ||
+    row?.next_trigger !== 'MANUAL' ||
     row.next_attempt_at === null ||
     row.status !== old.status ||
     row.attempt_count !== old.attempt_count
@@ -534,8 +533,7 @@ function replayEvents({ variables, result, diff, before }: OracleArgs): string[]
   const dryRun = variables.dryRun === true;
   const problems = onlyChanged(diff, { deliveries: !dryRun });
   const webhook = before.webhooks.get(webhookId);
-  if (!webhook || webhook.enabled !== 1)
-    return [...problems, `replayEvents to ${short(webhookId)}, which the tenant does not have enabled`];
+  if (webhook?.enabled !== 1) return [...problems, `replayEvents to ${short(webhookId)}, which the tenant does not have enabled`];
   if (!(since >= Date.now() - 30 * 86_400_000 - 60_000 && since <= Date.now() && until > since))
     problems.push(`accepted window ${short(variables.since)}..${short(variables.until)}`);
   const delivered = new Set([...before.deliveries.values()].filter((row) => row.webhook_id === webhookId).map((row) => row.event_id));

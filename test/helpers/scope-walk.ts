@@ -50,6 +50,7 @@ function argsOf(typeName: string, field: GraphQLField<unknown, unknown>): string
 }
 
 function render(slot: Slot, tree: Map<Slot, Slot[]>): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL marks where a child slot goes; no GraphQL text contains it
   const body = slot.lines.map((line) => line.replace(/\u0000(\d+)/, (_m, index: string) => render(tree.get(slot)![Number(index)]!, tree)));
   return `{ ${body.join(' ')} }`;
 }

@@ -26,7 +26,9 @@ export function ActivityChart(props: { webhookId: string; version: number }) {
         setData({ since: Date.parse(result.webhook.activity.since), minutes: result.webhook.activity.minutes });
       })
       .catch((e: Error) => live && setError(e.message));
-    return () => void (live = false);
+    return () => {
+      live = false;
+    };
   }, [props.webhookId, props.version]);
 
   if (error) return <p class="error">{error}</p>;

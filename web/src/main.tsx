@@ -19,7 +19,14 @@ const REFRESH_MS = 1500;
 function KeyPrompt(props: { error: string | null; onKey: (key: string) => void }) {
   const [value, setValue] = useState('');
   return (
-    <form class="key-prompt panel" onSubmit={(e) => (e.preventDefault(), props.onKey(value.trim()))} autocomplete="off">
+    <form
+      class="key-prompt panel"
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onKey(value.trim());
+      }}
+      autocomplete="off"
+    >
       <h1>Delivery monitor</h1>
       <label for="api-key">API key</label>
       <input
@@ -162,7 +169,16 @@ function App() {
     if (key) void tryKey(key);
   }, []);
 
-  if (session) return <Monitor session={session} signOut={() => (setKey(null), setSession(null))} />;
+  if (session)
+    return (
+      <Monitor
+        session={session}
+        signOut={() => {
+          setKey(null);
+          setSession(null);
+        }}
+      />
+    );
   return checking ? <p class="panel">Checking the key…</p> : <KeyPrompt error={error} onKey={tryKey} />;
 }
 

@@ -42,7 +42,10 @@ function Recover(props: { webhook: WebhookRow; onDone: (message: string) => void
   };
   const confirm = (window: Counted) =>
     act(() => recover(window, false), `Recovery queued: ${window.count} ${window.count === 1 ? 'delivery' : 'deliveries'}`).then(
-      (message) => (setCounted(null), props.onDone(message)),
+      (message) => {
+        setCounted(null);
+        props.onDone(message);
+      },
     );
   return (
     <div class="recover">
@@ -50,7 +53,10 @@ function Recover(props: { webhook: WebhookRow; onDone: (message: string) => void
         Recover failed deliveries of the last{' '}
         <select
           value={hours}
-          onChange={(e) => (setHours(Number((e.target as HTMLSelectElement).value)), setCounted(null))}
+          onChange={(e) => {
+            setHours(Number((e.target as HTMLSelectElement).value));
+            setCounted(null);
+          }}
           aria-label="Recover since"
         >
           {[1, 6, 24, 72, 168].map((h) => (
@@ -63,6 +69,7 @@ function Recover(props: { webhook: WebhookRow; onDone: (message: string) => void
           Count
         </button>
       ) : (
+        // biome-ignore lint/a11y/useSemanticElements: an inline confirmation inside a table cell; a fieldset would break the row's layout
         <span class="confirm" role="group" aria-label="Confirm recovery">
           <span data-testid="recover-counted">
             {counted.count} failed {counted.count === 1 ? 'delivery' : 'deliveries'}
@@ -88,7 +95,10 @@ export function Webhooks(props: {
 }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ id: string; text: string } | null>(null);
-  const say = (id: string) => (text: string) => (setNotice({ id, text }), props.refresh());
+  const say = (id: string) => (text: string) => {
+    setNotice({ id, text });
+    props.refresh();
+  };
   return (
     <section class="panel webhooks" aria-label="Webhooks">
       <header>

@@ -27,7 +27,7 @@
       resolve();
     });
     bundle.addEventListener('error', () => {
-      reject(new Error('GraphiQL could not be loaded from ' + bundle.src));
+      reject(new Error(`GraphiQL could not be loaded from ${bundle.src}`));
     });
   });
 
@@ -46,24 +46,21 @@
       headers: { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': key },
       body: JSON.stringify({ query: '{ viewer { tenantName } }' }),
     })
-      .then((response) => response.json().then((body) => {
-          if (body && body.data && body.data.viewer) return { tenantName: body.data.viewer.tenantName };
-          var message = body && body.errors && body.errors[0] && body.errors[0].message;
+      .then((response) =>
+        response.json().then((body) => {
+          if (body?.data?.viewer) return { tenantName: body.data.viewer.tenantName };
+          var message = body?.errors?.[0]?.message;
           if (response.status === 401) return { error: 'That key was not accepted (401): check it and try again.', refused: true };
-          return { error: message || 'HTTP ' + response.status };
-        }))
-      .catch((error) => ({ error: 'The gateway did not answer: ' + error.message }));
+          return { error: message || `HTTP ${response.status}` };
+        }),
+      )
+      .catch((error) => ({ error: `The gateway did not answer: ${error.message}` }));
   }
 
   function mount(key, tenantName) {
     form.hidden = true;
     document.getElementById('key-bar-text').textContent =
-      'Tenant ' +
-      tenantName +
-      ', key ' +
-      key.slice(0, 13) +
-      '…' +
-      (storage() && storage().getItem(STORAGE_KEY) ? ' (remembered in this browser)' : '');
+      `Tenant ${tenantName}, key ${key.slice(0, 13)}…${storage()?.getItem(STORAGE_KEY) ? ' (remembered in this browser)' : ''}`;
     document.getElementById('key-bar').hidden = false;
     // GraphiQL puts a ?query= from the URL in the editor (and runs it only on a click): a link
     // from anyone can fill it, so say so; the frame-ancestors CSP keeps other sites from framing it.
@@ -76,7 +73,7 @@
       // the tab carries a key of its own, that one alone is sent: two X-API-Key headers in different
       // cases would reach the gateway joined as "a, b" and be refused.
       additionalHeaders: (request) => {
-        var tab = (request && request.extensions && request.extensions.headers) || {};
+        var tab = request?.extensions?.headers || {};
         var ownKey = Object.keys(tab).some((name) => /^(x-api-key|authorization)$/i.test(name));
         return ownKey ? {} : { 'X-API-Key': key };
       },
@@ -125,6 +122,6 @@
     location.reload();
   });
 
-  var remembered = storage() && storage().getItem(STORAGE_KEY);
+  var remembered = storage()?.getItem(STORAGE_KEY);
   if (remembered) open(remembered, true);
 })();
