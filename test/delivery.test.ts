@@ -10,7 +10,7 @@ import { startTestApp, type TestApp } from './helpers/app.ts';
 import { fakeClock, type FakeClock } from './helpers/clock.ts';
 import { CreateWebhook, UpdateWebhook } from './helpers/documents.ts';
 import { GetDelivery, PublishEvent, RedeliverFailed, WebhookDeliveries } from './helpers/delivery-documents.ts';
-import { startReceiver, type Receiver } from './helpers/receiver.ts';
+import { startReceiver, type Receiver, type Reply } from './helpers/receiver.ts';
 
 /*
  * The worker is driven by hand here: each step publishes, moves the fake clock, then calls
@@ -67,7 +67,7 @@ async function hookState(key: string, id: string) {
 /** Requests that reached one webhook's path. */
 const requestsTo = (path: string) => receiver.requests.filter((request) => request.path === path);
 
-function replyByPath(replies: Record<string, () => { status: number; headers?: Record<string, string>; body?: string } | { hang: true }>) {
+function replyByPath(replies: Record<string, () => Reply>) {
   receiver.reply((request) => replies[request.path]?.() ?? { status: 200, body: 'ok' });
 }
 
@@ -244,7 +244,11 @@ describe('attempt outcomes', () => {
   }
 
   it('2xx is SUCCEEDED, with status, body and duration', async () => {
-    const { status, attempt, hook } = await firstAttempt({}, () => ({ status: 202, body: 'accepted' }));
+    const { status, attempt, hook } = await firstAttempt({}, () => ({
+      wait: new Promise((resolve) => setTimeout(resolve, 60)),
+      status: 202,
+      body: 'accepted',
+    }));
     expect(status).toBe('SUCCEEDED');
     expect(attempt).toMatchObject({
       outcome: 'SUCCEEDED',
@@ -256,7 +260,8 @@ describe('attempt outcomes', () => {
       nextAttemptAt: null,
     });
     expect(attempt.url).toBe(`${receiver.url}${hook.path}`);
-    expect(attempt.durationMs).toBeGreaterThanOrEqual(0);
+    // The receiver answered 60 ms after the request came: the recorded duration covers that wait.
+    expect(attempt.durationMs).toBeGreaterThanOrEqual(59);
   });
 
   it('another status is HTTP_ERROR, and a 3xx is not followed', async () => {

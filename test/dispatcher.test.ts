@@ -56,10 +56,12 @@ async function startReceiver(respond: (req: IncomingMessage, res: ServerResponse
   return receiver;
 }
 
-function reply(status: number, body = '', headers: Record<string, string> = {}) {
+function reply(status: number, body = '', headers: Record<string, string> = {}, afterMs = 0) {
   return (_req: IncomingMessage, res: ServerResponse) => {
-    res.writeHead(status, headers);
-    res.end(body);
+    setTimeout(() => {
+      res.writeHead(status, headers);
+      res.end(body);
+    }, afterMs);
   };
 }
 
@@ -96,8 +98,10 @@ describe('dispatcher with private addresses allowed', () => {
   afterAll(() => dispatcher.close());
 
   it('posts the body and headers and reports 200 as SUCCEEDED with the response body', async () => {
-    const receiver = await startReceiver(reply(200, 'thanks'));
+    const receiver = await startReceiver(reply(200, 'thanks', {}, 60));
+    const started = performance.now();
     const result = await dispatcher.send(post(receiver.url));
+    const wall = performance.now() - started;
     expect(result).toMatchObject({
       outcome: 'SUCCEEDED',
       responseStatus: 200,
@@ -105,7 +109,9 @@ describe('dispatcher with private addresses allowed', () => {
       error: null,
       retryAfterMs: null,
     });
-    expect(result.durationMs).toBeGreaterThanOrEqual(0);
+    // The receiver answered 60 ms after the request came: the attempt took at least that, and no longer than the call.
+    expect(result.durationMs).toBeGreaterThanOrEqual(59);
+    expect(result.durationMs).toBeLessThanOrEqual(Math.ceil(wall));
     expect(receiver.requests).toHaveLength(1);
     expect(receiver.requests[0]).toMatchObject({
       method: 'POST',

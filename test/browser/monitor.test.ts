@@ -240,12 +240,21 @@ describe('the delivery monitor in Chromium', () => {
     await useKey(page, gateway.key);
   });
 
-  it('takes screenshots at 1280x800 and 390x844 with a chart open', async () => {
+  it('fits a chart at 1280x800 and at 390x844 (a phone) without sideways scrolling, with screenshots', async () => {
     const { page } = browser;
     await page.locator(`[data-testid="webhook"][data-id="${hooks.orders}"] button.name`).click();
-    await page.locator('[data-testid="activity-chart"] svg rect').first().waitFor({ timeout: 5_000 });
+    const chart = page.locator('[data-testid="activity-chart"] svg');
+    await chart.locator('rect').first().waitFor({ timeout: 5_000 });
+    const fits = async (width: number) => {
+      const box = (await chart.boundingBox())!;
+      expect(box.width).toBeGreaterThan(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(width);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    };
+    await fits(1280);
     await browser.screenshot('monitor-2-overview-1280');
     await page.setViewportSize({ width: 390, height: 844 });
+    await fits(390);
     await browser.screenshot('monitor-2-overview-390');
     await page.setViewportSize({ width: 1280, height: 800 });
   });

@@ -8,7 +8,7 @@ export type Received = { method: string; path: string; headers: IncomingHttpHead
 export type Reply =
   | { status: number; headers?: Record<string, string>; body?: string }
   | { hang: true }
-  | { wait: Promise<void>; status: number };
+  | { wait: Promise<void>; status: number; body?: string };
 
 export type Receiver = {
   url: string;
