@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { configDefaults, defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig, type UserConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
@@ -24,7 +24,12 @@ const onPostgresToo = [
   'test/operational-events.test.ts',
 ];
 
-export default defineConfig({
+/*
+ * What the root and both projects share. The projects do not `extends: true` the root: that would
+ * merge the root's globalSetup into each of them and start three Postgres servers a run; the
+ * root's global setup alone serves them (a project reads what the root provides).
+ */
+const shared = {
   resolve: {
     // Vite would pick graphql's ESM build for our files while yoga and Pothos (loaded by Node)
     // get the CommonJS one: two GraphQLError classes, and instanceof fails between them.
@@ -36,11 +41,18 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+  },
+} satisfies UserConfig;
+
+export default defineConfig({
+  ...shared,
+  test: {
+    ...shared.test,
     // A throwaway Postgres server for the tests that run against it (or TEST_DATABASE_URL's).
     globalSetup: ['test/build-setup.ts', 'test/global-setup.ts'],
     projects: [
-      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'] } },
-      { extends: true, test: { name: 'postgres', include: onPostgresToo, env: { TEST_ENGINE: 'postgres' } } },
+      { ...shared, test: { ...shared.test, name: 'sqlite', include: ['test/**/*.test.ts'] } },
+      { ...shared, test: { ...shared.test, name: 'postgres', include: onPostgresToo, env: { TEST_ENGINE: 'postgres' } } },
     ],
   },
 });

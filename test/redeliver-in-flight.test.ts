@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { graphql } from './gql/index.ts';
 import { ask, createWebhookAt, gatewayAndReceiverForThisFile } from './helpers/gateway-process.ts';
 import { PublishEvent } from './helpers/delivery-documents.ts';
+import type { Received, Reply } from './helpers/receiver.ts';
 
 /*
  * A redeliver asked for while the delivery's attempt is in flight (leased, its request in the
@@ -58,12 +59,19 @@ const cases = [
   { name: 'fails for the last time', firstStatus: 500, maxRetries: 0, firstOutcome: 'HTTP_ERROR' },
 ] as const;
 
-describe('redeliver while an attempt is in flight', () => {
+/** How the receiver answers each case's webhook (by path): the cases share it. */
+const replies = new Map<string, (request: Received) => Reply>();
+
+// The cases run side by side, each with a topic and a webhook of its own, so that their quiet
+// windows overlap rather than add up.
+describe.concurrent('redeliver while an attempt is in flight', () => {
   for (const { name, firstStatus, maxRetries, firstOutcome } of cases) {
-    it(`makes exactly one more MANUAL attempt after it, when the one in flight ${name}`, async () => {
+    it(`makes exactly one more MANUAL attempt after it, when the one in flight ${name}`, async ({ expect }) => {
       const { gateway, receiver } = setup;
-      const path = `/hook/${name.replaceAll(' ', '-')}`;
-      const webhookId = await createWebhookAt(gateway, `${receiver.url}${path}`);
+      const slug = name.replaceAll(' ', '-');
+      const path = `/hook/${slug}`;
+      const topic = `in-flight.${slug}`;
+      const webhookId = await createWebhookAt(gateway, `${receiver.url}${path}`, { topics: [topic] });
       const updated = await ask(gateway, UpdateRetries, { id: webhookId, input: { retryPolicy: { maxRetries, backoffSeconds: 1 } } });
       expect(updated.updateWebhook.__typename).toBe('UpdateWebhookSuccess');
 
@@ -71,14 +79,12 @@ describe('redeliver while an attempt is in flight', () => {
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
       let seen = 0;
-      receiver.reply((request) =>
-        request.path !== path ? { status: 200 } : ++seen === 1 ? { wait: held, status: firstStatus } : { status: 200 },
-      );
+      replies.set(path, () => (++seen === 1 ? { wait: held, status: firstStatus } : { status: 200 }));
+      receiver.reply((request) => replies.get(request.path)?.(request) ?? { status: 200 });
       const toPath = () => receiver.requests.filter((request) => request.path === path);
 
-      const published = await ask(gateway, PublishEvent, { input: { topic: 'message.created', payload: { case: name } } });
+      const published = await ask(gateway, PublishEvent, { input: { topic, payload: { case: name } } });
       if (published.publishEvent.__typename !== 'PublishEventSuccess') throw new Error(JSON.stringify(published.publishEvent));
-      // Earlier cases' webhooks take the event too: this case's delivery is its own webhook's.
       const id = published.publishEvent.event.deliveries.find((delivery) => delivery.webhookId === webhookId)!.id;
 
       while (toPath().length < 1) await new Promise((resolve) => setTimeout(resolve, 10));

@@ -81,7 +81,11 @@ export function ask<T, V>(gateway: Pick<GatewayProcess, 'url' | 'key'>, document
   return graphqlAt(gateway.url, document, variables, gateway.key).then(dataOf);
 }
 
-export async function createWebhookAt(gateway: GatewayProcess, url: string, input: { timeoutSeconds?: number } = {}): Promise<string> {
+export async function createWebhookAt(
+  gateway: GatewayProcess,
+  url: string,
+  input: { timeoutSeconds?: number; topics?: string[] } = {},
+): Promise<string> {
   const data = await ask(gateway, CreateWebhook, { input: { url, topics: ['message.*'], ...input } });
   if (data.createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(JSON.stringify(data.createWebhook));
   return data.createWebhook.webhook.id;
