@@ -113,22 +113,20 @@ describe('claiming on Postgres from several instances', () => {
         await Promise.all(
           claimed.map(async (delivery) => {
             await new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
-            await db
-              .transaction()
-              .execute((trx) =>
-                trx
-                  .updateTable('deliveries')
-                  .set({
-                    status: 'SUCCEEDED',
-                    attempt_count: 1,
-                    next_attempt_at: null,
-                    locked_until: null,
-                    locked_by: null,
-                    updated_at: now,
-                  })
-                  .where('id', '=', delivery.id)
-                  .execute(),
-              );
+            await db.transaction().execute((trx) =>
+              trx
+                .updateTable('deliveries')
+                .set({
+                  status: 'SUCCEEDED',
+                  attempt_count: 1,
+                  next_attempt_at: null,
+                  locked_until: null,
+                  locked_by: null,
+                  updated_at: now,
+                })
+                .where('id', '=', delivery.id)
+                .execute(),
+            );
           }),
         );
       }
