@@ -188,7 +188,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const graphiql = createGraphiql('/graphql', config.web.frameAncestors);
   const monitor = createMonitor();
-  const parseCache = authenticatedParseCache();
+  // SPEED_UPS=off: each optimisation below that has a plain equivalent is left out (the webhook
+  // cache and prepared statements live in the store and stay).
+  const { speedUps } = config;
+  const parseCache = speedUps ? authenticatedParseCache() : null;
   const yoga = createYoga<ServerContext, Context>({
     schema,
     logging: false,
@@ -197,17 +200,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     // compiled execution for queries only (see compiled-queries.ts).
     plugins: [
       ...queryLimitPlugins(),
-      useCompiledQueries(),
-      useSharedSubscriptionExecution(),
+      ...(speedUps ? [useCompiledQueries()] : []),
+      // Live executions shared by equal subscribers and started ahead, or each alone.
+      useSharedSubscriptionExecution({ shared: speedUps }),
       useOperationMetrics(metrics),
       useCorsAllowlist(config.web.corsOrigins),
       graphiql.plugin,
-      parseCache.plugin,
+      ...(parseCache ? [parseCache.plugin] : []),
     ],
     // Yoga's default CORS answers every origin, with credentials: only CORS_ORIGINS instead (graphql/cors.ts).
     cors: false,
     // Bounded by bytes, and filled only by authenticated operations (parse-cache.ts).
-    parserAndValidationCache: parseCache.option,
+    parserAndValidationCache: parseCache?.option ?? false,
     maskedErrors: { maskError: maskError(logger), errorMessage: 'Unexpected error; quote the requestId when reporting it' },
     // Served from the installed package (no CDN); the page asks for the key before GraphiQL starts.
     graphiql: { title: 'Webhook gateway', subscriptionsProtocol: 'WS' },
@@ -294,6 +298,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         maxMessageBytes: MAX_REQUEST_BYTES,
         limits: { perKey: config.connections.wsPerKey, waitingPerAddress: config.connections.waitingPerAddress },
         stalls,
+        coalesce: speedUps,
       });
     },
     close: async () => {

@@ -80,6 +80,7 @@ const ConfigSchema = z.object({
     )
     .optional(),
   EVENT_LOOP_WATCHDOG_SECONDS: z.coerce.number().min(0).max(3_600).default(10),
+  SPEED_UPS: z.enum(['on', 'off']).default('on'),
 });
 
 /** Every environment variable the gateway reads. */
@@ -161,6 +162,8 @@ export type Config = {
   };
   /** A main event loop blocked this long ends the process (src/watchdog.ts); 0: no watchdog. */
   eventLoopWatchdogMs: number;
+  /** Off: every optimisation that has a plain equivalent is left out (app.ts), so the plain path stays testable. */
+  speedUps: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -228,5 +231,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       corsOrigins: values.CORS_ORIGINS?.trim().split(/\s*,\s*/) ?? [],
     },
     eventLoopWatchdogMs: Math.round(values.EVENT_LOOP_WATCHDOG_SECONDS * 1000),
+    speedUps: values.SPEED_UPS === 'on',
   };
 }

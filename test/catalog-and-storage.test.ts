@@ -5,7 +5,8 @@ import { startTestApp, type TestApp } from './helpers/app.ts';
 
 let gw: TestApp;
 beforeAll(async () => {
-  gw = await startTestApp();
+  // No deliveries here: the engine is not started.
+  gw = await startTestApp({}, { startWorker: false });
 });
 afterAll(() => gw.close());
 

@@ -24,7 +24,8 @@ let tenantCount = 0;
 
 beforeAll(async () => {
   clock = fakeClock(Date.now());
-  gw = await startTestApp({}, { clock, random: () => 0.5, startWorker: false });
+  // On this thread: settle() drives the worker, on the fake clock and pinned jitter.
+  gw = await startTestApp({ DELIVERY_WORKERS: '0' }, { clock, random: () => 0.5, startWorker: false });
   receiver = await startReceiver();
 });
 afterAll(async () => {
@@ -316,8 +317,9 @@ describe('the address guard, with private addresses not allowed', () => {
     }
     await dev.close();
 
+    // On this thread: settle() drives the worker, whose DNS points rebind.example.com at loopback.
     const prod = await startTestApp(
-      { DATABASE_PATH: databasePath, ALLOW_PRIVATE_ADDRESSES: 'false' },
+      { DATABASE_PATH: databasePath, ALLOW_PRIVATE_ADDRESSES: 'false', DELIVERY_WORKERS: '0' },
       { startWorker: false, lookup: async () => [{ address: '127.0.0.1', family: 4 }] },
     );
     const rebinding = await prod.data(CreateWebhook, {
@@ -414,8 +416,9 @@ describe('disabling endpoints', () => {
   let shared: TestApp;
   beforeAll(async () => {
     shared = gw;
+    // On this thread, as the file's gw: settle() drives the worker on the fake clock.
     gw = await startTestApp(
-      { AUTO_DISABLE_AFTER_FAILURES: '3', DELIVERY_CONCURRENCY_PER_WEBHOOK: '1' },
+      { AUTO_DISABLE_AFTER_FAILURES: '3', DELIVERY_CONCURRENCY_PER_WEBHOOK: '1', DELIVERY_WORKERS: '0' },
       { clock, random: () => 0.5, startWorker: false },
     );
   });

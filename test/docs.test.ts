@@ -56,6 +56,7 @@ describe('README', () => {
       FRAME_ANCESTORS: defaults.web.frameAncestors.join(' '),
       CORS_ORIGINS: '',
       EVENT_LOOP_WATCHDOG_SECONDS: String(defaults.eventLoopWatchdogMs / 1000),
+      SPEED_UPS: defaults.speedUps ? 'on' : 'off',
     });
   });
 });

@@ -63,7 +63,8 @@ describe('/healthz during a live burst', () => {
 
 describe('/healthz when the database is gone', () => {
   it('answers 503 "database unavailable", ahead of turns or not', async () => {
-    const test = await startTestApp();
+    // No deliveries here: the engine is not started.
+    const test = await startTestApp({}, { startWorker: false });
     const healthz = async () => {
       const response = await fetch(test.url.replace(/\/graphql$/, '/healthz'));
       return { status: response.status, body: (await response.json()) as { status: string; database: string } };

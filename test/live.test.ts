@@ -54,8 +54,9 @@ let receiver: Receiver;
 const clock = fakeClock(Date.now());
 
 beforeAll(async () => {
+  // On this thread: settle() drives the worker, on the fake clock, so each update arrives when the test says.
   gw = await startTestApp(
-    { MAX_SUBSCRIPTIONS_PER_CONNECTION: '3', MAX_SUBSCRIPTIONS_PER_TENANT: '5' },
+    { MAX_SUBSCRIPTIONS_PER_CONNECTION: '3', MAX_SUBSCRIPTIONS_PER_TENANT: '5', DELIVERY_WORKERS: '0' },
     { clock, random: () => 0.5, startWorker: false },
   );
   receiver = await startReceiver();

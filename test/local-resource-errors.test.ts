@@ -20,8 +20,9 @@ let gw: TestApp;
 const emfile = () => Object.assign(new Error('connect EMFILE: too many open files'), { code: 'EMFILE', errno: -24, syscall: 'connect' });
 
 beforeAll(async () => {
+  // On this thread: settle() drives the worker, whose DNS lookup fails with EMFILE.
   gw = await startTestApp(
-    { AUTO_DISABLE_AFTER_FAILURES: String(AUTO_DISABLE_AFTER) },
+    { AUTO_DISABLE_AFTER_FAILURES: String(AUTO_DISABLE_AFTER), DELIVERY_WORKERS: '0' },
     { clock, random: () => 0.5, startWorker: false, lookup: async () => Promise.reject(emfile()) },
   );
 });

@@ -41,7 +41,8 @@ let receiver: Receiver;
 beforeAll(async () => {
   database = await freshPostgresDatabase();
   a = await startTestApp({ DATABASE_URL: database.url }, { startWorker: false });
-  b = await startTestApp({ DATABASE_URL: database.url });
+  // On this thread: a test counts the wake-ups B's worker gets from A.
+  b = await startTestApp({ DATABASE_URL: database.url, DELIVERY_WORKERS: '0' });
   receiver = await startReceiver();
 });
 afterAll(async () => {

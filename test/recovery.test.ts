@@ -56,7 +56,8 @@ let tenantCount = 0;
 
 beforeAll(async () => {
   clock = fakeClock(Date.now());
-  gw = await startTestApp({}, { clock, random: () => 0.5, startWorker: false });
+  // On this thread: settle() drives the worker through retries on the fake clock.
+  gw = await startTestApp({ DELIVERY_WORKERS: '0' }, { clock, random: () => 0.5, startWorker: false });
   receiver = await startReceiver();
   receiver.reply((request) => (request.path.startsWith('/fail') ? { status: 500, body: 'no' } : { status: 200, body: 'ok' }));
 });

@@ -5,7 +5,8 @@ import { startTestApp, type TestApp } from './helpers/app.ts';
 describe('secrets never leave through logs or errors', () => {
   let gw: TestApp;
   beforeAll(async () => {
-    gw = await startTestApp();
+    // No deliveries here: the engine is not started.
+    gw = await startTestApp({}, { startWorker: false });
   });
   afterAll(() => gw.close());
 
@@ -50,7 +51,8 @@ describe('secrets never leave through logs or errors', () => {
 
 describe('unexpected errors', () => {
   it('are masked with a request id that also names the logged error', async () => {
-    const gw = await startTestApp();
+    // No deliveries here: the engine is not started.
+    const gw = await startTestApp({}, { startWorker: false });
     // Break the store underneath a live server: the next query fails in a way no resolver expects.
     await gw.app.db.schema.dropTable('webhook_topics').execute();
     await gw.app.db.schema.dropTable('webhooks').execute();

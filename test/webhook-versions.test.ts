@@ -38,7 +38,8 @@ let receiver: Receiver;
 
 beforeAll(async () => {
   clock = fakeClock(Date.now());
-  gw = await startTestApp({}, { clock, random: () => 0.5, startWorker: false });
+  // On this thread: settle() drives the worker, which signs by the fake clock (the secrets' overlap).
+  gw = await startTestApp({ DELIVERY_WORKERS: '0' }, { clock, random: () => 0.5, startWorker: false });
   receiver = await startReceiver();
 });
 afterAll(async () => {

@@ -9,7 +9,8 @@ let counter = 0;
 const uniqueUrl = () => `https://hooks.example.com/receiver/${++counter}`;
 
 beforeAll(async () => {
-  gw = await startTestApp({ ALLOW_PRIVATE_ADDRESSES: 'false' });
+  // No deliveries here: the engine is not started.
+  gw = await startTestApp({ ALLOW_PRIVATE_ADDRESSES: 'false' }, { startWorker: false });
 });
 afterAll(() => gw.close());
 

@@ -1,5 +1,7 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker as Thread } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
@@ -13,14 +15,25 @@ export type FromEngine = { kind: 'ready' } | { kind: 'committed'; committed: Com
 const RESTART_AFTER_MS = 1_000;
 
 /**
+ * tsx's ESM API where import.meta has no resolve() (vitest's transform): its package's import
+ * export, found from the package.json require resolves (its CommonJS build fails to register).
+ */
+function tsxApiUnderVitest(): string {
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const { exports } = JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  return pathToFileURL(join(dirname(manifest), exports['./esm/api']!.import.default)).href;
+}
+
+/**
  * The thread's first code. tsx's loader hooks (npm start runs under tsx) do not reach worker
  * threads on Node 20, so a thread loading TypeScript registers them itself first.
  */
 function bootstrap(): string {
   // The entry is the composition root's (src/engine-thread.ts): it wires this layer to the ones above.
   const entry = new URL(`../engine-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
+  const tsx = import.meta.resolve?.('tsx/esm/api') ?? tsxApiUnderVitest();
   return entry.endsWith('.ts')
-    ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`
+    ? `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`
     : `import(${JSON.stringify(entry)});`;
 }
 

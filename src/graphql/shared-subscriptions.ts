@@ -78,8 +78,11 @@ function sharedExecution(args: ExecutionArgs, key: string, row: unknown, request
   return result;
 }
 
-/** Subscriptions as graphql-js runs them (createSourceEventStream, then execute per row), with the execution shared and started ahead. */
-export const useSharedSubscriptionExecution = (): Plugin => ({
+/**
+ * Subscriptions as graphql-js runs them (createSourceEventStream, then execute per row), with the
+ * execution shared and started ahead; `shared: false` executes each row alone, one at a time.
+ */
+export const useSharedSubscriptionExecution = ({ shared }: { shared: boolean }): Plugin => ({
   onSubscribe({ setSubscribeFn }) {
     setSubscribeFn(async (args) => {
       const context = ownContext(args);
@@ -90,6 +93,12 @@ export const useSharedSubscriptionExecution = (): Plugin => ({
       // A subscription's lookups take their turns at the database as a request of its own does
       // (store/fair-turns.ts), not in the one queue of background work.
       const requestId = newRequestId();
+      if (!shared)
+        return mapAhead(
+          source,
+          (row) => withRequestId(requestId, () => execute({ ...args, contextValue: ownContext(args), rootValue: row })),
+          1,
+        );
       return mapAhead(source, (row) => sharedExecution(args, key, row, requestId), READ_AHEAD);
     });
   },

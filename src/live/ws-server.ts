@@ -63,6 +63,8 @@ export function attachWebSockets(params: {
   limits: { perKey: number; waitingPerAddress: number };
   /** Cuts off a connection whose client stopped reading. */
   stalls: StallWatch;
+  /** A connection's frames in one write (coalesced-writes.ts); false: one write per frame. */
+  coalesce: boolean;
 }) {
   const wss = new WebSocketServer({ server: params.server, path: params.yoga.graphqlEndpoint, maxPayload: params.maxMessageBytes });
   // Connections not yet past connection_init, each with what ends its wait: they get the smaller
@@ -128,7 +130,7 @@ export function attachWebSockets(params: {
           socket.close(CLOSE_TRY_AGAIN_LATER, `At most ${params.limits.perKey} connections per API key`);
           return false;
         }
-        coalesceWrites(socket, ctx.extra.request.socket);
+        if (params.coalesce) coalesceWrites(socket, ctx.extra.request.socket);
         ctx.extra.principal = principal;
         ctx.extra.connection = { id: randomUUID(), close: (code, reason) => socket.close(code, reason) };
         track(principal.keyId, socket);

@@ -55,6 +55,9 @@ export const testEngine: 'sqlite' | 'postgres' = process.env.TEST_ENGINE === 'po
 /**
  * A real gateway on 127.0.0.1 over a throwaway SQLite file (or, in the Postgres project, a fresh
  * Postgres database), with its first admin key. A test that names its own DATABASE_PATH keeps it.
+ * The delivery engine runs in worker threads, as `npm start` runs it; a test that drives the
+ * worker itself (`app.worker`, or options.clock/random/lookup reaching it) says
+ * `DELIVERY_WORKERS: '0'` with its reason.
  */
 export async function startTestApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-test-'));
@@ -66,8 +69,6 @@ export async function startTestApp(env: Record<string, string> = {}, options: Ap
     ALLOW_PRIVATE_ADDRESSES: 'true',
     LOG_LEVEL: 'debug',
     RATE_LIMIT_PER_SECOND: '0',
-    // On this thread: tests drive the worker (settle) and point its DNS at receivers (lookup).
-    DELIVERY_WORKERS: '0',
     ...env,
   });
   const logs: string[] = [];
