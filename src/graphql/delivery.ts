@@ -1,5 +1,6 @@
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
-import { activityMinutes, clampActivityMinutes } from '../domain/input-limits.ts';
+import { clampActivityMinutes } from '../domain/input-limits.ts';
+import { inputLimits, rangeText } from '../domain/limits.ts';
 import type { ReceiverDirective } from '../domain/receiver-directive.ts';
 import { committedDeliveryOf } from '../live/committed-delivery.ts';
 import { parseJson, type AttemptRow, type DeliveryRow } from '../store/db.ts';
@@ -220,7 +221,7 @@ const WebhookActivityRef = builder.objectRef<WebhookActivity>('WebhookActivity')
 builder.objectFields(WebhookNode, (t) => ({
   activity: t.field({
     type: WebhookActivityRef,
-    description: `Attempts started in the last \`minutes\` (1..${activityMinutes.max}, default ${activityMinutes.default}; values outside are clamped), per minute.`,
+    description: `Attempts started in the last \`minutes\` (${rangeText(inputLimits.activityMinutes)}, default ${inputLimits.activityMinutes.default}; values outside are clamped), per minute.`,
     args: { minutes: t.arg.int() },
     resolve: async (webhook, args, context) => {
       const minutes = clampActivityMinutes(args.minutes);
@@ -289,7 +290,7 @@ builder.mutationFields((t) => ({
   }),
   redeliverFailed: t.field({
     type: RedeliverFailedSuccess,
-    description: 'A new attempt, now, of every FAILED delivery of this webhook created at or after `since` (at most 7 days ago).',
+    description: `A new attempt, now, of every FAILED delivery of this webhook created at or after \`since\` (at most ${inputLimits.redeliverFailedAgeDays.max} days ago).`,
     args: { webhookId: t.arg.id({ required: true }), since: t.arg({ type: 'DateTime', required: true }) },
     authScopes: { scope: 'WEBHOOKS_WRITE' },
     errors: resultUnion('RedeliverFailedResult', [NotFoundError, ValidationError]),
