@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inputLimits } from './limits.ts';
 
-/* The Standard Webhooks secret format: whsec_ and the base64 of 24 to 64 random bytes (limits.ts). */
+/* The Standard Webhooks secret format: whsec_ and the base64 of a random key (its size: limits.ts). */
 
 const SECRET_PREFIX = 'whsec_';
 const { min: MIN_KEY_BYTES, max: MAX_KEY_BYTES } = inputLimits.signingSecretBytes;
