@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { inputLimits } from './limits.ts';
 
-/* The Standard Webhooks secret format: whsec_ and the base64 of 24 to 64 random bytes. */
+/* The Standard Webhooks secret format: whsec_ and the base64 of a random key (its size: limits.ts). */
 
 const SECRET_PREFIX = 'whsec_';
-const MIN_KEY_BYTES = 24;
-const MAX_KEY_BYTES = 64;
+const { min: MIN_KEY_BYTES, max: MAX_KEY_BYTES } = inputLimits.signingSecretBytes;
 
 /** The HMAC key a secret stands for, or null when it is not a well-formed secret. */
 export function signingKeyBytes(secret: string): Buffer | null {
@@ -19,7 +19,7 @@ export function signingKeyBytes(secret: string): Buffer | null {
 }
 
 /** What a ValidationError says of a malformed secret (never the secret itself). */
-export const signingSecretRule = 'must be whsec_ followed by the base64 of 24 to 64 random bytes';
+export const signingSecretRule = `must be whsec_ followed by the base64 of ${MIN_KEY_BYTES} to ${MAX_KEY_BYTES} random bytes`;
 
 export function isValidSigningSecret(secret: string): boolean {
   return signingKeyBytes(secret) !== null;

@@ -6,6 +6,7 @@
  * ever asked for by name or family: operational-events.ts).
  */
 import { ValidationError } from './errors.ts';
+import { inputLimits } from './limits.ts';
 import { aboutWebhook, isReservedTopic } from './operational-events.ts';
 
 export interface PayloadFilter {
@@ -97,7 +98,7 @@ export function globMatches(expression: string, value: string): boolean {
 }
 
 /** Characters payload filters may compare for one event, over all the webhooks it may reach. */
-export const FILTER_WORK_PER_EVENT = 32 * 1024 * 1024;
+const FILTER_WORK_PER_EVENT = inputLimits.filterWork.max;
 
 /**
  * What is left of an event's filter work. Each comparison is charged its value's and its

@@ -1,7 +1,7 @@
 import { isForbiddenHost, isLocalHostname } from './address-rules.ts';
+import { tooLong } from './input-limits.ts';
+import { inputLimits } from './limits.ts';
 import { isWellFormed, NOT_WELL_FORMED } from './validation.ts';
-
-export const MAX_URL_LENGTH = 2048;
 
 /*
  * Where people meet these rules is a first local try with a receiver on 127.0.0.1, so the
@@ -15,7 +15,7 @@ const forLocalReceivers = (what: string) => `(for a ${what} in development, star
  * connect time, after DNS, by the same rule.
  */
 export function deliveryUrlProblem(raw: string, allowPrivateAddresses: boolean): string | null {
-  if (raw.length > MAX_URL_LENGTH) return `must be at most ${MAX_URL_LENGTH} characters`;
+  if (raw.length > inputLimits.urlLength.max) return tooLong(inputLimits.urlLength.max);
   if (!isWellFormed(raw)) return NOT_WELL_FORMED;
   let url: URL;
   try {

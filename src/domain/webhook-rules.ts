@@ -1,36 +1,17 @@
 import { z } from 'zod';
 import { deliveryUrlProblem } from './url-rules.ts';
-import { CHANNEL_TYPE_MAX_LENGTH, TOPIC_MAX_LENGTH } from './input-limits.ts';
+import { tooLong } from './input-limits.ts';
+import { inputLimits as limits, type Limit } from './limits.ts';
 import { text } from './validation.ts';
 import { isValidSigningSecret, signingSecretRule } from './signing-secret.ts';
-import { backoffStrategies, webhookTypes } from '../domain/webhook.ts';
+import { backoffStrategies, webhookTypes } from './webhook.ts';
 
 export const webhookDefaults = {
   type: 'CUSTOM',
   enabled: true,
-  timeoutSeconds: 15,
-  retryPolicy: { maxRetries: 5, backoffSeconds: 30, strategy: 'EXPONENTIAL' },
+  timeoutSeconds: limits.timeoutSeconds.default,
+  retryPolicy: { maxRetries: limits.maxRetries.default, backoffSeconds: limits.backoffSeconds.default, strategy: 'EXPONENTIAL' },
   configuration: { echo: false, channelTypes: [] as string[], filters: [] },
-} as const;
-
-export const limits = {
-  nameLength: 150,
-  topics: 50,
-  topicLength: TOPIC_MAX_LENGTH,
-  channelTypeLength: CHANNEL_TYPE_MAX_LENGTH,
-  headers: 20,
-  headerNameLength: 256,
-  headerValueLength: 4096,
-  /** Names and values of all custom headers together: receivers commonly cap a header section at 8-16 KiB. */
-  headersTotalLength: 8192,
-  bearerTokenLength: 2000,
-  timeoutSeconds: { min: 1, max: 60 },
-  maxRetries: { min: 0, max: 10 },
-  backoffSeconds: { min: 1, max: 300 },
-  rateLimitPerSecond: { min: 1, max: 10_000 },
-  channelTypes: 20,
-  filters: 20,
-  filterLength: 500,
 } as const;
 
 const TOPIC = /^(\*|[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*(\.\*)?)$/;
@@ -96,18 +77,18 @@ const deliveryUrl = (allowPrivateAddresses: boolean) =>
   });
 
 const name = text()
-  .max(limits.nameLength, `must be at most ${limits.nameLength} characters`)
+  .max(limits.webhookNameLength.max, tooLong(limits.webhookNameLength.max))
   .refine((value) => value.trim().length > 0, 'must not be empty');
 
 const topics = z
   .array(
     z
       .string()
-      .max(limits.topicLength, `must be at most ${limits.topicLength} characters`)
+      .max(limits.topicLength.max, tooLong(limits.topicLength.max))
       .regex(TOPIC, 'must be an event type (message.created), a family (message.*) or *'),
   )
   .min(1, 'must name at least one event type')
-  .max(limits.topics, `must name at most ${limits.topics} event types`)
+  .max(limits.topics.max, `must name at most ${limits.topics.max} event types`)
   .transform((list) => [...new Set(list)]);
 
 const headers = z
@@ -115,16 +96,13 @@ const headers = z
     z.object({
       name: z
         .string()
-        .max(limits.headerNameLength, `must be at most ${limits.headerNameLength} characters`)
+        .max(limits.headerNameLength.max, tooLong(limits.headerNameLength.max))
         .regex(HEADER_NAME, "must be an HTTP token: letters, digits and !#$%&'*+-.^_`|~ only")
         .refine((value) => !isReservedHeader(value), 'is set by the gateway or hop-by-hop, and cannot be set'),
-      value: z
-        .string()
-        .max(limits.headerValueLength, `must be at most ${limits.headerValueLength} characters`)
-        .superRefine(headerValueRule),
+      value: z.string().max(limits.headerValueLength.max, tooLong(limits.headerValueLength.max)).superRefine(headerValueRule),
     }),
   )
-  .max(limits.headers, `must have at most ${limits.headers} headers`)
+  .max(limits.headers.max, `must have at most ${limits.headers.max} headers`)
   .superRefine((list, ctx) => {
     const seen = new Set<string>();
     list.forEach((header, index) => {
@@ -133,8 +111,8 @@ const headers = z
       seen.add(key);
     });
     const total = list.reduce((sum, header) => sum + header.name.length + header.value.length, 0);
-    if (total > limits.headersTotalLength) {
-      ctx.addIssue({ code: 'custom', message: `must be at most ${limits.headersTotalLength} characters together (names and values)` });
+    if (total > limits.headersTotalLength.max) {
+      ctx.addIssue({ code: 'custom', message: `must be at most ${limits.headersTotalLength.max} characters together (names and values)` });
     }
   });
 
@@ -143,10 +121,10 @@ const headers = z
 const bearerToken = z
   .string()
   .min(1, 'must not be empty')
-  .max(limits.bearerTokenLength, `must be at most ${limits.bearerTokenLength} characters`)
+  .max(limits.bearerTokenLength.max, tooLong(limits.bearerTokenLength.max))
   .superRefine(headerValueRule);
 
-const int = (range: { min: number; max: number }) =>
+const int = (range: Limit & { min: number }) =>
   z
     .number()
     .int('must be a whole number')
@@ -163,20 +141,20 @@ const configuration = (allowPrivateAddresses: boolean) =>
   z.object({
     echo: z.boolean().nullish(),
     channelTypes: z
-      .array(text().min(1, 'must not be empty').max(limits.channelTypeLength, `must be at most ${limits.channelTypeLength} characters`))
-      .max(limits.channelTypes, `must have at most ${limits.channelTypes} channel types`)
+      .array(text().min(1, 'must not be empty').max(limits.channelTypeLength.max, tooLong(limits.channelTypeLength.max)))
+      .max(limits.channelTypes.max, `must have at most ${limits.channelTypes.max} channel types`)
       .transform((list) => [...new Set(list)])
       .nullish(),
     filters: z
       .array(
         z.object({
           field: text()
-            .max(200, 'must be at most 200 characters')
+            .max(limits.filterFieldLength.max, tooLong(limits.filterFieldLength.max))
             .regex(DOT_PATH, 'must be a dot path such as campaign_name or data.status'),
-          expression: text().min(1, 'must not be empty').max(limits.filterLength, `must be at most ${limits.filterLength} characters`),
+          expression: text().min(1, 'must not be empty').max(limits.filterExpressionLength.max, tooLong(limits.filterExpressionLength.max)),
         }),
       )
-      .max(limits.filters, `must have at most ${limits.filters} filters`)
+      .max(limits.filters.max, `must have at most ${limits.filters.max} filters`)
       .nullish(),
     webengage: z
       .object({

@@ -1,4 +1,5 @@
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
+import { inputLimits, rangeText } from '../domain/limits.ts';
 import type { ApiKeyRow } from '../store/db.ts';
 import { parseScopes } from '../store/api-keys.ts';
 import { ApiKeyScopeEnum } from './api-key-scope.ts';
@@ -24,7 +25,7 @@ export const ApiKeyNode = builder.loadableNode('ApiKey', {
 
 const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
   fields: (t) => ({
-    name: t.string({ required: true, description: '1..100 characters.' }),
+    name: t.string({ required: true, description: `${rangeText(inputLimits.apiKeyNameLength)} characters.` }),
     scopes: t.field({ type: [ApiKeyScopeEnum], required: true }),
   }),
 });

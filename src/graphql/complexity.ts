@@ -16,6 +16,7 @@ import {
 } from 'graphql';
 import { clampActivityMinutes } from '../domain/input-limits.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../store/keyset.ts';
+import { ACTIVITY_DURATION_SAMPLE, STATS_WINDOW } from '../store/attempts.ts';
 
 /*
  * What one operation may ask for. The text limits (tokens, nesting, depth, aliases, directives)
@@ -72,11 +73,11 @@ export const statementFields: Readonly<Record<string, number>> = {
   'Query.node': costs.statement,
   'Query.apiKeys': costs.statement,
   // Two statements: a count over every attempt of the webhook, and the last 1,000 durations, sorted.
-  'Webhook.stats': 2 * costs.statement + 1_000 / 5,
+  'Webhook.stats': 2 * costs.statement + STATS_WINDOW / 5,
   // One count over at most 10,001 of the webhook's open deliveries, and an index seek per open status.
   'Webhook.held': costs.statement + costs.count,
   // Two statements: a grouped count over the window's attempts, and up to 5,000 durations, sorted.
-  'Webhook.activity': 2 * costs.statement + 5_000 / 5,
+  'Webhook.activity': 2 * costs.statement + ACTIVITY_DURATION_SAMPLE / 5,
 };
 
 export class CostLimitError extends GraphQLError {

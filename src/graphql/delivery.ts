@@ -1,10 +1,18 @@
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
-import { activityMinutes, clampActivityMinutes } from '../domain/input-limits.ts';
+import { clampActivityMinutes } from '../domain/input-limits.ts';
+import { inputLimits, rangeText } from '../domain/limits.ts';
 import type { ReceiverDirective } from '../domain/receiver-directive.ts';
 import { committedDeliveryOf } from '../live/committed-delivery.ts';
 import { parseJson, type AttemptRow, type DeliveryRow } from '../store/db.ts';
 import type { attemptTriggers, deliveryStatuses, AttemptOutcome } from '../domain/delivery-lifecycle.ts';
-import { ACTIVITY_DURATION_SAMPLE, type ActivityMinute, type WebhookActivity, type WebhookAttemptStats } from '../store/attempts.ts';
+import { RESPONSE_BODY_LIMIT_BYTES } from '../delivery/dispatcher.ts';
+import {
+  ACTIVITY_DURATION_SAMPLE,
+  STATS_WINDOW,
+  type ActivityMinute,
+  type WebhookActivity,
+  type WebhookAttemptStats,
+} from '../store/attempts.ts';
 import { builder } from './builder.ts';
 import { resultUnion } from './errors.ts';
 import { EventNode } from './event.ts';
@@ -135,7 +143,10 @@ DeliveryAttemptNode.implement({
       description: "The endpoint's webhook-delivery header on this attempt's response, when it sent one the gateway acts on.",
       resolve: (attempt) => attempt.receiver_directive,
     }),
-    responseBody: t.exposeString('response_body', { nullable: true, description: 'The first 4 KiB of the response body.' }),
+    responseBody: t.exposeString('response_body', {
+      nullable: true,
+      description: `The first ${RESPONSE_BODY_LIMIT_BYTES / 1024} KiB of the response body.`,
+    }),
     error: t.exposeString('error', { nullable: true }),
     durationMs: t.exposeInt('duration_ms'),
     startedAt: t.field({ type: 'DateTime', resolve: (attempt) => attempt.started_at }),
@@ -175,7 +186,7 @@ const WebhookStatsRef = builder.objectRef<WebhookAttemptStats & { consecutiveFai
     lastAttemptAt: t.field({ type: 'DateTime', nullable: true, resolve: (stats) => stats.lastAttemptAt }),
     p50DurationMs: t.exposeFloat('p50DurationMs', {
       nullable: true,
-      description: 'Median and 99th percentile of attempt durations over the last 1,000 attempts.',
+      description: `Median and 99th percentile of attempt durations over the last ${STATS_WINDOW.toLocaleString('en')} attempts.`,
     }),
     p99DurationMs: t.exposeFloat('p99DurationMs', { nullable: true }),
   }),
@@ -220,7 +231,7 @@ const WebhookActivityRef = builder.objectRef<WebhookActivity>('WebhookActivity')
 builder.objectFields(WebhookNode, (t) => ({
   activity: t.field({
     type: WebhookActivityRef,
-    description: `Attempts started in the last \`minutes\` (1..${activityMinutes.max}, default ${activityMinutes.default}; values outside are clamped), per minute.`,
+    description: `Attempts started in the last \`minutes\` (${rangeText(inputLimits.activityMinutes)}, default ${inputLimits.activityMinutes.default}; values outside are clamped), per minute.`,
     args: { minutes: t.arg.int() },
     resolve: async (webhook, args, context) => {
       const minutes = clampActivityMinutes(args.minutes);
@@ -289,7 +300,7 @@ builder.mutationFields((t) => ({
   }),
   redeliverFailed: t.field({
     type: RedeliverFailedSuccess,
-    description: 'A new attempt, now, of every FAILED delivery of this webhook created at or after `since` (at most 7 days ago).',
+    description: `A new attempt, now, of every FAILED delivery of this webhook created at or after \`since\` (at most ${inputLimits.redeliverFailedAgeDays.max} days ago).`,
     args: { webhookId: t.arg.id({ required: true }), since: t.arg({ type: 'DateTime', required: true }) },
     authScopes: { scope: 'WEBHOOKS_WRITE' },
     errors: resultUnion('RedeliverFailedResult', [NotFoundError, ValidationError]),

@@ -1,4 +1,6 @@
 import { ValidationError } from '../domain/errors.ts';
+import { inputLimits } from '../domain/limits.ts';
+import { IDEMPOTENCY_WINDOW_MS } from '../services/events.ts';
 import type { EventRow } from '../store/db.ts';
 import { builder } from './builder.ts';
 import { parsedPayload } from './parsed-payloads.ts';
@@ -65,11 +67,15 @@ builder.queryFields((t) => ({
 const PublishEventInput = builder.inputType('PublishEventInput', {
   fields: (t) => ({
     topic: t.string({ required: true, description: 'An event type such as message.created (see eventTypes).' }),
-    payload: t.field({ type: 'JSON', required: true, description: 'Any JSON value, at most 256 KiB; delivered as `data`.' }),
+    payload: t.field({
+      type: 'JSON',
+      required: true,
+      description: `Any JSON value, at most ${inputLimits.payloadBytes.max / 1024} KiB; delivered as \`data\`.`,
+    }),
     channelType: t.string({ description: 'The channel it came from (e.g. whatsapp), for configuration.channelTypes.' }),
     echo: t.boolean({ description: 'The tenant caused it itself; only webhooks with configuration.echo get it.' }),
     idempotencyKey: t.string({
-      description: 'A second publish with the same key within 24 hours returns the first event and delivers nothing new.',
+      description: `A second publish with the same key within ${IDEMPOTENCY_WINDOW_MS / 3_600_000} hours returns the first event and delivers nothing new.`,
     }),
     orderingKey: t.string({
       description:

@@ -8,11 +8,11 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import { MAX_PAYLOAD_BYTES } from '../services/events.ts';
+import { inputLimits } from '../domain/limits.ts';
 
 /*
  * What one update of a subscription may cost to send: every `Event.payload` it selects is up to
- * MAX_PAYLOAD_BYTES executed, serialized and written for this subscriber alone (documents that
+ * MAX_PAYLOAD_BYTES (domain/limits.ts: 256 KiB) executed, serialized and written for this subscriber alone (documents that
  * differ share no execution), so a tenant's open subscriptions are priced in those bytes
  * (live/registry.ts holds the tenant's sum to LIVE_TENANT_PAYLOAD_BYTES, 16 MiB by default). Counted through
  * fragments once each, so a document that spreads one fragment many times is priced for all of
@@ -53,5 +53,5 @@ export function updateBytes(schema: GraphQLSchema, document: DocumentNode, opera
     counted.set(name, count);
     return count;
   };
-  return payloads(operation.selectionSet, root) * MAX_PAYLOAD_BYTES;
+  return payloads(operation.selectionSet, root) * inputLimits.payloadBytes.max;
 }

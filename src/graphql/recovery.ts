@@ -1,5 +1,6 @@
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
-import { MAX_PER_CALL, PREVIEW_SIZE, REPLAY_SCAN_WORK, type Recovery, type Replay } from '../services/deliveries.ts';
+import { inputLimits } from '../domain/limits.ts';
+import { PREVIEW_SIZE, type Recovery, type Replay } from '../services/deliveries.ts';
 import { builder } from './builder.ts';
 import { DeliveryNode } from './delivery.ts';
 import { resultUnion } from './errors.ts';
@@ -11,7 +12,8 @@ import { EventNode } from './event.ts';
  * to a webhook that did not get them. Both take a dry run first.
  */
 
-const perCall = MAX_PER_CALL.toLocaleString('en');
+const perCall = inputLimits.perRecoveryCall.max.toLocaleString('en');
+const maxAgeDays = inputLimits.redeliverFailedAgeDays.max;
 
 const RecoverDeliveriesSuccess = builder.objectRef<Recovery>('RecoverDeliveriesSuccess').implement({
   fields: (t) => ({
@@ -47,7 +49,7 @@ const ReplayEventsSuccess = builder.objectRef<Replay>('ReplayEventsSuccess').imp
 builder.mutationFields((t) => ({
   recoverDeliveries: t.field({
     type: RecoverDeliveriesSuccess,
-    description: `A MANUAL attempt, now, of every FAILED delivery of this webhook created in [since, until); since at most 7 days ago. A FAILED delivery stays FAILED until its new attempt is recorded. At most ${perCall} per call: a larger window is a ValidationError, dry run or not.`,
+    description: `A MANUAL attempt, now, of every FAILED delivery of this webhook created in [since, until); since at most ${maxAgeDays} days ago. A FAILED delivery stays FAILED until its new attempt is recorded. At most ${perCall} per call: a larger window is a ValidationError, dry run or not.`,
     args: {
       webhookId: t.arg.id({ required: true }),
       since: t.arg({ type: 'DateTime', required: true }),
@@ -61,7 +63,7 @@ builder.mutationFields((t) => ({
   }),
   replayEvents: t.field({
     type: ReplayEventsSuccess,
-    description: `A new delivery to this (enabled) webhook of every past event of the tenant published in [since, until) that its current topics and filters take and that it has no delivery of yet, so a new endpoint can catch up. since may reach back as far as the event retention (EVENT_RETENTION_DAYS); older events are pruned. Running it twice creates nothing new. At most ${perCall} per call, and at most ${REPLAY_SCAN_WORK / (1024 * 1024)} MiB of the window's events read (each counted at least 1 KiB), matching or not: a larger window is a ValidationError, dry run or not.`,
+    description: `A new delivery to this (enabled) webhook of every past event of the tenant published in [since, until) that its current topics and filters take and that it has no delivery of yet, so a new endpoint can catch up. since may reach back as far as the event retention (EVENT_RETENTION_DAYS); older events are pruned. Running it twice creates nothing new. At most ${perCall} per call, and at most ${inputLimits.replayScanBytes.max / (1024 * 1024)} MiB of the window's events read (each counted at least 1 KiB), matching or not: a larger window is a ValidationError, dry run or not.`,
     args: {
       webhookId: t.arg.id({ required: true }),
       since: t.arg({ type: 'DateTime', required: true }),

@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError, type ConflictReason } from '../domain/errors.ts';
+import { inputLimits as limits, rangeText } from '../domain/limits.ts';
 import {
   backoffStrategies,
   type webhookTypes,
@@ -33,8 +34,10 @@ export const HttpHeaderRef = builder.simpleObject('HttpHeader', {
 const RetryPolicyRef = builder.objectRef<RetryPolicy>('RetryPolicy').implement({
   authScopes: readableWith('RetryPolicy'),
   fields: (t) => ({
-    maxRetries: t.exposeInt('maxRetries', { description: 'Retries after the first attempt, 0..10.' }),
-    backoffSeconds: t.exposeInt('backoffSeconds', { description: 'Base delay between attempts, 1..300 seconds.' }),
+    maxRetries: t.exposeInt('maxRetries', { description: `Retries after the first attempt, ${rangeText(limits.maxRetries)}.` }),
+    backoffSeconds: t.exposeInt('backoffSeconds', {
+      description: `Base delay between attempts, ${rangeText(limits.backoffSeconds)} seconds.`,
+    }),
     strategy: t.field({ type: BackoffStrategyEnum, resolve: (policy) => policy.strategy }),
   }),
 });
@@ -98,7 +101,9 @@ export const WebhookNode = builder.loadableNode('Webhook', {
     }),
     headers: t.field({ type: [HttpHeaderRef], resolve: (webhook) => webhook.headers }),
     hasBearerToken: t.boolean({ resolve: (webhook) => webhook.bearerToken !== null }),
-    timeoutSeconds: t.exposeInt('timeoutSeconds', { description: "Seconds to wait for the endpoint's response, 1..60." }),
+    timeoutSeconds: t.exposeInt('timeoutSeconds', {
+      description: `Seconds to wait for the endpoint's response, ${rangeText(limits.timeoutSeconds)}.`,
+    }),
     rateLimitPerSecond: t.exposeInt('rateLimitPerSecond', { nullable: true, description: RATE_LIMIT_DESCRIPTION }),
     retryPolicy: t.field({ type: RetryPolicyRef, resolve: (webhook) => webhook.retryPolicy }),
     configuration: t.field({ type: WebhookConfigurationRef, resolve: (webhook) => webhook.configuration }),
@@ -158,15 +163,19 @@ const CreateWebhookInput = builder.inputType('CreateWebhookInput', {
     url: t.field({ type: 'URL', required: true }),
     topics: t.stringList({ required: true }),
     type: t.field({ type: WebhookTypeEnum, description: 'Defaults to CUSTOM.' }),
-    name: t.string({ description: '1..150 characters.' }),
+    name: t.string({ description: `${rangeText(limits.webhookNameLength)} characters.` }),
     enabled: t.boolean({ description: 'Defaults to true.' }),
     headers: t.field({ type: [HttpHeaderInput] }),
-    bearerToken: t.string({ description: 'Sent as Authorization: Bearer …; at most 2,000 characters; write-only.' }),
+    bearerToken: t.string({
+      description: `Sent as Authorization: Bearer …; at most ${limits.bearerTokenLength.max.toLocaleString('en')} characters; write-only.`,
+    }),
     timeoutSeconds: t.int(),
     rateLimitPerSecond: t.int({ description: RATE_LIMIT_DESCRIPTION }),
     retryPolicy: t.field({ type: RetryPolicyInput }),
     configuration: t.field({ type: WebhookConfigurationInput }),
-    signingSecret: t.string({ description: 'whsec_ + base64 of 24..64 random bytes; generated when absent.' }),
+    signingSecret: t.string({
+      description: `whsec_ + base64 of ${rangeText(limits.signingSecretBytes)} random bytes; generated when absent.`,
+    }),
   }),
 });
 
@@ -258,8 +267,7 @@ const PauseWebhookSuccess = builder.objectRef<{ webhook: Webhook }>('PauseWebhoo
   fields: (t) => ({ webhook: t.field({ type: WebhookNode, resolve: (result) => result.webhook }) }),
 });
 
-const RATE_LIMIT_DESCRIPTION =
-  'Attempts per second this endpoint gets at most, 1..10000, over every worker and instance; deliveries beyond it wait (they are not failed). null: no cap.';
+const RATE_LIMIT_DESCRIPTION = `Attempts per second this endpoint gets at most, ${rangeText(limits.rateLimitPerSecond)}, over every worker and instance; deliveries beyond it wait (they are not failed). null: no cap.`;
 
 const CreateWebhookSuccess = builder.objectRef<{ webhook: Webhook }>('CreateWebhookSuccess').implement({
   fields: (t) => ({
@@ -333,10 +341,11 @@ builder.mutationFields((t) => ({
     type: RotateSigningSecretSuccess,
     args: {
       id: t.arg.id({ required: true }),
-      overlapSeconds: t.arg.int({ description: 'Seconds the old secret keeps signing, 0..604800; default 86400.' }),
+      overlapSeconds: t.arg.int({
+        description: `Seconds the old secret keeps signing, ${rangeText(limits.secretOverlapSeconds)}; default ${limits.secretOverlapSeconds.default}.`,
+      }),
       signingSecret: t.arg.string({
-        description:
-          'The new secret, when the caller brings its own (e.g. the one its receivers already verify with): whsec_ + base64 of 24..64 random bytes, as at create; generated when absent. Never echoed in errors or logs.',
+        description: `The new secret, when the caller brings its own (e.g. the one its receivers already verify with): whsec_ + base64 of ${rangeText(limits.signingSecretBytes)} random bytes, as at create; generated when absent. Never echoed in errors or logs.`,
       }),
     },
     authScopes: { scope: 'WEBHOOKS_WRITE' },

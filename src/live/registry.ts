@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Principal } from '../auth/authenticate.ts';
+import { inputLimits } from '../domain/limits.ts';
 import { BoundedStream } from './bounded-stream.ts';
 
 /** A WebSocket connection carrying subscriptions; SSE requests have none. */
@@ -85,7 +86,7 @@ export function createLiveRegistry(limits: LiveLimits) {
       }
       if ((bytesPerTenant.get(principal.tenantId) ?? 0) + updateBytes > limits.tenantPayloadBytes) {
         throw liveError(
-          `At most ${limits.tenantPayloadBytes / (1024 * 1024)} MiB of event payloads selected by a tenant's open subscriptions together (each Event.payload counts 256 KiB): select payload in fewer subscriptions, or share one document`,
+          `At most ${limits.tenantPayloadBytes / (1024 * 1024)} MiB of event payloads selected by a tenant's open subscriptions together (each Event.payload counts ${inputLimits.payloadBytes.max / 1024} KiB): select payload in fewer subscriptions, or share one document`,
           'SUBSCRIPTION_LIMIT',
         );
       }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { mintApiKey } from '../auth/api-key-secret.ts';
 import { apiKeyScopes, type ApiKeyScope } from '../domain/scopes.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
+import { tooLong } from '../domain/input-limits.ts';
+import { inputLimits } from '../domain/limits.ts';
 import { parseInput, text } from '../domain/validation.ts';
 import type { Db, ApiKeyRow } from '../store/db.ts';
 import { lockName } from '../store/dialect.ts';
@@ -11,7 +13,7 @@ import type { Clock } from '../clock.ts';
 
 const createApiKeyInput = z.object({
   name: text()
-    .max(100, 'must be at most 100 characters')
+    .max(inputLimits.apiKeyNameLength.max, tooLong(inputLimits.apiKeyNameLength.max))
     .refine((value) => value.trim().length > 0, 'must not be empty'),
   scopes: z
     .array(z.enum(apiKeyScopes))

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import { NotFoundError, ValidationError, type FieldError } from '../domain/errors.ts';
 import { TEST_TOPIC } from '../domain/event-types.ts';
 import { firstIdAt, newId } from '../domain/ids.ts';
+import { inputLimits } from '../domain/limits.ts';
 import { receives } from '../domain/topic-routing.ts';
 import type { Db, DeliveryRow, EventRow, Executor } from '../store/db.ts';
 import type { Webhook } from '../domain/webhook.ts';
@@ -13,9 +14,9 @@ import { orderingRepository } from '../store/ordering.ts';
 import { webhookRepository } from '../store/webhooks.ts';
 import { pendingDelivery } from '../store/outbox.ts';
 
-export const REDELIVER_FAILED_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+const MAX_AGE_DAYS = inputLimits.redeliverFailedAgeDays.max;
 /** Deliveries one recovery or replay call resends or creates at most; a larger window is done in parts. */
-export const MAX_PER_CALL = 1_000;
+const MAX_PER_CALL = inputLimits.perRecoveryCall.max;
 /** How many of them a result lists (a dry run's preview). */
 export const PREVIEW_SIZE = 10;
 /**
@@ -23,7 +24,7 @@ export const PREVIEW_SIZE = 10;
  * REPLAY_ROW_COST: the scan's work grows with the events in the window, not with those that
  * match, so a filter matching nothing must not make it read (and parse) all of them.
  */
-export const REPLAY_SCAN_WORK = 32 * 1024 * 1024;
+const REPLAY_SCAN_WORK = inputLimits.replayScanBytes.max;
 const REPLAY_ROW_COST = 1024;
 /** Events per page: at most 25 MiB of payloads in one statement. */
 const REPLAY_SCAN_CHUNK = 100;
@@ -115,12 +116,12 @@ async function replayable(db: Db, tenantId: string, webhook: Webhook, bounds: { 
 export function deliveryService({ db, clock, announcer, config }: DeliveryServiceDeps) {
   /**
    * A MANUAL attempt now for every FAILED delivery of the webhook created in [since, until)
-   * (until defaults to now; since at most 7 days ago). A dry run counts and lists them and
+   * (until defaults to now; since at most MAX_AGE_DAYS ago). A dry run counts and lists them and
    * changes nothing. redeliverFailed is this without until.
    */
   async function recoverDeliveries(tenantId: string, webhookId: string, window: Window, dryRun: boolean): Promise<Recovery> {
     const now = clock.now();
-    const bounds = checkWindow(window, now, now - REDELIVER_FAILED_MAX_AGE_MS, 'must be at most 7 days ago');
+    const bounds = checkWindow(window, now, now - MAX_AGE_DAYS * 86_400_000, `must be at most ${MAX_AGE_DAYS} days ago`);
     const recovery = { tenantId, webhookId, ...bounds };
     const result = await db.transaction().execute(async (trx): Promise<Recovery> => {
       if (!(await webhookRepository(trx).findById(tenantId, webhookId))) throw new NotFoundError(webhookId, 'Webhook');

@@ -2,22 +2,21 @@ import { z } from 'zod';
 import type { Clock } from '../clock.ts';
 import type { AfterCommit } from '../delivery/after-commit.ts';
 import { TEST_TOPIC } from '../domain/event-types.ts';
-import { CALLER_KEY_MAX_LENGTH, jsonTooDeep, tooDeep } from '../domain/input-limits.ts';
+import { jsonTooDeep, tooDeep, tooLong } from '../domain/input-limits.ts';
+import { inputLimits as limits } from '../domain/limits.ts';
 import { isReservedTopic, RESERVED_TOPIC_PREFIX } from '../domain/operational-events.ts';
 import { parseInput, text } from '../domain/validation.ts';
-import { limits } from '../domain/webhook-rules.ts';
 import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { lockName } from '../store/dialect.ts';
 import { eventRepository } from '../store/events.ts';
 import { routeAhead, writeEvent } from '../store/outbox.ts';
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
-export const MAX_PAYLOAD_BYTES = 256 * 1024;
 
 const publishInput = z.object({
   topic: z
     .string()
-    .max(limits.topicLength, `must be at most ${limits.topicLength} characters`)
+    .max(limits.topicLength.max, tooLong(limits.topicLength.max))
     .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be an event type such as message.created (no wildcards)')
     .refine((topic) => topic !== TEST_TOPIC, `${TEST_TOPIC} is sent by sendTestEvent only`)
     .refine(
@@ -29,23 +28,14 @@ const publishInput = z.object({
   payload: z.unknown().superRefine((payload, ctx) => {
     if (payload === undefined || payload === null) ctx.addIssue({ code: 'custom', message: 'is required' });
     else if (jsonTooDeep(payload)) ctx.addIssue({ code: 'custom', message: tooDeep });
-    else if (Buffer.byteLength(JSON.stringify(payload)) > MAX_PAYLOAD_BYTES) {
-      ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_PAYLOAD_BYTES / 1024} KiB as JSON` });
+    else if (Buffer.byteLength(JSON.stringify(payload)) > limits.payloadBytes.max) {
+      ctx.addIssue({ code: 'custom', message: `must be at most ${limits.payloadBytes.max / 1024} KiB as JSON` });
     }
   }),
-  channelType: text()
-    .min(1, 'must not be empty')
-    .max(limits.channelTypeLength, `must be at most ${limits.channelTypeLength} characters`)
-    .nullish(),
+  channelType: text().min(1, 'must not be empty').max(limits.channelTypeLength.max, tooLong(limits.channelTypeLength.max)).nullish(),
   echo: z.boolean().nullish(),
-  idempotencyKey: text()
-    .min(1, 'must not be empty')
-    .max(CALLER_KEY_MAX_LENGTH, `must be at most ${CALLER_KEY_MAX_LENGTH} characters`)
-    .nullish(),
-  orderingKey: text()
-    .min(1, 'must not be empty')
-    .max(CALLER_KEY_MAX_LENGTH, `must be at most ${CALLER_KEY_MAX_LENGTH} characters`)
-    .nullish(),
+  idempotencyKey: text().min(1, 'must not be empty').max(limits.callerKeyLength.max, tooLong(limits.callerKeyLength.max)).nullish(),
+  orderingKey: text().min(1, 'must not be empty').max(limits.callerKeyLength.max, tooLong(limits.callerKeyLength.max)).nullish(),
 });
 
 // GraphQL types a JSON argument as optional; the parse insists on a payload.

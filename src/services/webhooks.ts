@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { AfterCommit } from '../delivery/after-commit.ts';
 import { generateSigningSecret, isValidSigningSecret, signingSecretRule } from '../domain/signing-secret.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../domain/errors.ts';
+import { inputLimits } from '../domain/limits.ts';
 import { patternsOverlap } from '../domain/topic-routing.ts';
 import { fieldErrorsOf, parseInput } from '../domain/validation.ts';
 import { nullsOnRequired, webhookInputSchemas, type CreateWebhookInput, type UpdateWebhookInput } from '../domain/webhook-rules.ts';
@@ -16,9 +17,6 @@ import { newId } from '../domain/ids.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { writeEvent } from '../store/outbox.ts';
 import { DISABLED_BY_PERSON, webhookDisabledEvent, webhookEnabledEvent } from '../domain/operational-events.ts';
-
-export const DEFAULT_SECRET_OVERLAP_SECONDS = 86_400;
-export const MAX_SECRET_OVERLAP_SECONDS = 604_800;
 
 export type WebhookServiceDeps = { db: Db; config: Pick<Config, 'allowPrivateAddresses'>; clock: Clock; announcer: AfterCommit };
 
@@ -152,10 +150,11 @@ export function webhookService({ db, config, clock, announcer }: WebhookServiceD
 
     /** `secret`: the caller's own (same format rule as at create), e.g. the one its receivers already verify with; generated when absent. */
     async rotateSecret(tenantId: string, id: string, overlapSeconds: number | null | undefined, secret?: string | null): Promise<Webhook> {
-      const overlap = overlapSeconds ?? DEFAULT_SECRET_OVERLAP_SECONDS;
+      const { min, max, default: byDefault } = inputLimits.secretOverlapSeconds;
+      const overlap = overlapSeconds ?? byDefault;
       throwIfAny([
-        ...(!Number.isInteger(overlap) || overlap < 0 || overlap > MAX_SECRET_OVERLAP_SECONDS
-          ? [{ path: ['overlapSeconds'], message: `must be between 0 and ${MAX_SECRET_OVERLAP_SECONDS}` }]
+        ...(!Number.isInteger(overlap) || overlap < min || overlap > max
+          ? [{ path: ['overlapSeconds'], message: `must be between ${min} and ${max}` }]
           : []),
         ...(secret != null && !isValidSigningSecret(secret) ? [{ path: ['signingSecret'], message: signingSecretRule }] : []),
       ]);

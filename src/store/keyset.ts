@@ -1,12 +1,13 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
+import { inputLimits } from '../domain/limits.ts';
 
 /*
  * Relay pagination over ULID ids, newest first. Cursors are ids and comparisons are strict,
  * so no row repeats across pages and inserts between requests never shift a page.
  */
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = inputLimits.pageSize.default;
+export const MAX_PAGE_SIZE = inputLimits.pageSize.max;
 
 export type PageArgs = {
   first?: number | null;
