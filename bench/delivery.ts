@@ -2,7 +2,7 @@
  * Delivery: publish events to 10 webhooks whose receiver (its own process) answers 200 at once;
  * deliveries per second from the first publish to the moment every attempt is recorded. The
  * gateway runs in this process so publishing goes straight to `services.events.publish` and
- * completion is seen on `pubsub.listen('attempt', ...)`, which the worker calls after each
+ * completion is seen on `feed.listen('attempt', ...)`, which the worker calls after each
  * attempt's transaction commits. Baseline: a plain undici loop POSTing the same bodies to the
  * same receiver with the same concurrency (DELIVERY_CONCURRENCY). Goal (issue 14): >= 35%, with
  * the engine on the main thread, in the default number of worker threads, and in one per core.
@@ -69,7 +69,7 @@ export async function gatewayRun(dir: string, receiverUrl: string, settings: Del
     let failed = 0;
     let done!: () => void;
     const finished = new Promise<void>((resolve) => (done = resolve));
-    const stop = app.pubsub.listen('attempt', tenantId, (attempt) => {
+    const stop = app.feed.listen('attempt', tenantId, ({ attempt }) => {
       attempts++;
       if (attempt.outcome !== 'SUCCEEDED') failed++;
       if (attempts === expected) done();

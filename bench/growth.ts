@@ -17,7 +17,7 @@ import { createAnnouncer } from '../src/services/announcer.ts';
 import type { AttemptResult, DeliveryDispatcher } from '../src/delivery/dispatcher.ts';
 import { createWorker } from '../src/delivery/worker.ts';
 import { createLogger } from '../src/logger.ts';
-import { createDeliveryPubSub } from '../src/live/pubsub.ts';
+import { createLiveFeed } from '../src/live/feed.ts';
 import { eventService } from '../src/services/events.ts';
 import type { Database } from '../src/store/db.ts';
 import { deliveryRepository } from '../src/store/deliveries.ts';
@@ -148,7 +148,7 @@ async function captureStatements(path: string, tenantId: string, dueNow: number)
     directive: null,
   };
   const dispatcher: DeliveryDispatcher = { send: async () => succeeded, close: async () => undefined, destroy: async () => undefined };
-  const announcer = createAnnouncer({ pubsub: createDeliveryPubSub(), clock: systemClock, wake: () => undefined });
+  const announcer = createAnnouncer({ feed: createLiveFeed(), clock: systemClock, wake: () => undefined });
   const worker = createWorker({
     db,
     clock: systemClock,

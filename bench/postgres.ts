@@ -57,7 +57,7 @@ async function run(
     let attempts = 0;
     let done!: () => void;
     const finished = new Promise<void>((resolve) => (done = resolve));
-    const stop = first.pubsub.listen('attempt', tenant.tenantId, () => {
+    const stop = first.feed.listen('attempt', tenant.tenantId, () => {
       if (++attempts === expected) done();
     });
     const publishMs: number[] = [];

@@ -29,7 +29,7 @@ import { createMonitor } from './monitor/index.ts';
 import { createWorker, type Worker } from './delivery/worker.ts';
 import { engineOnThisThread, type DeliveryEngine } from './delivery/engine.ts';
 import { startEngineThreads } from './delivery/engine-threads.ts';
-import { createDeliveryPubSub, type DeliveryPubSub } from './live/pubsub.ts';
+import { createLiveFeed, type LiveFeed } from './live/feed.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { queryLimitPlugins } from './graphql/query-limits.ts';
 import { authenticatedParseCache } from './graphql/parse-cache.ts';
@@ -62,7 +62,7 @@ export type App = {
   attachWebSockets: (server: Server) => void;
   repos: Repositories;
   services: Services;
-  pubsub: DeliveryPubSub;
+  feed: LiveFeed;
   worker: Worker;
   logger: Logger;
   metrics: Metrics;
@@ -131,7 +131,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     liveConnections: () => webSockets?.connections() ?? 0,
   });
   const metricsHttp = metricsAccess(metrics, config.metrics);
-  const pubsub = createDeliveryPubSub();
+  const feed = createLiveFeed();
   // A revoked key's subscriptions end and every WebSocket it opened closes, here and (relayed) on every instance.
   const revokeHere = (keyId: string) => {
     live.revokeKey(keyId);
@@ -144,15 +144,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         db,
         instanceId: config.instanceId,
         logger,
-        pubsub,
+        feed,
         wake: () => engine.wake(),
         revokeKey: revokeHere,
       })
     : null;
   await cluster?.start();
-  // Every write path announces through this one notifier; a delivery due now wakes the worker.
-  // Attempts are counted there too: what this instance recorded, not what others relayed.
-  const announcer = createAnnouncer({ pubsub, clock, wake: () => engine.wake(), relay: cluster?.relay, recorded: metrics.attemptRecorded });
+  // Every write path announces through this one notifier, the delivery threads too; a delivery
+  // due now wakes the worker. Attempts are counted there: what this instance recorded, not what others relayed.
+  const announcer = createAnnouncer({ feed, clock, wake: () => engine.wake(), relay: cluster?.relay, recorded: metrics.attemptRecorded });
   // In worker threads (DELIVERY_WORKERS), or here when it is 0: tests that drive the worker by hand.
   let here: Worker | null = null;
   let engine: DeliveryEngine;
@@ -161,12 +161,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     here = createWorker({ db, clock, dispatcher, announcer, logger, config: config.delivery, random: options.random });
     engine = engineOnThisThread({ worker: here, dispatcher, logger });
   } else {
-    // The threads tell other instances themselves (engine-thread.ts): what they commit is announced here without the relay.
-    const fromThreads = createAnnouncer({ pubsub, clock, wake: () => engine.wake(), recorded: metrics.attemptRecorded });
     engine = startEngineThreads({
       config,
       count: config.delivery.workers,
-      announcer: fromThreads,
+      announcer: announcer.fromThreads,
       logger,
       signalsOwner: cluster?.owner ?? null,
     });
@@ -224,7 +222,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         principal,
         repos,
         services,
-        pubsub,
+        feed,
         logger,
         live: { registry: live, connection: initial.connection ?? null },
         rateLimit: () => limiter.take(principal.keyId),
@@ -280,7 +278,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     yoga,
     repos,
     services,
-    pubsub,
+    feed,
     get worker() {
       if (!here) throw new Error('the delivery engine runs in worker threads here: set DELIVERY_WORKERS=0 to drive it on this thread');
       return here;

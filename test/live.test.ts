@@ -25,6 +25,12 @@ const LiveAttempts = graphql(`
   }
 `);
 
+const LiveAttemptDeliveries = graphql(`
+  subscription LiveAttemptDeliveries {
+    deliveryAttempts { id delivery { id status attemptCount } }
+  }
+`);
+
 const LiveDeliveries = graphql(`
   subscription LiveDeliveries($webhookId: ID) {
     deliveryUpdated(webhookId: $webhookId) { id webhookId status attemptCount }
@@ -166,6 +172,25 @@ describe('deliveryAttempts and deliveryUpdated over graphql-ws', () => {
       { status: 'SUCCEEDED', attemptCount: 2 },
       { status: 'SUCCEEDED', attemptCount: 2 },
     ]);
+    await client.dispose();
+  });
+
+  it("shows an attempt's delivery as its commit left it, and looks it up when the commit wrote none", async () => {
+    const { key } = await tenant();
+    await hook(key);
+    const { client } = wsClient(gw.url, { apiKey: key });
+    const attempts = subscribe(client, LiveAttemptDeliveries, {});
+    await waitForSubscribers(key, 1);
+    const event = await publish(key);
+    const row = await gw.app.db.selectFrom('deliveries').selectAll().where('event_id', '=', event.id).executeTakeFirstOrThrow();
+    const attempt = { ...attemptRow(row.tenant_id, 1, ''), delivery_id: row.id, webhook_id: row.webhook_id, event_id: row.event_id };
+
+    // A commit that moved the delivery on; the database still says PENDING (the worker is not running).
+    gw.app.feed.committed({ attempts: [attempt], deliveries: [{ ...row, status: 'SUCCEEDED', attempt_count: 1 }] });
+    expect((await attempts.next()).data!.deliveryAttempts.delivery).toEqual({ id: row.id, status: 'SUCCEEDED', attemptCount: 1 });
+    // Attempts alone (another instance's rows read back without it): the delivery is read.
+    gw.app.feed.committed({ attempts: [{ ...attempt, id: attemptRow(row.tenant_id, 2, '').id }] });
+    expect((await attempts.next()).data!.deliveryAttempts.delivery).toEqual({ id: row.id, status: 'PENDING', attemptCount: 0 });
     await client.dispose();
   });
 
@@ -336,7 +361,7 @@ describe('limits and slow consumers', () => {
     const body = 'x'.repeat(4096);
     for (let i = 0; slow.app.live.count() > 0; i++) {
       if (i > 200_000) throw new Error('the slow subscriber was never cut off');
-      slow.app.pubsub.publish('attempt', slow.tenantId, attemptRow(slow.tenantId, i, body));
+      slow.app.feed.committed({ attempts: [attemptRow(slow.tenantId, i, body)] });
       if (i % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     (socket as unknown as { _socket: { resume(): void } })._socket.resume();

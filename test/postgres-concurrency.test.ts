@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
 import { ConflictError } from '../src/domain/errors.ts';
-import { createDeliveryPubSub } from '../src/live/pubsub.ts';
+import { createLiveFeed } from '../src/live/feed.ts';
 import { apiKeyService } from '../src/services/api-keys.ts';
 import { createRepositories, createServices } from '../src/services/index.ts';
 import { openDatabase, type Db } from '../src/store/db.ts';
@@ -30,7 +30,7 @@ beforeEach(async () => {
   db = openDatabase(config);
   await migrateToLatest(db);
   repos = createRepositories(db);
-  const announcer = createAnnouncer({ pubsub: createDeliveryPubSub(), clock: systemClock, wake: () => {} });
+  const announcer = createAnnouncer({ feed: createLiveFeed(), clock: systemClock, wake: () => {} });
   services = createServices({ db, config, clock: systemClock, announcer, onKeyRevoked: () => {} });
   tenantId = (await tenantRepository(db).findOrCreate('acme')).id;
 });

@@ -42,8 +42,8 @@ function bootstrap(): string {
  * sending and recording use the cores the API's event loop does not. Each thread is a lease
  * holder of its own (`<instance>/engine-<n>`): they share the queue through the database exactly
  * as instances do, so nothing here divides work. What a thread commits comes back here and goes
- * to `announcer`, which tells this process's subscribers, counts metrics and wakes every thread
- * (the thread has told the other instances itself).
+ * to `announcer` (the process's announcer, without its relay: the thread has told the other
+ * instances itself), which tells this process's subscribers, counts metrics and wakes every thread.
  */
 export function startEngineThreads({
   config,

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/authenticate.ts';
 import type { LiveConnection, LiveRegistry } from '../live/registry.ts';
-import type { DeliveryPubSub } from '../live/pubsub.ts';
+import type { LiveFeed } from '../live/feed.ts';
 import type { Repositories, Services } from '../services/index.ts';
 
 /** What every resolver receives: an authenticated caller, reads (repos) and writes (services). */
@@ -9,7 +9,7 @@ export interface Context {
   principal: Principal;
   repos: Repositories;
   services: Services;
-  pubsub: DeliveryPubSub;
+  feed: LiveFeed;
   /**
    * updateBytes: what one update of this subscription may send, priced when it subscribes
    * (live-price.ts). sharedLoads: reads shared by every execution of one live update, all of one

@@ -2,7 +2,6 @@ import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { clampActivityMinutes } from '../domain/input-limits.ts';
 import { inputLimits, rangeText } from '../domain/limits.ts';
 import type { ReceiverDirective } from '../domain/receiver-directive.ts';
-import { committedDeliveryOf } from '../live/committed-delivery.ts';
 import { parseJson, type AttemptRow, type DeliveryRow } from '../store/db.ts';
 import type { attemptTriggers, deliveryStatuses, AttemptOutcome } from '../domain/delivery-lifecycle.ts';
 import { RESPONSE_BODY_LIMIT_BYTES } from '../delivery/dispatcher.ts';
@@ -14,6 +13,7 @@ import {
   type WebhookAttemptStats,
 } from '../store/attempts.ts';
 import { builder } from './builder.ts';
+import type { Context } from './context.ts';
 import { resultUnion } from './errors.ts';
 import { EventNode } from './event.ts';
 import { pageArgsSchema, toConnection } from './pagination.ts';
@@ -64,6 +64,15 @@ export const DeliveryNode = builder.loadableNodeRef('Delivery', {
   load: (ids: string[], context) => context.repos.deliveries.findByIds(context.principal.tenantId, ids),
   sort: (delivery) => delivery.id,
 });
+
+/**
+ * Answers this context's loads of `delivery` with this row: as a commit left it, where the
+ * caller has it at hand. Replaces what the loader held (a subscription without a context per
+ * row keeps one loader for all its rows).
+ */
+export function primeDelivery(context: Context, delivery: DeliveryRow): void {
+  DeliveryNode.getDataloader(context).clear(delivery.id).prime(delivery.id, delivery);
+}
 
 DeliveryNode.implement({
   description: 'One event on its way to one webhook.',
@@ -122,7 +131,7 @@ DeliveryAttemptNode.implement({
   description: 'One HTTP request to the endpoint and what came of it.',
   authScopes: readableWith('DeliveryAttempt'),
   fields: (t) => ({
-    delivery: t.field({ type: DeliveryNode, resolve: (attempt) => committedDeliveryOf(attempt) ?? attempt.delivery_id }),
+    delivery: t.field({ type: DeliveryNode, resolve: (attempt) => attempt.delivery_id }),
     webhookId: t.exposeID('webhook_id'),
     eventId: t.exposeID('event_id'),
     attemptNumber: t.exposeInt('attempt_number'),

@@ -29,7 +29,7 @@ import { updateBytes } from './live-price.ts';
 const READ_AHEAD = 256;
 
 const printed = new WeakMap<DocumentNode, string>();
-// Rows are the objects pubsub hands every listener: a result lives as long as its row does.
+// Rows are the objects the live feed hands every listener: a result lives as long as its row does.
 const executions = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
 
 /** A digest, not the text: every open subscription keeps its key, and the text holds the whole document. */

@@ -1,8 +1,8 @@
-import type { LiveTopics } from '../live/pubsub.ts';
+import type { LiveAttempt, LiveTopics } from '../live/feed.ts';
 import { isReservedTopic } from '../domain/operational-events.ts';
-import type { AttemptRow, DeliveryRow, EventRow } from '../store/db.ts';
+import type { DeliveryRow, EventRow } from '../store/db.ts';
 import { builder } from './builder.ts';
-import { AttemptOutcomeEnum, DeliveryAttemptNode, DeliveryNode } from './delivery.ts';
+import { AttemptOutcomeEnum, DeliveryAttemptNode, DeliveryNode, primeDelivery } from './delivery.ts';
 import { EventNode } from './event.ts';
 import type { Context } from './context.ts';
 
@@ -18,7 +18,7 @@ function liveRows<T extends keyof LiveTopics>(context: Context, topic: T, wanted
     context.live.updateBytes ?? 0,
     () => stop(),
   );
-  stop = context.pubsub.listen(topic, context.principal.tenantId, (row) => {
+  stop = context.feed.listen(topic, context.principal.tenantId, (row) => {
     if (wanted(row)) stream.push(row);
   });
   return stream;
@@ -39,12 +39,16 @@ builder.subscriptionType({
         liveRows(
           context,
           'attempt',
-          (attempt) =>
+          ({ attempt }) =>
             (!args.webhookId || attempt.webhook_id === args.webhookId) &&
             (!args.eventId || attempt.event_id === args.eventId) &&
             (!args.outcomes || args.outcomes.includes(attempt.outcome)),
         ),
-      resolve: (attempt: AttemptRow) => attempt,
+      // The row's own loader (a context per row: shared-subscriptions.ts) answers `delivery { … }` with no lookup.
+      resolve: ({ attempt, delivery }: LiveAttempt, _args, context) => {
+        if (delivery) primeDelivery(context, delivery);
+        return attempt;
+      },
     }),
     deliveryUpdated: t.field({
       type: DeliveryNode,

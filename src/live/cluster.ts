@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { DeliveryPubSub } from './pubsub.ts';
+import type { LiveFeed } from './feed.ts';
 import { attemptRepository } from '../store/attempts.ts';
 import type { AttemptRow, Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
@@ -20,7 +20,8 @@ export type ClusterDeps = {
   db: Db;
   instanceId: string;
   logger: Logger;
-  pubsub: DeliveryPubSub;
+  /** Where the rows another instance committed go, as this instance's own do. */
+  feed: Pick<LiveFeed, 'committed'>;
   /** Deliveries became due on another instance. */
   wake: () => void;
   /** A key was revoked on another instance. */
@@ -33,7 +34,7 @@ export type ClusterDeps = {
  * on A ends its subscriptions on B. Over LISTEN/NOTIFY; every signal is a hint the polls and
  * reads would catch up with anyway, except live updates, which a listener that was away misses.
  */
-export function createCluster({ url, db, instanceId, logger, pubsub, wake, revokeKey }: ClusterDeps) {
+export function createCluster({ url, db, instanceId, logger, feed, wake, revokeKey }: ClusterDeps) {
   const attempts = attemptRepository(db);
   const deliveries = deliveryRepository(db);
   const events = eventRepository(db);
@@ -52,9 +53,8 @@ export function createCluster({ url, db, instanceId, logger, pubsub, wake, revok
           deliveries.findByIds(signal.tenantId, signal.deliveryIds),
           events.findByIds(signal.tenantId, signal.eventIds ?? []),
         ]);
-        for (const row of attemptRows.sort((a, b) => (a.id < b.id ? -1 : 1))) pubsub.publish('attempt', row.tenant_id, row);
-        for (const row of deliveryRows) pubsub.publish('delivery', row.tenant_id, row);
-        for (const row of eventRows.sort((a, b) => (a.id < b.id ? -1 : 1))) pubsub.publish('event', row.tenant_id, row);
+        const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+        return feed.committed({ attempts: attemptRows.sort(byId), deliveries: deliveryRows, events: eventRows.sort(byId) });
       }
     }
   }

@@ -1,56 +1,61 @@
 import type { Clock } from '../clock.ts';
-import { rememberCommittedDeliveries } from '../live/committed-delivery.ts';
-import type { DeliveryPubSub } from '../live/pubsub.ts';
+import { streamedEvents, type LiveFeed } from '../live/feed.ts';
 import type { AfterCommit, Committed } from '../delivery/after-commit.ts';
 import type { Relay } from '../live/cluster.ts';
-import type { AttemptRow, EventRow } from '../store/db.ts';
-import { isReservedTopic } from '../domain/operational-events.ts';
+import type { AttemptRow } from '../store/db.ts';
+
+export type Announcer = AfterCommit & {
+  /** What this process's delivery threads commit: announced here, not relayed, since a thread tells the other instances itself (engine-thread.ts). */
+  fromThreads: AfterCommit;
+};
 
 /**
- * The after-commit notifier, used by every write path (services and the worker's recorder):
- * subscribers hear of the attempts and deliveries a transaction wrote, and when one of those
- * deliveries is due now the worker is woken instead of finding it at its next poll. With a
- * relay, subscribers and workers on other instances hear of it too.
+ * The after-commit notifier, one per process, used by every write path (services, the
+ * worker's recorder on this thread, and the delivery threads' messages): subscribers hear of
+ * the rows a transaction wrote (live/feed.ts), and when one of those deliveries is due now the
+ * worker is woken instead of finding it at its next poll. With a relay, subscribers and
+ * workers on other instances hear of it too.
  * Called only after the commit, so nobody hears of a row a rollback took back.
  */
 export function createAnnouncer({
-  pubsub,
+  feed,
   clock,
   wake,
   relay,
   recorded,
 }: {
-  pubsub: DeliveryPubSub;
+  feed: Pick<LiveFeed, 'committed'>;
   clock: Clock;
   wake: () => void;
   relay?: Relay;
   /** Sees each attempt this instance recorded (metrics); a failure there never stops an announcement. */
   recorded?: (attempt: AttemptRow) => void;
-}): AfterCommit {
-  return {
-    committed({ attempts = [], deliveries = [], events = [], released = false }: Committed): void {
-      rememberCommittedDeliveries(attempts, deliveries);
-      for (const attempt of attempts) {
-        pubsub.publish('attempt', attempt.tenant_id, attempt);
-        try {
-          recorded?.(attempt);
-        } catch {
-          // A metric lost; the attempt is announced all the same.
-        }
+}): Announcer {
+  /** Tells this process; returns what the other instances are to hear. */
+  function here(rows: Committed): Parameters<Relay>[0] | null {
+    feed.committed(rows);
+    for (const attempt of rows.attempts ?? []) {
+      try {
+        recorded?.(attempt);
+      } catch {
+        // A metric lost; the attempt is announced all the same.
       }
-      for (const delivery of deliveries) pubsub.publish('delivery', delivery.tenant_id, delivery);
-      const streamed = streamedEvents(events);
-      for (const event of streamed) pubsub.publish('event', event.tenant_id, event);
-      const relayed = relayedOf({ attempts, deliveries, events, released }, clock.now());
-      if (relayed?.dueNow) wake();
+    }
+    const relayed = relayedOf(rows, clock.now());
+    if (relayed?.dueNow) wake();
+    return relayed;
+  }
+  return {
+    committed(rows) {
+      const relayed = here(rows);
       if (relay && relayed) relay(relayed);
     },
+    fromThreads: {
+      committed(rows) {
+        here(rows);
+      },
+    },
   };
-}
-
-/** Only the gateway's own events are streamed: a tenant's publishes are its own news, and would cost every publish a relayed id. */
-function streamedEvents(events: readonly EventRow[]): EventRow[] {
-  return events.filter((event) => isReservedTopic(event.topic));
 }
 
 /**

@@ -55,6 +55,7 @@ type Documents = {
     "\n  mutation SharingPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } }\n  }\n": typeof types.SharingPublishDocument,
     "\n  subscription SharingWithSecret($webhookId: ID) {\n    deliveryAttempts(webhookId: $webhookId) { id webhookId delivery { webhook { id signingSecret } } }\n  }\n": typeof types.SharingWithSecretDocument,
     "\n  subscription LiveAttempts($webhookId: ID, $eventId: ID, $outcomes: [AttemptOutcome!]) {\n    deliveryAttempts(webhookId: $webhookId, eventId: $eventId, outcomes: $outcomes) {\n      id\n      webhookId\n      eventId\n      attemptNumber\n      trigger\n      outcome\n      responseStatus\n      delivery { id }\n    }\n  }\n": typeof types.LiveAttemptsDocument,
+    "\n  subscription LiveAttemptDeliveries {\n    deliveryAttempts { id delivery { id status attemptCount } }\n  }\n": typeof types.LiveAttemptDeliveriesDocument,
     "\n  subscription LiveDeliveries($webhookId: ID) {\n    deliveryUpdated(webhookId: $webhookId) { id webhookId status attemptCount }\n  }\n": typeof types.LiveDeliveriesDocument,
     "\n  mutation LiveRedeliver($id: ID!) {\n    redeliver(deliveryId: $id) { __typename }\n  }\n": typeof types.LiveRedeliverDocument,
     "\n  mutation LiveRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": typeof types.LiveRevokeDocument,
@@ -140,6 +141,7 @@ const documents: Documents = {
     "\n  mutation SharingPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } }\n  }\n": types.SharingPublishDocument,
     "\n  subscription SharingWithSecret($webhookId: ID) {\n    deliveryAttempts(webhookId: $webhookId) { id webhookId delivery { webhook { id signingSecret } } }\n  }\n": types.SharingWithSecretDocument,
     "\n  subscription LiveAttempts($webhookId: ID, $eventId: ID, $outcomes: [AttemptOutcome!]) {\n    deliveryAttempts(webhookId: $webhookId, eventId: $eventId, outcomes: $outcomes) {\n      id\n      webhookId\n      eventId\n      attemptNumber\n      trigger\n      outcome\n      responseStatus\n      delivery { id }\n    }\n  }\n": types.LiveAttemptsDocument,
+    "\n  subscription LiveAttemptDeliveries {\n    deliveryAttempts { id delivery { id status attemptCount } }\n  }\n": types.LiveAttemptDeliveriesDocument,
     "\n  subscription LiveDeliveries($webhookId: ID) {\n    deliveryUpdated(webhookId: $webhookId) { id webhookId status attemptCount }\n  }\n": types.LiveDeliveriesDocument,
     "\n  mutation LiveRedeliver($id: ID!) {\n    redeliver(deliveryId: $id) { __typename }\n  }\n": types.LiveRedeliverDocument,
     "\n  mutation LiveRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": types.LiveRevokeDocument,
@@ -362,6 +364,10 @@ export function graphql(source: "\n  subscription SharingWithSecret($webhookId: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription LiveAttempts($webhookId: ID, $eventId: ID, $outcomes: [AttemptOutcome!]) {\n    deliveryAttempts(webhookId: $webhookId, eventId: $eventId, outcomes: $outcomes) {\n      id\n      webhookId\n      eventId\n      attemptNumber\n      trigger\n      outcome\n      responseStatus\n      delivery { id }\n    }\n  }\n"): (typeof documents)["\n  subscription LiveAttempts($webhookId: ID, $eventId: ID, $outcomes: [AttemptOutcome!]) {\n    deliveryAttempts(webhookId: $webhookId, eventId: $eventId, outcomes: $outcomes) {\n      id\n      webhookId\n      eventId\n      attemptNumber\n      trigger\n      outcome\n      responseStatus\n      delivery { id }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveAttemptDeliveries {\n    deliveryAttempts { id delivery { id status attemptCount } }\n  }\n"): (typeof documents)["\n  subscription LiveAttemptDeliveries {\n    deliveryAttempts { id delivery { id status attemptCount } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
