@@ -93,7 +93,7 @@ async function session(speedUps: 'on' | 'off') {
     for (const webhook of Object.values(deliveries))
       for (const node of webhook.webhook!.deliveries.nodes) details.push(await ask(gateway, GetDelivery, { id: node.id }));
     names.set(hooks.ok, 'webhook ok').set(hooks.fails, 'webhook fails');
-    events.forEach((id, n) => names.set(id, `event ${n}`));
+    for (const [n, id] of events.entries()) names.set(id, `event ${n}`);
     // Delivery and attempt ids are named by their webhook and event, read from the nested fields.
     for (const { delivery } of details) {
       const name = `delivery of ${names.get(delivery!.webhookId)} for ${names.get(delivery!.event.id)}`;

@@ -58,6 +58,7 @@ export function isReservedHeader(name: string): boolean {
  */
 export function headerValueProblem(value: string): string | null {
   if (/[\r\n\0]/.test(value)) return 'must not contain line breaks or NUL';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rule finds
   if (/[\x01-\x08\x0b-\x1f\x7f]/.test(value)) return 'must not contain control characters (tab is allowed)';
   if (/[^\t\x20-\x7e]/.test(value)) return 'must contain only ASCII characters';
   if (/^[\t ]|[\t ]$/.test(value)) return 'must not start or end with a space or tab';

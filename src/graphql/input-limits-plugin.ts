@@ -32,7 +32,7 @@ export function inputLimitProblems(
     if (value === null || value === undefined) return;
     if (isNonNullType(type)) return check(value, type.ofType, coordinate, path);
     if (isListType(type)) {
-      if (Array.isArray(value)) value.forEach((item, index) => check(item, type.ofType, coordinate, [...path, String(index)]));
+      if (Array.isArray(value)) for (const [index, item] of value.entries()) check(item, type.ofType, coordinate, [...path, String(index)]);
       return;
     }
     if (isInputObjectType(type)) {

@@ -53,8 +53,8 @@ const sharedLoads = new WeakMap<object, Map<string, Promise<unknown>>>();
 
 function rowContext(args: ExecutionArgs, row: object): Context {
   const context = ownContext(args);
-  let loads = sharedLoads.get(row);
-  if (!loads) sharedLoads.set(row, (loads = new Map()));
+  const loads = sharedLoads.get(row) ?? new Map<string, Promise<unknown>>();
+  sharedLoads.set(row, loads);
   context.live = { ...context.live, sharedLoads: loads };
   return context;
 }
@@ -71,10 +71,10 @@ function sharedExecution(args: ExecutionArgs, key: string, row: unknown, request
       ),
     );
   if (typeof row !== 'object' || row === null) return run();
-  let byKey = executions.get(row);
-  if (!byKey) executions.set(row, (byKey = new Map()));
-  let result = byKey.get(key);
-  if (!result) byKey.set(key, (result = run()));
+  const byKey = executions.get(row) ?? new Map<string, Promise<ExecutionResult>>();
+  executions.set(row, byKey);
+  const result = byKey.get(key) ?? run();
+  byKey.set(key, result);
   return result;
 }
 
