@@ -126,7 +126,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const live = createLiveRegistry(config.live);
   const stalls = createStallWatch({ stallMs: config.live.slowClientMs, maxBytes: config.live.slowClientBytes });
   const metrics = createMetrics({
-    queue: () => readQueueState(db, clock.now()),
+    queue: () => readQueueState(db, clock.now(), config.delivery.deadAfterMs),
     liveSubscriptions: () => live.count(),
     liveConnections: () => webSockets?.connections() ?? 0,
   });

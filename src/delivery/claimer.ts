@@ -4,6 +4,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
+import { dueRulesAt } from '../store/due.ts';
 import { eventRepository } from '../store/events.ts';
 import { leaseRepository } from '../store/leases.ts';
 import { webhooksById } from '../store/webhook-cache.ts';
@@ -100,12 +101,10 @@ export function createClaimer({ db, clock, logger, config }: ClaimerDeps) {
       await deliveryRepository(db).putBack(claimed.delivery, at);
     },
 
-    /** The claimed delivery is done with: its lease ended in the recorder's transaction, nothing to do here. */
-    release(_claimed: Claimed): void {},
-
-    /** Whether anything is due and not leased. */
+    /** Whether anything is due (store/due.ts): what a claim with room would take now. */
     async anyDue(): Promise<boolean> {
-      return (await deliveryRepository(db).findDue(clock.now(), 1, [])).length > 0;
+      const rules = await dueRulesAt(db, clock.now(), config.deadAfterMs);
+      return (await deliveryRepository(db).findDue(rules, 1)).length > 0;
     },
 
     /**

@@ -97,7 +97,6 @@ export function createWorker(deps: WorkerDeps) {
       })
       .finally(() => {
         inFlight.delete(task);
-        claimer.release(claimed);
         pumpSoon();
       });
     inFlight.add(task);

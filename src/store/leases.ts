@@ -1,5 +1,6 @@
-import { sql, type ExpressionBuilder } from 'kysely';
-import type { Database, Db, DeliveryRow } from './db.ts';
+import { sql } from 'kysely';
+import type { Db, DeliveryRow } from './db.ts';
+import { holderAlive, isDue, withoutRoom } from './due.ts';
 import { endpointRates } from './endpoint-rates.ts';
 import { databaseNowMs, engineOf, lockName, tryLockName } from './dialect.ts';
 
@@ -32,16 +33,6 @@ export function leaseRepository(db: Db) {
   // When the last claim left a rate-capped webhook waiting: the time it gets room again.
   let nextRoomAt: number | null = null;
 
-  /** The lease holder named by `ref` has beaten recently: its leases stand. */
-  const holderAlive = (eb: ExpressionBuilder<Database, 'deliveries'>, deadAfterMs: number) =>
-    eb.exists(
-      eb
-        .selectFrom('instances')
-        .select('instances.owner')
-        .whereRef('instances.owner', '=', 'deliveries.locked_by')
-        .where('instances.heartbeat_at', '>=', eb(databaseNowMs(db), '-', deadAfterMs)),
-    );
-
   return {
     /**
      * Leases up to `limit` due deliveries, oldest due first, keeping every webhook at or under
@@ -64,7 +55,7 @@ export function leaseRepository(db: Db) {
               .select((eb) => ['deliveries.webhook_id', eb.fn.countAll<number>().as('leased')])
               .where('deliveries.locked_until', 'is not', null)
               .where('deliveries.locked_until', '>', now)
-              .where((eb) => holderAlive(eb, deadAfterMs))
+              .where((eb) => holderAlive(trx, eb, deadAfterMs))
               .groupBy('deliveries.webhook_id'),
           )
           // Webhooks with a rate cap and the claims left to them now (store/endpoint-rates.ts).
@@ -88,27 +79,12 @@ export function leaseRepository(db: Db) {
               const due = qb
                 .selectFrom('deliveries')
                 .select(['deliveries.id', 'deliveries.webhook_id', 'deliveries.next_attempt_at'])
-                .where('deliveries.next_attempt_at', 'is not', null)
-                .where('deliveries.next_attempt_at', '<=', now)
-                .where((eb) =>
-                  eb.or([
-                    eb('deliveries.locked_until', 'is', null),
-                    eb('deliveries.locked_until', '<=', now),
-                    eb.not(holderAlive(eb, deadAfterMs)),
-                  ]),
-                )
+                // Due (store/due.ts): its time has come, no live lease, its webhook neither paused nor out of rate room.
+                .where(isDue(trx, { now, deadAfterMs, withoutRoom: withoutRoom(rates.room) }))
                 // Webhooks already at their cap are left out here, not after the scan, or their
                 // backlog would fill every scan and starve the webhooks behind it.
                 .where('deliveries.webhook_id', 'not in', (sub) =>
                   sub.selectFrom('busy').select('busy.webhook_id').where('busy.leased', '>=', perWebhookCap),
-                )
-                // Nor webhooks that used this second's attempts: their deliveries wait, due, for the next.
-                .where('deliveries.webhook_id', 'not in', (sub) =>
-                  sub.selectFrom('rated').select('rated.webhook_id').where('rated.room', '<=', 0),
-                )
-                // A paused webhook's deliveries are held where they are until it is resumed.
-                .where('deliveries.webhook_id', 'not in', (sub) =>
-                  sub.selectFrom('webhooks').select('webhooks.id').where('webhooks.paused_at', 'is not', null),
                 )
                 // One order for every claim: batches cannot lock each other's rows in opposite orders.
                 .orderBy('deliveries.next_attempt_at')
