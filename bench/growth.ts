@@ -22,6 +22,7 @@ import { eventService } from '../src/services/events.ts';
 import type { Database } from '../src/store/db.ts';
 import { deliveryRepository } from '../src/store/deliveries.ts';
 import type { DueRules } from '../src/store/due.ts';
+import { createWebhookCache } from '../src/store/webhook-cache.ts';
 import { log, removeDir, round, scratchDir, startInProcessGateway, summarize, type Comparison, type ScenarioResult } from './lib.ts';
 
 /** Due at `now` with no webhook paused or out of rate room, as the seeded webhooks are. */
@@ -150,8 +151,10 @@ async function captureStatements(path: string, tenantId: string, dueNow: number)
   };
   const dispatcher: DeliveryDispatcher = { send: async () => succeeded, close: async () => undefined, destroy: async () => undefined };
   const announcer = createAnnouncer({ pubsub: createDeliveryPubSub(), clock: systemClock, wake: () => undefined });
+  const webhookCache = createWebhookCache();
   const worker = createWorker({
     db,
+    webhookCache,
     clock: systemClock,
     dispatcher,
     announcer,
@@ -162,7 +165,7 @@ async function captureStatements(path: string, tenantId: string, dueNow: number)
   await worker.settle();
 
   current = 'publish';
-  const events = eventService({ db, clock: systemClock, announcer });
+  const events = eventService({ db, webhookCache, clock: systemClock, announcer });
   await events.publish(tenantId, { topic: 'order.created', payload: { orderId: 'explain' }, idempotencyKey: `explain-${now}` });
   await db.destroy();
 

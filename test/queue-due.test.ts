@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { createClaimer } from '../src/delivery/claimer.ts';
 import { readQueueState } from '../src/metrics/queue.ts';
+import { createWebhookCache } from '../src/store/webhook-cache.ts';
 import { CreateWebhook } from './helpers/documents.ts';
 import { PublishEvent } from './helpers/delivery-documents.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
@@ -38,7 +39,13 @@ afterAll(() => gw?.close());
 
 function claimerAt(now: number) {
   const config = { ...gw.app.config.delivery, instanceId: 'queue-due-test' };
-  return createClaimer({ db: gw.app.db, clock: { now: () => now }, logger: pino({ level: 'silent' }), config });
+  return createClaimer({
+    db: gw.app.db,
+    webhookCache: createWebhookCache(),
+    clock: { now: () => now },
+    logger: pino({ level: 'silent' }),
+    config,
+  });
 }
 
 /** The capped webhook used its one attempt of this second. */
