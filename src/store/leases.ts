@@ -6,10 +6,12 @@ import { databaseNowMs, engineOf, lockName, tryLockName } from './dialect.ts';
 
 /*
  * The queue's claim, for one process or many on one database. Modelled on graphile/worker's
- * getJobs and convoy's queue: one statement selects due rows FOR UPDATE SKIP LOCKED (so two
- * instances never take the same row and never wait on each other's rows) in a stable order,
- * and leases them to this instance by name. A lease is held until `locked_until`, or until its
- * holder's heartbeat stops: then any instance may take it at once.
+ * getJobs and convoy's queue: one statement selects due rows (store/due.ts) in a stable order
+ * and leases them to this holder by name. Claims take turns, one at a time over every thread
+ * and instance (an advisory lock on Postgres, the write lock on SQLite), because the per-webhook
+ * cap and the rate log count what earlier claims committed; each turn is one short statement.
+ * Rows a recorder is writing are skipped (SKIP LOCKED), not waited for. A lease is held until
+ * `locked_until`, or until its holder's heartbeat stops: then any instance may take it at once.
  */
 
 export type ClaimParams = {
