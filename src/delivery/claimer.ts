@@ -13,7 +13,7 @@ import type { Webhook } from '../domain/webhook.ts';
 /** A leased delivery with what sending it needs; `webhook` is undefined when it has been deleted. */
 export type Claimed = { delivery: DeliveryRow; webhook: Webhook | undefined; event: EventRow };
 
-export type ClaimerDeps = {
+type ClaimerDeps = {
   db: Db;
   webhookCache: WebhookCache;
   clock: Clock;

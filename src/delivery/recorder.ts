@@ -25,7 +25,7 @@ import { decideOutcome, failureCountChange, type OutcomeInput } from './outcome.
 const RECORD_WINDOW_MS = 3;
 
 /** A claimed delivery the worker is done with: an attempt made, or none (canSend said no). */
-export type Finished = {
+type Finished = {
   claimed: Claimed;
   trigger: AttemptTrigger;
   finishedAt: number;
@@ -40,7 +40,7 @@ type Recorded = {
   published: Written[];
 };
 
-export type RecorderDeps = {
+type RecorderDeps = {
   db: Db;
   webhookCache: WebhookCache;
   announcer: AfterCommit;

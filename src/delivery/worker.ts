@@ -20,7 +20,7 @@ import { buildRequest } from './request.ts';
  * file only decides when to look at the queue and how many attempts run at once.
  */
 
-export type WorkerDeps = {
+type WorkerDeps = {
   db: Db;
   /** The database's webhooks as this thread keeps them (store/webhook-cache.ts). */
   webhookCache: WebhookCache;

@@ -53,7 +53,7 @@ const publishInput = z.object({
 export type PublishEventInput = Partial<z.input<typeof publishInput>> & { topic: string };
 export type Published = { event: EventRow; deliveryCount: number };
 
-export type EventServiceDeps = { db: Db; webhookCache: WebhookCache; clock: Clock; announcer: AfterCommit };
+type EventServiceDeps = { db: Db; webhookCache: WebhookCache; clock: Clock; announcer: AfterCommit };
 
 export function eventService({ db, webhookCache, clock, announcer }: EventServiceDeps) {
   return {
@@ -87,5 +87,3 @@ export function eventService({ db, webhookCache, clock, announcer }: EventServic
     },
   };
 }
-
-export type EventService = ReturnType<typeof eventService>;

@@ -14,7 +14,7 @@ import { deliveryRepository } from '../store/deliveries.ts';
 import { attemptRepository } from '../store/attempts.ts';
 import { orderingReads } from '../store/ordering.ts';
 
-export type ServiceDeps = {
+type ServiceDeps = {
   db: Db;
   /** The database's webhooks as this thread keeps them (store/webhook-cache.ts). */
   webhookCache: WebhookCache;

@@ -21,7 +21,7 @@ import { DISABLED_BY_PERSON, webhookDisabledEvent, webhookEnabledEvent } from '.
 export const DEFAULT_SECRET_OVERLAP_SECONDS = 86_400;
 export const MAX_SECRET_OVERLAP_SECONDS = 604_800;
 
-export type WebhookServiceDeps = {
+type WebhookServiceDeps = {
   db: Db;
   webhookCache: WebhookCache;
   config: Pick<Config, 'allowPrivateAddresses'>;
@@ -187,5 +187,3 @@ export function webhookService({ db, webhookCache, config, clock, announcer }: W
     },
   };
 }
-
-export type WebhookService = ReturnType<typeof webhookService>;

@@ -7,7 +7,7 @@ import { isDue, type DueRules } from './due.ts';
 import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
 import { prepared } from './prepared.ts';
 
-export type DeliveryChange = Pick<DeliveryRow, 'status' | 'attempt_count' | 'next_attempt_at' | 'updated_at'>;
+type DeliveryChange = Pick<DeliveryRow, 'status' | 'attempt_count' | 'next_attempt_at' | 'updated_at'>;
 
 /** The tenant-wide deliveries connection's filter; `since` and `until` are epoch ms, `until` exclusive. */
 export type DeliveryFilter = {
@@ -19,10 +19,10 @@ export type DeliveryFilter = {
 };
 
 /** FAILED deliveries of one webhook created in [since, until): what a recovery resends. */
-export type RecoveryWindow = { tenantId: string; webhookId: string; since: number; until: number };
+type RecoveryWindow = { tenantId: string; webhookId: string; since: number; until: number };
 
 /** What a claim read of the delivery it leased, as far as recording the attempt needs it. */
-export type ClaimedState = Pick<DeliveryRow, 'id' | 'status' | 'attempt_count' | 'attempt_requests'>;
+type ClaimedState = Pick<DeliveryRow, 'id' | 'status' | 'attempt_count' | 'attempt_requests'>;
 
 /**
  * A person's request for an attempt now (redeliver, a recovery), counted: the row may be leased
@@ -343,5 +343,3 @@ export function deliveryRepository(db: Executor) {
     },
   };
 }
-
-export type DeliveryRepository = ReturnType<typeof deliveryRepository>;

@@ -14,7 +14,7 @@ import { databaseNowMs, engineOf, lockName, tryLockName } from './dialect.ts';
  * `locked_until`, or until its holder's heartbeat stops: then any instance may take it at once.
  */
 
-export type ClaimParams = {
+type ClaimParams = {
   /** The app's clock: what is due, and until when the lease holds. */
   now: number;
   /** Deliveries wanted at most. */
@@ -188,5 +188,3 @@ export function leaseRepository(db: Db) {
     },
   };
 }
-
-export type LeaseRepository = ReturnType<typeof leaseRepository>;

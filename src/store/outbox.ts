@@ -48,7 +48,7 @@ export function pendingDelivery(params: {
 }
 
 /** An event to write: what the events table takes, its id and counts made here, at `now`. */
-export type OutgoingEvent = Omit<NewEvent, 'id' | 'deliveryCount' | 'createdAt'> & { now: number };
+type OutgoingEvent = Omit<NewEvent, 'id' | 'deliveryCount' | 'createdAt'> & { now: number };
 
 /** What was written: the event, and its deliveries (to announce after the commit). */
 export type Written = { event: EventRow; deliveries: DeliveryRow[] };
@@ -59,7 +59,7 @@ export type Written = { event: EventRow; deliveries: DeliveryRow[] };
  * hands the transaction the same objects unless the webhooks changed meanwhile, and a changed
  * one is decided again inside, from what is left of the same work.
  */
-export type Routing = { readonly decided: ReadonlyMap<Webhook, boolean>; readonly work: FilterWork };
+type Routing = { readonly decided: ReadonlyMap<Webhook, boolean>; readonly work: FilterWork };
 
 export async function routeAhead(db: Executor, webhooks: WebhookCache, tenantId: string, event: RoutedEvent): Promise<Routing> {
   const work = new FilterWork();
