@@ -21,6 +21,7 @@ const onPostgresToo = [
   'test/recovery.test.ts',
   'test/webhook-versions.test.ts',
   'test/deliveries-plan.test.ts',
+  'test/queue-due.test.ts',
   'test/operational-events.test.ts',
 ];
 

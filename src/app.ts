@@ -19,6 +19,7 @@ import { createLogger } from './logger.ts';
 import { currentRequestId, newRequestId, withRequestId } from './request-context.ts';
 import { createRepositories, createServices, type Repositories, type Services } from './services/index.ts';
 import { openDatabase, type Db } from './store/db.ts';
+import { createWebhookCache } from './store/webhook-cache.ts';
 import { aheadOfTurns } from './store/fair-turns.ts';
 import { startWalCheckpointer } from './store/wal-checkpointer.ts';
 import { createDispatcher, type LookupFunction } from './delivery/dispatcher.ts';
@@ -119,6 +120,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const logger = options.logger ?? createLogger(config.logLevel);
   // On SQLite statements take turns by request, a few milliseconds at a time, so no request holds the thread.
   const db = openDatabase(config, { turns: { sliceMs: 5, keyOf: currentRequestId } });
+  // This database's webhooks as this thread keeps them, for its publishes and (DELIVERY_WORKERS=0) its claims.
+  const webhookCache = createWebhookCache();
   await migrateToLatest(db);
   const checkpointer = config.databaseUrl || config.databasePath === ':memory:' ? null : startWalCheckpointer(config.databasePath, logger);
   const repos = createRepositories(db);
@@ -126,7 +129,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const live = createLiveRegistry(config.live);
   const stalls = createStallWatch({ stallMs: config.live.slowClientMs, maxBytes: config.live.slowClientBytes });
   const metrics = createMetrics({
-    queue: () => readQueueState(db, clock.now()),
+    queue: () => readQueueState(db, clock.now(), config.delivery.deadAfterMs),
     liveSubscriptions: () => live.count(),
     liveConnections: () => webSockets?.connections() ?? 0,
   });
@@ -158,7 +161,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let engine: DeliveryEngine;
   if (config.delivery.workers === 0) {
     const dispatcher = createDispatcher({ allowPrivateAddresses: config.allowPrivateAddresses, lookup: options.lookup });
-    here = createWorker({ db, clock, dispatcher, announcer, logger, config: config.delivery, random: options.random });
+    here = createWorker({ db, webhookCache, clock, dispatcher, announcer, logger, config: config.delivery, random: options.random });
     engine = engineOnThisThread({ worker: here, dispatcher, logger });
   } else {
     engine = startEngineThreads({
@@ -175,6 +178,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     : createRateLimiter({ ...config.rateLimit, clock });
   const services = createServices({
     db,
+    webhookCache,
     config,
     clock,
     announcer,

@@ -10,6 +10,7 @@ import { createPgSignals } from './live/pg-signals.ts';
 import { createLogger } from './logger.ts';
 import { relayedOf } from './services/announcer.ts';
 import { openDatabase } from './store/db.ts';
+import { createWebhookCache } from './store/webhook-cache.ts';
 
 /*
  * One delivery worker thread (delivery/engine-threads.ts starts them): its own database
@@ -32,6 +33,7 @@ const relay =
 const dispatcher = createDispatcher({ allowPrivateAddresses: config.allowPrivateAddresses });
 const worker = createWorker({
   db,
+  webhookCache: createWebhookCache(),
   clock: systemClock,
   dispatcher,
   announcer: {

@@ -8,6 +8,7 @@ import { createRepositories, createServices } from '../src/services/index.ts';
 import { openDatabase, type Db } from '../src/store/db.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 import { tenantRepository } from '../src/store/tenants.ts';
+import { createWebhookCache } from '../src/store/webhook-cache.ts';
 import { createAnnouncer } from '../src/services/announcer.ts';
 import { freshPostgresDatabase, type TestDatabase } from './helpers/postgres.ts';
 
@@ -31,7 +32,7 @@ beforeEach(async () => {
   await migrateToLatest(db);
   repos = createRepositories(db);
   const announcer = createAnnouncer({ feed: createLiveFeed(), clock: systemClock, wake: () => {} });
-  services = createServices({ db, config, clock: systemClock, announcer, onKeyRevoked: () => {} });
+  services = createServices({ db, webhookCache: createWebhookCache(), config, clock: systemClock, announcer, onKeyRevoked: () => {} });
   tenantId = (await tenantRepository(db).findOrCreate('acme')).id;
 });
 

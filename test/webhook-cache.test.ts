@@ -8,7 +8,7 @@ import { openDatabase, type DatabaseConfig, type Db } from '../src/store/db.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 import * as webhooksVersionMigration from '../src/store/migrations/0015_webhooks_version.ts';
 import { tenantRepository } from '../src/store/tenants.ts';
-import { subscribedWebhooks, webhooksById } from '../src/store/webhook-cache.ts';
+import { createWebhookCache } from '../src/store/webhook-cache.ts';
 import { webhookRepository } from '../src/store/webhooks.ts';
 import { freshPostgresDatabase } from './helpers/postgres.ts';
 
@@ -67,6 +67,8 @@ function recording(db: Db): { db: Db; statements: string[] } {
 
 describe.each(['sqlite', 'postgres'] as const)('the webhook cache on %s', (engine) => {
   let opened: Opened;
+  // The cache of this database, as app.ts makes one beside its database.
+  const cache = createWebhookCache();
   let tenantId: string;
   let otherTenantId: string;
   let now = Date.now();
@@ -121,26 +123,26 @@ describe.each(['sqlite', 'postgres'] as const)('the webhook cache on %s', (engin
   it('answers a lookup at an unchanged version without reading a webhook', async () => {
     const webhook = await createWebhook(opened.db, tenantId, 'https://example.com/reads', ['order.*']);
     const { db, statements } = recording(opened.db);
-    const first = await subscribedWebhooks(db, tenantId, 'order.created');
+    const first = await cache.subscribed(db, tenantId, 'order.created');
     expect(first.map((w) => w.id)).toEqual([webhook.id]);
     expect(statements.filter((s) => /from "webhooks"/.test(s))).toHaveLength(1);
 
     statements.length = 0;
-    expect(await subscribedWebhooks(db, tenantId, 'order.created')).toBe(first);
-    expect((await webhooksById(db, [{ tenant_id: tenantId, webhook_id: webhook.id }])).get(webhook.id)).toBe(first[0]);
+    expect(await cache.subscribed(db, tenantId, 'order.created')).toBe(first);
+    expect((await cache.byIds(db, [{ tenant_id: tenantId, webhook_id: webhook.id }])).get(webhook.id)).toBe(first[0]);
     expect(statements.filter((s) => /from "webhooks"/.test(s))).toEqual([]);
 
     // A failure counted moves no version, so it empties no cache.
     await webhookRepository(opened.db).countFailure(webhook.id);
     statements.length = 0;
-    expect(await subscribedWebhooks(db, tenantId, 'order.created')).toBe(first);
+    expect(await cache.subscribed(db, tenantId, 'order.created')).toBe(first);
     expect(statements.filter((s) => /from "webhooks"/.test(s))).toEqual([]);
   });
 
   it('sees at the next lookup what another connection changed', async () => {
     const webhook = await createWebhook(opened.db, tenantId, 'https://example.com/before', ['invoice.*']);
-    expect((await subscribedWebhooks(opened.db, tenantId, 'invoice.paid')).map((w) => w.url)).toEqual(['https://example.com/before']);
-    expect((await webhooksById(opened.db, [{ tenant_id: tenantId, webhook_id: webhook.id }])).get(webhook.id)?.url).toBe(
+    expect((await cache.subscribed(opened.db, tenantId, 'invoice.paid')).map((w) => w.url)).toEqual(['https://example.com/before']);
+    expect((await cache.byIds(opened.db, [{ tenant_id: tenantId, webhook_id: webhook.id }])).get(webhook.id)?.url).toBe(
       'https://example.com/before',
     );
 
@@ -148,19 +150,19 @@ describe.each(['sqlite', 'postgres'] as const)('the webhook cache on %s', (engin
     await sql`update webhooks set url = ${'https://example.com/after'}, signing_secret = ${'whsec_other'} where id = ${webhook.id}`.execute(
       opened.other,
     );
-    const moved = (await webhooksById(opened.db, [{ tenant_id: tenantId, webhook_id: webhook.id }])).get(webhook.id);
+    const moved = (await cache.byIds(opened.db, [{ tenant_id: tenantId, webhook_id: webhook.id }])).get(webhook.id);
     expect([moved?.url, moved?.signingSecret]).toEqual(['https://example.com/after', 'whsec_other']);
-    expect((await subscribedWebhooks(opened.db, tenantId, 'invoice.paid')).map((w) => w.url)).toEqual(['https://example.com/after']);
+    expect((await cache.subscribed(opened.db, tenantId, 'invoice.paid')).map((w) => w.url)).toEqual(['https://example.com/after']);
 
     await sql`update webhooks set enabled = 0 where id = ${webhook.id}`.execute(opened.other);
-    expect(await subscribedWebhooks(opened.db, tenantId, 'invoice.paid')).toEqual([]);
+    expect(await cache.subscribed(opened.db, tenantId, 'invoice.paid')).toEqual([]);
 
     const added = await createWebhook(opened.other, tenantId, 'https://example.com/added', ['invoice.*']);
-    expect((await subscribedWebhooks(opened.db, tenantId, 'invoice.paid')).map((w) => w.id)).toEqual([added.id]);
+    expect((await cache.subscribed(opened.db, tenantId, 'invoice.paid')).map((w) => w.id)).toEqual([added.id]);
 
     await sql`delete from webhooks where id = ${added.id}`.execute(opened.other);
-    expect(await subscribedWebhooks(opened.db, tenantId, 'invoice.paid')).toEqual([]);
-    expect((await webhooksById(opened.db, [{ tenant_id: tenantId, webhook_id: added.id }])).has(added.id)).toBe(false);
+    expect(await cache.subscribed(opened.db, tenantId, 'invoice.paid')).toEqual([]);
+    expect((await cache.byIds(opened.db, [{ tenant_id: tenantId, webhook_id: added.id }])).has(added.id)).toBe(false);
   });
 
   it("is taken back by its migration's down, and made again by its up", async () => {

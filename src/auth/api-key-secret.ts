@@ -4,7 +4,7 @@ const KEY_PREFIX = 'whgw_';
 /** Enough of the key to recognise it in a list, far too little to guess the rest. */
 const DISPLAY_PREFIX_LENGTH = KEY_PREFIX.length + 8;
 
-export type MintedKey = { key: string; prefix: string; hash: string };
+type MintedKey = { key: string; prefix: string; hash: string };
 
 export function mintApiKey(): MintedKey {
   const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;

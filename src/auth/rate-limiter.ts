@@ -30,8 +30,6 @@ export function createRateLimiter(options: { perSecond: number; burst: number; c
   };
 }
 
-export type RateLimiter = ReturnType<typeof createRateLimiter>;
-
 /**
  * The same buckets in the database (store/rate-limits.ts), for instances sharing Postgres: a
  * key's mutations draw from one bucket whichever instance they reach, one statement each.

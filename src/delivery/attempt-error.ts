@@ -5,7 +5,7 @@ import { BLOCKED_ADDRESS_CODE } from './guarded-connector.ts';
  * error codes, never from the error's own text, which may quote request details.
  */
 
-export type FailureOutcome = 'TIMED_OUT' | 'CONNECTION_ERROR' | 'BLOCKED';
+type FailureOutcome = 'TIMED_OUT' | 'CONNECTION_ERROR' | 'BLOCKED';
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 

@@ -4,16 +4,18 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
+import { dueRulesAt } from '../store/due.ts';
 import { eventRepository } from '../store/events.ts';
 import { leaseRepository } from '../store/leases.ts';
-import { webhooksById } from '../store/webhook-cache.ts';
+import type { WebhookCache } from '../store/webhook-cache.ts';
 import type { Webhook } from '../domain/webhook.ts';
 
 /** A leased delivery with what sending it needs; `webhook` is undefined when it has been deleted. */
 export type Claimed = { delivery: DeliveryRow; webhook: Webhook | undefined; event: EventRow };
 
-export type ClaimerDeps = {
+type ClaimerDeps = {
   db: Db;
+  webhookCache: WebhookCache;
   clock: Clock;
   logger: Logger;
   config: Pick<Config['delivery'], 'concurrencyPerWebhook' | 'leaseMs' | 'instanceId' | 'deadAfterMs' | 'heartbeatMs'>;
@@ -26,7 +28,7 @@ export type ClaimerDeps = {
  * instances, so one slow endpoint cannot take every slot; the cap is counted in the claim's
  * SQL (store/leases.ts), and a lease ends when the recorder moves its delivery on.
  */
-export function createClaimer({ db, clock, logger, config }: ClaimerDeps) {
+export function createClaimer({ db, webhookCache, clock, logger, config }: ClaimerDeps) {
   const leases = leaseRepository(db);
   // One life of this instance: a restart under the same INSTANCE_ID is a new holder.
   const owner = `${config.instanceId}#${randomBytes(4).toString('hex')}`;
@@ -75,7 +77,7 @@ export function createClaimer({ db, clock, logger, config }: ClaimerDeps) {
         deadAfterMs: config.deadAfterMs,
       });
       if (picked.length === 0) return [];
-      const webhooks = await webhooksById(db, picked);
+      const webhooks = await webhookCache.byIds(db, picked);
       const events = new Map<string, EventRow>();
       for (const [tenantId, ids] of groupBy(
         picked,
@@ -100,12 +102,10 @@ export function createClaimer({ db, clock, logger, config }: ClaimerDeps) {
       await deliveryRepository(db).putBack(claimed.delivery, at);
     },
 
-    /** The claimed delivery is done with: its lease ended in the recorder's transaction, nothing to do here. */
-    release(_claimed: Claimed): void {},
-
-    /** Whether anything is due and not leased. */
+    /** Whether anything is due (store/due.ts): what a claim with room would take now. */
     async anyDue(): Promise<boolean> {
-      return (await deliveryRepository(db).findDue(clock.now(), 1, [])).length > 0;
+      const rules = await dueRulesAt(db, clock.now(), config.deadAfterMs);
+      return (await deliveryRepository(db).findDue(rules, 1)).length > 0;
     },
 
     /**

@@ -27,7 +27,7 @@ export interface AttemptResult {
   directive: ReceiverDirective | null;
 }
 
-export interface DispatcherOptions {
+interface DispatcherOptions {
   allowPrivateAddresses: boolean;
   lookup?: LookupFunction;
   maxSockets?: number;

@@ -25,8 +25,9 @@ function tsxApiUnderVitest(): string {
 }
 
 /**
- * The thread's first code. tsx's loader hooks (npm start runs under tsx) do not reach worker
- * threads on Node 20, so a thread loading TypeScript registers them itself first.
+ * The thread's first code. Under `npm start` (build/, compiled by scripts/build-server.mjs) the
+ * entry is JavaScript. Run as TypeScript (`npm run dev`, the bench, tests in-process), tsx's
+ * loader hooks do not reach worker threads on Node 20, so the thread registers them itself first.
  */
 function bootstrap(): string {
   // The entry is the composition root's (src/engine-thread.ts): it wires this layer to the ones above.

@@ -15,7 +15,7 @@ export type LookupFunction = (hostname: string) => Promise<LookupAddress[]>;
 
 export const BLOCKED_ADDRESS_CODE = 'ERR_DELIVERY_ADDRESS_BLOCKED';
 
-export class BlockedAddressError extends Error {
+class BlockedAddressError extends Error {
   readonly code = BLOCKED_ADDRESS_CODE;
 
   constructor(host: string, address?: string) {

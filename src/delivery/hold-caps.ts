@@ -10,7 +10,7 @@ import type { AfterCommit } from './after-commit.ts';
 // Often enough that a cap holds within seconds; one indexed lookup when nothing is paused.
 const CHECK_EVERY_MS = 5_000;
 
-export type HoldCapDeps = {
+type HoldCapDeps = {
   db: Db;
   clock: Clock;
   logger: Logger;

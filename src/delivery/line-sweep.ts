@@ -8,7 +8,7 @@ import type { AfterCommit } from './after-commit.ts';
 // lookup in the index of WAITING deliveries.
 const SWEEP_EVERY_MS = 5_000;
 
-export type LineSweepDeps = { db: Db; clock: Clock; logger: Logger; announcer: AfterCommit };
+type LineSweepDeps = { db: Db; clock: Clock; logger: Logger; announcer: AfterCommit };
 
 /**
  * Ordering lines whose scheduled first ended without the next being moved on (a publish that

@@ -11,7 +11,7 @@ import { DISABLED_BY_RECEIVER } from '../domain/receiver-directive.ts';
  */
 
 /** Receivers may ask for a later retry with Retry-After on these statuses; on others it is ignored. */
-export function honoursRetryAfter(responseStatus: number | null): boolean {
+function honoursRetryAfter(responseStatus: number | null): boolean {
   return responseStatus === 429 || responseStatus === 503;
 }
 

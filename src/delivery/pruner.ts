@@ -12,7 +12,7 @@ const PRUNE_CHUNK = 1_000;
 // Instances silent this long are dropped from the table; their leases were free long before.
 const FORGET_INSTANCES_AFTER_MS = 24 * 60 * 60 * 1000;
 
-export type PrunerDeps = {
+type PrunerDeps = {
   db: Db;
   clock: Clock;
   logger: Logger;

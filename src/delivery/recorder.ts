@@ -9,6 +9,7 @@ import type { AttemptRow, Database, Db, DeliveryRow } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { orderingRepository } from '../store/ordering.ts';
 import { writeEvent, type Written } from '../store/outbox.ts';
+import type { WebhookCache } from '../store/webhook-cache.ts';
 import { webhookRepository } from '../store/webhooks.ts';
 import type { AfterCommit } from './after-commit.ts';
 import type { Claimed } from './claimer.ts';
@@ -24,7 +25,7 @@ import { decideOutcome, failureCountChange, type OutcomeInput } from './outcome.
 const RECORD_WINDOW_MS = 3;
 
 /** A claimed delivery the worker is done with: an attempt made, or none (canSend said no). */
-export type Finished = {
+type Finished = {
   claimed: Claimed;
   trigger: AttemptTrigger;
   finishedAt: number;
@@ -39,8 +40,9 @@ type Recorded = {
   published: Written[];
 };
 
-export type RecorderDeps = {
+type RecorderDeps = {
   db: Db;
+  webhookCache: WebhookCache;
   announcer: AfterCommit;
   logger: Logger;
   autoDisableAfter: number;
@@ -54,7 +56,7 @@ export type RecorderDeps = {
  * still hold, and only when they do not (the webhook was disabled or deleted meanwhile) is the
  * delivery read again.
  */
-export function createRecorder({ db, announcer, logger, autoDisableAfter, random }: RecorderDeps) {
+export function createRecorder({ db, webhookCache, announcer, logger, autoDisableAfter, random }: RecorderDeps) {
   async function recordIn(trx: Transaction<Database>, { claimed, trigger, finishedAt, attempt }: Finished): Promise<Recorded> {
     const deliveries = deliveryRepository(trx);
     const webhooks = webhookRepository(trx);
@@ -146,7 +148,7 @@ export function createRecorder({ db, announcer, logger, autoDisableAfter, random
         if (disabled) events.push(webhookDisabledEvent(webhookId, disabled.reason, cause));
         for (const event of events) {
           published.push(
-            await writeEvent(trx, {
+            await writeEvent(trx, webhookCache, {
               tenantId: delivery.tenant_id,
               ...event,
               channelType: null,

@@ -3,10 +3,10 @@ import type { Webhook } from '../domain/webhook.ts';
 import type { OutboundRequest } from './dispatcher.ts';
 import { signPayload } from './signer.ts';
 
-export const USER_AGENT = 'webhook-gateway/0.1 (+Standard Webhooks)';
+const USER_AGENT = 'webhook-gateway/0.1 (+Standard Webhooks)';
 
 /** Secrets that sign right now: the current one, and the previous one until its overlap ends. */
-export function activeSecrets(webhook: Webhook, now: number): string[] {
+function activeSecrets(webhook: Webhook, now: number): string[] {
   const previous =
     webhook.previousSigningSecret && webhook.previousSecretExpiresAt !== null && webhook.previousSecretExpiresAt > now
       ? [webhook.previousSigningSecret]

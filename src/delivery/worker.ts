@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
+import type { WebhookCache } from '../store/webhook-cache.ts';
 import type { AfterCommit } from './after-commit.ts';
 import { createClaimer, type Claimed } from './claimer.ts';
 import { LocalResourceError } from './attempt-error.ts';
@@ -19,8 +20,10 @@ import { buildRequest } from './request.ts';
  * file only decides when to look at the queue and how many attempts run at once.
  */
 
-export type WorkerDeps = {
+type WorkerDeps = {
   db: Db;
+  /** The database's webhooks as this thread keeps them (store/webhook-cache.ts). */
+  webhookCache: WebhookCache;
   clock: Clock;
   dispatcher: DeliveryDispatcher;
   announcer: AfterCommit;
@@ -42,6 +45,7 @@ export function createWorker(deps: WorkerDeps) {
   const claimer = createClaimer(deps);
   const recorder = createRecorder({
     db: deps.db,
+    webhookCache: deps.webhookCache,
     announcer: deps.announcer,
     logger,
     autoDisableAfter: config.autoDisableAfterFailures,
@@ -97,7 +101,6 @@ export function createWorker(deps: WorkerDeps) {
       })
       .finally(() => {
         inFlight.delete(task);
-        claimer.release(claimed);
         pumpSoon();
       });
     inFlight.add(task);

@@ -13,7 +13,7 @@ export const attemptTriggers = ['SCHEDULED', 'MANUAL', 'TEST'] as const;
 export type AttemptTrigger = (typeof attemptTriggers)[number];
 
 /** How one attempt ended: 2xx, another status, no answer in time, no connection, or a forbidden address. */
-export const attemptOutcomes = ['SUCCEEDED', 'HTTP_ERROR', 'TIMED_OUT', 'CONNECTION_ERROR', 'BLOCKED'] as const;
+const attemptOutcomes = ['SUCCEEDED', 'HTTP_ERROR', 'TIMED_OUT', 'CONNECTION_ERROR', 'BLOCKED'] as const;
 export type AttemptOutcome = (typeof attemptOutcomes)[number];
 
 /** Statuses with an attempt scheduled: at most one delivery of an ordering key's line has one. */

@@ -24,7 +24,7 @@ export const idPrefixes = {
   apiKey: 'key',
 } as const;
 
-export type IdKind = keyof typeof idPrefixes;
+type IdKind = keyof typeof idPrefixes;
 
 export function newId(kind: IdKind, now: number = Date.now()): string {
   return `${idPrefixes[kind]}_${ulid(now)}`;

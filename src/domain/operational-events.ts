@@ -23,7 +23,7 @@ export const operationalTopics = {
   deliveryRecovered: 'gateway.delivery.recovered',
 } as const;
 
-export type OperationalTopic = (typeof operationalTopics)[keyof typeof operationalTopics];
+type OperationalTopic = (typeof operationalTopics)[keyof typeof operationalTopics];
 
 /** A topic only the gateway publishes, and that `*` does not match. */
 export function isReservedTopic(topic: string): boolean {
@@ -54,7 +54,7 @@ export type AttemptSummary = {
  * Every operational event's payload has these fields, null where they do not apply (a webhook
  * enabled by a person concerns no delivery), so a receiver reads one shape.
  */
-export type OperationalPayload = {
+type OperationalPayload = {
   /** The webhook the event is about; it never receives the event itself. */
   webhookId: string;
   /** The delivery concerned, and the event (id and topic) it delivers: the original, never an operational one. */
@@ -68,7 +68,7 @@ export type OperationalPayload = {
   lastAttempt: AttemptSummary | null;
 };
 
-export type OperationalEvent = { topic: OperationalTopic; payload: OperationalPayload };
+type OperationalEvent = { topic: OperationalTopic; payload: OperationalPayload };
 
 /** The webhook an event is about, when it is an operational one. */
 export function aboutWebhook(event: { topic: string; payload: unknown }): string | null {
@@ -78,7 +78,7 @@ export function aboutWebhook(event: { topic: string; payload: unknown }): string
 }
 
 /** What an attempt did to its delivery: enough to decide what is told, before anything is built. */
-export type AttemptStep = {
+type AttemptStep = {
   /** The delivery's status before the attempt was recorded. */
   statusBefore: DeliveryStatus;
   /** Its attempts, this one included. */
@@ -104,7 +104,7 @@ export function attemptTopics(step: AttemptStep): OperationalTopic[] {
 }
 
 /** The delivery and attempt an event is about. */
-export type AttemptCause = {
+type AttemptCause = {
   delivery: { id: string; eventId: string; topic: string; attemptCount: number };
   attempt: AttemptSummary;
 };

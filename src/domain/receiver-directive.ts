@@ -9,7 +9,7 @@
 
 export const RECEIVER_DIRECTIVE_HEADER = 'webhook-delivery';
 
-export const receiverDirectives = ['ABORT_MESSAGE', 'DISABLE'] as const;
+const receiverDirectives = ['ABORT_MESSAGE', 'DISABLE'] as const;
 export type ReceiverDirective = (typeof receiverDirectives)[number];
 
 const byHeaderValue: Readonly<Record<string, ReceiverDirective>> = { 'abort-message': 'ABORT_MESSAGE', disable: 'DISABLE' };

@@ -8,11 +8,11 @@ import type { HttpHeader } from './webhook.ts';
  * reader replay a request the receiver accepts. Their names stay, so the page shows they were sent.
  */
 
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 const CREDENTIAL_NAME = /authorization|token|secret|key|password|cookie|signature|session|credential/i;
 
-export function isCredentialHeader(name: string): boolean {
+function isCredentialHeader(name: string): boolean {
   return CREDENTIAL_NAME.test(name);
 }
 

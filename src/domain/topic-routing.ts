@@ -130,7 +130,7 @@ export function filtersMatch(filters: readonly PayloadFilter[], payload: unknown
 }
 
 /** What routing looks at on a webhook. */
-export type RoutedWebhook = {
+type RoutedWebhook = {
   id: string;
   enabled: boolean;
   topics: readonly string[];

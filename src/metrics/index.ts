@@ -13,7 +13,7 @@ export const METRIC_PREFIX = 'webhook_gateway_';
 /** What the queue looks like now; read from the database at scrape time. */
 export type QueueState = { dueNow: number; oldestDueAgeSeconds: number; leased: number; failed: number };
 
-export type MetricsSources = {
+type MetricsSources = {
   queue: () => Promise<QueueState>;
   liveSubscriptions: () => number;
   liveConnections: () => number;

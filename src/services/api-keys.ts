@@ -22,7 +22,7 @@ const createApiKeyInput = z.object({
 });
 
 export type CreateApiKeyInput = z.input<typeof createApiKeyInput>;
-export type CreatedApiKey = { apiKey: ApiKeyRow; key: string };
+type CreatedApiKey = { apiKey: ApiKeyRow; key: string };
 
 export function apiKeyService({ db, clock, onKeyRevoked }: { db: Db; clock: Clock; onKeyRevoked?: (keyId: string) => void }) {
   const keys = apiKeyRepository(db);
@@ -71,5 +71,3 @@ export function apiKeyService({ db, clock, onKeyRevoked }: { db: Db; clock: Cloc
     },
   };
 }
-
-export type ApiKeyService = ReturnType<typeof apiKeyService>;

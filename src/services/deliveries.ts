@@ -29,7 +29,7 @@ const REPLAY_ROW_COST = 1024;
 /** Events per page: at most 25 MiB of payloads in one statement. */
 const REPLAY_SCAN_CHUNK = 100;
 
-export type DeliveryServiceDeps = { db: Db; clock: Clock; announcer: AfterCommit; config: Pick<Config, 'delivery'> };
+type DeliveryServiceDeps = { db: Db; clock: Clock; announcer: AfterCommit; config: Pick<Config, 'delivery'> };
 
 /** A recovery or replay: how many, the first few, and whether anything was done. */
 export type Recovery = { dryRun: boolean; count: number; deliveries: DeliveryRow[] };
@@ -228,5 +228,3 @@ export function deliveryService({ db, clock, announcer, config }: DeliveryServic
     },
   };
 }
-
-export type DeliveryService = ReturnType<typeof deliveryService>;

@@ -10,6 +10,7 @@ import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { lockName } from '../store/dialect.ts';
 import { eventRepository } from '../store/events.ts';
 import { routeAhead, writeEvent } from '../store/outbox.ts';
+import type { WebhookCache } from '../store/webhook-cache.ts';
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -42,9 +43,9 @@ const publishInput = z.object({
 export type PublishEventInput = Partial<z.input<typeof publishInput>> & { topic: string };
 export type Published = { event: EventRow; deliveryCount: number };
 
-export type EventServiceDeps = { db: Db; clock: Clock; announcer: AfterCommit };
+type EventServiceDeps = { db: Db; webhookCache: WebhookCache; clock: Clock; announcer: AfterCommit };
 
-export function eventService({ db, clock, announcer }: EventServiceDeps) {
+export function eventService({ db, webhookCache, clock, announcer }: EventServiceDeps) {
   return {
     async publish(tenantId: string, input: PublishEventInput): Promise<Published> {
       const parsed = parseInput(publishInput, input, ['input']);
@@ -57,7 +58,7 @@ export function eventService({ db, clock, announcer }: EventServiceDeps) {
         idempotencyKey: parsed.idempotencyKey ?? null,
         orderingKey: parsed.orderingKey ?? null,
       };
-      const routing = await routeAhead(db, tenantId, event);
+      const routing = await routeAhead(db, webhookCache, tenantId, event);
       const result = await db
         .transaction()
         .execute(async (trx): Promise<{ event: EventRow; deliveries: DeliveryRow[]; deliveryCount: number }> => {
@@ -68,7 +69,7 @@ export function eventService({ db, clock, announcer }: EventServiceDeps) {
             const first = await events.findByIdempotencyKey(tenantId, event.idempotencyKey, now - IDEMPOTENCY_WINDOW_MS);
             if (first) return { event: first, deliveries: [], deliveryCount: first.delivery_count };
           }
-          const written = await writeEvent(trx, { tenantId, ...event, now }, routing);
+          const written = await writeEvent(trx, webhookCache, { tenantId, ...event, now }, routing);
           return { ...written, deliveryCount: written.deliveries.length };
         });
       announcer.committed({ deliveries: result.deliveries });
@@ -76,5 +77,3 @@ export function eventService({ db, clock, announcer }: EventServiceDeps) {
     },
   };
 }
-
-export type EventService = ReturnType<typeof eventService>;

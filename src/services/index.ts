@@ -2,6 +2,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { AfterCommit } from '../delivery/after-commit.ts';
 import type { Db } from '../store/db.ts';
+import type { WebhookCache } from '../store/webhook-cache.ts';
 import { apiKeyRepository } from '../store/api-keys.ts';
 import { webhookRepository } from '../store/webhooks.ts';
 import { apiKeyService } from './api-keys.ts';
@@ -13,8 +14,10 @@ import { deliveryRepository } from '../store/deliveries.ts';
 import { attemptRepository } from '../store/attempts.ts';
 import { orderingReads } from '../store/ordering.ts';
 
-export type ServiceDeps = {
+type ServiceDeps = {
   db: Db;
+  /** The database's webhooks as this thread keeps them (store/webhook-cache.ts). */
+  webhookCache: WebhookCache;
   config: Config;
   clock: Clock;
   /** Publishes what a write committed and wakes the worker when a delivery is due now. */

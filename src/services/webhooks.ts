@@ -16,9 +16,16 @@ import type { Webhook, WebhookSettings } from '../domain/webhook.ts';
 import { newId } from '../domain/ids.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { writeEvent } from '../store/outbox.ts';
+import type { WebhookCache } from '../store/webhook-cache.ts';
 import { DISABLED_BY_PERSON, webhookDisabledEvent, webhookEnabledEvent } from '../domain/operational-events.ts';
 
-export type WebhookServiceDeps = { db: Db; config: Pick<Config, 'allowPrivateAddresses'>; clock: Clock; announcer: AfterCommit };
+type WebhookServiceDeps = {
+  db: Db;
+  webhookCache: WebhookCache;
+  config: Pick<Config, 'allowPrivateAddresses'>;
+  clock: Clock;
+  announcer: AfterCommit;
+};
 
 function throwIfAny(errors: FieldError[]): void {
   if (errors.length > 0) throw new ValidationError(errors);
@@ -50,7 +57,7 @@ function versionAfter(current: Webhook, now: number): number {
   return Math.max(now, current.updatedAt + 1);
 }
 
-export function webhookService({ db, config, clock, announcer }: WebhookServiceDeps) {
+export function webhookService({ db, webhookCache, config, clock, announcer }: WebhookServiceDeps) {
   const schemas = webhookInputSchemas(config.allowPrivateAddresses);
 
   return {
@@ -110,7 +117,15 @@ export function webhookService({ db, config, clock, announcer }: WebhookServiceD
               ? webhookEnabledEvent(id)
               : webhookDisabledEvent(id, DISABLED_BY_PERSON, null);
         const published = told
-          ? await writeEvent(trx, { tenantId, ...told, channelType: null, echo: false, idempotencyKey: null, orderingKey: null, now })
+          ? await writeEvent(trx, webhookCache, {
+              tenantId,
+              ...told,
+              channelType: null,
+              echo: false,
+              idempotencyKey: null,
+              orderingKey: null,
+              now,
+            })
           : null;
         return { webhook: updated, failed, published };
       });
@@ -171,5 +186,3 @@ export function webhookService({ db, config, clock, announcer }: WebhookServiceD
     },
   };
 }
-
-export type WebhookService = ReturnType<typeof webhookService>;

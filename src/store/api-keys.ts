@@ -3,7 +3,7 @@ import type { ApiKeyScope } from '../domain/scopes.ts';
 import { newId } from '../domain/ids.ts';
 import { prepared } from './prepared.ts';
 
-export type ApiKeyWithTenant = ApiKeyRow & { tenant_name: string };
+type ApiKeyWithTenant = ApiKeyRow & { tenant_name: string };
 
 export function parseScopes(row: Pick<ApiKeyRow, 'scopes'>): ApiKeyScope[] {
   return parseJson(row.scopes);

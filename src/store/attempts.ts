@@ -152,5 +152,3 @@ export function attemptRepository(db: Executor) {
     },
   };
 }
-
-export type AttemptRepository = ReturnType<typeof attemptRepository>;

@@ -22,14 +22,14 @@ import type { BackoffStrategy, HttpHeader, WebhookType } from '../domain/webhook
 declare const jsonOf: unique symbol;
 export type JsonText<T> = ColumnType<string & { readonly [jsonOf]: T }, string, string>;
 /** JSON text of a T, or null. */
-export type NullableJsonText<T> = ColumnType<(string & { readonly [jsonOf]: T }) | null, string | null | undefined, string | null>;
+type NullableJsonText<T> = ColumnType<(string & { readonly [jsonOf]: T }) | null, string | null | undefined, string | null>;
 
 /** The value a JSON column holds, typed by its column: the one place stored JSON is parsed. */
 export function parseJson<T>(text: string & { readonly [jsonOf]: T }): T {
   return JSON.parse(text);
 }
 
-export interface TenantTable {
+interface TenantTable {
   id: string;
   name: string;
   created_at: number;
@@ -37,7 +37,7 @@ export interface TenantTable {
   webhooks_version: Generated<string>;
 }
 
-export interface ApiKeyTable {
+interface ApiKeyTable {
   id: string;
   tenant_id: string;
   name: string;
@@ -49,7 +49,7 @@ export interface ApiKeyTable {
   revoked_at: number | null;
 }
 
-export interface WebhookTable {
+interface WebhookTable {
   id: string;
   tenant_id: string;
   name: string | null;
@@ -83,14 +83,14 @@ export interface WebhookTable {
 }
 
 /** One row per (webhook, topic pattern): the uniqueness rule and the publish-time lookup. */
-export interface WebhookTopicTable {
+interface WebhookTopicTable {
   tenant_id: string;
   webhook_id: string;
   topic: string;
   url: string;
 }
 
-export interface EventTable {
+interface EventTable {
   id: string;
   tenant_id: string;
   topic: string;
@@ -106,7 +106,7 @@ export interface EventTable {
 }
 
 /** The claims of a rate-capped webhook in the last rate window, over all instances (store/endpoint-rates.ts). */
-export interface EndpointRateTable {
+interface EndpointRateTable {
   webhook_id: string;
   /** Epoch-ms claim times, oldest first. */
   recent: JsonText<number[]>;
@@ -142,7 +142,7 @@ export interface DeliveryTable {
   updated_at: number;
 }
 
-export interface DeliveryAttemptTable {
+interface DeliveryAttemptTable {
   id: string;
   tenant_id: string;
   delivery_id: string;
@@ -165,7 +165,7 @@ export interface DeliveryAttemptTable {
 }
 
 /** One running gateway process, as long as it keeps beating. */
-export interface InstanceTable {
+interface InstanceTable {
   owner: string;
   instance_id: string;
   started_at: number;
@@ -174,13 +174,13 @@ export interface InstanceTable {
 }
 
 /** When a cluster-wide chore last ran. */
-export interface HousekeepingTable {
+interface HousekeepingTable {
   task: string;
   last_run_at: number;
 }
 
 /** A token bucket per API key, shared by the instances on one database. */
-export interface RateLimitTable {
+interface RateLimitTable {
   key_id: string;
   tokens: number;
   at: number;

@@ -3,10 +3,11 @@ import { firstIdAt } from '../domain/ids.ts';
 import type { ExpressionBuilder, Updateable } from 'kysely';
 import type { Database, DeliveryRow, DeliveryTable, Executor, NewDeliveryRow } from './db.ts';
 import { cappedCount } from './capped-count.ts';
+import { isDue, type DueRules } from './due.ts';
 import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
 import { prepared } from './prepared.ts';
 
-export type DeliveryChange = Pick<DeliveryRow, 'status' | 'attempt_count' | 'next_attempt_at' | 'updated_at'>;
+type DeliveryChange = Pick<DeliveryRow, 'status' | 'attempt_count' | 'next_attempt_at' | 'updated_at'>;
 
 /** The tenant-wide deliveries connection's filter; `since` and `until` are epoch ms, `until` exclusive. */
 export type DeliveryFilter = {
@@ -18,10 +19,10 @@ export type DeliveryFilter = {
 };
 
 /** FAILED deliveries of one webhook created in [since, until): what a recovery resends. */
-export type RecoveryWindow = { tenantId: string; webhookId: string; since: number; until: number };
+type RecoveryWindow = { tenantId: string; webhookId: string; since: number; until: number };
 
 /** What a claim read of the delivery it leased, as far as recording the attempt needs it. */
-export type ClaimedState = Pick<DeliveryRow, 'id' | 'status' | 'attempt_count' | 'attempt_requests'>;
+type ClaimedState = Pick<DeliveryRow, 'id' | 'status' | 'attempt_count' | 'attempt_requests'>;
 
 /**
  * A person's request for an attempt now (redeliver, a recovery), counted: the row may be leased
@@ -207,24 +208,9 @@ export function deliveryRepository(db: Executor) {
       return cappedCount(db, ofWebhook(tenantId, webhookId, status));
     },
 
-    /**
-     * Due deliveries not leased by anyone, oldest due first. `skipWebhooks` are endpoints already
-     * at their in-flight cap, so one slow endpoint cannot fill the batch.
-     */
-    async findDue(now: number, limit: number, skipWebhooks: readonly string[]): Promise<DeliveryRow[]> {
-      let query = db
-        .selectFrom('deliveries')
-        .selectAll()
-        .where('next_attempt_at', 'is not', null)
-        .where('next_attempt_at', '<=', now)
-        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]));
-      if (skipWebhooks.length > 0) query = query.where('webhook_id', 'not in', skipWebhooks);
-      return query.orderBy('next_attempt_at').limit(limit).execute();
-    },
-
-    async lease(ids: readonly string[], until: number): Promise<void> {
-      if (ids.length === 0) return;
-      await db.updateTable('deliveries').set({ locked_until: until }).where('id', 'in', ids).execute();
+    /** Due deliveries (store/due.ts), oldest due first. */
+    async findDue(rules: DueRules, limit: number): Promise<DeliveryRow[]> {
+      return db.selectFrom('deliveries').selectAll().where(isDue(db, rules)).orderBy('next_attempt_at').limit(limit).execute();
     },
 
     /** Moves a claimed delivery on whatever its state now, keeping a request made since the claim (movedOn). */
@@ -357,5 +343,3 @@ export function deliveryRepository(db: Executor) {
     },
   };
 }
-
-export type DeliveryRepository = ReturnType<typeof deliveryRepository>;

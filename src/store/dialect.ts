@@ -1,9 +1,11 @@
 import { PostgresAdapter, sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 
 /*
- * Every difference between the two engines the store runs on, in one place (pg-boss keeps its
- * engine-specific SQL behind one seam the same way). Repositories and migrations ask this
- * module; nothing else looks at which engine it is on.
+ * Every difference in SQL between the two engines the store runs on, in one place (pg-boss keeps
+ * its engine-specific SQL behind one seam the same way): repositories and migrations ask this
+ * module. Outside the store, only the composition roots (app.ts, engine-thread.ts) look at the
+ * engine, by DATABASE_URL: for what only Postgres has (signals between instances, the shared
+ * rate limiter) or only SQLite needs (the WAL checkpointer).
  *
  * SQLite needs no locks: every transaction begins IMMEDIATE (sqlite-dialect.ts), holding the
  * file's one write lock from its first statement, so every read-check-write is serial, over

@@ -13,7 +13,7 @@ import { parseJson, type Executor } from './db.ts';
 
 export const RATE_WINDOW_MS = 1_250;
 
-export type RateRoom = {
+type RateRoom = {
   /** Claims each capped webhook may still make now. */
   room: Map<string, number>;
   /** The earliest time a webhook with no room gets some back, if any has none. */

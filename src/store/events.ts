@@ -160,5 +160,3 @@ export function eventRepository(db: Executor) {
     },
   };
 }
-
-export type EventRepository = ReturnType<typeof eventRepository>;

@@ -22,7 +22,7 @@ export type Page<Row> = {
   hasPreviousPage: boolean;
 };
 
-export type KeysetSource<Row> = {
+type KeysetSource<Row> = {
   /** Rows strictly older (`id < cursor`, newest first) or newer (`id > cursor`, oldest first). */
   fetch(direction: 'older' | 'newer', cursor: string | null, limit: number): Promise<Row[]>;
   /** Whether any row lies at or beyond the cursor in that direction. */

@@ -1,17 +1,20 @@
-import { sql, type ExpressionBuilder } from 'kysely';
-import type { Database, Db, DeliveryRow } from './db.ts';
+import { sql } from 'kysely';
+import type { Db, DeliveryRow } from './db.ts';
+import { holderAlive, isDue, withoutRoom } from './due.ts';
 import { endpointRates } from './endpoint-rates.ts';
 import { databaseNowMs, engineOf, lockName, tryLockName } from './dialect.ts';
 
 /*
  * The queue's claim, for one process or many on one database. Modelled on graphile/worker's
- * getJobs and convoy's queue: one statement selects due rows FOR UPDATE SKIP LOCKED (so two
- * instances never take the same row and never wait on each other's rows) in a stable order,
- * and leases them to this instance by name. A lease is held until `locked_until`, or until its
- * holder's heartbeat stops: then any instance may take it at once.
+ * getJobs and convoy's queue: one statement selects due rows (store/due.ts) in a stable order
+ * and leases them to this holder by name. Claims take turns, one at a time over every thread
+ * and instance (an advisory lock on Postgres, the write lock on SQLite), because the per-webhook
+ * cap and the rate log count what earlier claims committed; each turn is one short statement.
+ * Rows a recorder is writing are skipped (SKIP LOCKED), not waited for. A lease is held until
+ * `locked_until`, or until its holder's heartbeat stops: then any instance may take it at once.
  */
 
-export type ClaimParams = {
+type ClaimParams = {
   /** The app's clock: what is due, and until when the lease holds. */
   now: number;
   /** Deliveries wanted at most. */
@@ -31,16 +34,6 @@ const SCAN_FACTOR = 4;
 export function leaseRepository(db: Db) {
   // When the last claim left a rate-capped webhook waiting: the time it gets room again.
   let nextRoomAt: number | null = null;
-
-  /** The lease holder named by `ref` has beaten recently: its leases stand. */
-  const holderAlive = (eb: ExpressionBuilder<Database, 'deliveries'>, deadAfterMs: number) =>
-    eb.exists(
-      eb
-        .selectFrom('instances')
-        .select('instances.owner')
-        .whereRef('instances.owner', '=', 'deliveries.locked_by')
-        .where('instances.heartbeat_at', '>=', eb(databaseNowMs(db), '-', deadAfterMs)),
-    );
 
   return {
     /**
@@ -64,7 +57,7 @@ export function leaseRepository(db: Db) {
               .select((eb) => ['deliveries.webhook_id', eb.fn.countAll<number>().as('leased')])
               .where('deliveries.locked_until', 'is not', null)
               .where('deliveries.locked_until', '>', now)
-              .where((eb) => holderAlive(eb, deadAfterMs))
+              .where((eb) => holderAlive(trx, eb, deadAfterMs))
               .groupBy('deliveries.webhook_id'),
           )
           // Webhooks with a rate cap and the claims left to them now (store/endpoint-rates.ts).
@@ -88,27 +81,12 @@ export function leaseRepository(db: Db) {
               const due = qb
                 .selectFrom('deliveries')
                 .select(['deliveries.id', 'deliveries.webhook_id', 'deliveries.next_attempt_at'])
-                .where('deliveries.next_attempt_at', 'is not', null)
-                .where('deliveries.next_attempt_at', '<=', now)
-                .where((eb) =>
-                  eb.or([
-                    eb('deliveries.locked_until', 'is', null),
-                    eb('deliveries.locked_until', '<=', now),
-                    eb.not(holderAlive(eb, deadAfterMs)),
-                  ]),
-                )
+                // Due (store/due.ts): its time has come, no live lease, its webhook neither paused nor out of rate room.
+                .where(isDue(trx, { now, deadAfterMs, withoutRoom: withoutRoom(rates.room) }))
                 // Webhooks already at their cap are left out here, not after the scan, or their
                 // backlog would fill every scan and starve the webhooks behind it.
                 .where('deliveries.webhook_id', 'not in', (sub) =>
                   sub.selectFrom('busy').select('busy.webhook_id').where('busy.leased', '>=', perWebhookCap),
-                )
-                // Nor webhooks that used this second's attempts: their deliveries wait, due, for the next.
-                .where('deliveries.webhook_id', 'not in', (sub) =>
-                  sub.selectFrom('rated').select('rated.webhook_id').where('rated.room', '<=', 0),
-                )
-                // A paused webhook's deliveries are held where they are until it is resumed.
-                .where('deliveries.webhook_id', 'not in', (sub) =>
-                  sub.selectFrom('webhooks').select('webhooks.id').where('webhooks.paused_at', 'is not', null),
                 )
                 // One order for every claim: batches cannot lock each other's rows in opposite orders.
                 .orderBy('deliveries.next_attempt_at')
@@ -210,5 +188,3 @@ export function leaseRepository(db: Db) {
     },
   };
 }
-
-export type LeaseRepository = ReturnType<typeof leaseRepository>;

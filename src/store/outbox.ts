@@ -6,7 +6,7 @@ import type { Database, DeliveryRow, EventRow, Executor } from './db.ts';
 import { deliveryRepository } from './deliveries.ts';
 import { eventRepository, type NewEvent } from './events.ts';
 import { orderingRepository } from './ordering.ts';
-import { subscribedWebhooks } from './webhook-cache.ts';
+import type { WebhookCache } from './webhook-cache.ts';
 
 /*
  * The outbox: an event and one delivery per webhook it reaches, written together in the caller's
@@ -48,7 +48,7 @@ export function pendingDelivery(params: {
 }
 
 /** An event to write: what the events table takes, its id and counts made here, at `now`. */
-export type OutgoingEvent = Omit<NewEvent, 'id' | 'deliveryCount' | 'createdAt'> & { now: number };
+type OutgoingEvent = Omit<NewEvent, 'id' | 'deliveryCount' | 'createdAt'> & { now: number };
 
 /** What was written: the event, and its deliveries (to announce after the commit). */
 export type Written = { event: EventRow; deliveries: DeliveryRow[] };
@@ -59,11 +59,11 @@ export type Written = { event: EventRow; deliveries: DeliveryRow[] };
  * hands the transaction the same objects unless the webhooks changed meanwhile, and a changed
  * one is decided again inside, from what is left of the same work.
  */
-export type Routing = { readonly decided: ReadonlyMap<Webhook, boolean>; readonly work: FilterWork };
+type Routing = { readonly decided: ReadonlyMap<Webhook, boolean>; readonly work: FilterWork };
 
-export async function routeAhead(db: Executor, tenantId: string, event: RoutedEvent): Promise<Routing> {
+export async function routeAhead(db: Executor, webhooks: WebhookCache, tenantId: string, event: RoutedEvent): Promise<Routing> {
   const work = new FilterWork();
-  const candidates = await subscribedWebhooks(db, tenantId, event.topic);
+  const candidates = await webhooks.subscribed(db, tenantId, event.topic);
   return { decided: new Map(candidates.map((webhook) => [webhook, receives(webhook, event, work)])), work };
 }
 
@@ -79,10 +79,11 @@ const unpriced = (): Routing => ({ decided: new Map(), work: new FilterWork(Numb
  */
 export async function writeEvent(
   trx: Transaction<Database>,
+  webhooks: WebhookCache,
   { tenantId, now, ...event }: OutgoingEvent,
   routing = unpriced(),
 ): Promise<Written> {
-  const candidates = await subscribedWebhooks(trx, tenantId, event.topic);
+  const candidates = await webhooks.subscribed(trx, tenantId, event.topic);
   const targets = candidates.filter((webhook) => routing.decided.get(webhook) ?? receives(webhook, event, routing.work));
   const eventId = newId('event', now);
   const row = await eventRepository(trx).insert({ id: eventId, tenantId, ...event, deliveryCount: targets.length, createdAt: now });

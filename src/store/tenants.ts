@@ -43,5 +43,3 @@ export function tenantRepository(db: Executor) {
     },
   };
 }
-
-export type TenantRepository = ReturnType<typeof tenantRepository>;

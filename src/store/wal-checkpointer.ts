@@ -30,7 +30,7 @@ db.pragma('busy_timeout = 1000');
 setInterval(() => db.pragma('wal_checkpoint(PASSIVE)'), workerData.everyMs);
 `;
 
-export type WalCheckpointer = { stop(): Promise<void> };
+type WalCheckpointer = { stop(): Promise<void> };
 
 export function startWalCheckpointer(path: string, logger: Logger): WalCheckpointer {
   let thread: Thread | null = null;

@@ -3,11 +3,11 @@ import { parseJson, type Database, type Executor, type WebhookRow } from './db.t
 import { escapeLike, forUpdate } from './dialect.ts';
 import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
 import { prepared } from './prepared.ts';
-import { topicPatternsFor, type PayloadFilter } from '../domain/topic-routing.ts';
-import type { BackoffStrategy, HttpHeader, Webhook, WebhookSettings, WebhookType } from '../domain/webhook.ts';
+import { topicPatternsFor } from '../domain/topic-routing.ts';
+import type { Webhook, WebhookSettings, WebhookType } from '../domain/webhook.ts';
 import { cappedCount } from './capped-count.ts';
 
-export function webhookFromRow(row: WebhookRow): Webhook {
+function webhookFromRow(row: WebhookRow): Webhook {
   return {
     id: row.id,
     tenantId: row.tenant_id,
