@@ -16,7 +16,9 @@ import { PostgresAdapter, sql, type Kysely, type RawBuilder, type Transaction } 
 
 export type Engine = 'sqlite' | 'postgres';
 
-type AnyDb = Kysely<any> | Transaction<any>;
+// biome-ignore lint/suspicious/noExplicitAny: these helpers serve every schema, the repositories' and the migrations' (typed Kysely<AnySchema> as Kysely's docs do)
+type AnySchema = any;
+type AnyDb = Kysely<AnySchema> | Transaction<AnySchema>;
 
 /**
  * Which engine a Kysely instance (or one of its transactions) talks to. Read from the adapter,
@@ -46,7 +48,7 @@ export function columnTypes(db: AnyDb) {
  * pair, a tenant name) until the caller's transaction ends, also when no row exists yet to lock.
  * Two different names may share a hash; that only makes one wait for the other.
  */
-export async function lockName(trx: Transaction<any>, ...parts: string[]): Promise<void> {
+export async function lockName(trx: Transaction<AnySchema>, ...parts: string[]): Promise<void> {
   if (engineOf(trx) !== 'postgres') return;
   await sql`select pg_advisory_xact_lock(hashtextextended(${parts.join('\u0001')}, 0))`.execute(trx);
 }
@@ -55,7 +57,7 @@ export async function lockName(trx: Transaction<any>, ...parts: string[]): Promi
  * Tries a lock held until the caller's transaction ends; false when another transaction (on any
  * instance) holds it. Housekeeping that one instance at a time should do asks this first.
  */
-export async function tryLockName(trx: Transaction<any>, ...parts: string[]): Promise<boolean> {
+export async function tryLockName(trx: Transaction<AnySchema>, ...parts: string[]): Promise<boolean> {
   if (engineOf(trx) !== 'postgres') return true;
   const { rows } = await sql<{
     locked: boolean;
@@ -113,7 +115,7 @@ export function randomTokenSql(db: AnyDb): string {
  * `NEW`, or `OLD` for a delete. Identifiers only, never values: this is migration SQL.
  */
 export async function createChangeTrigger(
-  db: Kysely<any>,
+  db: Kysely<AnySchema>,
   {
     name,
     table,
@@ -143,7 +145,7 @@ export async function createChangeTrigger(
 }
 
 /** Drops what `createChangeTrigger` made. */
-export async function dropChangeTrigger(db: Kysely<any>, { name, table }: { name: string; table: string }): Promise<void> {
+export async function dropChangeTrigger(db: Kysely<AnySchema>, { name, table }: { name: string; table: string }): Promise<void> {
   if (engineOf(db) === 'postgres') {
     await sql.raw(`drop trigger ${name} on ${table}`).execute(db);
     await sql.raw(`drop function ${name}()`).execute(db);
