@@ -123,3 +123,28 @@ describe('events and deliveries belong to their tenant', () => {
     expect(delivery.delivery?.webhook?.id).toBe(webhookId);
   });
 });
+
+describe('the global cap over several delivery threads', () => {
+  it('holds DELIVERY_CONCURRENCY=4 over three threads: never more than four requests in flight, over a window', async () => {
+    // Each thread takes a share of the process's cap; shares rounded up would let 3 threads hold 6.
+    const app = await startTestApp({ DELIVERY_WORKERS: '3', DELIVERY_CONCURRENCY: '4', SHUTDOWN_GRACE_SECONDS: '0' });
+    const held = await startReceiver();
+    held.reply(() => ({ hang: true }));
+    try {
+      for (let i = 0; i < 8; i++) {
+        const data = await app.data(CreateWebhook, {
+          input: { url: `${held.url}/held-${i}`, topics: ['cap.threads'], timeoutSeconds: 60 },
+        });
+        if (data.createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error('create failed');
+      }
+      await app.data(PublishEvent, { input: { topic: 'cap.threads', payload: {} } });
+      await held.received(4);
+      // Long enough for every thread to have claimed what its share allows.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(held.requests).toHaveLength(4);
+    } finally {
+      await held.close();
+      await app.close();
+    }
+  });
+});

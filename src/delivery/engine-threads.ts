@@ -61,6 +61,8 @@ export function startEngineThreads({
   signalsOwner: string | null;
 }): DeliveryEngine {
   const code = bootstrap();
+  // No more threads than requests the process may have in flight: each needs a share of at least one.
+  const threadCount = Math.min(count, config.delivery.concurrency);
   const threads = new Map<number, Thread>();
   let stopping = false;
 
@@ -69,8 +71,8 @@ export function startEngineThreads({
     delivery: {
       ...config.delivery,
       instanceId: `${config.delivery.instanceId}/engine-${n}`,
-      // DELIVERY_CONCURRENCY is the process's; each thread takes its share.
-      concurrency: Math.max(1, Math.ceil(config.delivery.concurrency / count)),
+      // DELIVERY_CONCURRENCY is the process's; the threads' shares add up to it exactly.
+      concurrency: Math.floor(config.delivery.concurrency / threadCount) + (n <= config.delivery.concurrency % threadCount ? 1 : 0),
     },
   });
 
@@ -99,7 +101,7 @@ export function startEngineThreads({
 
   return {
     async start() {
-      await Promise.all(Array.from({ length: count }, (_, i) => spawn(i + 1)));
+      await Promise.all(Array.from({ length: threadCount }, (_, i) => spawn(i + 1)));
     },
     wake: () => send({ kind: 'wake' }),
     async stop(graceMs) {
