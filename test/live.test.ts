@@ -6,24 +6,9 @@ import type { AttemptRow } from '../src/store/db.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 import { fakeClock } from './helpers/clock.ts';
 import { CreateWebhook } from './helpers/documents.ts';
-import { GetDelivery, PublishEvent, RedeliverFailed } from './helpers/delivery-documents.ts';
+import { GetDelivery, LiveAttempts, PublishEvent, RedeliverFailed } from './helpers/delivery-documents.ts';
 import { sseSubscribe, subscribe, wsClient } from './helpers/live.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
-
-const LiveAttempts = graphql(`
-  subscription LiveAttempts($webhookId: ID, $eventId: ID, $outcomes: [AttemptOutcome!]) {
-    deliveryAttempts(webhookId: $webhookId, eventId: $eventId, outcomes: $outcomes) {
-      id
-      webhookId
-      eventId
-      attemptNumber
-      trigger
-      outcome
-      responseStatus
-      delivery { id }
-    }
-  }
-`);
 
 const LiveAttemptDeliveries = graphql(`
   subscription LiveAttemptDeliveries {

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { graphql } from './gql/index.ts';
-import { GetDelivery, PublishEvent, WebhookDeliveries } from './helpers/delivery-documents.ts';
+import { GetDelivery, LiveAttempts, PublishEvent, WebhookDeliveries } from './helpers/delivery-documents.ts';
 import { ask, killGatewayProcesses, startGatewayProcess, type GatewayProcess } from './helpers/gateway-process.ts';
 import { CreateWebhook } from './helpers/documents.ts';
 import { subscribe, wsClient } from './helpers/live.ts';
@@ -15,21 +14,6 @@ import { startReceiver } from './helpers/receiver.ts';
  * the same from outside: what the receiver gets, the deliveries and attempts read back with nested
  * fields, and what a live subscription hears. Ids and times aside.
  */
-
-const LiveAttempts = graphql(`
-  subscription LiveAttempts($webhookId: ID, $eventId: ID, $outcomes: [AttemptOutcome!]) {
-    deliveryAttempts(webhookId: $webhookId, eventId: $eventId, outcomes: $outcomes) {
-      id
-      webhookId
-      eventId
-      attemptNumber
-      trigger
-      outcome
-      responseStatus
-      delivery { id }
-    }
-  }
-`);
 
 const EVENTS = 3;
 const dir = mkdtempSync(join(tmpdir(), 'gateway-plain-path-'));

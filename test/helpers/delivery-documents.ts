@@ -67,3 +67,19 @@ export const RedeliverFailed = graphql(`
     }
   }
 `);
+
+/** Every attempt as it is recorded, optionally narrowed, with its delivery. */
+export const LiveAttempts = graphql(`
+  subscription LiveAttempts($webhookId: ID, $eventId: ID, $outcomes: [AttemptOutcome!]) {
+    deliveryAttempts(webhookId: $webhookId, eventId: $eventId, outcomes: $outcomes) {
+      id
+      webhookId
+      eventId
+      attemptNumber
+      trigger
+      outcome
+      responseStatus
+      delivery { id }
+    }
+  }
+`);
