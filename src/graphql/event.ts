@@ -15,8 +15,11 @@ export const EventNode = builder.loadableNodeRef('Event', {
     const shared = context.live.sharedLoads;
     if (!shared) return read();
     const key = `Event:${ids.join(',')}`;
-    const loading = (shared.get(key) as Promise<EventRow[]> | undefined) ?? read();
-    shared.set(key, loading);
+    let loading = shared.get(key) as Promise<EventRow[]> | undefined;
+    if (!loading) {
+      loading = read();
+      shared.set(key, loading);
+    }
     return loading;
   },
   sort: (event) => event.id,

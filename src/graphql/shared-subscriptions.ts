@@ -53,8 +53,11 @@ const sharedLoads = new WeakMap<object, Map<string, Promise<unknown>>>();
 
 function rowContext(args: ExecutionArgs, row: object): Context {
   const context = ownContext(args);
-  const loads = sharedLoads.get(row) ?? new Map<string, Promise<unknown>>();
-  sharedLoads.set(row, loads);
+  let loads = sharedLoads.get(row);
+  if (!loads) {
+    loads = new Map();
+    sharedLoads.set(row, loads);
+  }
   context.live = { ...context.live, sharedLoads: loads };
   return context;
 }
@@ -71,10 +74,16 @@ function sharedExecution(args: ExecutionArgs, key: string, row: unknown, request
       ),
     );
   if (typeof row !== 'object' || row === null) return run();
-  const byKey = executions.get(row) ?? new Map<string, Promise<ExecutionResult>>();
-  executions.set(row, byKey);
-  const result = byKey.get(key) ?? run();
-  byKey.set(key, result);
+  let byKey = executions.get(row);
+  if (!byKey) {
+    byKey = new Map();
+    executions.set(row, byKey);
+  }
+  let result = byKey.get(key);
+  if (!result) {
+    result = run();
+    byKey.set(key, result);
+  }
   return result;
 }
 
