@@ -547,6 +547,9 @@ const nameArb = fc.oneof(
   { weight: 3, arbitrary: anyString },
 );
 
+// Searches whose case folding is easy to get wrong between SQLite, Postgres and JavaScript (accents, ß, ÿ).
+const caseSearches = ['École', 'école', 'ÉCOLE', 'ÿ', 'Ÿ', 'STRASSE', 'straße', 'second', 'SECOND', '/one'];
+
 /** Hand-written arbitraries where the type alone would rarely produce an acceptable value. */
 export const overrides: Record<string, fc.Arbitrary<unknown>> = {
   'CreateWebhookInput.topics': fc.array(topicArb, { maxLength: 4 }),
@@ -571,24 +574,7 @@ export const overrides: Record<string, fc.Arbitrary<unknown>> = {
     { weight: 1, arbitrary: longString },
     {
       weight: 3,
-      arbitrary: fc.constantFrom(
-        'orders',
-        'example',
-        'EXAMPLE.COM',
-        '100%_',
-        '\\',
-        '%',
-        'École',
-        'école',
-        'ÉCOLE',
-        'ÿ',
-        'Ÿ',
-        'STRASSE',
-        'straße',
-        'second',
-        'SECOND',
-        '/one',
-      ),
+      arbitrary: fc.constantFrom('orders', 'example', 'EXAMPLE.COM', '100%_', '\\', '%', ...caseSearches),
     },
   ),
   'Query.events.topic': topicArb,
@@ -707,20 +693,7 @@ const cleanOverrides: Record<string, fc.Arbitrary<unknown>> = {
       ],
     ]),
   ),
-  'WebhookFilter.search': fc.constantFrom(
-    'École',
-    'école',
-    'ÉCOLE',
-    'ÿ',
-    'Ÿ',
-    'STRASSE',
-    'straße',
-    'second',
-    'SECOND',
-    '/one',
-    'example',
-    '',
-  ),
+  'WebhookFilter.search': fc.constantFrom(...caseSearches, 'example', ''),
   // Ids of the kind the argument names, most of the time: otherwise almost every case is NotFound.
   ...Object.fromEntries(
     [
