@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './gql/index.ts';
-import { CreateWebhook } from './helpers/documents.ts';
+import { CreateWebhook, Pause, Resume } from './helpers/documents.ts';
 import { PublishEvent } from './helpers/delivery-documents.ts';
 import { ask, killGatewayProcesses, startGatewayProcess, type GatewayProcess } from './helpers/gateway-process.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
@@ -15,16 +15,6 @@ import { startReceiver, type Receiver } from './helpers/receiver.ts';
  * paused shows the events were there to be sent.
  */
 
-const Pause = graphql(`
-  mutation PauseForTest($id: ID!) {
-    pauseWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt } } }
-  }
-`);
-const Resume = graphql(`
-  mutation ResumeForTest($id: ID!) {
-    resumeWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt held { count } } } }
-  }
-`);
 const Held = graphql(`
   query HeldForTest($id: ID!) {
     webhook(id: $id) {

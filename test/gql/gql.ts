@@ -47,6 +47,8 @@ type Documents = {
     "\n  query GetWebhook($id: ID!) {\n    webhook(id: $id) { ...WebhookFields }\n  }\n": typeof types.GetWebhookDocument,
     "\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id) {\n      __typename\n      ... on DeleteWebhookSuccess { deletedWebhookId }\n      ... on NotFoundError { id code }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": typeof types.DeleteWebhookDocument,
     "\n  query Viewer {\n    viewer { tenantId tenantName scopes }\n  }\n": typeof types.ViewerDocument,
+    "\n  mutation PauseForTest($id: ID!) {\n    pauseWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt } } }\n  }\n": typeof types.PauseForTestDocument,
+    "\n  mutation ResumeForTest($id: ID!) {\n    resumeWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt held { count } } } }\n  }\n": typeof types.ResumeForTestDocument,
     "\n  query WebhookCounts($id: ID!) {\n    webhook(id: $id) {\n      all: deliveries(first: 1) { totalCount }\n      succeeded: deliveries(first: 1, status: SUCCEEDED) { totalCount }\n      stats { attempts succeeded failed }\n    }\n  }\n": typeof types.WebhookCountsDocument,
     "\n  query WebhookTotalCount {\n    webhooks { totalCount }\n  }\n": typeof types.WebhookTotalCountDocument,
     "\n  mutation FreshRowsPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } }\n  }\n": typeof types.FreshRowsPublishDocument,
@@ -70,8 +72,6 @@ type Documents = {
     "\n  mutation OrderingPause($id: ID!) { pauseWebhook(id: $id) { __typename } }\n": typeof types.OrderingPauseDocument,
     "\n  mutation OrderingResume($id: ID!) { resumeWebhook(id: $id) { __typename } }\n": typeof types.OrderingResumeDocument,
     "\n  mutation OrderingRedeliver($id: ID!) {\n    redeliver(deliveryId: $id) {\n      __typename\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": typeof types.OrderingRedeliverDocument,
-    "\n  mutation PauseForTest($id: ID!) {\n    pauseWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt } } }\n  }\n": typeof types.PauseForTestDocument,
-    "\n  mutation ResumeForTest($id: ID!) {\n    resumeWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt held { count } } } }\n  }\n": typeof types.ResumeForTestDocument,
     "\n  query HeldForTest($id: ID!) {\n    webhook(id: $id) {\n      pausedAt\n      enabled\n      held { count oldestAt }\n      deliveries(first: 10) { nodes { id status failureReason event { id } } }\n    }\n  }\n": typeof types.HeldForTestDocument,
     "\n  subscription ClusterAttempts($webhookId: ID) {\n    deliveryAttempts(webhookId: $webhookId) { id attemptNumber outcome responseStatus delivery { id } }\n  }\n": typeof types.ClusterAttemptsDocument,
     "\n  query ClusterKeys {\n    apiKeys { id prefix }\n  }\n": typeof types.ClusterKeysDocument,
@@ -133,6 +133,8 @@ const documents: Documents = {
     "\n  query GetWebhook($id: ID!) {\n    webhook(id: $id) { ...WebhookFields }\n  }\n": types.GetWebhookDocument,
     "\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id) {\n      __typename\n      ... on DeleteWebhookSuccess { deletedWebhookId }\n      ... on NotFoundError { id code }\n      ... on ForbiddenError { requiredScope }\n    }\n  }\n": types.DeleteWebhookDocument,
     "\n  query Viewer {\n    viewer { tenantId tenantName scopes }\n  }\n": types.ViewerDocument,
+    "\n  mutation PauseForTest($id: ID!) {\n    pauseWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt } } }\n  }\n": types.PauseForTestDocument,
+    "\n  mutation ResumeForTest($id: ID!) {\n    resumeWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt held { count } } } }\n  }\n": types.ResumeForTestDocument,
     "\n  query WebhookCounts($id: ID!) {\n    webhook(id: $id) {\n      all: deliveries(first: 1) { totalCount }\n      succeeded: deliveries(first: 1, status: SUCCEEDED) { totalCount }\n      stats { attempts succeeded failed }\n    }\n  }\n": types.WebhookCountsDocument,
     "\n  query WebhookTotalCount {\n    webhooks { totalCount }\n  }\n": types.WebhookTotalCountDocument,
     "\n  mutation FreshRowsPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } }\n  }\n": types.FreshRowsPublishDocument,
@@ -156,8 +158,6 @@ const documents: Documents = {
     "\n  mutation OrderingPause($id: ID!) { pauseWebhook(id: $id) { __typename } }\n": types.OrderingPauseDocument,
     "\n  mutation OrderingResume($id: ID!) { resumeWebhook(id: $id) { __typename } }\n": types.OrderingResumeDocument,
     "\n  mutation OrderingRedeliver($id: ID!) {\n    redeliver(deliveryId: $id) {\n      __typename\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": types.OrderingRedeliverDocument,
-    "\n  mutation PauseForTest($id: ID!) {\n    pauseWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt } } }\n  }\n": types.PauseForTestDocument,
-    "\n  mutation ResumeForTest($id: ID!) {\n    resumeWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt held { count } } } }\n  }\n": types.ResumeForTestDocument,
     "\n  query HeldForTest($id: ID!) {\n    webhook(id: $id) {\n      pausedAt\n      enabled\n      held { count oldestAt }\n      deliveries(first: 10) { nodes { id status failureReason event { id } } }\n    }\n  }\n": types.HeldForTestDocument,
     "\n  subscription ClusterAttempts($webhookId: ID) {\n    deliveryAttempts(webhookId: $webhookId) { id attemptNumber outcome responseStatus delivery { id } }\n  }\n": types.ClusterAttemptsDocument,
     "\n  query ClusterKeys {\n    apiKeys { id prefix }\n  }\n": types.ClusterKeysDocument,
@@ -335,6 +335,14 @@ export function graphql(source: "\n  query Viewer {\n    viewer { tenantId tenan
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation PauseForTest($id: ID!) {\n    pauseWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt } } }\n  }\n"): (typeof documents)["\n  mutation PauseForTest($id: ID!) {\n    pauseWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResumeForTest($id: ID!) {\n    resumeWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt held { count } } } }\n  }\n"): (typeof documents)["\n  mutation ResumeForTest($id: ID!) {\n    resumeWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt held { count } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query WebhookCounts($id: ID!) {\n    webhook(id: $id) {\n      all: deliveries(first: 1) { totalCount }\n      succeeded: deliveries(first: 1, status: SUCCEEDED) { totalCount }\n      stats { attempts succeeded failed }\n    }\n  }\n"): (typeof documents)["\n  query WebhookCounts($id: ID!) {\n    webhook(id: $id) {\n      all: deliveries(first: 1) { totalCount }\n      succeeded: deliveries(first: 1, status: SUCCEEDED) { totalCount }\n      stats { attempts succeeded failed }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -424,14 +432,6 @@ export function graphql(source: "\n  mutation OrderingResume($id: ID!) { resumeW
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation OrderingRedeliver($id: ID!) {\n    redeliver(deliveryId: $id) {\n      __typename\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"): (typeof documents)["\n  mutation OrderingRedeliver($id: ID!) {\n    redeliver(deliveryId: $id) {\n      __typename\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation PauseForTest($id: ID!) {\n    pauseWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt } } }\n  }\n"): (typeof documents)["\n  mutation PauseForTest($id: ID!) {\n    pauseWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt } } }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation ResumeForTest($id: ID!) {\n    resumeWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt held { count } } } }\n  }\n"): (typeof documents)["\n  mutation ResumeForTest($id: ID!) {\n    resumeWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt held { count } } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

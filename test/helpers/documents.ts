@@ -76,3 +76,15 @@ export const Viewer = graphql(`
     viewer { tenantId tenantName scopes }
   }
 `);
+
+export const Pause = graphql(`
+  mutation PauseForTest($id: ID!) {
+    pauseWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt } } }
+  }
+`);
+
+export const Resume = graphql(`
+  mutation ResumeForTest($id: ID!) {
+    resumeWebhook(id: $id) { __typename ... on PauseWebhookSuccess { webhook { id pausedAt held { count } } } }
+  }
+`);
