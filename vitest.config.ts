@@ -42,6 +42,10 @@ const shared = {
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // One process runs file after file with the modules it loaded kept: importing the app's
+    // module graph again for every file was a third of the suite's CPU (bench/FINDINGS.md). The
+    // projects still run apart (TEST_ENGINE), and no module keeps a database's or a server's state.
+    isolate: false,
   },
 } satisfies UserConfig;
 
