@@ -49,6 +49,12 @@ export type AppOptions = {
   lookup?: LookupFunction;
   /** Start the delivery worker (default true); tests that drive it by hand say false. */
   startWorker?: boolean;
+  /**
+   * The delivery threads' entry module (default: the one beside this file). Tests run in-process
+   * from src/ but start the threads from build/, as `npm start` does: loading src/ through tsx
+   * in each thread cost ~4 s of CPU per app.
+   */
+  engineThreadEntry?: string;
 };
 
 /** What a WebSocket operation brings to yoga's context factory beyond the request. */
@@ -170,6 +176,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       announcer: announcer.fromThreads,
       logger,
       signalsOwner: cluster?.owner ?? null,
+      entry: options.engineThreadEntry,
     });
   }
   // Per process on SQLite; one bucket per key for all instances on Postgres.

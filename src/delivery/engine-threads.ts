@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker as Thread } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
@@ -14,28 +12,20 @@ export type FromEngine = { kind: 'ready' } | { kind: 'committed'; committed: Com
 // A thread that died is started again after this long, not in a tight loop if it dies at once.
 const RESTART_AFTER_MS = 1_000;
 
-/**
- * tsx's ESM API where import.meta has no resolve() (vitest's transform): its package's import
- * export, found from the package.json require resolves (its CommonJS build fails to register).
- */
-function tsxApiUnderVitest(): string {
-  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-  const { exports } = JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  return pathToFileURL(join(dirname(manifest), exports['./esm/api']!.import.default)).href;
+/** The composition root's thread entry (src/engine-thread.ts, or build/'s when compiled): it wires this layer to the ones above. */
+function defaultEntry(): string {
+  return new URL(`../engine-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
 }
 
 /**
- * The thread's first code. Under `npm start` (build/, compiled by scripts/build-server.mjs) the
- * entry is JavaScript. Run as TypeScript (`npm run dev`, the bench, tests in-process), tsx's
- * loader hooks do not reach worker threads on Node 20, so the thread registers them itself first.
+ * The thread's first code. Under `npm start` (build/, compiled by scripts/build-server.mjs) and in
+ * the tests the entry is JavaScript. Run as TypeScript (`npm run dev`), tsx's loader hooks do not
+ * reach worker threads on Node 20, so the thread registers them itself first.
  */
-function bootstrap(): string {
-  // The entry is the composition root's (src/engine-thread.ts): it wires this layer to the ones above.
-  const entry = new URL(`../engine-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
-  const tsx = import.meta.resolve?.('tsx/esm/api') ?? tsxApiUnderVitest();
-  return entry.endsWith('.ts')
-    ? `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`
-    : `import(${JSON.stringify(entry)});`;
+function bootstrap(entry: string): string {
+  if (!entry.endsWith('.ts')) return `import(${JSON.stringify(entry)});`;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  return `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
 }
 
 /**
@@ -52,6 +42,7 @@ export function startEngineThreads({
   announcer,
   logger,
   signalsOwner,
+  entry = defaultEntry(),
 }: {
   config: Config;
   count: number;
@@ -59,8 +50,10 @@ export function startEngineThreads({
   logger: Logger;
   /** On Postgres: the name the process signals other instances under (live/cluster.ts); the threads use it too. */
   signalsOwner: string | null;
+  /** The thread's entry module; tests in-process name the compiled one `npm start` runs. */
+  entry?: string;
 }): DeliveryEngine {
-  const code = bootstrap();
+  const code = bootstrap(entry);
   // No more threads than requests the process may have in flight: each needs a share of at least one.
   const threadCount = Math.min(count, config.delivery.concurrency);
   const threads = new Map<number, Thread>();

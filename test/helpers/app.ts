@@ -49,6 +49,9 @@ export function dataOf<T>({ status, body }: GraphQLResponse<T>): T {
   return body.data;
 }
 
+/** The delivery threads' entry `npm start` runs, compiled by the tests' global setup (build-setup.ts). */
+const engineThreadEntry = new URL('../../build/engine-thread.js', import.meta.url).href;
+
 /** The engine a test app runs on: the vitest project "postgres" runs the same files on Postgres. */
 export const testEngine: 'sqlite' | 'postgres' = process.env.TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
 
@@ -78,7 +81,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Ap
       done();
     },
   });
-  const app = await createApp(config, { logger: createLogger(config.logLevel, sink), ...options });
+  const app = await createApp(config, { logger: createLogger(config.logLevel, sink), engineThreadEntry, ...options });
   const server: Server = createServer(app.handle);
   app.attachWebSockets(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
