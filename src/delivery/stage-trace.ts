@@ -14,9 +14,9 @@ export type Stage = (typeof STAGES)[number];
 export const PATHS = ['claimed'] as const;
 export type Path = (typeof PATHS)[number];
 
-/** Upper bounds in seconds: fine from 0.5 ms to 500 ms, where the first-attempt targets and tails lie. */
+/** Upper bounds in seconds: fine from 0.5 ms to 500 ms, where the first-attempt targets and tails lie; coarse up to a backlog's 10 s. */
 export const STAGE_BUCKETS = [
-  0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2.5,
+  0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2.5, 5, 10,
 ] as const;
 
 // Per stage and path: one count per bound, one past the last (+Inf), and the sum of seconds.
