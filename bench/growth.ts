@@ -15,6 +15,7 @@ import { systemClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
 import { createAnnouncer } from '../src/services/announcer.ts';
 import type { AttemptResult, DeliveryDispatcher } from '../src/delivery/dispatcher.ts';
+import { createStageTrace } from '../src/delivery/stage-trace.ts';
 import { createWorker } from '../src/delivery/worker.ts';
 import { createLogger } from '../src/logger.ts';
 import { createLiveFeed } from '../src/live/feed.ts';
@@ -152,12 +153,14 @@ async function captureStatements(path: string, tenantId: string, dueNow: number)
   const dispatcher: DeliveryDispatcher = { send: async () => succeeded, close: async () => undefined, destroy: async () => undefined };
   const announcer = createAnnouncer({ feed: createLiveFeed(), clock: systemClock, wake: () => undefined });
   const webhookCache = createWebhookCache();
+  const stages = createStageTrace();
   const worker = createWorker({
     db,
     webhookCache,
     clock: systemClock,
     dispatcher,
     announcer,
+    stages,
     logger: createLogger('silent'),
     // The defaults, as the gateway runs them.
     config: loadConfig({}).delivery,
@@ -165,7 +168,7 @@ async function captureStatements(path: string, tenantId: string, dueNow: number)
   await worker.settle();
 
   current = 'publish';
-  const events = eventService({ db, webhookCache, clock: systemClock, announcer });
+  const events = eventService({ db, webhookCache, clock: systemClock, announcer, stages });
   await events.publish(tenantId, { topic: 'order.created', payload: { orderId: 'explain' }, idempotencyKey: `explain-${now}` });
   await db.destroy();
 

@@ -57,6 +57,15 @@ export function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
+/** The order event every delivery benchmark publishes: n makes each one distinct. */
+export const orderPayload = (n: number) => ({
+  orderId: `ord_${n}`,
+  total: 1999 + n,
+  currency: 'EUR',
+  region: 'eu-west',
+  items: [{ sku: 'sku-1', quantity: 2 }],
+});
+
 /* ------------------------------------------------------------------ numbers */
 
 /** Nearest-rank percentile of an ascending list. */

@@ -4,7 +4,7 @@
  * npm run bench -- --quick      shorter runs, for trying the harness (not for the record)
  * npm run bench -- --render     rewrite RESULTS.md from results.json (after editing FINDINGS.md)
  *
- * Scenarios: read, write, delivery, postgres, live, memory, growth. Traffic goes to 127.0.0.1 only;
+ * Scenarios: read, write, delivery, first-attempt, postgres, live, memory, growth. Traffic goes to 127.0.0.1 only;
  * databases live under bench/tmp/. BENCH_CPU_PROF=1 starts every child server with --cpu-prof
  * (profiles in bench/tmp/profiles/; summarize one with `npx tsx bench/profile-summary.ts FILE`).
  * BENCH_DELIVERY_EVENTS overrides the delivery scenario's 20,000 events.
@@ -13,6 +13,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { runDelivery } from './delivery.ts';
+import { runFirstAttempt } from './first-attempt.ts';
 import { runPostgres } from './postgres.ts';
 import { runGrowth } from './growth.ts';
 import { BENCH_DIR, log, round, type Comparison, type ScenarioResult } from './lib.ts';
@@ -42,6 +43,11 @@ const scenarios: { id: string; title: string; run: () => Promise<Body> }[] = [
         perWebhook: 8,
         graphqlPublish: { connections: 16, durationSeconds: quick ? 3 : 5, warmupSeconds: 1 },
       }),
+  },
+  {
+    id: 'first-attempt',
+    title: 'First attempt: publish request to the receiver at 100 events/s x 10 webhooks, SQLite and Postgres, with the stage trace',
+    run: () => runFirstAttempt({ perSecond: 100, seconds: quick ? 3 : 10, webhooks: 10, concurrency: 64, perWebhook: 8 }),
   },
   {
     id: 'postgres',

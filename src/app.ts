@@ -167,13 +167,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let engine: DeliveryEngine;
   if (config.delivery.workers === 0) {
     const dispatcher = createDispatcher({ allowPrivateAddresses: config.allowPrivateAddresses, lookup: options.lookup });
-    here = createWorker({ db, webhookCache, clock, dispatcher, announcer, logger, config: config.delivery, random: options.random });
+    here = createWorker({
+      db,
+      webhookCache,
+      clock,
+      dispatcher,
+      announcer,
+      stages: metrics.stages,
+      logger,
+      config: config.delivery,
+      random: options.random,
+    });
     engine = engineOnThisThread({ worker: here, dispatcher, logger });
   } else {
     engine = startEngineThreads({
       config,
       count: config.delivery.workers,
       announcer: announcer.fromThreads,
+      stages: metrics.stages,
       logger,
       signalsOwner: cluster?.owner ?? null,
       entry: options.engineThreadEntry,
@@ -189,6 +200,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     config,
     clock,
     announcer,
+    stages: metrics.stages,
     onKeyRevoked: (keyId) => {
       revokeHere(keyId);
       cluster?.revoked(keyId);
@@ -274,11 +286,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
     // An SSE response is a live connection: a client that stops reading it is cut off as a WebSocket one is.
     if (request.headers.accept?.includes('text/event-stream')) stalls.watch(request.socket, () => request.socket.destroy());
-    withRequestId(requestId, () => {
-      if (request.url?.split('?')[0] === '/healthz') void health(response);
-      else if (metricsHttp.handle(request, response)) return;
-      else if (!graphiql.serveAsset(request, response) && !monitor.serve(request, response)) void yoga.requestListener(request, response);
-    });
+    withRequestId(
+      requestId,
+      () => {
+        if (request.url?.split('?')[0] === '/healthz') void health(response);
+        else if (metricsHttp.handle(request, response)) return;
+        else if (!graphiql.serveAsset(request, response) && !monitor.serve(request, response)) void yoga.requestListener(request, response);
+      },
+      started,
+    );
   };
 
   if (options.startWorker !== false) await engine.start();

@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import { createDispatcher } from './delivery/dispatcher.ts';
 import { engineOnThisThread } from './delivery/engine.ts';
 import type { FromEngine, ToEngine } from './delivery/engine-threads.ts';
+import { createStageTrace } from './delivery/stage-trace.ts';
 import { createWorker } from './delivery/worker.ts';
 import { relayOver } from './live/cluster.ts';
 import { createPgSignals } from './live/pg-signals.ts';
@@ -31,6 +32,8 @@ const relay =
     ? relayOver(createPgSignals({ url: config.databaseUrl, db, owner: signalsOwner, logger, onSignal: () => {} }))
     : null;
 const dispatcher = createDispatcher({ allowPrivateAddresses: config.allowPrivateAddresses });
+// Counted here, sent with each commit's message: no message of its own per delivery.
+const stages = createStageTrace();
 const worker = createWorker({
   db,
   webhookCache: createWebhookCache(),
@@ -40,9 +43,10 @@ const worker = createWorker({
     committed(committed) {
       const relayed = relay ? relayedOf(committed, systemClock.now()) : null;
       if (relayed) relay!(relayed);
-      post({ kind: 'committed', committed });
+      post({ kind: 'committed', committed, stages: stages.take() });
     },
   },
+  stages,
   logger,
   config: config.delivery,
 });

@@ -12,6 +12,9 @@ import { startReceiver, type Receiver } from './helpers/receiver.ts';
 // GET /metrics on the real server process, read with a Prometheus text-format parser.
 
 const TOKEN = 'metrics-token-0123456789';
+// How long the receiver's /slow endpoint takes to answer.
+const SLOW_MS = 60;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 let gateway: GatewayProcess;
 let receiver: Receiver;
 let metricsUrl: string;
@@ -19,7 +22,13 @@ const dir = mkdtempSync(join(tmpdir(), 'gateway-metrics-'));
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  receiver.reply((request) => (request.path.startsWith('/fail') ? { status: 503, body: 'down' } : { status: 200, body: 'ok' }));
+  receiver.reply((request) =>
+    request.path.startsWith('/fail')
+      ? { status: 503, body: 'down' }
+      : request.path.startsWith('/slow')
+        ? { wait: sleep(SLOW_MS), status: 200 }
+        : { status: 200, body: 'ok' },
+  );
   gateway = await startGatewayProcess({ DATABASE_PATH: join(dir, 'gateway.db'), METRICS_TOKEN: TOKEN, METRICS_PORT: '0' });
   const listening = gateway.server.lines.find((line) => line.includes('gateway listening'))!;
   metricsUrl = (JSON.parse(listening) as { metrics: string }).metrics;
@@ -30,11 +39,24 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function scrape(url = metricsUrl): Promise<Map<string, Family>> {
+async function scrapeText(url = metricsUrl): Promise<string> {
   const response = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-  return new Map(parsePrometheusTextFormat(await response.text()).map((family) => [family.name, family]));
+  return response.text();
+}
+
+async function scrape(url = metricsUrl): Promise<Map<string, Family>> {
+  return new Map(parsePrometheusTextFormat(await scrapeText(url)).map((family) => [family.name, family]));
+}
+
+/** A stage's observations and their sum in seconds, read from the text (the parser keeps neither for a labelled histogram). */
+function stageTotals(text: string, stage: string): { count: number; sum: number } {
+  const read = (suffix: string) =>
+    Number(
+      new RegExp(`^webhook_gateway_delivery_stage_seconds_${suffix}\\{stage="${stage}",path="claimed"\\} (\\S+)$`, 'm').exec(text)?.[1],
+    );
+  return { count: read('count'), sum: read('sum') };
 }
 
 /** The value of a counter or gauge sample whose labels include `labels` (0 when absent). */
@@ -113,6 +135,8 @@ describe('GET /metrics', () => {
         'space',
         'kind',
         'type',
+        'stage',
+        'path',
       ]).toContain(name);
   });
 
@@ -147,6 +171,37 @@ describe('GET /metrics', () => {
     expect(value(last, 'webhook_gateway_deliveries_failed')).toBe(1);
     expect(value(last, 'webhook_gateway_deliveries_due')).toBe(0);
     expect(value(last, 'webhook_gateway_deliveries_oldest_due_age_seconds')).toBe(0);
+  });
+});
+
+describe('the delivery stage trace', () => {
+  it('counts each stage once per delivery made in the engine thread (publish_commit once per publish), with plausible sums', async () => {
+    await createWebhookAt(gateway, `${receiver.url}/slow`, { topics: ['trace.*'] });
+    const stages = ['publish_commit', 'handoff', 'request_start', 'response', 'record_commit'];
+    const totals = (text: string) => Object.fromEntries(stages.map((stage) => [stage, stageTotals(text, stage)]));
+    const before = totals(await scrapeText());
+    for (let n = 0; n < 3; n++) {
+      const data = await ask(gateway, PublishEvent, { input: { topic: 'trace.created', payload: { n } } });
+      expect(data.publishEvent.__typename).toBe('PublishEventSuccess');
+    }
+    // The last stage is counted once the attempt's record commits, just after the receiver answered.
+    let after = totals(await scrapeText());
+    for (let round = 0; round < 200 && !(after.record_commit!.count - before.record_commit!.count >= 3); round++) {
+      await sleep(25);
+      after = totals(await scrapeText());
+    }
+
+    const added = Object.fromEntries(
+      stages.map((stage) => [stage, { count: after[stage]!.count - before[stage]!.count, sum: after[stage]!.sum - before[stage]!.sum }]),
+    );
+    for (const stage of stages) expect(added[stage]!.count, stage).toBe(3);
+    // The receiver answers SLOW_MS late: the response stage holds that, and no stage holds seconds.
+    // Every stage but handoff is timed in fractions of a millisecond; handoff counts whole ones, from the row's created_at.
+    expect(added.response!.sum).toBeGreaterThanOrEqual((3 * SLOW_MS) / 1000);
+    for (const stage of stages) {
+      expect(added[stage]!.sum, stage).toBeGreaterThan(stage === 'handoff' ? -1e-9 : 0);
+      expect(added[stage]!.sum, stage).toBeLessThan(3 * 2);
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
+import { createStageTrace } from '../src/delivery/stage-trace.ts';
 import { ConflictError } from '../src/domain/errors.ts';
 import { createLiveFeed } from '../src/live/feed.ts';
 import { apiKeyService } from '../src/services/api-keys.ts';
@@ -32,7 +33,15 @@ beforeEach(async () => {
   await migrateToLatest(db);
   repos = createRepositories(db);
   const announcer = createAnnouncer({ feed: createLiveFeed(), clock: systemClock, wake: () => {} });
-  services = createServices({ db, webhookCache: createWebhookCache(), config, clock: systemClock, announcer, onKeyRevoked: () => {} });
+  services = createServices({
+    db,
+    webhookCache: createWebhookCache(),
+    config,
+    clock: systemClock,
+    announcer,
+    stages: createStageTrace(),
+    onKeyRevoked: () => {},
+  });
   tenantId = (await tenantRepository(db).findOrCreate('acme')).id;
 });
 

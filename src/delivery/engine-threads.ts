@@ -5,9 +5,11 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { AfterCommit, Committed } from './after-commit.ts';
 import type { DeliveryEngine } from './engine.ts';
+import type { StageCounts, StageTrace } from './stage-trace.ts';
 
 export type ToEngine = { kind: 'wake' } | { kind: 'stop'; graceMs: number };
-export type FromEngine = { kind: 'ready' } | { kind: 'committed'; committed: Committed };
+/** `stages`: what the thread's stage trace counted since its last message (null: nothing), riding on the commit's message. */
+export type FromEngine = { kind: 'ready' } | { kind: 'committed'; committed: Committed; stages: StageCounts | null };
 
 // A thread that died is started again after this long, not in a tight loop if it dies at once.
 const RESTART_AFTER_MS = 1_000;
@@ -40,6 +42,7 @@ export function startEngineThreads({
   config,
   count,
   announcer,
+  stages,
   logger,
   signalsOwner,
   entry = defaultEntry(),
@@ -47,6 +50,8 @@ export function startEngineThreads({
   config: Config;
   count: number;
   announcer: AfterCommit;
+  /** The process's stage trace (metrics), where each thread's counts are added. */
+  stages: StageTrace;
   logger: Logger;
   /** On Postgres: the name the process signals other instances under (live/cluster.ts); the threads use it too. */
   signalsOwner: string | null;
@@ -74,7 +79,12 @@ export function startEngineThreads({
     let ready!: () => void;
     const started = new Promise<void>((resolve) => (ready = resolve));
     const thread = new Thread(code, { eval: true, workerData: { config: configOf(n), threadId: n, signalsOwner } });
-    thread.on('message', (message: FromEngine) => (message.kind === 'ready' ? ready() : announcer.committed(message.committed)));
+    thread.on('message', (message: FromEngine) => {
+      if (message.kind === 'ready') return ready();
+      // Counted before the announcement, so whoever sees the attempt can see its stages too.
+      if (message.stages) stages.add(message.stages);
+      announcer.committed(message.committed);
+    });
     thread.on('error', (error) => logger.error({ err: error, engineThread: n }, 'delivery engine thread failed'));
     thread.on('exit', (code) => {
       threads.delete(n);

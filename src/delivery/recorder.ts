@@ -15,6 +15,7 @@ import type { AfterCommit } from './after-commit.ts';
 import type { Claimed } from './claimer.ts';
 import type { AttemptResult } from './dispatcher.ts';
 import { decideOutcome, failureCountChange, type OutcomeInput } from './outcome.ts';
+import { secondsSince, type StageTrace } from './stage-trace.ts';
 
 /**
  * How long the first result of a batch waits for others to share its transaction. SQLite has one
@@ -29,7 +30,14 @@ type Finished = {
   claimed: Claimed;
   trigger: AttemptTrigger;
   finishedAt: number;
-  attempt: { url: string; headers: Readonly<Record<string, string>>; startedAt: number; result: AttemptResult } | null;
+  attempt: {
+    url: string;
+    headers: Readonly<Record<string, string>>;
+    startedAt: number;
+    result: AttemptResult;
+    /** performance.now() when the response was read: the record_commit stage starts there. */
+    responded: number;
+  } | null;
 };
 
 type Recorded = {
@@ -44,6 +52,7 @@ type RecorderDeps = {
   db: Db;
   webhookCache: WebhookCache;
   announcer: AfterCommit;
+  stages: StageTrace;
   logger: Logger;
   autoDisableAfter: number;
   random: () => number;
@@ -56,7 +65,7 @@ type RecorderDeps = {
  * still hold, and only when they do not (the webhook was disabled or deleted meanwhile) is the
  * delivery read again.
  */
-export function createRecorder({ db, webhookCache, announcer, logger, autoDisableAfter, random }: RecorderDeps) {
+export function createRecorder({ db, webhookCache, announcer, stages, logger, autoDisableAfter, random }: RecorderDeps) {
   async function recordIn(trx: Transaction<Database>, { claimed, trigger, finishedAt, attempt }: Finished): Promise<Recorded> {
     const deliveries = deliveryRepository(trx);
     const webhooks = webhookRepository(trx);
@@ -175,6 +184,11 @@ export function createRecorder({ db, webhookCache, announcer, logger, autoDisabl
     });
   }
 
+  /** Observed before the announcement, whose message to the main thread carries the counts. */
+  function committed(finished: Finished) {
+    if (finished.attempt) stages.observe('record_commit', 'claimed', secondsSince(finished.attempt.responded));
+  }
+
   let unrecorded: { finished: Finished; resolve: () => void; reject: (error: unknown) => void }[] = [];
   let flushQueued = false;
 
@@ -199,7 +213,9 @@ export function createRecorder({ db, webhookCache, announcer, logger, autoDisabl
       // One attempt that cannot be recorded must not take the others with it: one by one.
       for (const { finished, resolve, reject } of batch) {
         try {
-          announce([await db.transaction().execute((trx) => recordIn(trx, finished))]);
+          const recorded = await db.transaction().execute((trx) => recordIn(trx, finished));
+          committed(finished);
+          announce([recorded]);
           resolve();
         } catch (error) {
           reject(error);
@@ -207,6 +223,7 @@ export function createRecorder({ db, webhookCache, announcer, logger, autoDisabl
       }
       return;
     }
+    for (const { finished } of batch) committed(finished);
     announce(recorded);
     for (const { resolve } of batch) resolve();
   }

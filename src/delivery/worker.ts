@@ -13,6 +13,7 @@ import { createPruner } from './pruner.ts';
 import { createLineSweep } from './line-sweep.ts';
 import { createRecorder } from './recorder.ts';
 import { buildRequest } from './request.ts';
+import type { StageTrace } from './stage-trace.ts';
 
 /*
  * The delivery loop: claim (claimer.ts) -> sign and send (request.ts, dispatcher.ts) -> record
@@ -29,6 +30,8 @@ type WorkerDeps = {
   announcer: AfterCommit;
   logger: Logger;
   config: Config['delivery'];
+  /** Where this thread counts the stages of its deliveries (stage-trace.ts). */
+  stages: StageTrace;
   /** Jitter source; tests pin it. */
   random?: () => number;
 };
@@ -41,12 +44,13 @@ const POLL_MS = 1_000;
 const LOCAL_RESOURCE_RETRY_MS = 5_000;
 
 export function createWorker(deps: WorkerDeps) {
-  const { clock, dispatcher, logger, config } = deps;
+  const { clock, dispatcher, logger, config, stages } = deps;
   const claimer = createClaimer(deps);
   const recorder = createRecorder({
     db: deps.db,
     webhookCache: deps.webhookCache,
     announcer: deps.announcer,
+    stages,
     logger,
     autoDisableAfter: config.autoDisableAfterFailures,
     random: deps.random ?? Math.random,
@@ -65,13 +69,19 @@ export function createWorker(deps: WorkerDeps) {
   /** Sends one claimed delivery (or not, when it can no longer be sent) and hands the result to the recorder. */
   async function deliver(claimed: Claimed) {
     const trigger = claimed.delivery.next_trigger ?? 'SCHEDULED';
-    const { webhook, event } = claimed;
+    const { webhook, event, delivery } = claimed;
     if (!canSend(webhook, trigger)) {
       return recorder.record({ claimed, trigger, finishedAt: clock.now(), attempt: null });
     }
+    const launched = performance.now();
     const startedAt = clock.now();
+    // Due since the later of its creation and its scheduled attempt (a retry, a delay).
+    stages.observe('handoff', 'claimed', (startedAt - Math.max(delivery.next_attempt_at ?? 0, delivery.created_at)) / 1000);
     const request = buildRequest(webhook, event, startedAt);
     let result: AttemptResult;
+    // dispatcher.send calls undici's request() before its first await: this is the request's start.
+    const requested = performance.now();
+    stages.observe('request_start', 'claimed', (requested - launched) / 1000);
     try {
       result = await dispatcher.send(request);
     } catch (error) {
@@ -85,11 +95,13 @@ export function createWorker(deps: WorkerDeps) {
       return claimer.putBack(claimed, clock.now() + LOCAL_RESOURCE_RETRY_MS);
     }
     if (abandoned) return;
+    const responded = performance.now();
+    stages.observe('response', 'claimed', (responded - requested) / 1000);
     await recorder.record({
       claimed,
       trigger,
       finishedAt: clock.now(),
-      attempt: { url: request.url, headers: request.headers, startedAt, result },
+      attempt: { url: request.url, headers: request.headers, startedAt, result, responded },
     });
   }
 

@@ -1,5 +1,6 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import { decodeTime } from 'ulid';
+import { createStageTrace, STAGE_BUCKETS, type StageTrace } from '../delivery/stage-trace.ts';
 import type { AttemptRow } from '../store/db.ts';
 
 /*
@@ -54,6 +55,18 @@ export function createMetrics(sources: MetricsSources) {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     registers: [registry],
   });
+  const stages = createStageTrace();
+  registry.registerMetric(
+    stageHistogram(
+      `${p}delivery_stage_seconds`,
+      'Where the time from a publish request to its recorded attempt goes, by stage: publish_commit (request received -> ' +
+        'its transaction commits), handoff (due, i.e. the later of created and next attempt, -> the attempt launched after its claim ' +
+        'commits), request_start (launched -> the HTTP request made), response (request -> response read), record_commit ' +
+        '(response -> the recording transaction commits); and by path: claimed (taken by the claim query) or fresh (handed over ' +
+        'in memory at publish, not built yet).',
+      stages,
+    ),
+  );
   const operations = new Counter({
     name: `${p}graphql_operations_total`,
     help: 'GraphQL operations by type (query, mutation, subscription) and result (ok, error, refused before execution).',
@@ -101,6 +114,8 @@ export function createMetrics(sources: MetricsSources) {
 
   return {
     registry,
+    /** Where the main thread observes stages (publishes; the worker when DELIVERY_WORKERS=0) and adds what threads took. */
+    stages,
     /** Called once per recorded attempt (where attempts are announced to subscribers). */
     attemptRecorded(attempt: AttemptRow) {
       attempts.inc({ outcome: attempt.outcome, trigger: attempt.trigger });
@@ -117,6 +132,35 @@ export function createMetrics(sources: MetricsSources) {
     scrape: () => registry.metrics(),
     contentType: registry.contentType,
   };
+}
+
+/**
+ * A histogram read from a StageTrace at scrape time, in prom-client's exposition shape: the counts
+ * arrive as arrays from the delivery threads, which a prom-client Histogram (one observe per value)
+ * cannot take in.
+ */
+function stageHistogram(name: string, help: string, trace: StageTrace): Metric {
+  const metric = {
+    name,
+    help,
+    type: 'histogram',
+    aggregator: 'sum',
+    get: async () => ({
+      name,
+      help,
+      type: 'histogram',
+      aggregator: 'sum',
+      values: trace
+        .series()
+        .flatMap(({ stage, path, buckets, count, sum }) => [
+          ...buckets.map((value, i) => ({ metricName: `${name}_bucket`, labels: { stage, path, le: STAGE_BUCKETS[i] ?? '+Inf' }, value })),
+          { metricName: `${name}_sum`, labels: { stage, path }, value: sum },
+          { metricName: `${name}_count`, labels: { stage, path }, value: count },
+        ]),
+    }),
+  };
+  // prom-client types only its own classes as metrics; its registry asks no more than the above of one.
+  return metric as unknown as Metric;
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
 import type { AfterCommit } from '../delivery/after-commit.ts';
+import type { StageTrace } from '../delivery/stage-trace.ts';
 import { TEST_TOPIC } from '../domain/event-types.ts';
 import { jsonTooDeep, tooDeep, tooLong } from '../domain/input-limits.ts';
 import { inputLimits as limits } from '../domain/limits.ts';
 import { isReservedTopic, RESERVED_TOPIC_PREFIX } from '../domain/operational-events.ts';
 import { parseInput, text } from '../domain/validation.ts';
+import { requestReceivedAt } from '../request-context.ts';
 import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { lockName } from '../store/dialect.ts';
 import { eventRepository } from '../store/events.ts';
@@ -43,11 +45,13 @@ const publishInput = z.object({
 export type PublishEventInput = Partial<z.input<typeof publishInput>> & { topic: string };
 export type Published = { event: EventRow; deliveryCount: number };
 
-type EventServiceDeps = { db: Db; webhookCache: WebhookCache; clock: Clock; announcer: AfterCommit };
+type EventServiceDeps = { db: Db; webhookCache: WebhookCache; clock: Clock; announcer: AfterCommit; stages: StageTrace };
 
-export function eventService({ db, webhookCache, clock, announcer }: EventServiceDeps) {
+export function eventService({ db, webhookCache, clock, announcer, stages }: EventServiceDeps) {
   return {
     async publish(tenantId: string, input: PublishEventInput): Promise<Published> {
+      // From the HTTP request's arrival; a publish made in-process (the bench, tests) from this call.
+      const received = requestReceivedAt() ?? performance.now();
       const parsed = parseInput(publishInput, input, ['input']);
       const now = clock.now();
       const event = {
@@ -72,6 +76,7 @@ export function eventService({ db, webhookCache, clock, announcer }: EventServic
           const written = await writeEvent(trx, webhookCache, { tenantId, ...event, now }, routing);
           return { ...written, deliveryCount: written.deliveries.length };
         });
+      stages.observe('publish_commit', 'claimed', (performance.now() - received) / 1000);
       announcer.committed({ deliveries: result.deliveries });
       return { event: result.event, deliveryCount: result.deliveryCount };
     },

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { AfterCommit } from '../delivery/after-commit.ts';
+import type { StageTrace } from '../delivery/stage-trace.ts';
 import type { Db } from '../store/db.ts';
 import type { WebhookCache } from '../store/webhook-cache.ts';
 import { apiKeyRepository } from '../store/api-keys.ts';
@@ -22,6 +23,8 @@ type ServiceDeps = {
   clock: Clock;
   /** Publishes what a write committed and wakes the worker when a delivery is due now. */
   announcer: AfterCommit;
+  /** Where publishes count their publish_commit stage (the process's, in metrics). */
+  stages: StageTrace;
   /** A key was revoked: its live subscriptions end. */
   onKeyRevoked: (keyId: string) => void;
 };
