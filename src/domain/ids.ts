@@ -12,8 +12,14 @@ function randomFraction(): number {
   return pool[drawn++]! / 256;
 }
 
-// Monotonic so ids minted in the same millisecond still sort in creation order (keyset pages rely on it).
-const ulid = monotonicFactory(randomFraction);
+/*
+ * Monotonic within a millisecond, so ids minted in the same one still sort in creation order
+ * (keyset pages rely on it), and only within it: each id carries the time it was minted at,
+ * which the time filters read (firstIdAt). One factory across all times would mint every id
+ * after the latest time it had seen with that time instead, so a clock that runs behind it (a
+ * test's, or the system's stepped back) would mint ids outside the windows they belong to.
+ */
+let minting = { at: Number.NaN, ulid: monotonicFactory(randomFraction) };
 
 export const idPrefixes = {
   tenant: 'ten',
@@ -27,7 +33,8 @@ export const idPrefixes = {
 type IdKind = keyof typeof idPrefixes;
 
 export function newId(kind: IdKind, now: number = Date.now()): string {
-  return `${idPrefixes[kind]}_${ulid(now)}`;
+  if (now !== minting.at) minting = { at: now, ulid: monotonicFactory(randomFraction) };
+  return `${idPrefixes[kind]}_${minting.ulid(now)}`;
 }
 
 /** The smallest id of this kind minted at `ms`: every id minted earlier sorts below it (before 1970: the smallest of all). */
