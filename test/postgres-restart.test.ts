@@ -56,8 +56,6 @@ beforeAll(async () => {
     DATABASE_URL: postgres.url,
     DATABASE_POOL_SIZE: '4',
     DELIVERY_WORKERS: '1',
-    // Attempts sent while the database was away are recorded by no one: their leases bring them back soon.
-    DELIVERY_LEASE_SECONDS: '5',
   });
   gateway.server.child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
 }, 60_000);
@@ -98,10 +96,17 @@ async function publish(n: number): Promise<Publish> {
   }
 }
 
+/** When the gateway has died: how, for the message of whatever then times out. */
+function gatewayGone(): string {
+  const { exitCode, signalCode } = gateway.server.child;
+  if (exitCode === null && signalCode === null) return '';
+  return `; the gateway exited (${exitCode ?? signalCode}), its stderr ending:\n${stderr.join('').slice(-4_000)}`;
+}
+
 async function until(condition: () => boolean | Promise<boolean>, withinMs: number, what: string) {
   const deadline = Date.now() + withinMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not within ${withinMs} ms: ${what}`);
+    if (Date.now() > deadline) throw new Error(`not within ${withinMs} ms: ${what}${gatewayGone()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
