@@ -25,6 +25,7 @@ const onPostgresToo = [
   'test/webhook-versions.test.ts',
   'test/deliveries-plan.test.ts',
   'test/queue-due.test.ts',
+  'test/claim-reads.test.ts',
   'test/operational-events.test.ts',
 ];
 
