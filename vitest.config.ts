@@ -8,6 +8,9 @@ const require = createRequire(import.meta.url);
  * makes startTestApp use a fresh Postgres database): the paths where the engines differ
  * (types, locks, counts, queue). Files that test SQLite itself or start the server process stay
  * SQLite-only, but for operational-events, which hands its process a fresh Postgres database.
+ * The Postgres-only files (postgres-*.test.ts) run once, in the "sqlite" project: they choose
+ * their Postgres themselves, a database on the shared server, or (postgres-restart, which stops
+ * it) a server of their own.
  */
 const onPostgresToo = [
   'test/webhooks.test.ts',
@@ -22,6 +25,7 @@ const onPostgresToo = [
   'test/webhook-versions.test.ts',
   'test/deliveries-plan.test.ts',
   'test/queue-due.test.ts',
+  'test/claim-reads.test.ts',
   'test/operational-events.test.ts',
 ];
 

@@ -19,6 +19,7 @@ import { createLogger } from './logger.ts';
 import { currentRequestId, newRequestId, withRequestId } from './request-context.ts';
 import { createRepositories, createServices, type Repositories, type Services } from './services/index.ts';
 import { openDatabase, type Db } from './store/db.ts';
+import { isDatabaseUnavailable } from './store/unavailable.ts';
 import { createWebhookCache } from './store/webhook-cache.ts';
 import { aheadOfTurns } from './store/fair-turns.ts';
 import { startWalCheckpointer } from './store/wal-checkpointer.ts';
@@ -105,7 +106,7 @@ function bodyProblem(request: IncomingMessage): { status: number; message: strin
   return null;
 }
 
-/** Expected failures keep their message and code; anything else is logged and replaced. */
+/** Expected failures keep their message and code; a database that is away says so; anything else is logged and replaced. */
 function maskError(logger: Logger) {
   return (error: unknown, message: string): Error => {
     const original = error instanceof GraphQLError ? error.originalError : error;
@@ -116,6 +117,14 @@ function maskError(logger: Logger) {
     }
     if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
     const requestId = currentRequestId() ?? newRequestId();
+    if (isDatabaseUnavailable(original)) {
+      // Expected while Postgres restarts or fails over: the client retries (with its idempotencyKey), no stack is logged.
+      logger.warn({ requestId, reason: (original as Error).message }, 'database unavailable; request answered DATABASE_UNAVAILABLE');
+      return new GraphQLError('The database is unavailable; retry shortly', {
+        ...located,
+        extensions: { code: 'DATABASE_UNAVAILABLE', requestId, http: { status: 503, headers: { 'retry-after': '1' } } },
+      });
+    }
     logger.error({ err: original, requestId }, 'unexpected error while resolving a request');
     return new GraphQLError(message, { ...located, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } });
   };

@@ -36,6 +36,9 @@ export function createClaimer({ db, webhookCache, clock, logger, config }: Claim
   let registered: Promise<void> | null = null;
   let beating: NodeJS.Timeout | undefined;
   let retired = false;
+  // Leased by a claim whose reads then failed (the database went away between statements): ours
+  // until their leases run out, so the next claim sends them instead of leaving them to wait it out.
+  let unread: DeliveryRow[] = [];
 
   async function beat() {
     try {
@@ -61,6 +64,21 @@ export function createClaimer({ db, webhookCache, clock, logger, config }: Claim
     return registered;
   }
 
+  /** The webhooks and events of leased deliveries. */
+  async function read(picked: DeliveryRow[]): Promise<Claimed[]> {
+    if (picked.length === 0) return [];
+    const webhooks = await webhookCache.byIds(db, picked);
+    const events = new Map<string, EventRow>();
+    for (const [tenantId, ids] of groupBy(
+      picked,
+      (d) => d.tenant_id,
+      (d) => d.event_id,
+    )) {
+      for (const event of await eventRepository(db).findByIds(tenantId, ids)) events.set(event.id, event);
+    }
+    return picked.map((delivery) => ({ delivery, webhook: webhooks.get(delivery.webhook_id), event: events.get(delivery.event_id)! }));
+  }
+
   return {
     owner,
 
@@ -68,25 +86,30 @@ export function createClaimer({ db, webhookCache, clock, logger, config }: Claim
     async claim(room: number): Promise<Claimed[]> {
       if (retired) return [];
       await register();
-      const picked = await leases.claim({
-        now: clock.now(),
-        limit: room,
-        perWebhookCap: config.concurrencyPerWebhook,
-        leaseMs: config.leaseMs,
-        owner,
-        deadAfterMs: config.deadAfterMs,
-      });
-      if (picked.length === 0) return [];
-      const webhooks = await webhookCache.byIds(db, picked);
-      const events = new Map<string, EventRow>();
-      for (const [tenantId, ids] of groupBy(
-        picked,
-        (d) => d.tenant_id,
-        (d) => d.event_id,
-      )) {
-        for (const event of await eventRepository(db).findByIds(tenantId, ids)) events.set(event.id, event);
+      const now = clock.now();
+      // A lease that ran out meanwhile is any claim's to take again.
+      const held = unread.filter((delivery) => (delivery.locked_until ?? 0) > now);
+      let picked = held.slice(0, room);
+      unread = held.slice(room);
+      try {
+        if (picked.length < room) {
+          picked = [
+            ...picked,
+            ...(await leases.claim({
+              now,
+              limit: room - picked.length,
+              perWebhookCap: config.concurrencyPerWebhook,
+              leaseMs: config.leaseMs,
+              owner,
+              deadAfterMs: config.deadAfterMs,
+            })),
+          ];
+        }
+        return await read(picked);
+      } catch (error) {
+        unread.push(...picked);
+        throw error;
       }
-      return picked.map((delivery) => ({ delivery, webhook: webhooks.get(delivery.webhook_id), event: events.get(delivery.event_id)! }));
     },
 
     /** When a rate-capped webhook left waiting by the last claim gets room again, if one was. */

@@ -6,6 +6,7 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { apiKeyFromHeaders, type Principal } from '../auth/authenticate.ts';
 import { grants } from '../domain/scopes.ts';
+import { isDatabaseUnavailable } from '../store/unavailable.ts';
 import { coalesceWrites } from './coalesced-writes.ts';
 import { closeFirmly } from './firm-close.ts';
 import { slotsPerKey } from './slots.ts';
@@ -109,6 +110,20 @@ export function attachWebSockets(params: {
       if (sockets.size === 0 && byKey.get(keyId) === sockets) byKey.delete(keyId);
     });
   };
+  /**
+   * The key's principal, or 'away' when the database cannot say (Postgres restarting): the
+   * socket is then closed with 1013, which clients retry. Thrown, the error would close it with
+   * graphql-ws's 4500, which ends a client's retries.
+   */
+  const lookUp = async (socket: WebSocket, connectionParams: Record<string, unknown> | undefined): Promise<Principal | null | 'away'> => {
+    try {
+      return await params.authenticate(apiKeyFromConnectionParams(connectionParams));
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      socket.close(CLOSE_TRY_AGAIN_LATER, 'Database unavailable; reconnect shortly');
+      return 'away';
+    }
+  };
   const disposable = useServer<Record<string, unknown> | undefined, WsExtra>(
     {
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
@@ -116,7 +131,8 @@ export function attachWebSockets(params: {
       connectionInitWaitTimeout: CONNECTION_INIT_WAIT_MS,
       onConnect: async (ctx) => {
         if (ctx.extra.socket.readyState !== WebSocket.OPEN) return false;
-        const principal = await params.authenticate(apiKeyFromConnectionParams(ctx.connectionParams));
+        const principal = await lookUp(ctx.extra.socket, ctx.connectionParams);
+        if (principal === 'away') return false;
         if (!principal) {
           ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, 'Unauthenticated: send a valid apiKey in connectionParams');
           return false;
@@ -142,11 +158,11 @@ export function attachWebSockets(params: {
         // of (a lost signal from another instance) still stops the connection at its next one.
         // Checked in the order the operations arrived, one after another: a lookup that returns
         // early must not let a later operation take the last subscription slot of an earlier one.
-        const check = (ctx.extra.keyCheck ?? Promise.resolve()).then(() =>
-          params.authenticate(apiKeyFromConnectionParams(ctx.connectionParams)),
-        );
+        const check = (ctx.extra.keyCheck ?? Promise.resolve()).then(() => lookUp(ctx.extra.socket, ctx.connectionParams));
         ctx.extra.keyCheck = check.catch(() => undefined);
         const current = await check;
+        if (current === 'away')
+          return [new GraphQLError('The database is unavailable; reconnect shortly', { extensions: { code: 'DATABASE_UNAVAILABLE' } })];
         if (!current || current.keyId !== ctx.extra.principal?.keyId) {
           ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, 'API key revoked');
           return [new GraphQLError('The API key of this connection was revoked', { extensions: { code: 'UNAUTHENTICATED' } })];

@@ -254,9 +254,12 @@ function openPostgres(url: string, poolSize: number): Db {
       getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format)),
     },
   });
-  // An idle connection the server drops (restart, failover) emits 'error' on the pool; unheard it
-  // would end the process. The pool already discards that connection and opens a new one on demand.
+  // A connection the server drops (restart, failover) emits 'error': an idle one on the pool, one
+  // checked out between statements (a transaction's, or one just taken) on itself, where pg-pool
+  // listens for nothing. Unheard, either ends the process. The statement under way, or the next
+  // one, fails with the error instead, and the pool discards the connection and opens a new one on demand.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -77,6 +77,8 @@ type Documents = {
     "\n  query ClusterKeys {\n    apiKeys { id prefix }\n  }\n": typeof types.ClusterKeysDocument,
     "\n  mutation ClusterRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": typeof types.ClusterRevokeDocument,
     "\n  subscription MultiInstanceAttempts {\n    deliveryAttempts { id }\n  }\n": typeof types.MultiInstanceAttemptsDocument,
+    "\n  subscription RestartAttempts {\n    deliveryAttempts { id eventId }\n  }\n": typeof types.RestartAttemptsDocument,
+    "\n  mutation RestartKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeySuccess { key apiKey { id } }\n    }\n  }\n": typeof types.RestartKeyDocument,
     "\n  query TooNested {\n    webhooks(first: 100) {\n      nodes {\n        deliveries(first: 100) {\n          nodes { attempts { id delivery { webhook { deliveries(first: 100) { nodes { id } } } } } }\n        }\n      }\n    }\n  }\n": typeof types.TooNestedDocument,
     "\n  query OrdinaryPage {\n    webhooks(first: 100) {\n      totalCount\n      edges { cursor node { id name url topics deliveries(first: 10) { totalCount nodes { id status attempts { id outcome } } } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.OrdinaryPageDocument,
     "\n  query TooDeep {\n    webhooks(first: 1) { nodes { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { id } } } } } } } } } } } } }\n  }\n": typeof types.TooDeepDocument,
@@ -163,6 +165,8 @@ const documents: Documents = {
     "\n  query ClusterKeys {\n    apiKeys { id prefix }\n  }\n": types.ClusterKeysDocument,
     "\n  mutation ClusterRevoke($id: ID!) {\n    revokeApiKey(id: $id) { __typename }\n  }\n": types.ClusterRevokeDocument,
     "\n  subscription MultiInstanceAttempts {\n    deliveryAttempts { id }\n  }\n": types.MultiInstanceAttemptsDocument,
+    "\n  subscription RestartAttempts {\n    deliveryAttempts { id eventId }\n  }\n": types.RestartAttemptsDocument,
+    "\n  mutation RestartKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeySuccess { key apiKey { id } }\n    }\n  }\n": types.RestartKeyDocument,
     "\n  query TooNested {\n    webhooks(first: 100) {\n      nodes {\n        deliveries(first: 100) {\n          nodes { attempts { id delivery { webhook { deliveries(first: 100) { nodes { id } } } } } }\n        }\n      }\n    }\n  }\n": types.TooNestedDocument,
     "\n  query OrdinaryPage {\n    webhooks(first: 100) {\n      totalCount\n      edges { cursor node { id name url topics deliveries(first: 10) { totalCount nodes { id status attempts { id outcome } } } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.OrdinaryPageDocument,
     "\n  query TooDeep {\n    webhooks(first: 1) { nodes { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { webhook { deliveries(first: 1) { nodes { id } } } } } } } } } } } } }\n  }\n": types.TooDeepDocument,
@@ -452,6 +456,14 @@ export function graphql(source: "\n  mutation ClusterRevoke($id: ID!) {\n    rev
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription MultiInstanceAttempts {\n    deliveryAttempts { id }\n  }\n"): (typeof documents)["\n  subscription MultiInstanceAttempts {\n    deliveryAttempts { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription RestartAttempts {\n    deliveryAttempts { id eventId }\n  }\n"): (typeof documents)["\n  subscription RestartAttempts {\n    deliveryAttempts { id eventId }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RestartKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeySuccess { key apiKey { id } }\n    }\n  }\n"): (typeof documents)["\n  mutation RestartKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeySuccess { key apiKey { id } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,8 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 /*
  * Starts a throwaway Postgres from the system's binaries (Debian's `postgresql` package) in a
@@ -44,7 +45,14 @@ function freePort(): Promise<number> {
   });
 }
 
-export type ThrowawayPostgres = { url: string; stop(): void };
+export type ThrowawayPostgres = {
+  url: string;
+  stop(): void;
+  /** `pg_ctl stop -m fast`: the server ends every session and goes away, its data kept. Off this thread's loop. */
+  halt(): Promise<void>;
+  /** Starts it again on the same data folder and port. */
+  resume(): Promise<void>;
+};
 
 /** initdb + pg_ctl start in a temporary folder; settings for speed, since the data is thrown away. */
 export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
@@ -65,15 +73,25 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     chownSync(dataDir, Number(uid.stdout.trim()), Number(gid.stdout.trim()));
     runAs = ['runuser', '-u', 'postgres', '--'];
   }
+  const failure = (tool: string, error: unknown) => {
+    const log = existsSync(join(dataDir, 'server.log')) ? readFileSync(join(dataDir, 'server.log'), 'utf8') : '';
+    const stderr = error instanceof Error && 'stderr' in error ? String(error.stderr) : '';
+    return new Error(`${tool} failed: ${stderr}\n${log}`.trim());
+  };
   const run = (tool: string, args: string[]) => {
     const [command, ...rest] = [...runAs, join(bin, tool), ...args];
     try {
       execFileSync(command!, rest, { stdio: 'pipe', cwd: dataDir });
     } catch (error) {
-      const log = existsSync(join(dataDir, 'server.log')) ? readFileSync(join(dataDir, 'server.log'), 'utf8') : '';
-      const stderr = error instanceof Error && 'stderr' in error ? String(error.stderr) : '';
-      throw new Error(`${tool} failed: ${stderr}\n${log}`.trim());
+      throw failure(tool, error);
     }
+  };
+  // The same, without blocking this thread: a test keeps talking to the gateway meanwhile.
+  const runAsync = async (tool: string, args: string[]) => {
+    const [command, ...rest] = [...runAs, join(bin, tool), ...args];
+    await promisify(execFile)(command!, rest, { cwd: dataDir }).catch((error: unknown) => {
+      throw failure(tool, error);
+    });
   };
   run('initdb', ['-D', dataDir, '-U', 'gateway', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
   const port = await freePort();
@@ -88,9 +106,12 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     // Several gateways per test, each with a pool, and test files side by side.
     '-c max_connections=400',
   ].join(' ');
-  run('pg_ctl', ['-D', dataDir, '-l', join(dataDir, 'server.log'), '-o', options, '-w', '-t', '60', 'start']);
+  const start = ['-D', dataDir, '-l', join(dataDir, 'server.log'), '-o', options, '-w', '-t', '60', 'start'];
+  run('pg_ctl', start);
   return {
     url: `postgres://gateway@127.0.0.1:${port}/postgres`,
+    halt: () => runAsync('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']),
+    resume: () => runAsync('pg_ctl', start),
     stop() {
       try {
         run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);

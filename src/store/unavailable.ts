@@ -1,0 +1,20 @@
+/*
+ * Whether an error says the database is away (Postgres stopping, restarting, failing over, or
+ * out of reach) rather than that the statement was wrong: the same request succeeds once it is
+ * back, so callers are told to retry (app.ts, DATABASE_UNAVAILABLE). pg reports this four ways:
+ * a SQLSTATE from the server, a socket code, a driver message without a code, or several
+ * connect errors in an AggregateError (one per address tried).
+ */
+
+/** Connection exceptions (class 08), and the server ending or refusing sessions while it stops or starts (57P01-57P03). */
+const SERVER_STATES = /^(08[0-9A-Z]{3}|57P0[123])$/;
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const DRIVER_MESSAGES = /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable)/;
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof AggregateError) return error.errors.some(isDatabaseUnavailable);
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (SERVER_STATES.test(code) || SOCKET_CODES.has(code))) return true;
+  return DRIVER_MESSAGES.test(error.message);
+}
