@@ -68,12 +68,15 @@ const KEY_REFUSED = new Set([4401, 4403]);
 
 /**
  * Calls `next` for every result of the subscription until the returned function is called;
- * `error` says why it ended, and whether trying again could help.
+ * `error` says why it ended, and whether trying again could help. `connected` is called each
+ * time the gateway accepts the connection the subscription rides on (the feed is live from
+ * then: attempts made before it are not sent).
  */
 export function subscribe<R>(
   document: TypedDocumentString<R, Record<string, never>>,
   next: (data: R) => void,
   error: (message: string, retryable: boolean) => void,
+  connected: () => void,
 ): () => void {
   socket ??= createClient({
     url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${ENDPOINT}`,
@@ -81,7 +84,8 @@ export function subscribe<R>(
     retryAttempts: Infinity,
     shouldRetry: () => true,
   });
-  return socket.subscribe<R>(
+  const unlisten = socket.on('connected', connected);
+  const unsubscribe = socket.subscribe<R>(
     { query: document.toString() },
     {
       next: (result) => {
@@ -95,6 +99,10 @@ export function subscribe<R>(
       complete: () => undefined,
     },
   );
+  return () => {
+    unlisten();
+    unsubscribe();
+  };
 }
 
 /** What a mutation's result union says, in words for the page: null when it succeeded. */

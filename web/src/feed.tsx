@@ -20,6 +20,7 @@ export function useAttemptFeed(onAttempt: (attempt: Attempt) => void) {
   const [attempts, setAttempts] = useState<Attempt[]>([]);
   const [paused, setPaused] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [live, setLive] = useState(false);
   const buffer = useRef<Attempt[]>([]);
   const pausedRef = useRef(false);
   const frame = useRef(0);
@@ -49,10 +50,12 @@ export function useAttemptFeed(onAttempt: (attempt: Attempt) => void) {
         if (!frame.current && !pausedRef.current) frame.current = requestAnimationFrame(flush);
       },
       (message, retryable) => {
+        setLive(false);
         if (!retryable) return setError(message);
         setError(`${message}; reconnecting (attempts meanwhile are not shown)`);
         retry = window.setTimeout(() => setGeneration((n) => n + 1), RESUBSCRIBE_MS);
       },
+      () => setLive(true),
     );
     return () => {
       clearTimeout(retry);
@@ -65,7 +68,7 @@ export function useAttemptFeed(onAttempt: (attempt: Attempt) => void) {
     setPaused(next);
     if (!next) flush();
   };
-  return { attempts, paused, setPause, buffered: paused ? buffer.current.length : 0, error };
+  return { attempts, paused, setPause, buffered: paused ? buffer.current.length : 0, error, live };
 }
 
 type Filters = { webhookId: string; outcome: string; eventId: string };
@@ -91,6 +94,9 @@ export function Feed(props: {
     <section class="panel feed" aria-label="Live attempts">
       <header>
         <h2>Live attempts</h2>
+        <span class={`live ${feed.live ? 'on' : ''}`} data-testid="feed-live" data-live={String(feed.live)}>
+          {feed.live ? '● live' : 'connecting…'}
+        </span>
         <button type="button" data-testid="feed-pause" onClick={() => feed.setPause(!feed.paused)}>
           {feed.paused ? `Resume${feed.buffered ? ` (${feed.buffered} new)` : ''}` : 'Pause'}
         </button>
