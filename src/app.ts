@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { dirname, resolve } from 'node:path';
 import { sql } from 'kysely';
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -19,7 +20,8 @@ import { createLogger } from './logger.ts';
 import { currentRequestId, newRequestId, withRequestId } from './request-context.ts';
 import { createRepositories, createServices, type Repositories, type Services } from './services/index.ts';
 import { openDatabase, type Db } from './store/db.ts';
-import { isDatabaseUnavailable } from './store/unavailable.ts';
+import { storageState } from './store/free-space.ts';
+import { isDatabaseUnavailable, isStorageFull } from './store/unavailable.ts';
 import { createWebhookCache } from './store/webhook-cache.ts';
 import { aheadOfTurns } from './store/fair-turns.ts';
 import { startWalCheckpointer } from './store/wal-checkpointer.ts';
@@ -123,6 +125,14 @@ function maskError(logger: Logger) {
       return new GraphQLError('The database is unavailable; retry shortly', {
         ...located,
         extensions: { code: 'DATABASE_UNAVAILABLE', requestId, http: { status: 503, headers: { 'retry-after': '1' } } },
+      });
+    }
+    if (isStorageFull(original)) {
+      // The transaction rolled back: nothing of the request was kept, and the same request succeeds once there is room.
+      logger.error({ requestId, reason: (original as Error).message }, 'storage full; request answered STORAGE_FULL');
+      return new GraphQLError("The gateway's storage is full; nothing was changed. Retry once space is freed", {
+        ...located,
+        extensions: { code: 'STORAGE_FULL', requestId, http: { status: 503, headers: { 'retry-after': '10' } } },
       });
     }
     logger.error({ err: original, requestId }, 'unexpected error while resolving a request');
@@ -271,9 +281,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     } catch {
       database = 'unavailable';
     }
-    const healthy = database === 'ok';
+    const storage = config.databaseUrl ? undefined : await storageState(dirname(resolve(config.databasePath))).catch(() => 'unknown');
+    const healthy = database === 'ok' && storage !== 'full';
     response.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ status: healthy ? 'ok' : 'degraded', database, uptimeSeconds: Math.round(process.uptime()) }));
+    response.end(JSON.stringify({ status: healthy ? 'ok' : 'degraded', database, storage, uptimeSeconds: Math.round(process.uptime()) }));
   }
 
   const handle = (request: IncomingMessage, response: ServerResponse) => {

@@ -10,6 +10,7 @@ import { deliveryRepository } from '../store/deliveries.ts';
 import { orderingRepository } from '../store/ordering.ts';
 import { writeEvent, type Written } from '../store/outbox.ts';
 import type { WebhookCache } from '../store/webhook-cache.ts';
+import { isTransientStoreError } from '../store/unavailable.ts';
 import { webhookRepository } from '../store/webhooks.ts';
 import type { AfterCommit } from './after-commit.ts';
 import type { Claimed } from './claimer.ts';
@@ -24,6 +25,14 @@ import { secondsSince, type StageTrace } from './stage-trace.ts';
  * The receiver already has its request; only the recording and what subscribers see wait.
  */
 const RECORD_WINDOW_MS = 3;
+
+/**
+ * How long a result whose recording failed for want of the database (away, or its disk full)
+ * waits before it is recorded again. The attempt was made: recording it later sends nothing twice,
+ * where giving it up would let its lease bring the delivery back to the receiver. Its worker slot
+ * stays taken meanwhile, so what waits is bounded by DELIVERY_CONCURRENCY.
+ */
+const RERECORD_MS = 1_000;
 
 /** A claimed delivery the worker is done with: an attempt made, or none (canSend said no). */
 type Finished = {
@@ -189,8 +198,27 @@ export function createRecorder({ db, webhookCache, announcer, stages, logger, au
     if (finished.attempt) stages.observe('record_commit', 'claimed', secondsSince(finished.attempt.responded));
   }
 
-  let unrecorded: { finished: Finished; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  type Unrecorded = { finished: Finished; resolve: () => void; reject: (error: unknown) => void };
+  let unrecorded: Unrecorded[] = [];
   let flushQueued = false;
+  let waitingForStore = 0;
+
+  function queue(entry: Unrecorded) {
+    unrecorded.push(entry);
+    if (!flushQueued) {
+      flushQueued = true;
+      setTimeout(() => void flush(), RECORD_WINDOW_MS);
+    }
+  }
+
+  function recordLater(entry: Unrecorded, error: unknown) {
+    if (waitingForStore++ === 0)
+      logger.warn({ reason: (error as Error).message }, 'attempts wait to be recorded until the database can take them');
+    setTimeout(() => {
+      waitingForStore--;
+      queue(entry);
+    }, RERECORD_MS).unref();
+  }
 
   async function flush() {
     flushQueued = false;
@@ -211,14 +239,15 @@ export function createRecorder({ db, webhookCache, announcer, stages, logger, au
       });
     } catch {
       // One attempt that cannot be recorded must not take the others with it: one by one.
-      for (const { finished, resolve, reject } of batch) {
+      for (const entry of batch) {
         try {
-          const recorded = await db.transaction().execute((trx) => recordIn(trx, finished));
-          committed(finished);
+          const recorded = await db.transaction().execute((trx) => recordIn(trx, entry.finished));
+          committed(entry.finished);
           announce([recorded]);
-          resolve();
+          entry.resolve();
         } catch (error) {
-          reject(error);
+          if (isTransientStoreError(error)) recordLater(entry, error);
+          else entry.reject(error);
         }
       }
       return;
@@ -231,13 +260,7 @@ export function createRecorder({ db, webhookCache, announcer, stages, logger, au
   return {
     /** Records and announces; resolves once the transaction it shares with its batch commits. */
     record(finished: Finished): Promise<void> {
-      return new Promise((resolve, reject) => {
-        unrecorded.push({ finished, resolve, reject });
-        if (!flushQueued) {
-          flushQueued = true;
-          setTimeout(() => void flush(), RECORD_WINDOW_MS);
-        }
-      });
+      return new Promise((resolve, reject) => queue({ finished, resolve, reject }));
     },
   };
 }

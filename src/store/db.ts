@@ -305,6 +305,9 @@ function withStatementCache(sqlite: SQLite.Database, size = 500) {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
+    get inTransaction() {
+      return sqlite.inTransaction;
+    },
     prepare(source: string): SQLite.Statement {
       let statement = cache.get(source);
       if (statement) {

@@ -52,11 +52,13 @@ async function waitingForLock<T>(run: () => Promise<T>): Promise<T> {
  * What Kysely holds between acquiring and releasing a connection. Which SQLite connection it
  * is becomes known on first use: the writer's if a transaction begins, the reader's otherwise.
  */
+type Drivers = { reader: Driver; writer: Driver; writerInTransaction: () => boolean };
+
 class RoutedConnection implements DatabaseConnection {
   #bound: { driver: Driver; connection: DatabaseConnection } | null = null;
   #inTransaction = false;
 
-  constructor(private readonly drivers: { reader: Driver; writer: Driver }) {}
+  constructor(private readonly drivers: Drivers) {}
 
   async #on(driver: Driver): Promise<DatabaseConnection> {
     this.#bound ??= { driver, connection: await driver.acquireConnection() };
@@ -82,6 +84,9 @@ class RoutedConnection implements DatabaseConnection {
   /** COMMIT or ROLLBACK; one that meets SQLITE_BUSY leaves the transaction open and may be tried again. */
   async end(statement: 'commit' | 'rollback'): Promise<void> {
     this.#inTransaction = false;
+    // SQLite has already rolled back after some errors (SQLITE_FULL, an I/O error): a ROLLBACK then
+    // fails with "no transaction is active" and would stand in for the error that says why.
+    if (statement === 'rollback' && !this.drivers.writerInTransaction()) return;
     await this.executeQuery(CompiledQuery.raw(statement));
   }
 
@@ -94,7 +99,7 @@ class RoutedConnection implements DatabaseConnection {
 
 class RoutingDriver implements Driver {
   constructor(
-    private readonly drivers: { reader: Driver; writer: Driver },
+    private readonly drivers: Drivers,
     /** Each SQLite connection's own driver, once. */
     private readonly connections: Driver[],
   ) {}
@@ -129,8 +134,8 @@ class RoutingDriver implements Driver {
 }
 
 type SqliteConnections = {
-  /** Transactions run here. */
-  writer: SqliteDatabase;
+  /** Transactions run here; `inTransaction` as better-sqlite3's says whether one is open. */
+  writer: SqliteDatabase & { readonly inTransaction: boolean };
   /** Everything else; null when there can be only one connection (`:memory:`), which then does both. */
   reader: SqliteDatabase | null;
   /** The reads in turns, when this thread also serves requests (fair-turns.ts). */
@@ -146,7 +151,8 @@ export class GatewaySqliteDialect extends SqliteDialect {
     const writer = new SqliteDriver({ database: this.connections.writer });
     const reader = this.connections.reader ? new SqliteDriver({ database: this.connections.reader }) : writer;
     const { turns } = this.connections;
-    return new RoutingDriver({ writer, reader: turns ? new TakingTurnsDriver(reader, fairTurns(turns)) : reader }, [
+    const writerInTransaction = () => this.connections.writer.inTransaction;
+    return new RoutingDriver({ writer, reader: turns ? new TakingTurnsDriver(reader, fairTurns(turns)) : reader, writerInTransaction }, [
       ...new Set([writer, reader]),
     ]);
   }

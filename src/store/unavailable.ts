@@ -11,6 +11,18 @@ const SERVER_STATES = /^(08[0-9A-Z]{3}|57P0[123])$/;
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 const DRIVER_MESSAGES = /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable)/;
 
+/** The disk under the database has no room: SQLite's SQLITE_FULL, Postgres's disk_full (53100). */
+export function isStorageFull(error: unknown): boolean {
+  if (error instanceof AggregateError) return error.errors.some(isStorageFull);
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return code === 'SQLITE_FULL' || code === '53100';
+}
+
+/** A write that fails now and succeeds unchanged once the database is back or has room again. */
+export function isTransientStoreError(error: unknown): boolean {
+  return isDatabaseUnavailable(error) || isStorageFull(error);
+}
+
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof AggregateError) return error.errors.some(isDatabaseUnavailable);
   if (!(error instanceof Error)) return false;
