@@ -62,7 +62,16 @@ function isTlsCode(code: string): boolean {
   return code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_') || code.includes('CERT');
 }
 
+/** undici's parser error (a peer that is not an HTTP server): it carries no code. */
+function isParserError(error: unknown): boolean {
+  for (let current = error; typeof current === 'object' && current !== null; current = (current as { cause?: unknown }).cause) {
+    if ((current as { name?: unknown }).name === 'HTTPParserError') return true;
+  }
+  return false;
+}
+
 export function describeFailure(error: unknown): { outcome: FailureOutcome; error: string } {
+  if (isParserError(error)) return { outcome: 'CONNECTION_ERROR', error: 'the receiver did not answer in HTTP/1.1 (HTTPParserError)' };
   const coded = codedError(error);
   if (coded === undefined) return { outcome: 'CONNECTION_ERROR', error: 'connection failed' };
   const { code } = coded;
