@@ -26,6 +26,7 @@ const onPostgresToo = [
   'test/deliveries-plan.test.ts',
   'test/queue-due.test.ts',
   'test/claim-reads.test.ts',
+  'test/claim-backlog.test.ts',
   'test/operational-events.test.ts',
 ];
 

@@ -257,6 +257,23 @@ export async function startGatewayProcess(databasePath: string, env: Record<stri
   return { ...server, url: opened(server.lines)!, key: keyLine.trim() };
 }
 
+/** The real server again on a database it has run on before (no first key printed): ready at its "gateway listening" log line. */
+export async function restartGatewayProcess(databasePath: string, key: string, env: Record<string, string> = {}): Promise<GatewayProcess> {
+  buildServer();
+  const listening = (lines: string[]) => lines.find((line) => line.includes('"msg":"gateway listening"'));
+  const [, ...startArgs] = (
+    JSON.parse(readFileSync(join(ROOT_DIR, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  ).scripts.start.split(' ');
+  const server = await spawnNode({
+    script: join(ROOT_DIR, startArgs.at(-1)!),
+    nodeArgs: startArgs.slice(0, -1),
+    env: { PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: databasePath, ...GATEWAY_ENV, LOG_LEVEL: 'info', ...env },
+    ready: (lines) => !!listening(lines),
+    timeoutMs: 120_000,
+  });
+  return { ...server, url: (JSON.parse(listening(server.lines)!) as { url: string }).url, key };
+}
+
 /** VmRSS and VmHWM of a process, in MiB. */
 export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -4,7 +4,7 @@
  * npm run bench -- --quick      shorter runs, for trying the harness (not for the record)
  * npm run bench -- --render     rewrite RESULTS.md from results.json (after editing FINDINGS.md)
  *
- * Scenarios: read, write, delivery, first-attempt, postgres, live, memory, growth. Traffic goes to 127.0.0.1 only;
+ * Scenarios: read, write, delivery, first-attempt, postgres, live, memory, backlog, growth. Traffic goes to 127.0.0.1 only;
  * databases live under bench/tmp/. BENCH_CPU_PROF=1 starts every child server with --cpu-prof
  * (profiles in bench/tmp/profiles/; summarize one with `npx tsx bench/profile-summary.ts FILE`).
  * BENCH_DELIVERY_EVENTS overrides the delivery scenario's 20,000 events.
@@ -12,6 +12,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { runBacklog } from './backlog.ts';
 import { runDelivery } from './delivery.ts';
 import { runFirstAttempt } from './first-attempt.ts';
 import { runPostgres } from './postgres.ts';
@@ -63,6 +64,11 @@ const scenarios: { id: string; title: string; run: () => Promise<Body> }[] = [
     id: 'memory',
     title: 'Memory: RSS with 10,000 idle graphql-ws subscriptions',
     run: () => runMemory({ connections: 100, perConnection: 100 }),
+  },
+  {
+    id: 'backlog',
+    title: 'Backlog: 1,000,000 deliveries due to an endpoint that refuses connections',
+    run: () => runBacklog({ deliveries: quick ? 100_000 : 1_000_000, publishesPerSecond: 50, seconds: quick ? 5 : 20 }),
   },
   {
     id: 'growth',

@@ -28,9 +28,6 @@ type ClaimParams = {
   deadAfterMs: number;
 };
 
-/** Rows scanned per claim beyond `limit`, so webhooks at their cap do not starve the batch. */
-const SCAN_FACTOR = 4;
-
 export function leaseRepository(db: Db) {
   // When the last claim left a rate-capped webhook waiting: the time it gets room again.
   let nextRoomAt: number | null = null;
@@ -50,7 +47,29 @@ export function leaseRepository(db: Db) {
         await lockName(trx, 'delivery-claim');
         const rateLog = endpointRates(trx);
         const rates = await rateLog.roomAt(now);
+        const pausedOrFull = withoutRoom(rates.room);
         const claimed = await trx
+          // The webhooks with open deliveries, one index seek each (a loose index scan of
+          // deliveries_webhook_due), so a claim's work grows with webhooks, never with a backlog.
+          .withRecursive('hooks(webhook_id)', (qb) =>
+            qb
+              .selectFrom('deliveries')
+              .select((eb) => eb.fn.min<string | null>('deliveries.webhook_id').as('webhook_id'))
+              .where('deliveries.next_attempt_at', 'is not', null)
+              .unionAll((qb) =>
+                qb
+                  .selectFrom('hooks')
+                  .select((eb) =>
+                    eb
+                      .selectFrom('deliveries')
+                      .select((eb) => eb.fn.min('deliveries.webhook_id').as('next'))
+                      .where('deliveries.next_attempt_at', 'is not', null)
+                      .whereRef('deliveries.webhook_id', '>', 'hooks.webhook_id')
+                      .as('webhook_id'),
+                  )
+                  .where('hooks.webhook_id', 'is not', null),
+              ),
+          )
           .with('busy', (qb) =>
             qb
               .selectFrom('deliveries')
@@ -78,22 +97,42 @@ export function leaseRepository(db: Db) {
           .with(
             (cte) => cte('due').materialized(),
             (qb) => {
-              const due = qb
-                .selectFrom('deliveries')
-                .select(['deliveries.id', 'deliveries.webhook_id', 'deliveries.next_attempt_at'])
-                // Due (store/due.ts): its time has come, no live lease, its webhook neither paused nor out of rate room.
-                .where(isDue(trx, { now, deadAfterMs, withoutRoom: withoutRoom(rates.room) }))
-                // Webhooks already at their cap are left out here, not after the scan, or their
-                // backlog would fill every scan and starve the webhooks behind it.
-                .where('deliveries.webhook_id', 'not in', (sub) =>
+              // Each webhook that may take work now gives its oldest due rows, at most its cap, by
+              // one seek: webhooks at their cap, paused or out of rate room are never walked.
+              const open = qb
+                .selectFrom('hooks')
+                .where('hooks.webhook_id', 'is not', null)
+                .where('hooks.webhook_id', 'not in', (sub) =>
                   sub.selectFrom('busy').select('busy.webhook_id').where('busy.leased', '>=', perWebhookCap),
                 )
+                .where('hooks.webhook_id', 'not in', (sub) =>
+                  sub.selectFrom('webhooks').select('webhooks.id').where('webhooks.paused_at', 'is not', null),
+                )
+                .$if(pausedOrFull.length > 0, (qb) => qb.where('hooks.webhook_id', 'not in', pausedOrFull));
+              const oldest = trx
+                .selectFrom('deliveries')
+                .where('deliveries.webhook_id', '=', sql.ref<string>('hooks.webhook_id'))
+                // Due (store/due.ts): its time has come, no live lease, its webhook neither paused nor out of rate room.
+                .where(isDue(trx, { now, deadAfterMs, withoutRoom: pausedOrFull }))
                 // One order for every claim: batches cannot lock each other's rows in opposite orders.
                 .orderBy('deliveries.next_attempt_at')
                 .orderBy('deliveries.id')
-                .limit(limit * SCAN_FACTOR);
+                .limit(perWebhookCap);
               // A row a recorder is writing is skipped, not waited for; the next poll takes it.
-              return postgres ? due.forUpdate().skipLocked() : due;
+              return postgres
+                ? open
+                    .innerJoinLateral(
+                      oldest
+                        .select(['deliveries.id', 'deliveries.webhook_id', 'deliveries.next_attempt_at'])
+                        .forUpdate()
+                        .skipLocked()
+                        .as('picked'),
+                      (join) => join.onTrue(),
+                    )
+                    .select(['picked.id', 'picked.webhook_id', 'picked.next_attempt_at'])
+                : open
+                    .innerJoin('deliveries as picked', (join) => join.on('picked.id', 'in', oldest.select('deliveries.id')))
+                    .select(['picked.id', 'picked.webhook_id', 'picked.next_attempt_at']);
             },
           )
           .with('ranked', (qb) =>
