@@ -33,6 +33,14 @@ const ConfigSchema = z.object({
   PAUSE_MAX_HELD_HOURS: z.coerce.number().min(0.0001).max(8_760).default(72),
   ATTEMPT_RETENTION_DAYS: z.coerce.number().min(0.001).max(3_650).default(30),
   EVENT_RETENTION_DAYS: z.coerce.number().min(0.001).max(3_650).default(30),
+  // Storage quotas (issue 26): bytes of stored events per tenant (0: no quota), and how long an event no webhook took is kept.
+  STORAGE_BYTES_PER_TENANT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(Number.MAX_SAFE_INTEGER)
+    .default(1024 * 1024 * 1024),
+  UNMATCHED_EVENT_RETENTION_SECONDS: z.coerce.number().min(1).max(315_360_000).default(3_600),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3_600).default(30),
   RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(200),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(400),
@@ -116,6 +124,8 @@ export type Config = {
     attemptRetentionMs: number;
     /** Events older than this go, with their deliveries and attempts, once nothing is left to send. */
     eventRetentionMs: number;
+    /** ... and events that reached no webhook (and were not published with retain) once older than this. */
+    unmatchedEventRetentionMs: number;
     shutdownGraceMs: number;
     /** This process on its leases (see instanceId). */
     instanceId: string;
@@ -124,6 +134,8 @@ export type Config = {
     /** How often an instance says it is alive: several beats fit in deadAfterMs. */
     heartbeatMs: number;
   };
+  /** Bytes a tenant's stored events may take (domain/storage.ts counts them); null: no quota. */
+  storageBytesPerTenant: number | null;
   /** Mutations per API key: sustained rate (0 = no limit) and burst. */
   rateLimit: { perSecond: number; burst: number };
   live: {
@@ -203,11 +215,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       // Whole milliseconds: they are compared with bigint columns, which refuse fractions on Postgres.
       attemptRetentionMs: Math.round(values.ATTEMPT_RETENTION_DAYS * 86_400_000),
       eventRetentionMs: Math.round(values.EVENT_RETENTION_DAYS * 86_400_000),
+      unmatchedEventRetentionMs: Math.round(values.UNMATCHED_EVENT_RETENTION_SECONDS * 1000),
       shutdownGraceMs: values.SHUTDOWN_GRACE_SECONDS * 1000,
       instanceId,
       deadAfterMs: Math.round(values.INSTANCE_DEAD_AFTER_SECONDS * 1000),
       heartbeatMs: Math.max(200, Math.round((values.INSTANCE_DEAD_AFTER_SECONDS * 1000) / 5)),
     },
+    storageBytesPerTenant: values.STORAGE_BYTES_PER_TENANT === 0 ? null : values.STORAGE_BYTES_PER_TENANT,
     rateLimit: { perSecond: values.RATE_LIMIT_PER_SECOND, burst: values.RATE_LIMIT_BURST },
     live: {
       bufferSize: values.LIVE_BUFFER_SIZE,

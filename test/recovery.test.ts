@@ -284,6 +284,7 @@ describe('replayEvents', () => {
         echo: false,
         idempotencyKey: null,
         orderingKey: null,
+        retain: true,
         deliveryCount: 0,
         createdAt: at,
       });
@@ -322,6 +323,7 @@ describe('replayEvents', () => {
         echo: false,
         idempotencyKey: null,
         orderingKey: null,
+        retain: true,
         deliveryCount: 0,
         createdAt: at,
       });

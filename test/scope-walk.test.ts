@@ -51,6 +51,8 @@ const openTypes = new Set([
   'Mutation',
   'Subscription',
   'Viewer',
+  // The tenant's stored bytes and quota: what any of its keys may be refused for, so any may see it.
+  'TenantStorage',
   'EventType',
   'PageInfo',
   'FieldError',
@@ -59,6 +61,7 @@ const openTypes = new Set([
   'ConflictError',
   'ForbiddenError',
   'RateLimitedError',
+  'StorageQuotaExceededError',
   'CreateApiKeySuccess',
   'RevokeApiKeySuccess',
   'CreateWebhookSuccess',

@@ -173,6 +173,7 @@ export function createRecorder({ db, webhookCache, announcer, stages, logger, au
               echo: false,
               idempotencyKey: null,
               orderingKey: null,
+              retain: false,
               now: finishedAt,
             }),
           );

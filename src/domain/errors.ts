@@ -6,7 +6,7 @@ import type { ApiKeyScope } from './scopes.ts';
  * Messages never carry secrets or input values that could be secrets.
  */
 
-export type ErrorCode = 'VALIDATION_FAILED' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'RATE_LIMITED';
+export type ErrorCode = 'VALIDATION_FAILED' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'RATE_LIMITED' | 'QUOTA_EXCEEDED';
 
 export abstract class GatewayError extends Error {
   abstract readonly code: ErrorCode;
@@ -82,5 +82,19 @@ export class RateLimitedError extends GatewayError {
   constructor(readonly retryAfterSeconds: number) {
     super(`Too many requests; retry after ${retryAfterSeconds} s`);
     this.name = 'RateLimitedError';
+  }
+}
+
+/** A publish that would take the tenant's stored events past its storage quota (STORAGE_BYTES_PER_TENANT); it stored nothing. */
+export class StorageQuotaExceededError extends GatewayError {
+  readonly code = 'QUOTA_EXCEEDED';
+  constructor(
+    readonly limitBytes: number,
+    readonly usedBytes: number,
+  ) {
+    super(
+      `This event would take the tenant's stored events past its quota of ${limitBytes} bytes (${usedBytes} used); nothing was stored. Space comes back as old events are pruned.`,
+    );
+    this.name = 'StorageQuotaExceededError';
   }
 }

@@ -1,4 +1,11 @@
-import { ForbiddenError, type GatewayError, NotFoundError, RateLimitedError, ValidationError } from '../domain/errors.ts';
+import {
+  ForbiddenError,
+  type GatewayError,
+  NotFoundError,
+  RateLimitedError,
+  StorageQuotaExceededError,
+  ValidationError,
+} from '../domain/errors.ts';
 import { builder } from './builder.ts';
 import { ApiKeyScopeEnum } from './api-key-scope.ts';
 
@@ -9,6 +16,7 @@ export const ErrorCodeEnum = builder.enumType('ErrorCode', {
     CONFLICT: { description: '409' },
     FORBIDDEN: { description: 'the API key lacks the scope' },
     RATE_LIMITED: {},
+    QUOTA_EXCEEDED: { description: "the tenant's stored events are at their storage quota (StorageQuotaExceededError)" },
   } as const,
 });
 
@@ -48,6 +56,17 @@ builder.objectType(RateLimitedError, {
   name: 'RateLimitedError',
   interfaces: [ErrorInterface],
   fields: (t) => ({ retryAfterSeconds: t.exposeInt('retryAfterSeconds') }),
+});
+
+builder.objectType(StorageQuotaExceededError, {
+  name: 'StorageQuotaExceededError',
+  description:
+    "The write would take the tenant's stored events past its storage quota (STORAGE_BYTES_PER_TENANT); it stored nothing. Space comes back as events are pruned (Viewer.storage shows it).",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    limitBytes: t.exposeFloat('limitBytes', { description: 'The quota, in bytes.' }),
+    usedBytes: t.exposeFloat('usedBytes', { description: "What the tenant's stored events take, in bytes, when the write was refused." }),
+  }),
 });
 
 /**

@@ -1,4 +1,4 @@
-import { ValidationError } from '../domain/errors.ts';
+import { StorageQuotaExceededError, ValidationError } from '../domain/errors.ts';
 import { inputLimits } from '../domain/limits.ts';
 import { IDEMPOTENCY_WINDOW_MS } from '../services/events.ts';
 import type { EventRow } from '../store/db.ts';
@@ -84,6 +84,10 @@ const PublishEventInput = builder.inputType('PublishEventInput', {
       description:
         'Events with the same key reach each webhook in publish order: a delivery is not attempted while an earlier one of its key to that webhook is open (it is WAITING). Other keys and other webhooks are not held up.',
     }),
+    retain: t.boolean({
+      description:
+        'Keep the event for the whole event retention (EVENT_RETENTION_DAYS) even if no webhook takes it, so that a webhook made later can replay it (replayEvents). By default an event that reaches no webhook is deleted after UNMATCHED_EVENT_RETENTION_SECONDS (an hour unless configured). Either way it counts against the storage quota (Viewer.storage) while it is kept.',
+    }),
   }),
 });
 
@@ -99,7 +103,7 @@ builder.mutationField('publishEvent', (t) =>
     type: PublishEventSuccess,
     args: { input: t.arg({ type: PublishEventInput, required: true }) },
     authScopes: { scope: 'EVENTS_PUBLISH' },
-    errors: resultUnion('PublishEventResult', [ValidationError]),
+    errors: resultUnion('PublishEventResult', [ValidationError, StorageQuotaExceededError]),
     resolve: (_root, { input }, context) => context.services.events.publish(context.principal.tenantId, input),
   }),
 );

@@ -63,7 +63,7 @@ builder.mutationFields((t) => ({
   }),
   replayEvents: t.field({
     type: ReplayEventsSuccess,
-    description: `A new delivery to this (enabled) webhook of every past event of the tenant published in [since, until) that its current topics and filters take and that it has no delivery of yet, so a new endpoint can catch up. since may reach back as far as the event retention (EVENT_RETENTION_DAYS); older events are pruned. Running it twice creates nothing new. At most ${perCall} per call, and at most ${inputLimits.replayScanBytes.max / (1024 * 1024)} MiB of the window's events read (each counted at least 1 KiB), matching or not: a larger window is a ValidationError, dry run or not.`,
+    description: `A new delivery to this (enabled) webhook of every past event of the tenant published in [since, until) that its current topics and filters take and that it has no delivery of yet, so a new endpoint can catch up. since may reach back as far as the event retention (EVENT_RETENTION_DAYS); older events are pruned, and so are events that reached no webhook once older than UNMATCHED_EVENT_RETENTION_SECONDS unless published with retain. Running it twice creates nothing new. At most ${perCall} per call, and at most ${inputLimits.replayScanBytes.max / (1024 * 1024)} MiB of the window's events read (each counted at least 1 KiB), matching or not: a larger window is a ValidationError, dry run or not.`,
     args: {
       webhookId: t.arg.id({ required: true }),
       since: t.arg({ type: 'DateTime', required: true }),

@@ -5,6 +5,7 @@ import { NotFoundError, ValidationError, type FieldError } from '../domain/error
 import { TEST_TOPIC } from '../domain/event-types.ts';
 import { firstIdAt, newId } from '../domain/ids.ts';
 import { inputLimits } from '../domain/limits.ts';
+import { storedEventBytes } from '../domain/storage.ts';
 import { receives } from '../domain/topic-routing.ts';
 import type { Db, DeliveryRow, EventRow, Executor } from '../store/db.ts';
 import type { Webhook } from '../domain/webhook.ts';
@@ -13,6 +14,7 @@ import { eventRepository } from '../store/events.ts';
 import { orderingRepository } from '../store/ordering.ts';
 import { webhookRepository } from '../store/webhooks.ts';
 import { pendingDelivery } from '../store/outbox.ts';
+import { storageRepository } from '../store/storage.ts';
 
 const MAX_AGE_DAYS = inputLimits.redeliverFailedAgeDays.max;
 /** Deliveries one recovery or replay call resends or creates at most; a larger window is done in parts. */
@@ -207,7 +209,7 @@ export function deliveryService({ db, clock, announcer, config }: DeliveryServic
         const webhook = await webhookRepository(trx).findById(tenantId, webhookId);
         if (!webhook) throw new NotFoundError(webhookId, 'Webhook');
         const eventId = newId('event', now);
-        await eventRepository(trx).insert({
+        const event = await eventRepository(trx).insert({
           id: eventId,
           tenantId,
           topic: TEST_TOPIC,
@@ -216,11 +218,14 @@ export function deliveryService({ db, clock, announcer, config }: DeliveryServic
           echo: false,
           idempotencyKey: null,
           orderingKey: null,
+          retain: false,
           deliveryCount: 1,
           createdAt: now,
         });
         const row = pendingDelivery({ tenantId, eventId, webhookId, now, trigger: 'TEST', orderingKey: null });
         await deliveryRepository(trx).insertMany([row]);
+        // Counted like every event, never refused: checking an endpoint is not what fills a disk.
+        await storageRepository(trx).charge(tenantId, storedEventBytes(event.payload), null);
         return row;
       });
       announcer.committed({ deliveries: [delivery] });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
 import type { AfterCommit } from '../delivery/after-commit.ts';
 import type { StageTrace } from '../delivery/stage-trace.ts';
 import { TEST_TOPIC } from '../domain/event-types.ts';
@@ -12,6 +13,7 @@ import type { Db, DeliveryRow, EventRow } from '../store/db.ts';
 import { lockName } from '../store/dialect.ts';
 import { eventRepository } from '../store/events.ts';
 import { routeAhead, writeEvent } from '../store/outbox.ts';
+import { storageRepository } from '../store/storage.ts';
 import type { WebhookCache } from '../store/webhook-cache.ts';
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -39,16 +41,31 @@ const publishInput = z.object({
   echo: z.boolean().nullish(),
   idempotencyKey: text().min(1, 'must not be empty').max(limits.callerKeyLength.max, tooLong(limits.callerKeyLength.max)).nullish(),
   orderingKey: text().min(1, 'must not be empty').max(limits.callerKeyLength.max, tooLong(limits.callerKeyLength.max)).nullish(),
+  retain: z.boolean().nullish(),
 });
 
 // GraphQL types a JSON argument as optional; the parse insists on a payload.
 export type PublishEventInput = Partial<z.input<typeof publishInput>> & { topic: string };
 export type Published = { event: EventRow; deliveryCount: number };
 
-type EventServiceDeps = { db: Db; webhookCache: WebhookCache; clock: Clock; announcer: AfterCommit; stages: StageTrace };
+type EventServiceDeps = {
+  db: Db;
+  webhookCache: WebhookCache;
+  clock: Clock;
+  announcer: AfterCommit;
+  stages: StageTrace;
+  config: Pick<Config, 'storageBytesPerTenant'>;
+};
 
-export function eventService({ db, webhookCache, clock, announcer, stages }: EventServiceDeps) {
+/** What a tenant's stored events take, and its quota (null: none). */
+export type StorageUsage = { usedBytes: number; limitBytes: number | null };
+
+export function eventService({ db, webhookCache, clock, announcer, stages, config }: EventServiceDeps) {
   return {
+    async storage(tenantId: string): Promise<StorageUsage> {
+      return { usedBytes: await storageRepository(db).used(tenantId), limitBytes: config.storageBytesPerTenant };
+    },
+
     async publish(tenantId: string, input: PublishEventInput): Promise<Published> {
       // From the HTTP request's arrival; a publish made in-process (the bench, tests) from this call.
       const received = requestReceivedAt() ?? performance.now();
@@ -61,6 +78,7 @@ export function eventService({ db, webhookCache, clock, announcer, stages }: Eve
         echo: parsed.echo ?? false,
         idempotencyKey: parsed.idempotencyKey ?? null,
         orderingKey: parsed.orderingKey ?? null,
+        retain: parsed.retain ?? false,
       };
       const routing = await routeAhead(db, webhookCache, tenantId, event);
       const result = await db
@@ -73,7 +91,12 @@ export function eventService({ db, webhookCache, clock, announcer, stages }: Eve
             const first = await events.findByIdempotencyKey(tenantId, event.idempotencyKey, now - IDEMPOTENCY_WINDOW_MS);
             if (first) return { event: first, deliveries: [], deliveryCount: first.delivery_count };
           }
-          const written = await writeEvent(trx, webhookCache, { tenantId, ...event, now }, routing);
+          const written = await writeEvent(
+            trx,
+            webhookCache,
+            { tenantId, ...event, now, storageCap: config.storageBytesPerTenant },
+            routing,
+          );
           return { ...written, deliveryCount: written.deliveries.length };
         });
       stages.observe('publish_commit', 'claimed', (performance.now() - received) / 1000);

@@ -124,6 +124,7 @@ export function webhookService({ db, webhookCache, config, clock, announcer }: W
               echo: false,
               idempotencyKey: null,
               orderingKey: null,
+              retain: false,
               now,
             })
           : null;

@@ -35,6 +35,8 @@ interface TenantTable {
   created_at: number;
   /** A new random token whenever any of the tenant's webhooks changes (migration 0015, store/webhook-cache.ts). */
   webhooks_version: Generated<string>;
+  /** What its events take, counted with each write and delete (migration 0017, store/storage.ts). */
+  stored_bytes: Generated<number>;
 }
 
 interface ApiKeyTable {
@@ -102,6 +104,8 @@ interface EventTable {
   /** Deliveries of events with one key go to each webhook in publish order (store/ordering.ts). */
   ordering_key: string | null;
   delivery_count: number;
+  /** 1: kept for the event retention even when it reached no webhook (migration 0017); every insert of the app sets it. */
+  retain: Generated<number>;
   created_at: number;
 }
 

@@ -80,6 +80,16 @@ export function greatest(db: AnyDb, a: RawBuilder<unknown>, b: RawBuilder<unknow
   return engineOf(db) === 'postgres' ? sql<number>`greatest(${a}, ${b})` : sql<number>`max(${a}, ${b})`;
 }
 
+/**
+ * The UTF-8 bytes of a text column, as SQL: `octet_length` on Postgres; on SQLite `length` counts
+ * characters, so it reads the text as a blob. Equal to Buffer.byteLength of the text written.
+ */
+export function byteLengthSql(db: AnyDb, column: string): RawBuilder<number> {
+  return engineOf(db) === 'postgres'
+    ? sql<number>`octet_length(${sql.ref(column)})`
+    : sql<number>`length(cast(${sql.ref(column)} as blob))`;
+}
+
 /** Now, in epoch milliseconds, by the database's clock: the one clock every instance agrees on. */
 export function databaseNowMs(db: AnyDb) {
   return engineOf(db) === 'postgres'

@@ -4,6 +4,9 @@ import { escapeLike } from './dialect.ts';
 import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
 import { prepared, returnedRow } from './prepared.ts';
 import { cappedCount } from './capped-count.ts';
+import { EVENT_ROW_OVERHEAD_BYTES } from '../domain/storage.ts';
+import { byteLengthSql } from './dialect.ts';
+import type { Freed } from './storage.ts';
 
 export type NewEvent = {
   id: string;
@@ -14,9 +17,14 @@ export type NewEvent = {
   echo: boolean;
   idempotencyKey: string | null;
   orderingKey: string | null;
+  /** Kept for the whole event retention even if it reaches no webhook. */
+  retain: boolean;
   deliveryCount: number;
   createdAt: number;
 };
+
+/** What a deleted event counted against its tenant, in SQL: the same sum as domain/storage.ts's storedEventBytes. */
+const storedBytes = (db: Executor) => sql<number>`${byteLengthSql(db, 'payload')} + ${sql.lit(EVENT_ROW_OVERHEAD_BYTES)}`.as('bytes');
 
 // Every publish writes one.
 const insertEvent = prepared((db, row: NewEventRow) => db.insertInto('events').values(row).returningAll());
@@ -40,6 +48,7 @@ export function eventRepository(db: Executor) {
         idempotency_key: event.idempotencyKey,
         ordering_key: event.orderingKey,
         delivery_count: event.deliveryCount,
+        retain: event.retain ? 1 : 0,
         created_at: event.createdAt,
       });
       return returnedRow(inserted);
@@ -127,9 +136,11 @@ export function eventRepository(db: Executor) {
     /**
      * Deletes up to `limit` events created before `cutoffId` (ULIDs sort by time) none of whose
      * deliveries has an attempt still to come; their deliveries and attempts go with them.
+     * Answers what each deleted event counted against its tenant, for storage.release in the
+     * same transaction.
      */
-    async deleteSettledBefore(cutoffId: string, limit: number): Promise<number> {
-      const result = await db
+    async deleteSettledBefore(cutoffId: string, limit: number): Promise<Freed[]> {
+      return db
         .deleteFrom('events')
         .where('id', 'in', (eb) =>
           eb
@@ -150,8 +161,33 @@ export function eventRepository(db: Executor) {
             )
             .limit(limit),
         )
-        .executeTakeFirst();
-      return Number(result.numDeletedRows);
+        .returning(['tenant_id', storedBytes(db)])
+        .execute();
+    },
+
+    /**
+     * Deletes up to `limit` events created before `cutoffId` that reached no webhook when
+     * published, were not published with `retain`, and have no delivery since (a replay may have
+     * given one some). Read through the events_unmatched index (migration 0017), so the events
+     * that reached webhooks are never walked. Answers what they counted, as deleteSettledBefore.
+     */
+    async deleteUnmatchedBefore(cutoffId: string, limit: number): Promise<Freed[]> {
+      return db
+        .deleteFrom('events')
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('events as e')
+            .select('e.id')
+            .where('e.id', '<', cutoffId)
+            .where('e.delivery_count', '=', 0)
+            .where('e.retain', '=', 0)
+            .where((inner) =>
+              inner.not(inner.exists(inner.selectFrom('deliveries').select('deliveries.id').whereRef('deliveries.event_id', '=', 'e.id'))),
+            )
+            .limit(limit),
+        )
+        .returning(['tenant_id', storedBytes(db)])
+        .execute();
     },
 
     /** Capped: at most COUNT_CAP + 1 (capped-count.ts). */

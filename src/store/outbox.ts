@@ -1,4 +1,5 @@
 import { newId } from '../domain/ids.ts';
+import { storedEventBytes } from '../domain/storage.ts';
 import { FilterWork, receives, type RoutedEvent } from '../domain/topic-routing.ts';
 import type { Webhook } from '../domain/webhook.ts';
 import type { Transaction } from 'kysely';
@@ -6,6 +7,7 @@ import type { Database, DeliveryRow, EventRow, Executor } from './db.ts';
 import { deliveryRepository } from './deliveries.ts';
 import { eventRepository, type NewEvent } from './events.ts';
 import { orderingRepository } from './ordering.ts';
+import { storageRepository } from './storage.ts';
 import type { WebhookCache } from './webhook-cache.ts';
 
 /*
@@ -47,8 +49,13 @@ export function pendingDelivery(params: {
   };
 }
 
-/** An event to write: what the events table takes, its id and counts made here, at `now`. */
-type OutgoingEvent = Omit<NewEvent, 'id' | 'deliveryCount' | 'createdAt'> & { now: number };
+/**
+ * An event to write: what the events table takes, its id and counts made here, at `now`.
+ * `storageCap`: the tenant's storage quota in bytes, for a tenant's publish; absent for the
+ * gateway's own events, which are counted but never refused (that would fail the recorder's
+ * transaction), as the TEST event of sendTestEvent.
+ */
+type OutgoingEvent = Omit<NewEvent, 'id' | 'deliveryCount' | 'createdAt'> & { now: number; storageCap?: number | null };
 
 /** What was written: the event, and its deliveries (to announce after the commit). */
 export type Written = { event: EventRow; deliveries: DeliveryRow[] };
@@ -75,12 +82,13 @@ const unpriced = (): Routing => ({ decided: new Map(), work: new FilterWork(Numb
 
 /**
  * Stores the event and a delivery to every enabled webhook of the tenant that `receives` it:
- * PENDING, or WAITING behind an open one of its ordering key.
+ * PENDING, or WAITING behind an open one of its ordering key; and counts the event's bytes
+ * against its tenant (store/storage.ts), refusing it past `storageCap`.
  */
 export async function writeEvent(
   trx: Transaction<Database>,
   webhooks: WebhookCache,
-  { tenantId, now, ...event }: OutgoingEvent,
+  { tenantId, now, storageCap = null, ...event }: OutgoingEvent,
   routing = unpriced(),
 ): Promise<Written> {
   const candidates = await webhooks.subscribed(trx, tenantId, event.topic);
@@ -93,5 +101,7 @@ export async function writeEvent(
     ),
   );
   await deliveryRepository(trx).insertMany(deliveries);
+  // Last: on Postgres it locks the tenant's row until the commit. Over the quota it throws, and the rollback takes the rows above.
+  await storageRepository(trx).charge(tenantId, storedEventBytes(row.payload), storageCap);
   return { event: row, deliveries };
 }

@@ -92,6 +92,9 @@ type Documents = {
     "\n  mutation RedeliverInFlight($id: ID!) {\n    redeliver(deliveryId: $id) {\n      __typename\n      ... on RedeliverSuccess { delivery { id status } }\n    }\n  }\n": typeof types.RedeliverInFlightDocument,
     "\n  mutation UpdateRetriesForRedeliver($id: ID!, $input: UpdateWebhookInput!) {\n    updateWebhook(id: $id, input: $input) { __typename }\n  }\n": typeof types.UpdateRetriesForRedeliverDocument,
     "\n  query AttemptsOf($id: ID!) {\n    delivery(id: $id) { status attempts { attemptNumber trigger outcome } }\n  }\n": typeof types.AttemptsOfDocument,
+    "\n  mutation QuotaPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess { deliveryCount event { id } }\n      ... on StorageQuotaExceededError { code message limitBytes usedBytes }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": typeof types.QuotaPublishDocument,
+    "\n  query QuotaUsage {\n    viewer { storage { usedBytes limitBytes } }\n    events(first: 1) { totalCount }\n  }\n": typeof types.QuotaUsageDocument,
+    "\n  query QuotaWebhookDeliveries($id: ID!) {\n    webhook(id: $id) { deliveries(first: 1) { totalCount } }\n  }\n": typeof types.QuotaWebhookDeliveriesDocument,
     "\n  mutation CacheRotate($id: ID!) {\n    rotateSigningSecret(id: $id, overlapSeconds: 0) {\n      __typename\n      ... on RotateSigningSecretSuccess { signingSecret }\n    }\n  }\n": typeof types.CacheRotateDocument,
     "\n  query EventAttemptHeaders($id: ID!) {\n    event(id: $id) {\n      deliveries { attempts { requestHeaders { name value } } }\n    }\n  }\n": typeof types.EventAttemptHeadersDocument,
     "\n  mutation UpdateVersioned($id: ID!, $input: UpdateWebhookInput!, $expectedUpdatedAt: DateTime) {\n    updateWebhook(id: $id, input: $input, expectedUpdatedAt: $expectedUpdatedAt) {\n      __typename\n      ... on UpdateWebhookSuccess { webhook { id name updatedAt } }\n      ... on ConflictError { code reason message existingWebhook { id name updatedAt } }\n    }\n  }\n": typeof types.UpdateVersionedDocument,
@@ -180,6 +183,9 @@ const documents: Documents = {
     "\n  mutation RedeliverInFlight($id: ID!) {\n    redeliver(deliveryId: $id) {\n      __typename\n      ... on RedeliverSuccess { delivery { id status } }\n    }\n  }\n": types.RedeliverInFlightDocument,
     "\n  mutation UpdateRetriesForRedeliver($id: ID!, $input: UpdateWebhookInput!) {\n    updateWebhook(id: $id, input: $input) { __typename }\n  }\n": types.UpdateRetriesForRedeliverDocument,
     "\n  query AttemptsOf($id: ID!) {\n    delivery(id: $id) { status attempts { attemptNumber trigger outcome } }\n  }\n": types.AttemptsOfDocument,
+    "\n  mutation QuotaPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess { deliveryCount event { id } }\n      ... on StorageQuotaExceededError { code message limitBytes usedBytes }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": types.QuotaPublishDocument,
+    "\n  query QuotaUsage {\n    viewer { storage { usedBytes limitBytes } }\n    events(first: 1) { totalCount }\n  }\n": types.QuotaUsageDocument,
+    "\n  query QuotaWebhookDeliveries($id: ID!) {\n    webhook(id: $id) { deliveries(first: 1) { totalCount } }\n  }\n": types.QuotaWebhookDeliveriesDocument,
     "\n  mutation CacheRotate($id: ID!) {\n    rotateSigningSecret(id: $id, overlapSeconds: 0) {\n      __typename\n      ... on RotateSigningSecretSuccess { signingSecret }\n    }\n  }\n": types.CacheRotateDocument,
     "\n  query EventAttemptHeaders($id: ID!) {\n    event(id: $id) {\n      deliveries { attempts { requestHeaders { name value } } }\n    }\n  }\n": types.EventAttemptHeadersDocument,
     "\n  mutation UpdateVersioned($id: ID!, $input: UpdateWebhookInput!, $expectedUpdatedAt: DateTime) {\n    updateWebhook(id: $id, input: $input, expectedUpdatedAt: $expectedUpdatedAt) {\n      __typename\n      ... on UpdateWebhookSuccess { webhook { id name updatedAt } }\n      ... on ConflictError { code reason message existingWebhook { id name updatedAt } }\n    }\n  }\n": types.UpdateVersionedDocument,
@@ -516,6 +522,18 @@ export function graphql(source: "\n  mutation UpdateRetriesForRedeliver($id: ID!
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AttemptsOf($id: ID!) {\n    delivery(id: $id) { status attempts { attemptNumber trigger outcome } }\n  }\n"): (typeof documents)["\n  query AttemptsOf($id: ID!) {\n    delivery(id: $id) { status attempts { attemptNumber trigger outcome } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation QuotaPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess { deliveryCount event { id } }\n      ... on StorageQuotaExceededError { code message limitBytes usedBytes }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"): (typeof documents)["\n  mutation QuotaPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess { deliveryCount event { id } }\n      ... on StorageQuotaExceededError { code message limitBytes usedBytes }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query QuotaUsage {\n    viewer { storage { usedBytes limitBytes } }\n    events(first: 1) { totalCount }\n  }\n"): (typeof documents)["\n  query QuotaUsage {\n    viewer { storage { usedBytes limitBytes } }\n    events(first: 1) { totalCount }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query QuotaWebhookDeliveries($id: ID!) {\n    webhook(id: $id) { deliveries(first: 1) { totalCount } }\n  }\n"): (typeof documents)["\n  query QuotaWebhookDeliveries($id: ID!) {\n    webhook(id: $id) { deliveries(first: 1) { totalCount } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
