@@ -12,6 +12,7 @@ import * as m0013 from './0013_endpoint_rate_limit.ts';
 import * as m0014 from './0014_ordering_key.ts';
 import * as m0015 from './0015_webhooks_version.ts';
 import * as m0016 from './0016_attempt_requests.ts';
+import * as m0018 from './0018_audit_log.ts';
 
 /*
  * Every migration, by sortable name. Listed statically rather than read from the folder at run
@@ -31,4 +32,6 @@ export const migrations: Record<string, Migration> = {
   '0014_ordering_key': m0014,
   '0015_webhooks_version': m0015,
   '0016_attempt_requests': m0016,
+  // 0017 is tenant storage (issue 26 item 6), on its own branch.
+  '0018_audit_log': m0018,
 };
