@@ -33,6 +33,7 @@ const ConfigSchema = z.object({
   PAUSE_MAX_HELD_HOURS: z.coerce.number().min(0.0001).max(8_760).default(72),
   ATTEMPT_RETENTION_DAYS: z.coerce.number().min(0.001).max(3_650).default(30),
   EVENT_RETENTION_DAYS: z.coerce.number().min(0.001).max(3_650).default(30),
+  AUDIT_RETENTION_DAYS: z.coerce.number().min(0.001).max(3_650).default(90),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3_600).default(30),
   RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(200),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(400),
@@ -116,6 +117,8 @@ export type Config = {
     attemptRetentionMs: number;
     /** Events older than this go, with their deliveries and attempts, once nothing is left to send. */
     eventRetentionMs: number;
+    /** Audit log entries older than this go (the pruner, like the other retentions, runs beside the delivery loop). */
+    auditRetentionMs: number;
     shutdownGraceMs: number;
     /** This process on its leases (see instanceId). */
     instanceId: string;
@@ -203,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       // Whole milliseconds: they are compared with bigint columns, which refuse fractions on Postgres.
       attemptRetentionMs: Math.round(values.ATTEMPT_RETENTION_DAYS * 86_400_000),
       eventRetentionMs: Math.round(values.EVENT_RETENTION_DAYS * 86_400_000),
+      auditRetentionMs: Math.round(values.AUDIT_RETENTION_DAYS * 86_400_000),
       shutdownGraceMs: values.SHUTDOWN_GRACE_SECONDS * 1000,
       instanceId,
       deadAfterMs: Math.round(values.INSTANCE_DEAD_AFTER_SECONDS * 1000),

@@ -35,6 +35,7 @@ describe('README', () => {
       PAUSE_MAX_HELD_HOURS: String(defaults.delivery.pauseMaxHeldMs / 3_600_000),
       ATTEMPT_RETENTION_DAYS: String(defaults.delivery.attemptRetentionMs / 86_400_000),
       EVENT_RETENTION_DAYS: String(defaults.delivery.eventRetentionMs / 86_400_000),
+      AUDIT_RETENTION_DAYS: String(defaults.delivery.auditRetentionMs / 86_400_000),
       SHUTDOWN_GRACE_SECONDS: String(defaults.delivery.shutdownGraceMs / 1000),
       RATE_LIMIT_PER_SECOND: String(defaults.rateLimit.perSecond),
       RATE_LIMIT_BURST: String(defaults.rateLimit.burst),
