@@ -7,7 +7,7 @@ const require = createRequire(import.meta.url);
  * Store- and service-level test files that run a second time on Postgres (TEST_ENGINE=postgres
  * makes startTestApp use a fresh Postgres database): the paths where the engines differ
  * (types, locks, counts, queue). Files that test SQLite itself or start the server process stay
- * SQLite-only, but for operational-events, which hands its process a fresh Postgres database.
+ * SQLite-only, but for operational-events and audit-log, which hand their process a fresh Postgres database.
  * The Postgres-only files (postgres-*.test.ts) run once, in the "sqlite" project: they choose
  * their Postgres themselves, a database on the shared server, or (postgres-restart, which stops
  * it) a server of their own.
@@ -28,6 +28,7 @@ const onPostgresToo = [
   'test/claim-reads.test.ts',
   'test/claim-backlog.test.ts',
   'test/operational-events.test.ts',
+  'test/audit-log.test.ts',
 ];
 
 /*

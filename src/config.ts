@@ -41,6 +41,7 @@ const ConfigSchema = z.object({
     .max(Number.MAX_SAFE_INTEGER)
     .default(1024 * 1024 * 1024),
   UNMATCHED_EVENT_RETENTION_SECONDS: z.coerce.number().min(1).max(315_360_000).default(3_600),
+  AUDIT_RETENTION_DAYS: z.coerce.number().min(0.001).max(3_650).default(90),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3_600).default(30),
   RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(200),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(400),
@@ -126,6 +127,8 @@ export type Config = {
     eventRetentionMs: number;
     /** ... and events that reached no webhook (and were not published with retain) once older than this. */
     unmatchedEventRetentionMs: number;
+    /** Audit log entries older than this go (the pruner, like the other retentions, runs beside the delivery loop). */
+    auditRetentionMs: number;
     shutdownGraceMs: number;
     /** This process on its leases (see instanceId). */
     instanceId: string;
@@ -216,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       attemptRetentionMs: Math.round(values.ATTEMPT_RETENTION_DAYS * 86_400_000),
       eventRetentionMs: Math.round(values.EVENT_RETENTION_DAYS * 86_400_000),
       unmatchedEventRetentionMs: Math.round(values.UNMATCHED_EVENT_RETENTION_SECONDS * 1000),
+      auditRetentionMs: Math.round(values.AUDIT_RETENTION_DAYS * 86_400_000),
       shutdownGraceMs: values.SHUTDOWN_GRACE_SECONDS * 1000,
       instanceId,
       deadAfterMs: Math.round(values.INSTANCE_DEAD_AFTER_SECONDS * 1000),

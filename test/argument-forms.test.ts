@@ -492,6 +492,32 @@ const steps: Step[] = [
     selection: '{ __typename ... on NotFoundError { message } }',
   },
   { kind: 'query', field: 'webhooks', args: () => ({ filter: { search: 'Orders' } }), selection: '{ totalCount }', settled: true },
+  {
+    kind: 'query',
+    field: 'auditLog',
+    args: () => ({
+      filter: {
+        mutation: 'deleteWebhook',
+        since: new Date(Date.now() - 3_600_000).toISOString(),
+        until: new Date(Date.now() + 60_000).toISOString(),
+      },
+      first: 1,
+    }),
+    selection: '{ totalCount nodes { mutation outcome targetId fields } pageInfo { hasNextPage endCursor } }',
+    keep: (data, refs) => (refs.auditCursor = data.auditLog.pageInfo.endCursor),
+  },
+  {
+    kind: 'query',
+    field: 'auditLog',
+    args: (refs) => ({ after: refs.auditCursor, first: 5, filter: { mutation: 'deleteWebhook', keyId: null } }),
+    selection: '{ nodes { mutation outcome } pageInfo { hasPreviousPage } }',
+  },
+  {
+    kind: 'query',
+    field: 'auditLog',
+    args: (refs) => ({ before: refs.auditCursor, last: 2, filter: { keyId: refs.key } }),
+    selection: '{ totalCount nodes { mutation } pageInfo { hasPreviousPage } }',
+  },
 ];
 
 /** Until no delivery of the gateway is still PENDING: each round is a request, bounded. */

@@ -39,7 +39,9 @@ beforeAll(async () => {
     : sql`select i from (with recursive s(i) as (select 1 union all select i + 1 from s where i < ${BACKLOG + 1}) select i from s)`;
   const pad = sql.raw(postgres() ? `lpad(i::text, 8, '0')` : `printf('%08d', i)`);
   await sql`insert into events (id, tenant_id, topic, payload, channel_type, echo, idempotency_key, delivery_count, created_at)
-    select 'evt_' || ${pad}, ${tenantId}, 'backlog.created', '{}', null, 0, null, 1, cast(${now - 60_000} as bigint) + i from (${rows}) as r`.execute(db);
+    select 'evt_' || ${pad}, ${tenantId}, 'backlog.created', '{}', null, 0, null, 1, cast(${now - 60_000} as bigint) + i from (${rows}) as r`.execute(
+    db,
+  );
   // A's backlog, all due, the first CAP of it leased by a live holder; B's one delivery, due last.
   await sql`insert into deliveries (id, tenant_id, event_id, webhook_id, status, attempt_count, next_attempt_at, next_trigger, locked_until, locked_by, created_at, updated_at)
     select 'dlv_' || ${pad}, ${tenantId}, 'evt_' || ${pad},

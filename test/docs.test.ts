@@ -37,6 +37,7 @@ describe('README', () => {
       EVENT_RETENTION_DAYS: String(defaults.delivery.eventRetentionMs / 86_400_000),
       STORAGE_BYTES_PER_TENANT: String(defaults.storageBytesPerTenant),
       UNMATCHED_EVENT_RETENTION_SECONDS: String(defaults.delivery.unmatchedEventRetentionMs / 1000),
+      AUDIT_RETENTION_DAYS: String(defaults.delivery.auditRetentionMs / 86_400_000),
       SHUTDOWN_GRACE_SECONDS: String(defaults.delivery.shutdownGraceMs / 1000),
       RATE_LIMIT_PER_SECOND: String(defaults.rateLimit.perSecond),
       RATE_LIMIT_BURST: String(defaults.rateLimit.burst),

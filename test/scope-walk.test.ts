@@ -40,6 +40,7 @@ const typeScopes: Record<string, string> = {
   Delivery: READ,
   DeliveryAttempt: READ,
   ApiKey: ADMIN,
+  AuditLogEntry: ADMIN,
 };
 /**
  * Object types any key that reaches them may read: the caller itself, the catalog, mutation
@@ -81,6 +82,8 @@ const openTypes = new Set([
   'EventEdge',
   'DeliveryConnection',
   'DeliveryEdge',
+  'AuditLogConnection',
+  'AuditLogEdge',
 ]);
 /** Node ids a key may read wherever it meets the object: the handles mutations hand back (an ApiKey's is ADMIN's alone). */
 const openIds = new Set(['Webhook.id', 'Event.id', 'Delivery.id', 'DeliveryAttempt.id']);
@@ -98,6 +101,7 @@ const rootScopes: Record<string, string | null> = {
   'Query.delivery': READ,
   'Query.deliveries': READ,
   'Query.apiKeys': ADMIN,
+  'Query.auditLog': ADMIN,
   'Mutation.createApiKey': ADMIN,
   'Mutation.revokeApiKey': ADMIN,
   'Mutation.createWebhook': WRITE,
@@ -294,6 +298,7 @@ function casesFor(root: string): Case[] {
     'Query.delivery': () => [fixed('delivery', `(id: ${literal(seed.delivery)})`)],
     'Query.deliveries': () => [fixed('deliveries', `(first: 2, filter: { webhookId: ${literal(seed.webhookA)} })`)],
     'Query.apiKeys': () => [fixed('apiKeys', '')],
+    'Query.auditLog': () => [fixed('auditLog', '(last: 5, filter: { mutation: "createWebhook" })')],
     'Mutation.createApiKey': () => [
       {
         label: 'createApiKey',

@@ -8,6 +8,8 @@ export type Principal = {
   tenantId: string;
   tenantName: string;
   keyId: string;
+  /** The key's first characters (api_keys.prefix): how people recognise it, e.g. in the audit log. */
+  keyPrefix: string;
   scopes: ApiKeyScope[];
 };
 
@@ -39,5 +41,5 @@ export async function authenticate(keys: ApiKeyRepository, key: string | null, n
   const row = await keys.findActiveByHash(hashApiKey(key));
   if (!row) return null;
   if (row.last_used_at === null || now - row.last_used_at > LAST_USED_PRECISION_MS) await keys.markUsed(row.id, now);
-  return { tenantId: row.tenant_id, tenantName: row.tenant_name, keyId: row.id, scopes: parseScopes(row) };
+  return { tenantId: row.tenant_id, tenantName: row.tenant_name, keyId: row.id, keyPrefix: row.prefix, scopes: parseScopes(row) };
 }

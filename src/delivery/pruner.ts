@@ -3,6 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { firstIdAt } from '../domain/ids.ts';
 import { attemptRepository } from '../store/attempts.ts';
+import { auditLogRepository } from '../store/audit-log.ts';
 import type { Db } from '../store/db.ts';
 import { eventRepository } from '../store/events.ts';
 import { leaseRepository } from '../store/leases.ts';
@@ -17,13 +18,13 @@ type PrunerDeps = {
   db: Db;
   clock: Clock;
   logger: Logger;
-  config: Pick<Config['delivery'], 'attemptRetentionMs' | 'eventRetentionMs' | 'unmatchedEventRetentionMs'>;
+  config: Pick<Config['delivery'], 'attemptRetentionMs' | 'eventRetentionMs' | 'unmatchedEventRetentionMs' | 'auditRetentionMs'>;
 };
 
 /**
- * Pruning: attempts past their retention, and events past theirs with their deliveries and
- * attempts, once none of those deliveries has an attempt still to come. At most once an hour,
- * on one instance of those sharing the database.
+ * Pruning: attempts past their retention, events past theirs with their deliveries and
+ * attempts, once none of those deliveries has an attempt still to come, and audit log entries
+ * past theirs. At most once an hour, on one instance of those sharing the database.
  *
  * Events that reached no webhook (issue 26: stored at up to 256 KiB each, they filled a disk in
  * minutes) go once older than UNMATCHED_EVENT_RETENTION_SECONDS, swept every half of that (at
@@ -73,6 +74,14 @@ export function createPruner({ db, clock, logger, config }: PrunerDeps) {
       const cutoff = firstIdAt('event', now - config.eventRetentionMs);
       const events = await deleteInChunks((repo) => repo.deleteSettledBefore(cutoff, PRUNE_CHUNK));
       if (events > 0) logger.info({ events }, 'pruned old events with their deliveries');
+      const auditCutoff = firstIdAt('audit', now - config.auditRetentionMs);
+      let entries = 0;
+      let chunk: number;
+      do {
+        chunk = await auditLogRepository(db).deleteBefore(auditCutoff, PRUNE_CHUNK);
+        entries += chunk;
+      } while (chunk === PRUNE_CHUNK);
+      if (entries > 0) logger.info({ entries }, 'pruned old audit log entries');
     },
   };
 }

@@ -28,6 +28,7 @@ export const idPrefixes = {
   delivery: 'dlv',
   attempt: 'att',
   apiKey: 'key',
+  audit: 'aud',
 } as const;
 
 type IdKind = keyof typeof idPrefixes;

@@ -22,6 +22,7 @@ export const inputLimits = {
   urlLength: { max: 2048, unit: 'characters', text: "a delivery URL: a webhook's url, a WebEngage webhookUrl" },
   topicLength: { max: 200, unit: 'characters', text: 'an event type, or a topic pattern a webhook or a filter names' },
   searchLength: { max: 200, unit: 'characters', text: "the text `webhooks(filter: { search })` looks for in webhooks' names and URLs" },
+  mutationNameLength: { max: 64, unit: 'characters', text: 'a Mutation field name `auditLog(filter: { mutation })` looks for' },
   callerKeyLength: { min: 1, max: 255, unit: 'characters', text: "an event's idempotencyKey or orderingKey" },
   channelTypeLength: {
     min: 1,

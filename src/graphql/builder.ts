@@ -5,6 +5,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import ValidationPlugin from '@pothos/plugin-validation';
+import AuditPlugin from './audit-plugin.ts';
 import RateLimitPlugin from './rate-limit-plugin.ts';
 import InputLimitsPlugin from './input-limits-plugin.ts';
 import { GraphQLError } from 'graphql';
@@ -42,9 +43,10 @@ export const builder = new SchemaBuilder<{
   };
   Connection: { totalCount: () => Promise<{ count: number; capped: boolean }> };
 }>({
-  // Errors wrap outermost so ForbiddenError (scope-auth), RateLimitedError and an input over its
-  // limit (ValidationError) become union members.
+  // Errors wrap outermost but for the audit trail, so ForbiddenError (scope-auth), RateLimitedError
+  // and an input over its limit (ValidationError) become union members, which the audit records.
   plugins: [
+    AuditPlugin,
     ErrorsPlugin,
     ScopeAuthPlugin,
     RateLimitPlugin,

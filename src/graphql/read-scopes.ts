@@ -21,6 +21,7 @@ export const readScopes = {
   Delivery: 'WEBHOOKS_READ',
   DeliveryAttempt: 'WEBHOOKS_READ',
   ApiKey: 'ADMIN',
+  AuditLogEntry: 'ADMIN',
 } as const satisfies Record<string, ApiKeyScope>;
 
 export type GuardedType = keyof typeof readScopes;

@@ -10,6 +10,7 @@ import './event.ts';
 import './delivery.ts';
 import './deliveries.ts';
 import './recovery.ts';
+import './audit-log.ts';
 import './subscription.ts';
 
 builder.queryType({});

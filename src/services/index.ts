@@ -14,6 +14,8 @@ import { eventRepository } from '../store/events.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { attemptRepository } from '../store/attempts.ts';
 import { orderingReads } from '../store/ordering.ts';
+import { auditLogRepository } from '../store/audit-log.ts';
+import { auditService } from './audit.ts';
 
 type ServiceDeps = {
   db: Db;
@@ -37,6 +39,7 @@ export function createRepositories(db: Db) {
     deliveries: deliveryRepository(db),
     attempts: attemptRepository(db),
     ordering: orderingReads(db),
+    auditLog: auditLogRepository(db),
   };
 }
 
@@ -46,6 +49,7 @@ export function createServices(deps: ServiceDeps) {
     webhooks: webhookService(deps),
     events: eventService(deps),
     deliveries: deliveryService(deps),
+    audit: auditService(deps),
   };
 }
 

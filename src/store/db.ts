@@ -192,6 +192,23 @@ interface RateLimitTable {
   taken: number;
 }
 
+/** One mutation called: who, what, on which id, with which arguments (secrets redacted), and its answer's type. */
+interface AuditLogTable {
+  id: string;
+  tenant_id: string;
+  key_id: string;
+  key_prefix: string;
+  /** The Mutation field's name. */
+  mutation: string;
+  /** The id the mutation acted on, when its arguments name one. */
+  target_id: string | null;
+  /** The arguments given, secret-bearing values redacted (domain/audit.ts). */
+  fields: JsonText<Record<string, unknown>>;
+  /** The result's __typename (a payload or an error type); ERROR for a top-level error. */
+  outcome: string;
+  created_at: number;
+}
+
 export interface Database {
   tenants: TenantTable;
   api_keys: ApiKeyTable;
@@ -204,11 +221,13 @@ export interface Database {
   housekeeping: HousekeepingTable;
   rate_limits: RateLimitTable;
   endpoint_rates: EndpointRateTable;
+  audit_log: AuditLogTable;
 }
 
 export type TenantRow = Selectable<TenantTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
 export type WebhookRow = Selectable<WebhookTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
 
 export type EventRow = Selectable<EventTable>;
 export type NewEventRow = Insertable<EventTable>;

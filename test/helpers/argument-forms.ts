@@ -167,7 +167,7 @@ export function renderOperation(
   return { query: `${kind} Forms${header} { ${field}${call} ${body} }`, variables: variables.values };
 }
 
-const idPattern = /\b(ten|wh|evt|dlv|att|key)_[0-9A-HJKMNP-TV-Z]{26}\b/g;
+const idPattern = /\b(ten|wh|evt|dlv|att|key|aud)_[0-9A-HJKMNP-TV-Z]{26}\b/g;
 
 /**
  * A response with what differs between two fresh gateways taken out: ids become their order of

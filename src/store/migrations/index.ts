@@ -13,6 +13,7 @@ import * as m0014 from './0014_ordering_key.ts';
 import * as m0015 from './0015_webhooks_version.ts';
 import * as m0016 from './0016_attempt_requests.ts';
 import * as m0017 from './0017_tenant_storage.ts';
+import * as m0018 from './0018_audit_log.ts';
 import * as m0019 from './0019_deliveries_webhook_due.ts';
 
 /*
@@ -34,5 +35,6 @@ export const migrations: Record<string, Migration> = {
   '0015_webhooks_version': m0015,
   '0016_attempt_requests': m0016,
   '0017_tenant_storage': m0017,
+  '0018_audit_log': m0018,
   '0019_deliveries_webhook_due': m0019,
 };
