@@ -6,8 +6,10 @@ import { databaseNowMs, engineOf, lockName, tryLockName } from './dialect.ts';
 
 /*
  * The queue's claim, for one process or many on one database. Modelled on graphile/worker's
- * getJobs and convoy's queue: one statement selects due rows (store/due.ts) in a stable order
- * and leases them to this holder by name. Claims take turns, one at a time over every thread
+ * getJobs and convoy's queue: one statement finds the webhooks with open deliveries (a loose
+ * index scan), takes each one's oldest due rows (store/due.ts) by a seek, and leases the oldest
+ * of those to this holder by name; its work grows with webhooks, not with any one's backlog
+ * (test/claim-backlog.test.ts). Claims take turns, one at a time over every thread
  * and instance (an advisory lock on Postgres, the write lock on SQLite), because the per-webhook
  * cap and the rate log count what earlier claims committed; each turn is one short statement.
  * Rows a recorder is writing are skipped (SKIP LOCKED), not waited for. A lease is held until
