@@ -168,7 +168,7 @@ async function captureStatements(path: string, tenantId: string, dueNow: number)
   await worker.settle();
 
   current = 'publish';
-  const events = eventService({ db, webhookCache, clock: systemClock, announcer, stages });
+  const events = eventService({ db, webhookCache, clock: systemClock, announcer, stages, config: loadConfig({}) });
   await events.publish(tenantId, { topic: 'order.created', payload: { orderId: 'explain' }, idempotencyKey: `explain-${now}` });
   await db.destroy();
 

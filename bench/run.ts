@@ -4,7 +4,8 @@
  * npm run bench -- --quick      shorter runs, for trying the harness (not for the record)
  * npm run bench -- --render     rewrite RESULTS.md from results.json (after editing FINDINGS.md)
  *
- * Scenarios: read, write, delivery, first-attempt, postgres, live, memory, backlog, growth. Traffic goes to 127.0.0.1 only;
+ * Scenarios: read, write, delivery, first-attempt, postgres, live, memory, backlog, growth; soak only by name
+ * (`npm run bench -- soak`, ten minutes). Traffic goes to 127.0.0.1 only;
  * databases live under bench/tmp/. BENCH_CPU_PROF=1 starts every child server with --cpu-prof
  * (profiles in bench/tmp/profiles/; summarize one with `npx tsx bench/profile-summary.ts FILE`).
  * BENCH_DELIVERY_EVENTS overrides the delivery scenario's 20,000 events.
@@ -21,6 +22,7 @@ import { BENCH_DIR, log, round, type Comparison, type ScenarioResult } from './l
 import { runLive } from './live.ts';
 import { runMemory } from './memory.ts';
 import { runRead } from './read.ts';
+import { runSoak } from './soak.ts';
 import { runWrite } from './write.ts';
 
 const args = process.argv.slice(2);
@@ -30,7 +32,8 @@ const http = quick ? { connections: 16, durationSeconds: 3, warmupSeconds: 1 } :
 const deliveryEvents = Number(process.env.BENCH_DELIVERY_EVENTS ?? (quick ? 2_000 : 20_000));
 
 type Body = Omit<ScenarioResult, 'id' | 'title' | 'measuredAt' | 'seconds'>;
-const scenarios: { id: string; title: string; run: () => Promise<Body> }[] = [
+// `byName`: run only when asked for by id (the soak takes ten minutes).
+const scenarios: { id: string; title: string; run: () => Promise<Body>; byName?: true }[] = [
   { id: 'read', title: 'Read: webhooks(first: 20) over HTTP', run: () => runRead(http) },
   { id: 'write', title: 'Write: createWebhook and updateWebhook', run: () => runWrite(http) },
   {
@@ -69,6 +72,12 @@ const scenarios: { id: string; title: string; run: () => Promise<Body> }[] = [
     id: 'backlog',
     title: 'Backlog: 1,000,000 deliveries due to an endpoint that refuses connections',
     run: () => runBacklog({ deliveries: quick ? 100_000 : 1_000_000, publishesPerSecond: 50, seconds: quick ? 5 : 20 }),
+  },
+  {
+    id: 'soak',
+    title: 'Soak: 200 events/s x 10 webhooks for 10 minutes, 5% of deliveries failing or slow',
+    run: () => runSoak({ minutes: quick ? 3 : 10, perSecond: 200, webhooks: 10 }),
+    byName: true,
   },
   {
     id: 'growth',
@@ -175,7 +184,8 @@ async function main() {
   const wanted = args.filter((arg) => !arg.startsWith('--'));
   const unknown = wanted.filter((id) => !scenarios.some((scenario) => scenario.id === id));
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; choose from ${scenarios.map((s) => s.id).join(', ')}`);
-  const chosen = wanted.length > 0 ? scenarios.filter((scenario) => wanted.includes(scenario.id)) : scenarios;
+  const chosen =
+    wanted.length > 0 ? scenarios.filter((scenario) => wanted.includes(scenario.id)) : scenarios.filter((scenario) => !scenario.byName);
 
   const started = performance.now();
   const fresh: ScenarioResult[] = [];

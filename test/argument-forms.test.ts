@@ -205,7 +205,13 @@ const steps: Step[] = [
     kind: 'mutation',
     field: 'publishEvent',
     args: () => ({
-      input: { topic: 'message.created', payload: { message: { text: 'bye' } }, idempotencyKey: 'order-2', orderingKey: 'conversation-1' },
+      input: {
+        topic: 'message.created',
+        payload: { message: { text: 'bye' } },
+        idempotencyKey: 'order-2',
+        orderingKey: 'conversation-1',
+        retain: true,
+      },
     }),
     selection:
       '{ __typename ... on PublishEventSuccess { deliveryCount event { id payload deliveries { webhookId status orderingKey } } } }',
