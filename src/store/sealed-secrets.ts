@@ -1,7 +1,9 @@
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config.ts';
 import type { HttpHeader } from '../domain/webhook.ts';
 import { parseJson, type Db, type Executor, type WebhookRow } from './db.ts';
+import { engineOf } from './dialect.ts';
 import { createSecretBox, isSealed, sealedWith, SecretKeyMismatchError, type SecretBox } from './secret-box.ts';
 import { createKeyFile, readSecretKey } from './secret-key.ts';
 
@@ -34,6 +36,13 @@ export function mapSecretColumns(row: SecretColumns, change: (stored: string) =>
  * how many rows changed. All rows are read at once: webhooks number in the thousands, not millions.
  */
 export async function rewriteSecrets(trx: Executor, change: (stored: string) => string): Promise<number> {
+  // SQLite leaves a rewritten row's old bytes in its page: zeroed instead, so no copy of the file
+  // keeps them (for this rewrite only: it costs writes wherever rows are deleted).
+  const sqlite = engineOf(trx) === 'sqlite';
+  const secureDelete = sqlite
+    ? (await sql<{ secure_delete: number }>`pragma secure_delete`.execute(trx)).rows[0]?.secure_delete
+    : undefined;
+  if (sqlite) await sql`pragma secure_delete = on`.execute(trx);
   const rows = await trx
     .selectFrom('webhooks')
     .select(['id', 'signing_secret', 'previous_signing_secret', 'bearer_token', 'webengage_token', 'headers'])
@@ -47,7 +56,19 @@ export async function rewriteSecrets(trx: Executor, change: (stored: string) => 
     await trx.updateTable('webhooks').set(next).where('id', '=', id).execute();
     changed += 1;
   }
+  if (sqlite) await sql.raw(`pragma secure_delete = ${secureDelete ?? 0}`).execute(trx);
   return changed;
+}
+
+/**
+ * After a rewrite: the old values leave the files too. SQLite: the WAL, which still holds the
+ * pages as they were, is copied back and emptied. Postgres: the table is rewritten, so the old
+ * row versions (which a copy of its files would hold until a vacuum reuses them) are gone; the
+ * server's own WAL archive, if any, is outside the gateway's reach.
+ */
+export async function dropOldCopies(db: Db): Promise<void> {
+  if (engineOf(db) === 'sqlite') await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+  else await sql`vacuum full webhooks`.execute(db);
 }
 
 /** One sealed value, if the database holds any: every webhook has a signing secret, sealed once the start-up pass ran. */
@@ -107,6 +128,9 @@ export async function openSecretBox(
     }
   }
   const sealed = await db.transaction().execute((trx) => rewriteSecrets(trx, (stored) => (isSealed(stored) ? stored : box.seal(stored))));
-  if (sealed > 0) logger.info({ webhooks: sealed }, 'sealed webhook secrets that were stored in clear');
+  if (sealed > 0) {
+    await dropOldCopies(db);
+    logger.info({ webhooks: sealed }, 'sealed webhook secrets that were stored in clear');
+  }
   return { box, key: source.key };
 }
