@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { secretKeyBytes, type Config } from '../config.ts';
+import { ConfigError, secretKeyBytes, type Config } from '../config.ts';
 
 /*
  * Where the secrets key comes from: SECRETS_KEY, else the key file (SECRETS_KEY_FILE, by default
@@ -15,7 +15,8 @@ export type SecretKeySource =
   /** No SECRETS_KEY and no file at this path. */
   | { missingFile: string };
 
-export class SecretKeyFileError extends Error {}
+/** A key file that cannot be read or holds no key: the start stops with this message alone, as for a bad setting. */
+export class SecretKeyFileError extends ConfigError {}
 
 export function readSecretKey(config: Pick<Config, 'secrets' | 'databasePath' | 'databaseUrl'>): SecretKeySource {
   const { key, keyFile } = config.secrets;
