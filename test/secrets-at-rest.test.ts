@@ -213,4 +213,23 @@ describe.each(['sqlite', 'postgres'] as const)('secrets at rest on %s', (engine)
     expect(got.custom.headers.authorization).toBe(`Bearer ${LEGACY}`);
     expect(verifiesWith(SIGNING, got.custom)).toBe(true);
   });
+
+  it('rotates in place: with no new key named, a new one replaces the key file once the re-seal has committed', async () => {
+    await stop(gateway);
+    const before = readFileSync(newKeyFile, 'utf8');
+    const rotate = spawnScript('src/scripts/secrets.ts', ['rotate'], env({ SECRETS_KEY_FILE: newKeyFile }));
+    const stderr: string[] = [];
+    rotate.child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
+    expect(await rotate.exited, stderr.join('')).toBe(0);
+    expect(rotate.lines.join('\n')).toContain(`The new key replaced ${newKeyFile}`);
+    expect(readFileSync(newKeyFile, 'utf8')).not.toBe(before);
+    expect(statSync(newKeyFile).mode & 0o777).toBe(0o600);
+    expect(existsSync(`${newKeyFile}.new`)).toBe(false);
+
+    gateway = await startGatewayProcess(env({ SECRETS_KEY_FILE: newKeyFile }), adminKey);
+    const got = await publishAndReceive(gateway);
+    expect(verifiesWith(SIGNING, got.custom)).toBe(true);
+    expect(got.webengage.headers.authorization).toBe(`Bearer ${WEBENGAGE_TOKEN}`);
+    await expectNoSecretStored();
+  });
 });
