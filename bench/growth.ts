@@ -24,6 +24,7 @@ import type { Database } from '../src/store/db.ts';
 import { deliveryRepository } from '../src/store/deliveries.ts';
 import type { DueRules } from '../src/store/due.ts';
 import { createWebhookCache } from '../src/store/webhook-cache.ts';
+import type { SecretBox } from '../src/store/secret-box.ts';
 import { log, removeDir, round, scratchDir, startInProcessGateway, summarize, type Comparison, type ScenarioResult } from './lib.ts';
 
 /** Due at `now` with no webhook paused or out of rate room, as the seeded webhooks are. */
@@ -123,7 +124,7 @@ function seeder(path: string, tenantId: string, webhookIds: readonly string[], h
 type Captured = { path: string; sql: string; parameters: readonly unknown[] };
 
 /** Every statement the claim, record and publish paths send, captured through Kysely's log on a second connection. */
-async function captureStatements(path: string, tenantId: string, dueNow: number) {
+async function captureStatements(path: string, tenantId: string, dueNow: number, secrets: SecretBox) {
   const captured: Captured[] = [];
   let current = 'claim';
   const sqlite = new SQLite(path);
@@ -152,10 +153,11 @@ async function captureStatements(path: string, tenantId: string, dueNow: number)
   };
   const dispatcher: DeliveryDispatcher = { send: async () => succeeded, close: async () => undefined, destroy: async () => undefined };
   const announcer = createAnnouncer({ feed: createLiveFeed(), clock: systemClock, wake: () => undefined });
-  const webhookCache = createWebhookCache();
+  const webhookCache = createWebhookCache(secrets);
   const stages = createStageTrace();
   const worker = createWorker({
     db,
+    secrets,
     webhookCache,
     clock: systemClock,
     dispatcher,
@@ -236,7 +238,7 @@ export async function runGrowth(settings: GrowthSettings): Promise<Omit<Scenario
       log(`growth: findDue p50 ${findDue.p50} ms, publish p50 ${publish.p50} ms`);
     }
     seed.resetDue(settings.dueNow);
-    const statements = await captureStatements(path, tenantId, settings.dueNow);
+    const statements = await captureStatements(path, tenantId, settings.dueNow, app.secrets);
     plans = statements.map((statement) => ({
       path: statement.path,
       sql: statement.sql,

@@ -23,6 +23,8 @@ import { openDatabase, type Db } from './store/db.ts';
 import { storageState } from './store/free-space.ts';
 import { isDatabaseUnavailable, isStorageFull } from './store/unavailable.ts';
 import { createWebhookCache } from './store/webhook-cache.ts';
+import { openSecretBox } from './store/sealed-secrets.ts';
+import type { SecretBox } from './store/secret-box.ts';
 import { aheadOfTurns } from './store/fair-turns.ts';
 import { startWalCheckpointer } from './store/wal-checkpointer.ts';
 import { createDispatcher, type LookupFunction } from './delivery/dispatcher.ts';
@@ -66,6 +68,8 @@ type ServerContext = { principal?: Principal; connection?: LiveConnection };
 export type App = {
   config: Config;
   db: Db;
+  /** Seals and opens webhooks' credentials in this database, with the key checked at start (store/sealed-secrets.ts). */
+  secrets: SecretBox;
   yoga: YogaServerInstance<ServerContext, Context>;
   live: LiveRegistry;
   /** Serves graphql-ws on this HTTP server's port and GraphQL path. */
@@ -145,11 +149,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const logger = options.logger ?? createLogger(config.logLevel);
   // On SQLite statements take turns by request, a few milliseconds at a time, so no request holds the thread.
   const db = openDatabase(config, { turns: { sliceMs: 5, keyOf: currentRequestId } });
-  // This database's webhooks as this thread keeps them, for its publishes and (DELIVERY_WORKERS=0) its claims.
-  const webhookCache = createWebhookCache();
   await migrateToLatest(db);
+  // Webhooks' credentials are sealed at rest; a key that does not open them stops the start here (sealed-secrets.ts).
+  const { box: secrets, key: secretKey } = await openSecretBox(db, config, logger);
+  // This database's webhooks as this thread keeps them, for its publishes and (DELIVERY_WORKERS=0) its claims.
+  const webhookCache = createWebhookCache(secrets);
   const checkpointer = config.databaseUrl || config.databasePath === ':memory:' ? null : startWalCheckpointer(config.databasePath, logger);
-  const repos = createRepositories(db);
+  const repos = createRepositories(db, secrets);
   let webSockets: ReturnType<typeof attachWebSockets> | undefined;
   const live = createLiveRegistry(config.live);
   const stalls = createStallWatch({ stallMs: config.live.slowClientMs, maxBytes: config.live.slowClientBytes });
@@ -188,6 +194,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const dispatcher = createDispatcher({ allowPrivateAddresses: config.allowPrivateAddresses, lookup: options.lookup });
     here = createWorker({
       db,
+      secrets,
       webhookCache,
       clock,
       dispatcher,
@@ -206,6 +213,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       stages: metrics.stages,
       logger,
       signalsOwner: cluster?.owner ?? null,
+      secretKey,
       entry: options.engineThreadEntry,
     });
   }
@@ -215,6 +223,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     : createRateLimiter({ ...config.rateLimit, clock });
   const services = createServices({
     db,
+    secrets,
     webhookCache,
     config,
     clock,
@@ -322,6 +331,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   return {
     config,
     db,
+    secrets,
     yoga,
     repos,
     services,

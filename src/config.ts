@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, hostname } from 'node:os';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 
 const boolean = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((value) => value === 'true' || value === '1' || value === 'yes');
@@ -90,7 +91,24 @@ const ConfigSchema = z.object({
     .optional(),
   EVENT_LOOP_WATCHDOG_SECONDS: z.coerce.number().min(0).max(3_600).default(10),
   SPEED_UPS: z.enum(['on', 'off']).default('on'),
+  // Secrets at rest (issue 26): the key webhook credentials are sealed with (store/secret-key.ts).
+  SECRETS_KEY: z
+    .string()
+    .refine((text) => secretKeyBytes(text) !== null, 'must be 32 bytes as 64 hex digits or as base64 (openssl rand -base64 32)')
+    .optional(),
+  SECRETS_KEY_FILE: z.string().min(1).optional(),
 });
+
+/** 32 bytes written as 64 hex digits or as base64 (with or without padding, or base64url); null when it is neither. */
+export function secretKeyBytes(text: string): Buffer | null {
+  const trimmed = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed)) {
+    const bytes = Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    if (bytes.length === 32) return bytes;
+  }
+  return null;
+}
 
 /** Every environment variable the gateway reads. */
 export const configVariables = Object.keys(ConfigSchema.shape) as (keyof typeof ConfigSchema.shape)[];
@@ -179,6 +197,12 @@ export type Config = {
   eventLoopWatchdogMs: number;
   /** Off: every optimisation that has a plain equivalent is left out (app.ts), so the plain path stays testable. */
   speedUps: boolean;
+  secrets: {
+    /** SECRETS_KEY as given (validated: 32 bytes); null: the key file. */
+    key: string | null;
+    /** Where the key is read from without SECRETS_KEY, and written to on the first start when it is not there. */
+    keyFile: string;
+  };
 };
 
 export class ConfigError extends Error {}
@@ -250,5 +274,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     eventLoopWatchdogMs: Math.round(values.EVENT_LOOP_WATCHDOG_SECONDS * 1000),
     speedUps: values.SPEED_UPS === 'on',
+    secrets: {
+      key: values.SECRETS_KEY ?? null,
+      // Beside the data it opens, so both are backed up and moved together (./data on Postgres too).
+      keyFile: values.SECRETS_KEY_FILE ?? join(dirname(values.DATABASE_PATH), 'secrets.key'),
+    },
   };
 }

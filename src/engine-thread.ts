@@ -11,6 +11,8 @@ import { createPgSignals } from './live/pg-signals.ts';
 import { createLogger } from './logger.ts';
 import { relayedOf } from './services/announcer.ts';
 import { openDatabase } from './store/db.ts';
+import { createSecretBox } from './store/secret-box.ts';
+import { readSecretKey } from './store/secret-key.ts';
 import { createWebhookCache } from './store/webhook-cache.ts';
 
 /*
@@ -27,6 +29,10 @@ const port = parentPort!;
 const post = (message: FromEngine) => port.postMessage(message);
 const logger = createLogger(config.logLevel).child({ engineThread: threadId });
 const db = openDatabase(config);
+// SECRETS_KEY here is the key the main thread resolved and checked before starting the threads (engine-threads.ts).
+const secretKey = readSecretKey(config);
+if (!('key' in secretKey)) throw new Error('a delivery thread was started without the secrets key');
+const secrets = createSecretBox(secretKey.key);
 const relay =
   config.databaseUrl && signalsOwner
     ? relayOver(createPgSignals({ url: config.databaseUrl, db, owner: signalsOwner, logger, onSignal: () => {} }))
@@ -36,7 +42,8 @@ const dispatcher = createDispatcher({ allowPrivateAddresses: config.allowPrivate
 const stages = createStageTrace();
 const worker = createWorker({
   db,
-  webhookCache: createWebhookCache(),
+  secrets,
+  webhookCache: createWebhookCache(secrets),
   clock: systemClock,
   dispatcher,
   announcer: {

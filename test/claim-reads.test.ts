@@ -26,7 +26,7 @@ describe('a claim whose reads fail', () => {
   it('hands its leased deliveries to the next claim', async () => {
     const published = await gw.data(PublishEvent, { input: { topic: 'reads.sent', payload: {} } });
     if (published.publishEvent.__typename !== 'PublishEventSuccess') throw new Error(JSON.stringify(published.publishEvent));
-    const cache = createWebhookCache();
+    const cache = createWebhookCache(gw.app.secrets);
     let away = true;
     const flaky: WebhookCache = {
       ...cache,

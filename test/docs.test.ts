@@ -60,6 +60,9 @@ describe('README', () => {
       CORS_ORIGINS: '',
       EVENT_LOOP_WATCHDOG_SECONDS: String(defaults.eventLoopWatchdogMs / 1000),
       SPEED_UPS: defaults.speedUps ? 'on' : 'off',
+      SECRETS_KEY: '',
+      // Made from DATABASE_PATH: documented in words.
+      SECRETS_KEY_FILE: undefined,
     });
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
@@ -10,6 +11,7 @@ import { openDatabase, type Db } from '../src/store/db.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 import { tenantRepository } from '../src/store/tenants.ts';
 import { createWebhookCache } from '../src/store/webhook-cache.ts';
+import { createSecretBox } from '../src/store/secret-box.ts';
 import { createAnnouncer } from '../src/services/announcer.ts';
 import { freshPostgresDatabase, type TestDatabase } from './helpers/postgres.ts';
 
@@ -31,11 +33,13 @@ beforeEach(async () => {
   const config = loadConfig({ DATABASE_URL: database.url, DATABASE_POOL_SIZE: String(N * 2), ALLOW_PRIVATE_ADDRESSES: 'true' });
   db = openDatabase(config);
   await migrateToLatest(db);
-  repos = createRepositories(db);
+  const secrets = createSecretBox(randomBytes(32));
+  repos = createRepositories(db, secrets);
   const announcer = createAnnouncer({ feed: createLiveFeed(), clock: systemClock, wake: () => {} });
   services = createServices({
     db,
-    webhookCache: createWebhookCache(),
+    secrets,
+    webhookCache: createWebhookCache(secrets),
     config,
     clock: systemClock,
     announcer,

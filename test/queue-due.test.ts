@@ -41,7 +41,7 @@ function claimerAt(now: number) {
   const config = { ...gw.app.config.delivery, instanceId: 'queue-due-test' };
   return createClaimer({
     db: gw.app.db,
-    webhookCache: createWebhookCache(),
+    webhookCache: createWebhookCache(gw.app.secrets),
     clock: { now: () => now },
     logger: pino({ level: 'silent' }),
     config,

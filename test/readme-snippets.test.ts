@@ -217,7 +217,8 @@ describe('README snippets, run as written', () => {
     expect(code).toContain(readmeUrl);
     // The test's own database and free ports in place of the README's.
     const shell = runShell(code.replace(readmeUrl, `'${database.url}'`).replace(/PORT=400[01]/g, 'PORT=0'), {
-      env: { HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      // One key file for both, as ./data/secrets.key is when they start in one folder (README: "Secrets at rest"), outside the checkout.
+      env: { HOST: '127.0.0.1', LOG_LEVEL: 'info', SECRETS_KEY_FILE: join(tempDir(), 'secrets.key') },
     });
     cleanups.push(() => shell.stop());
     const key = (await within(shell.waitForLine(/^\s+whgw_/), 30_000, shell)).trim();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import * as webhooksVersionMigration from '../src/store/migrations/0015_webhooks
 import { tenantRepository } from '../src/store/tenants.ts';
 import { createWebhookCache } from '../src/store/webhook-cache.ts';
 import { webhookRepository } from '../src/store/webhooks.ts';
+import { createSecretBox } from '../src/store/secret-box.ts';
 import { freshPostgresDatabase } from './helpers/postgres.ts';
 
 /*
@@ -68,7 +70,8 @@ function recording(db: Db): { db: Db; statements: string[] } {
 describe.each(['sqlite', 'postgres'] as const)('the webhook cache on %s', (engine) => {
   let opened: Opened;
   // The cache of this database, as app.ts makes one beside its database.
-  const cache = createWebhookCache();
+  const secrets = createSecretBox(randomBytes(32));
+  const cache = createWebhookCache(secrets);
   let tenantId: string;
   let otherTenantId: string;
   let now = Date.now();
@@ -82,7 +85,7 @@ describe.each(['sqlite', 'postgres'] as const)('the webhook cache on %s', (engin
 
   const version = async (id = tenantId) => (await tenantRepository(opened.db).webhooksVersions([id])).get(id);
   const createWebhook = async (db: Db, tenant: string, url: string, topics = ['message.*']) =>
-    webhookRepository(db).insert({
+    webhookRepository(db, secrets).insert({
       id: `wh_${engine}_${++now}`,
       tenantId: tenant,
       settings: settingsFromCreate({ url, topics }),
@@ -115,7 +118,7 @@ describe.each(['sqlite', 'postgres'] as const)('the webhook cache on %s', (engin
     expect(unmoved).toEqual(['consecutive_failures']);
 
     const beforeDelete = await version();
-    await webhookRepository(opened.db).delete(tenantId, webhook.id);
+    await webhookRepository(opened.db, secrets).delete(tenantId, webhook.id);
     expect(await version()).not.toBe(beforeDelete);
     expect(await version(otherTenantId)).toBe(otherBefore);
   });
@@ -133,7 +136,7 @@ describe.each(['sqlite', 'postgres'] as const)('the webhook cache on %s', (engin
     expect(statements.filter((s) => /from "webhooks"/.test(s))).toEqual([]);
 
     // A failure counted moves no version, so it empties no cache.
-    await webhookRepository(opened.db).countFailure(webhook.id);
+    await webhookRepository(opened.db, secrets).countFailure(webhook.id);
     statements.length = 0;
     expect(await cache.subscribed(db, tenantId, 'order.created')).toBe(first);
     expect(statements.filter((s) => /from "webhooks"/.test(s))).toEqual([]);

@@ -45,6 +45,7 @@ export function startEngineThreads({
   stages,
   logger,
   signalsOwner,
+  secretKey,
   entry = defaultEntry(),
 }: {
   config: Config;
@@ -55,6 +56,8 @@ export function startEngineThreads({
   logger: Logger;
   /** On Postgres: the name the process signals other instances under (live/cluster.ts); the threads use it too. */
   signalsOwner: string | null;
+  /** The secrets key the main thread resolved and checked (store/sealed-secrets.ts), whatever its source: the threads open credentials with it. */
+  secretKey: Buffer;
   /** The thread's entry module; tests in-process name the compiled one `npm start` runs. */
   entry?: string;
 }): DeliveryEngine {
@@ -66,6 +69,7 @@ export function startEngineThreads({
 
   const configOf = (n: number): Config => ({
     ...config,
+    secrets: { ...config.secrets, key: secretKey.toString('base64') },
     delivery: {
       ...config.delivery,
       instanceId: `${config.delivery.instanceId}/engine-${n}`,

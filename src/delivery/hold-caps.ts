@@ -5,6 +5,7 @@ import type { Db } from '../store/db.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
 import { leaseRepository } from '../store/leases.ts';
 import { webhookRepository } from '../store/webhooks.ts';
+import type { SecretBox } from '../store/secret-box.ts';
 import type { AfterCommit } from './after-commit.ts';
 
 // Often enough that a cap holds within seconds; one indexed lookup when nothing is paused.
@@ -12,6 +13,7 @@ const CHECK_EVERY_MS = 5_000;
 
 type HoldCapDeps = {
   db: Db;
+  secrets: SecretBox;
   clock: Clock;
   logger: Logger;
   announcer: AfterCommit;
@@ -23,7 +25,7 @@ type HoldCapDeps = {
  * `pauseMaxHeld` in number, the oldest fail, with a reason that says which cap. One instance
  * checks at a time.
  */
-export function createHoldCaps({ db, clock, logger, announcer, config }: HoldCapDeps) {
+export function createHoldCaps({ db, secrets, clock, logger, announcer, config }: HoldCapDeps) {
   let lastCheck = 0;
   const hours = Number((config.pauseMaxHeldMs / 3_600_000).toFixed(4));
   const reason = (cause: 'age' | 'count') =>
@@ -36,7 +38,7 @@ export function createHoldCaps({ db, clock, logger, announcer, config }: HoldCap
       const now = clock.now();
       if (now - lastCheck < CHECK_EVERY_MS) return;
       lastCheck = now;
-      const paused = await webhookRepository(db).pausedIds();
+      const paused = await webhookRepository(db, secrets).pausedIds();
       if (paused.length === 0) return;
       if (!(await leaseRepository(db).takeTurn('hold-caps', now, CHECK_EVERY_MS))) return;
       for (const webhookId of paused) {

@@ -12,6 +12,7 @@ import { writeEvent, type Written } from '../store/outbox.ts';
 import type { WebhookCache } from '../store/webhook-cache.ts';
 import { isTransientStoreError } from '../store/unavailable.ts';
 import { webhookRepository } from '../store/webhooks.ts';
+import type { SecretBox } from '../store/secret-box.ts';
 import type { AfterCommit } from './after-commit.ts';
 import type { Claimed } from './claimer.ts';
 import type { AttemptResult } from './dispatcher.ts';
@@ -59,6 +60,8 @@ type Recorded = {
 
 type RecorderDeps = {
   db: Db;
+  /** Opens the credentials of the webhooks it reads (store/secret-box.ts). */
+  secrets: SecretBox;
   webhookCache: WebhookCache;
   announcer: AfterCommit;
   stages: StageTrace;
@@ -74,10 +77,10 @@ type RecorderDeps = {
  * still hold, and only when they do not (the webhook was disabled or deleted meanwhile) is the
  * delivery read again.
  */
-export function createRecorder({ db, webhookCache, announcer, stages, logger, autoDisableAfter, random }: RecorderDeps) {
+export function createRecorder({ db, secrets, webhookCache, announcer, stages, logger, autoDisableAfter, random }: RecorderDeps) {
   async function recordIn(trx: Transaction<Database>, { claimed, trigger, finishedAt, attempt }: Finished): Promise<Recorded> {
     const deliveries = deliveryRepository(trx);
-    const webhooks = webhookRepository(trx);
+    const webhooks = webhookRepository(trx, secrets);
     const webhookId = claimed.delivery.webhook_id;
 
     let webhook: OutcomeInput['webhook'] = claimed.webhook ?? null;

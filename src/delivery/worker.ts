@@ -15,6 +15,7 @@ import { createRecorder } from './recorder.ts';
 import { buildRequest } from './request.ts';
 import type { StageTrace } from './stage-trace.ts';
 
+import type { SecretBox } from '../store/secret-box.ts';
 /*
  * The delivery loop: claim (claimer.ts) -> sign and send (request.ts, dispatcher.ts) -> record
  * and announce (recorder.ts, outcome.ts, services/announcer.ts); pruning (pruner.ts) on the way. This
@@ -23,6 +24,8 @@ import type { StageTrace } from './stage-trace.ts';
 
 type WorkerDeps = {
   db: Db;
+  /** Seals and opens webhooks' credentials in this database (store/secret-box.ts). */
+  secrets: SecretBox;
   /** The database's webhooks as this thread keeps them (store/webhook-cache.ts). */
   webhookCache: WebhookCache;
   clock: Clock;
@@ -48,6 +51,7 @@ export function createWorker(deps: WorkerDeps) {
   const claimer = createClaimer(deps);
   const recorder = createRecorder({
     db: deps.db,
+    secrets: deps.secrets,
     webhookCache: deps.webhookCache,
     announcer: deps.announcer,
     stages,

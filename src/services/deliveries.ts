@@ -13,6 +13,7 @@ import { deliveryRepository } from '../store/deliveries.ts';
 import { eventRepository } from '../store/events.ts';
 import { orderingRepository } from '../store/ordering.ts';
 import { webhookRepository } from '../store/webhooks.ts';
+import type { SecretBox } from '../store/secret-box.ts';
 import { pendingDelivery } from '../store/outbox.ts';
 import { storageRepository } from '../store/storage.ts';
 
@@ -31,7 +32,7 @@ const REPLAY_ROW_COST = 1024;
 /** Events per page: at most 25 MiB of payloads in one statement. */
 const REPLAY_SCAN_CHUNK = 100;
 
-type DeliveryServiceDeps = { db: Db; clock: Clock; announcer: AfterCommit; config: Pick<Config, 'delivery'> };
+type DeliveryServiceDeps = { db: Db; secrets: SecretBox; clock: Clock; announcer: AfterCommit; config: Pick<Config, 'delivery'> };
 
 /** A recovery or replay: how many, the first few, and whether anything was done. */
 export type Recovery = { dryRun: boolean; count: number; deliveries: DeliveryRow[] };
@@ -74,8 +75,8 @@ const routedEvent = (event: EventRow, parse: boolean) => ({
 });
 
 /** The webhook a replay is for: the tenant's, and enabled. */
-async function replayTarget(db: Executor, tenantId: string, webhookId: string): Promise<Webhook> {
-  const webhook = await webhookRepository(db).findById(tenantId, webhookId);
+async function replayTarget(db: Executor, secrets: SecretBox, tenantId: string, webhookId: string): Promise<Webhook> {
+  const webhook = await webhookRepository(db, secrets).findById(tenantId, webhookId);
   if (!webhook) throw new NotFoundError(webhookId, 'Webhook');
   if (!webhook.enabled) throw ValidationError.at(['webhookId'], 'the webhook is disabled: enable it before replaying events to it');
   return webhook;
@@ -115,7 +116,7 @@ async function replayable(db: Db, tenantId: string, webhook: Webhook, bounds: { 
   }
 }
 
-export function deliveryService({ db, clock, announcer, config }: DeliveryServiceDeps) {
+export function deliveryService({ db, secrets, clock, announcer, config }: DeliveryServiceDeps) {
   /**
    * A MANUAL attempt now for every FAILED delivery of the webhook created in [since, until)
    * (until defaults to now; since at most MAX_AGE_DAYS ago). A dry run counts and lists them and
@@ -126,7 +127,7 @@ export function deliveryService({ db, clock, announcer, config }: DeliveryServic
     const bounds = checkWindow(window, now, now - MAX_AGE_DAYS * 86_400_000, `must be at most ${MAX_AGE_DAYS} days ago`);
     const recovery = { tenantId, webhookId, ...bounds };
     const result = await db.transaction().execute(async (trx): Promise<Recovery> => {
-      if (!(await webhookRepository(trx).findById(tenantId, webhookId))) throw new NotFoundError(webhookId, 'Webhook');
+      if (!(await webhookRepository(trx, secrets).findById(tenantId, webhookId))) throw new NotFoundError(webhookId, 'Webhook');
       const deliveries = deliveryRepository(trx);
       const count = await deliveries.countRecoverable(recovery);
       if (count > MAX_PER_CALL) throw tooMany(count.toLocaleString('en'));
@@ -147,7 +148,7 @@ export function deliveryService({ db, clock, announcer, config }: DeliveryServic
         const deliveries = deliveryRepository(trx);
         const current = await deliveries.findById(tenantId, deliveryId);
         if (!current) throw new NotFoundError(deliveryId, 'Delivery');
-        if (!(await webhookRepository(trx).findById(tenantId, current.webhook_id))) {
+        if (!(await webhookRepository(trx, secrets).findById(tenantId, current.webhook_id))) {
           throw ValidationError.at(['deliveryId'], 'its webhook has been deleted, so there is nowhere to send it');
         }
         if (current.status === 'WAITING') {
@@ -184,10 +185,10 @@ export function deliveryService({ db, clock, announcer, config }: DeliveryServic
         `must be within the event retention (${new Date(now - retention).toISOString()} or later): older events have been pruned`,
       );
       // A webhook changed or disabled after the scan is as if it changed just after the replay.
-      const matched = await replayable(db, tenantId, await replayTarget(db, tenantId, webhookId), bounds);
+      const matched = await replayable(db, tenantId, await replayTarget(db, secrets, tenantId, webhookId), bounds);
       if (dryRun) return { dryRun, count: matched.length, events: matched.slice(0, PREVIEW_SIZE), deliveries: [] };
       const result = await db.transaction().execute(async (trx): Promise<Replay> => {
-        await replayTarget(trx, tenantId, webhookId);
+        await replayTarget(trx, secrets, tenantId, webhookId);
         // Replayed keyed events join their lines in publish order, behind anything still open.
         const rows = await orderingRepository(trx).place(
           matched.map((event) =>
@@ -206,7 +207,7 @@ export function deliveryService({ db, clock, announcer, config }: DeliveryServic
     async sendTestEvent(tenantId: string, webhookId: string): Promise<DeliveryRow> {
       const now = clock.now();
       const delivery = await db.transaction().execute(async (trx) => {
-        const webhook = await webhookRepository(trx).findById(tenantId, webhookId);
+        const webhook = await webhookRepository(trx, secrets).findById(tenantId, webhookId);
         if (!webhook) throw new NotFoundError(webhookId, 'Webhook');
         const eventId = newId('event', now);
         const event = await eventRepository(trx).insert({

@@ -6,6 +6,7 @@ import type { Db } from '../store/db.ts';
 import type { WebhookCache } from '../store/webhook-cache.ts';
 import { apiKeyRepository } from '../store/api-keys.ts';
 import { webhookRepository } from '../store/webhooks.ts';
+import type { SecretBox } from '../store/secret-box.ts';
 import { apiKeyService } from './api-keys.ts';
 import { webhookService } from './webhooks.ts';
 import { eventService } from './events.ts';
@@ -19,6 +20,8 @@ import { auditService } from './audit.ts';
 
 type ServiceDeps = {
   db: Db;
+  /** Seals and opens webhooks' credentials in this database (store/secret-box.ts). */
+  secrets: SecretBox;
   /** The database's webhooks as this thread keeps them (store/webhook-cache.ts). */
   webhookCache: WebhookCache;
   config: Config;
@@ -31,10 +34,10 @@ type ServiceDeps = {
   onKeyRevoked: (keyId: string) => void;
 };
 
-export function createRepositories(db: Db) {
+export function createRepositories(db: Db, secrets: SecretBox) {
   return {
     apiKeys: apiKeyRepository(db),
-    webhooks: webhookRepository(db),
+    webhooks: webhookRepository(db, secrets),
     events: eventRepository(db),
     deliveries: deliveryRepository(db),
     attempts: attemptRepository(db),

@@ -12,6 +12,7 @@ import type { Transaction } from 'kysely';
 import type { Database, Db } from '../store/db.ts';
 import { lockName } from '../store/dialect.ts';
 import { webhookRepository, type WebhookRepository } from '../store/webhooks.ts';
+import type { SecretBox } from '../store/secret-box.ts';
 import type { Webhook, WebhookSettings } from '../domain/webhook.ts';
 import { newId } from '../domain/ids.ts';
 import { deliveryRepository } from '../store/deliveries.ts';
@@ -21,6 +22,7 @@ import { DISABLED_BY_PERSON, webhookDisabledEvent, webhookEnabledEvent } from '.
 
 type WebhookServiceDeps = {
   db: Db;
+  secrets: SecretBox;
   webhookCache: WebhookCache;
   config: Pick<Config, 'allowPrivateAddresses'>;
   clock: Clock;
@@ -57,7 +59,7 @@ function versionAfter(current: Webhook, now: number): number {
   return Math.max(now, current.updatedAt + 1);
 }
 
-export function webhookService({ db, webhookCache, config, clock, announcer }: WebhookServiceDeps) {
+export function webhookService({ db, secrets, webhookCache, config, clock, announcer }: WebhookServiceDeps) {
   const schemas = webhookInputSchemas(config.allowPrivateAddresses);
 
   return {
@@ -67,7 +69,7 @@ export function webhookService({ db, webhookCache, config, clock, announcer }: W
       throwIfAny(settingsProblems(settings));
       const now = clock.now();
       return db.transaction().execute(async (trx) => {
-        const repo = webhookRepository(trx);
+        const repo = webhookRepository(trx, secrets);
         await assertNoConflict(trx, repo, tenantId, settings, null);
         return repo.insert({
           id: newId('webhook', now),
@@ -96,7 +98,7 @@ export function webhookService({ db, webhookCache, config, clock, announcer }: W
       }
       const changes = parsed.data;
       const { webhook, failed, published } = await db.transaction().execute(async (trx) => {
-        const repo = webhookRepository(trx);
+        const repo = webhookRepository(trx, secrets);
         // Locked: the merge below is over what is stored, so two partial updates must not both read the same state.
         const current = await repo.findByIdForUpdate(tenantId, id);
         if (!current) throw new NotFoundError(id, 'Webhook');
@@ -137,7 +139,7 @@ export function webhookService({ db, webhookCache, config, clock, announcer }: W
     /** Deletes the webhook; its waiting deliveries fail and its history stays. */
     async remove(tenantId: string, id: string): Promise<void> {
       const failed = await db.transaction().execute(async (trx) => {
-        if (!(await webhookRepository(trx).delete(tenantId, id))) throw new NotFoundError(id, 'Webhook');
+        if (!(await webhookRepository(trx, secrets).delete(tenantId, id))) throw new NotFoundError(id, 'Webhook');
         return deliveryRepository(trx).failPending(id, clock.now());
       });
       announcer.committed({ deliveries: failed });
@@ -145,7 +147,7 @@ export function webhookService({ db, webhookCache, config, clock, announcer }: W
 
     /** Holds the webhook's deliveries (new ones too) until it is resumed; pausing twice keeps the first time. */
     async pause(tenantId: string, id: string): Promise<Webhook> {
-      const repo = webhookRepository(db);
+      const repo = webhookRepository(db, secrets);
       const current = await repo.findById(tenantId, id);
       if (!current) throw new NotFoundError(id, 'Webhook');
       if (current.pausedAt !== null) return current;
@@ -158,7 +160,7 @@ export function webhookService({ db, webhookCache, config, clock, announcer }: W
     /** Sends what the webhook held, oldest first, as the claim takes them. */
     async resume(tenantId: string, id: string): Promise<Webhook> {
       const now = clock.now();
-      const resumed = await webhookRepository(db).setPaused(tenantId, id, null, now);
+      const resumed = await webhookRepository(db, secrets).setPaused(tenantId, id, null, now);
       if (!resumed) throw new NotFoundError(id, 'Webhook');
       announcer.committed({ released: true });
       return resumed;
@@ -175,7 +177,7 @@ export function webhookService({ db, webhookCache, config, clock, announcer }: W
         ...(secret != null && !isValidSigningSecret(secret) ? [{ path: ['signingSecret'], message: signingSecretRule }] : []),
       ]);
       return db.transaction().execute(async (trx) => {
-        const repo = webhookRepository(trx);
+        const repo = webhookRepository(trx, secrets);
         // Locked: the current secret becomes the previous one, so a second rotation must see the first one's secret.
         const current = await repo.findByIdForUpdate(tenantId, id);
         if (!current) throw new NotFoundError(id, 'Webhook');

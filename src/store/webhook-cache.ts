@@ -1,6 +1,7 @@
 import type { Executor } from './db.ts';
 import { tenantRepository } from './tenants.ts';
 import { webhookRepository } from './webhooks.ts';
+import type { SecretBox } from './secret-box.ts';
 import { topicPatternsFor } from '../domain/topic-routing.ts';
 import type { Webhook } from '../domain/webhook.ts';
 
@@ -34,7 +35,7 @@ class TenantWebhooks {
   constructor(readonly version: string) {}
 }
 
-export function createWebhookCache() {
+export function createWebhookCache(secrets: SecretBox) {
   const tenants = new Map<string, TenantWebhooks>();
   let held = 0;
 
@@ -86,7 +87,7 @@ export function createWebhookCache() {
      */
     async subscribed(db: Executor, tenantId: string, topic: string): Promise<readonly Webhook[]> {
       const version = await tenantRepository(db).webhooksVersion(tenantId);
-      const read = () => webhookRepository(db).findSubscribed(tenantId, topicPatternsFor(topic));
+      const read = () => webhookRepository(db, secrets).findSubscribed(tenantId, topicPatternsFor(topic));
       if (version === undefined) return read();
       const entry = entryFor(tenantId, version);
       const kept = entry.byTopic.get(topic);
@@ -116,7 +117,7 @@ export function createWebhookCache() {
         else missing.add(id);
       }
       if (missing.size === 0) return found;
-      for (const webhook of await webhookRepository(db).findByIdsAnyTenant([...missing])) {
+      for (const webhook of await webhookRepository(db, secrets).findByIdsAnyTenant([...missing])) {
         const entry = entries.get(webhook.tenantId);
         found.set(webhook.id, entry ? keep(entry, webhook) : webhook);
       }

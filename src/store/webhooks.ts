@@ -6,8 +6,11 @@ import { prepared } from './prepared.ts';
 import { topicPatternsFor } from '../domain/topic-routing.ts';
 import type { Webhook, WebhookSettings, WebhookType } from '../domain/webhook.ts';
 import { cappedCount } from './capped-count.ts';
+import type { SecretBox } from './secret-box.ts';
 
-function webhookFromRow(row: WebhookRow): Webhook {
+/** A row as the domain sees it: its credentials opened (sealed at rest: secret-box.ts). */
+function webhookFromRow(row: WebhookRow, secrets: SecretBox): Webhook {
+  const open = (stored: string | null) => (stored === null ? null : secrets.open(stored));
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -17,8 +20,8 @@ function webhookFromRow(row: WebhookRow): Webhook {
     topics: parseJson(row.topics),
     enabled: row.enabled === 1,
     disabledReason: row.disabled_reason,
-    headers: parseJson(row.headers),
-    bearerToken: row.bearer_token,
+    headers: parseJson(row.headers).map((header) => ({ ...header, value: secrets.open(header.value) })),
+    bearerToken: open(row.bearer_token),
     timeoutSeconds: row.timeout_seconds,
     rateLimitPerSecond: row.rate_limit_per_second,
     retryPolicy: {
@@ -30,10 +33,10 @@ function webhookFromRow(row: WebhookRow): Webhook {
       echo: row.echo === 1,
       channelTypes: parseJson(row.channel_types),
       filters: parseJson(row.filters),
-      webengage: row.webengage_url ? { webhookUrl: row.webengage_url, token: row.webengage_token } : null,
+      webengage: row.webengage_url ? { webhookUrl: row.webengage_url, token: open(row.webengage_token) } : null,
     },
-    signingSecret: row.signing_secret,
-    previousSigningSecret: row.previous_signing_secret,
+    signingSecret: secrets.open(row.signing_secret),
+    previousSigningSecret: open(row.previous_signing_secret),
     previousSecretExpiresAt: row.previous_secret_expires_at,
     consecutiveFailures: row.consecutive_failures,
     pausedAt: row.paused_at,
@@ -42,15 +45,17 @@ function webhookFromRow(row: WebhookRow): Webhook {
   };
 }
 
-function settingsColumns(settings: WebhookSettings) {
+/** The settings as columns, credentials sealed. */
+function settingsColumns(settings: WebhookSettings, secrets: SecretBox) {
+  const seal = (plain: string | null | undefined) => (plain == null ? null : secrets.seal(plain));
   return {
     name: settings.name,
     url: settings.url,
     type: settings.type,
     topics: JSON.stringify(settings.topics),
     enabled: settings.enabled ? 1 : 0,
-    headers: JSON.stringify(settings.headers),
-    bearer_token: settings.bearerToken,
+    headers: JSON.stringify(settings.headers.map((header) => ({ ...header, value: secrets.seal(header.value) }))),
+    bearer_token: seal(settings.bearerToken),
     timeout_seconds: settings.timeoutSeconds,
     rate_limit_per_second: settings.rateLimitPerSecond,
     max_retries: settings.retryPolicy.maxRetries,
@@ -60,7 +65,7 @@ function settingsColumns(settings: WebhookSettings) {
     channel_types: JSON.stringify(settings.configuration.channelTypes),
     filters: JSON.stringify(settings.configuration.filters),
     webengage_url: settings.configuration.webengage?.webhookUrl ?? null,
-    webengage_token: settings.configuration.webengage?.token ?? null,
+    webengage_token: seal(settings.configuration.webengage?.token),
   };
 }
 
@@ -125,13 +130,15 @@ const successCounted = prepared((db, { id }: { id: string }) =>
   db.updateTable('webhooks').set({ consecutive_failures: 0 }).where('id', '=', id).where('consecutive_failures', '!=', 0),
 );
 
-export function webhookRepository(db: Executor) {
+/** The webhooks table; `secrets` seals credentials on the way in and opens them on the way out. */
+export function webhookRepository(db: Executor, secrets: SecretBox) {
+  const fromRow = (row: WebhookRow) => webhookFromRow(row, secrets);
   const inTenant = (tenantId: string) => db.selectFrom('webhooks').selectAll().where('tenant_id', '=', tenantId);
 
   return {
     async findById(tenantId: string, id: string): Promise<Webhook | undefined> {
       const row = await inTenant(tenantId).where('id', '=', id).executeTakeFirst();
-      return row && webhookFromRow(row);
+      return row && fromRow(row);
     },
 
     /**
@@ -143,12 +150,12 @@ export function webhookRepository(db: Executor) {
         db,
         db.selectFrom('webhooks').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id),
       ).executeTakeFirst();
-      return row && webhookFromRow(row);
+      return row && fromRow(row);
     },
 
     async findByIds(tenantId: string, ids: readonly string[]): Promise<Webhook[]> {
       if (ids.length === 0) return [];
-      return (await inTenant(tenantId).where('id', 'in', ids).execute()).map(webhookFromRow);
+      return (await inTenant(tenantId).where('id', 'in', ids).execute()).map(fromRow);
     },
 
     /** Other webhooks of the tenant with this URL and their topic patterns. */
@@ -168,7 +175,7 @@ export function webhookRepository(db: Executor) {
         args,
         byId(() => db.selectFrom('webhooks').selectAll().where(where)),
       );
-      return { ...page, rows: page.rows.map(webhookFromRow) };
+      return { ...page, rows: page.rows.map(fromRow) };
     },
 
     /** Capped: at most COUNT_CAP + 1 (capped-count.ts). */
@@ -188,16 +195,16 @@ export function webhookRepository(db: Executor) {
         .values({
           id: params.id,
           tenant_id: params.tenantId,
-          ...settingsColumns(params.settings),
+          ...settingsColumns(params.settings, secrets),
           disabled_reason: null,
-          signing_secret: params.signingSecret,
+          signing_secret: secrets.seal(params.signingSecret),
           consecutive_failures: 0,
           created_at: params.now,
           updated_at: params.now,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      const webhook = webhookFromRow(row);
+      const webhook = fromRow(row);
       await replaceTopics(db, webhook);
       return webhook;
     },
@@ -208,7 +215,7 @@ export function webhookRepository(db: Executor) {
       const row = await db
         .updateTable('webhooks')
         .set({
-          ...settingsColumns(settings),
+          ...settingsColumns(settings, secrets),
           ...(reenabled ? { disabled_reason: null, consecutive_failures: 0 } : {}),
           ...(!settings.enabled && current.enabled ? { disabled_reason: null } : {}),
           updated_at: now,
@@ -217,7 +224,7 @@ export function webhookRepository(db: Executor) {
         .where('id', '=', current.id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      const webhook = webhookFromRow(row);
+      const webhook = fromRow(row);
       if (settings.url !== current.url || settings.topics.join('\n') !== current.topics.join('\n')) {
         await replaceTopics(db, webhook);
       }
@@ -228,8 +235,8 @@ export function webhookRepository(db: Executor) {
       const row = await db
         .updateTable('webhooks')
         .set({
-          signing_secret: params.secret,
-          previous_signing_secret: current.signingSecret,
+          signing_secret: secrets.seal(params.secret),
+          previous_signing_secret: secrets.seal(current.signingSecret),
           previous_secret_expires_at: params.previousExpiresAt,
           updated_at: params.now,
         })
@@ -237,7 +244,7 @@ export function webhookRepository(db: Executor) {
         .where('id', '=', current.id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      return webhookFromRow(row);
+      return fromRow(row);
     },
 
     /**
@@ -261,13 +268,13 @@ export function webhookRepository(db: Executor) {
         )
         .orderBy('id')
         .execute();
-      return rows.map(webhookFromRow);
+      return rows.map(fromRow);
     },
 
     async findByIdsAnyTenant(ids: readonly string[]): Promise<Webhook[]> {
       if (ids.length === 0) return [];
       const rows = await db.selectFrom('webhooks').selectAll().where('id', 'in', ids).execute();
-      return rows.map(webhookFromRow);
+      return rows.map(fromRow);
     },
 
     /**
@@ -276,7 +283,7 @@ export function webhookRepository(db: Executor) {
      */
     async countFailure(id: string): Promise<Webhook | undefined> {
       const row = (await failureCounted(db, { id })).rows[0];
-      return row && webhookFromRow(row);
+      return row && fromRow(row);
     },
 
     /** Ends a run of failures; writes nothing when there is none. */
@@ -293,7 +300,7 @@ export function webhookRepository(db: Executor) {
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirst();
-      return row && webhookFromRow(row);
+      return row && fromRow(row);
     },
 
     /** Paused webhooks, any tenant: the hold caps look at these. */

@@ -49,6 +49,17 @@ export function dataOf<T>({ status, body }: GraphQLResponse<T>): T {
   return body.data;
 }
 
+/**
+ * Instances on one Postgres share its secrets key (README: "Secrets at rest"). Tests that point
+ * several gateways at one DATABASE_URL, each beside a folder of its own, get this one unless they name a key.
+ */
+export const SHARED_TEST_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
+
+export function withSharedSecretsKey(env: Record<string, string>): Record<string, string> {
+  const shared = env.DATABASE_URL && env.SECRETS_KEY === undefined && env.SECRETS_KEY_FILE === undefined;
+  return shared ? { ...env, SECRETS_KEY: SHARED_TEST_SECRETS_KEY } : env;
+}
+
 /** The delivery threads' entry `npm start` runs, compiled by the tests' global setup (build-setup.ts). */
 const engineThreadEntry = new URL('../../build/engine-thread.js', import.meta.url).href;
 
@@ -72,7 +83,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Ap
     ALLOW_PRIVATE_ADDRESSES: 'true',
     LOG_LEVEL: 'debug',
     RATE_LIMIT_PER_SECOND: '0',
-    ...env,
+    ...withSharedSecretsKey(env),
   });
   const logs: string[] = [];
   const sink = new Writable({

@@ -4,6 +4,8 @@ import { sql } from 'kysely';
 import fc from 'fast-check';
 import type { ApiKeyRow, DeliveryRow, EventRow, WebhookRow } from '../../src/store/db.ts';
 import type { TestApp } from './app.ts';
+import { mapSecretColumns } from '../../src/store/sealed-secrets.ts';
+import { isSealed, type SecretBox } from '../../src/store/secret-box.ts';
 import { Raw, Ref, Rel, type Operation } from './fuzz-arbitraries.ts';
 
 /*
@@ -165,6 +167,18 @@ export type Snapshot = {
 };
 
 /** Everything a mutation could change for a tenant, straight from the database (write-only fields too). */
+/**
+ * A webhook row with its credentials opened, so the oracles compare them with the input; each
+ * must have been stored sealed (README: "Secrets at rest").
+ */
+function openedRow(secrets: SecretBox, row: WebhookRow): WebhookRow {
+  const open = (stored: string) => {
+    if (!isSealed(stored)) throw new Error(`webhook ${row.id} holds a secret in clear: ${short(stored)}`);
+    return secrets.open(stored);
+  };
+  return { ...row, ...mapSecretColumns(row, open) };
+}
+
 export async function snapshot(app: TestApp['app'], tenantId: string): Promise<Snapshot> {
   const db = app.db;
   const [webhooks, topics, events, deliveries, apiKeys] = await Promise.all([
@@ -175,7 +189,7 @@ export async function snapshot(app: TestApp['app'], tenantId: string): Promise<S
     db.selectFrom('api_keys').selectAll().where('tenant_id', '=', tenantId).execute(),
   ]);
   return {
-    webhooks: new Map(webhooks.map((row) => [row.id, row])),
+    webhooks: new Map(webhooks.map((row) => [row.id, openedRow(app.secrets, row)])),
     topics: topics.map((row) => `${row.webhook_id}|${row.topic}|${row.url}`).sort(),
     events: new Map(events.map((row) => [row.id, row])),
     deliveries: new Map(deliveries.map((row) => [row.id, row])),

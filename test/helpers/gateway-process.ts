@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { graphql } from '../gql/index.ts';
-import { dataOf, graphqlAt } from './app.ts';
+import { dataOf, graphqlAt, withSharedSecretsKey } from './app.ts';
 import { CreateWebhook } from './documents.ts';
 import { PublishEvent } from './delivery-documents.ts';
 import { spawnServer, type Spawned } from './process.ts';
@@ -23,7 +23,7 @@ export async function startGatewayProcess(env: Record<string, string>, key?: str
     ALLOW_PRIVATE_ADDRESSES: 'true',
     LOG_LEVEL: 'info',
     RATE_LIMIT_PER_SECOND: '0',
-    ...env,
+    ...withSharedSecretsKey(env),
   });
   started.push(server);
   const listening = await server.waitForLine(/gateway listening/);
