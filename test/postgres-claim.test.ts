@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/domain/ids.ts';
 import { openDatabase, type Db, type NewDeliveryRow } from '../src/store/db.ts';
@@ -175,6 +176,41 @@ describe('claiming on Postgres from several instances', () => {
     await leases.heartbeat('node-c#2', 'node-c', now);
     expect(await leases.retire({ instanceId: 'node-c', exceptOwner: 'node-c#2' })).toBe(1);
     expect(await leases.claim({ ...params, owner: 'node-c#2' })).toHaveLength(3);
+  });
+
+  it('holds no lock every claim takes: a claim goes on while another holds one webhook, and skips only that one', async () => {
+    const db = pools[3]!;
+    const now = Date.now();
+    const ids = new Set(await seed(db, 20, now));
+    const rows = await db
+      .selectFrom('deliveries')
+      .select(['id', 'webhook_id'])
+      .where('id', 'in', [...ids])
+      .execute();
+    const held = rows[0]!.webhook_id;
+    await leaseRepository(db).heartbeat('beside-another', 'beside-another', now);
+    // Another instance's claim, its transaction still open: the lock every claim took until now,
+    // and the one of the webhook it is filling.
+    const other = new pg.Client({ connectionString: database.url });
+    await other.connect();
+    try {
+      await other.query('begin');
+      await other.query(`select pg_advisory_xact_lock(hashtextextended('delivery-claim', 0))`);
+      await other.query(`select pg_advisory_xact_lock(hashtextextended('webhook-claim' || chr(1) || $1, 0))`, [held]);
+      const params = { now, limit: 100, perWebhookCap: 100, leaseMs: 60_000, owner: 'beside-another', deadAfterMs: DEAD_AFTER_MS };
+      const waited = new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 5_000));
+      const claimed = await Promise.race([leaseRepository(db).claim(params), waited]);
+      if (claimed === 'waited') throw new Error('the claim waited for a lock another claim holds');
+      const mine = claimed.filter((delivery) => ids.has(delivery.id));
+      expect(mine.some((delivery) => delivery.webhook_id === held)).toBe(false);
+      expect(mine.length).toBe(rows.filter((row) => row.webhook_id !== held).length);
+      // Once the other commits, the webhook it held is claimed too.
+      await other.query('commit');
+      const after = await leaseRepository(db).claim(params);
+      expect(after.filter((delivery) => ids.has(delivery.id)).map((delivery) => delivery.webhook_id)).toEqual([held, held]);
+    } finally {
+      await other.end();
+    }
   });
 
   it('gives one instance the hourly pruning turn when all of them ask at once', async () => {

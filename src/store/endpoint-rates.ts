@@ -7,8 +7,8 @@ import { parseJson, type Executor } from './db.ts';
  * the claims of the last RATE_WINDOW_MS instead: a second, plus a quarter second for the delay
  * between a claim and its request arriving (it varied by over 100 ms on a loaded two-core
  * machine), so a receiver counting by its clock's seconds does not see more than the cap. The
- * price: at most N requests per 1.25 s, 80% of the cap, when a backlog waits. Read and written inside the claim's transaction, under its lock: one claimer at
- * a time, over every worker and instance.
+ * price: at most N requests per 1.25 s, 80% of the cap, when a backlog waits. Read and written inside the claim's transaction, under the
+ * webhook's claim lock (leases.ts): one claimer of a webhook at a time, over every instance.
  */
 
 export const RATE_WINDOW_MS = 1_250;

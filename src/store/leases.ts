@@ -1,17 +1,18 @@
-import { sql } from 'kysely';
-import type { Db, DeliveryRow } from './db.ts';
+import { sql, type QueryCreator, type Transaction } from 'kysely';
+import type { Database, Db, DeliveryRow } from './db.ts';
 import { holderAlive, isDue, withoutRoom } from './due.ts';
 import { endpointRates } from './endpoint-rates.ts';
-import { databaseNowMs, engineOf, lockName, tryLockName } from './dialect.ts';
+import { databaseNowMs, engineOf, tryLockName } from './dialect.ts';
 
 /*
  * The queue's claim, for one process or many on one database. Modelled on graphile/worker's
  * getJobs and convoy's queue: one statement finds the webhooks with open deliveries (a loose
  * index scan), takes each one's oldest due rows (store/due.ts) by a seek, and leases the oldest
  * of those to this holder by name; its work grows with webhooks, not with any one's backlog
- * (test/claim-backlog.test.ts). Claims take turns, one at a time over every thread
- * and instance (an advisory lock on Postgres, the write lock on SQLite), because the per-webhook
- * cap and the rate log count what earlier claims committed; each turn is one short statement.
+ * (test/claim-backlog.test.ts). The per-webhook cap and the rate log count what earlier claims
+ * committed, so claims of one webhook take turns: on Postgres on that webhook's advisory lock,
+ * tried and never waited for (lockCandidates), so claims of other webhooks, on any instance, go
+ * on meanwhile (test/postgres-claim.test.ts); on SQLite under the one write lock.
  * Rows a recorder is writing are skipped (SKIP LOCKED), not waited for. A lease is held until
  * `locked_until`, or until its holder's heartbeat stops: then any instance may take it at once.
  */
@@ -30,6 +31,86 @@ type ClaimParams = {
   deadAfterMs: number;
 };
 
+/**
+ * Postgres: the webhooks this claim may fill, each locked for the rest of its transaction. The
+ * candidates are the webhooks with a due delivery, below their cap and not paused, oldest due
+ * first, at most `limit` (one lock each; a claim fills no more webhooks than it has slots). Their
+ * locks are tried, never waited for, so claims of different webhooks never wait on each other and
+ * a claim cannot deadlock; one that finds a webhook taken skips it this round. The count below is
+ * a hint: the leasing statement counts again under the lock.
+ */
+async function lockCandidates(
+  trx: Transaction<Database>,
+  params: { now: number; deadAfterMs: number; perWebhookCap: number; limit: number },
+): Promise<string[]> {
+  const { now, deadAfterMs, perWebhookCap, limit } = params;
+  const rows = await trx
+    .withRecursive('hooks(webhook_id)', openWebhooks)
+    .with(
+      (cte) => cte('candidates').materialized(),
+      (qb) =>
+        qb
+          .selectFrom('hooks')
+          .innerJoinLateral(
+            (eb) =>
+              eb
+                .selectFrom('deliveries')
+                .select('deliveries.next_attempt_at')
+                .whereRef('deliveries.webhook_id', '=', 'hooks.webhook_id')
+                .where(isDue(trx, { now, deadAfterMs, withoutRoom: [] }))
+                .orderBy('deliveries.next_attempt_at')
+                .orderBy('deliveries.id')
+                .limit(1)
+                .as('first_due'),
+            (join) => join.onTrue(),
+          )
+          .select('hooks.webhook_id as id')
+          .where('hooks.webhook_id', 'is not', null)
+          .where((eb) =>
+            eb(
+              eb
+                .selectFrom('deliveries')
+                .select((eb) => eb.fn.countAll<number>().as('leased'))
+                .whereRef('deliveries.webhook_id', '=', 'hooks.webhook_id')
+                .where('deliveries.locked_until', '>', now)
+                .where((eb) => holderAlive(trx, eb, deadAfterMs)),
+              '<',
+              perWebhookCap,
+            ),
+          )
+          .orderBy('first_due.next_attempt_at')
+          .limit(limit),
+    )
+    .selectFrom('candidates')
+    .select([
+      'candidates.id',
+      sql<boolean>`pg_try_advisory_xact_lock(hashtextextended('webhook-claim' || chr(1) || ${sql.ref('candidates.id')}, 0))`.as('got'),
+    ])
+    .execute();
+  return rows.filter((row) => row.got).map((row) => row.id as string);
+}
+
+/** Each webhook with open deliveries, one index seek each: a loose index scan of deliveries_webhook_due. */
+function openWebhooks(qb: QueryCreator<Database & { hooks: { webhook_id: string | null } }>) {
+  return qb
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.min<string | null>('deliveries.webhook_id').as('webhook_id'))
+    .where('deliveries.next_attempt_at', 'is not', null)
+    .unionAll((qb) =>
+      qb
+        .selectFrom('hooks')
+        .select((eb) =>
+          eb
+            .selectFrom('deliveries')
+            .select((eb) => eb.fn.min('deliveries.webhook_id').as('next'))
+            .where('deliveries.next_attempt_at', 'is not', null)
+            .whereRef('deliveries.webhook_id', '>', 'hooks.webhook_id')
+            .as('webhook_id'),
+        )
+        .where('hooks.webhook_id', 'is not', null),
+    );
+}
+
 export function leaseRepository(db: Db) {
   // When the last claim left a rate-capped webhook waiting: the time it gets room again.
   let nextRoomAt: number | null = null;
@@ -44,34 +125,18 @@ export function leaseRepository(db: Db) {
       if (limit <= 0) return [];
       const postgres = engineOf(db) === 'postgres';
       return db.transaction().execute(async (trx) => {
-        // The cap counts leases other instances committed: claims take turns (one short statement
-        // each), or two instances would both see a webhook below its cap and both fill it.
-        await lockName(trx, 'delivery-claim');
+        // The cap and the rate log count what other claims committed. On Postgres each webhook's
+        // claims take turns on its own lock, tried and never waited for (a claim skips a webhook
+        // another is filling); on SQLite the write lock makes every claim one at a time.
+        const locked = postgres ? await lockCandidates(trx, { now, deadAfterMs, perWebhookCap, limit }) : null;
+        if (locked?.length === 0) return [];
         const rateLog = endpointRates(trx);
         const rates = await rateLog.roomAt(now);
         const pausedOrFull = withoutRoom(rates.room);
         const claimed = await trx
           // The webhooks with open deliveries, one index seek each (a loose index scan of
           // deliveries_webhook_due), so a claim's work grows with webhooks, never with a backlog.
-          .withRecursive('hooks(webhook_id)', (qb) =>
-            qb
-              .selectFrom('deliveries')
-              .select((eb) => eb.fn.min<string | null>('deliveries.webhook_id').as('webhook_id'))
-              .where('deliveries.next_attempt_at', 'is not', null)
-              .unionAll((qb) =>
-                qb
-                  .selectFrom('hooks')
-                  .select((eb) =>
-                    eb
-                      .selectFrom('deliveries')
-                      .select((eb) => eb.fn.min('deliveries.webhook_id').as('next'))
-                      .where('deliveries.next_attempt_at', 'is not', null)
-                      .whereRef('deliveries.webhook_id', '>', 'hooks.webhook_id')
-                      .as('webhook_id'),
-                  )
-                  .where('hooks.webhook_id', 'is not', null),
-              ),
-          )
+          .withRecursive('hooks(webhook_id)', openWebhooks)
           .with('busy', (qb) =>
             qb
               .selectFrom('deliveries')
@@ -110,7 +175,8 @@ export function leaseRepository(db: Db) {
                 .where('hooks.webhook_id', 'not in', (sub) =>
                   sub.selectFrom('webhooks').select('webhooks.id').where('webhooks.paused_at', 'is not', null),
                 )
-                .$if(pausedOrFull.length > 0, (qb) => qb.where('hooks.webhook_id', 'not in', pausedOrFull));
+                .$if(pausedOrFull.length > 0, (qb) => qb.where('hooks.webhook_id', 'not in', pausedOrFull))
+                .$if(locked !== null, (qb) => qb.where('hooks.webhook_id', 'in', locked!));
               const oldest = trx
                 .selectFrom('deliveries')
                 .where('deliveries.webhook_id', '=', sql.ref<string>('hooks.webhook_id'))
