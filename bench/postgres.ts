@@ -26,16 +26,12 @@ import {
   type ScenarioResult,
 } from './lib.ts';
 
-export type PostgresSettings = { events: number; webhooks: number; concurrency: number; perWebhook: number };
+type RunSettings = { events: number; webhooks: number; concurrency: number; perWebhook: number };
+export type PostgresSettings = RunSettings & { ioBound: RunSettings };
 
 type RunResult = { deliveriesPerSecond: number; publishP99Ms: number; seconds: number };
 
-async function run(
-  label: string,
-  databases: Record<string, string>[],
-  receiverUrl: string,
-  settings: PostgresSettings,
-): Promise<RunResult> {
+async function run(label: string, databases: Record<string, string>[], receiverUrl: string, settings: RunSettings): Promise<RunResult> {
   const { loadConfig, createApp } = await builtGateway();
   const apps: App[] = [];
   for (const database of databases) {
@@ -103,11 +99,42 @@ export async function runPostgres(settings: PostgresSettings): Promise<Omit<Scen
     const one = await run('Postgres, 1 instance', [{ DATABASE_URL: await database('bench_one') }], receiver.url, settings);
     const twoUrl = await database('bench_two');
     const two = await run('Postgres, 2 instances', [{ DATABASE_URL: twoUrl }, { DATABASE_URL: twoUrl }], receiver.url, settings);
+    // I/O-bound: 100 webhooks whose receiver answers after 1 s, 1 to 4 instances on one database,
+    // with the share of pg_stat_activity samples in which a gateway backend waits on a lock.
+    const scaleOut: (RunResult & { instances: number; lockWaitShare: number; samples: number })[] = [];
+    for (let instances = 1; instances <= 4; instances++) {
+      const name = `bench_io_${instances}`;
+      const url = await database(name);
+      let samples = 0;
+      let waiting = 0;
+      const sampler = setInterval(() => {
+        void admin
+          .query<{ waiting: number }>(
+            `select count(*) filter (where wait_event_type = 'Lock')::int as waiting from pg_stat_activity where datname = $1 and backend_type = 'client backend'`,
+            [name],
+          )
+          .then(({ rows }) => {
+            samples++;
+            if ((rows[0]?.waiting ?? 0) > 0) waiting++;
+          });
+      }, 50);
+      const result = await run(
+        `Postgres I/O-bound, ${instances} instance(s)`,
+        Array.from({ length: instances }, () => ({ DATABASE_URL: url })),
+        `${receiver.url}/slow`,
+        settings.ioBound,
+      );
+      clearInterval(sampler);
+      scaleOut.push({ ...result, instances, samples, lockWaitShare: samples > 0 ? round(waiting / samples, 4) : 0 });
+    }
+    const alone = scaleOut[0]!;
+    const four = scaleOut[3]!;
     return {
       setup: [
         `${settings.events} events x ${settings.webhooks} webhooks, DELIVERY_CONCURRENCY ${settings.concurrency} per instance, ${settings.perWebhook} per webhook`,
         "SQLite file in the scratch folder; Postgres: the tests' throwaway server (fsync off), pool 10 per instance",
         'two instances: two apps in this one process on one database, publishes alternating',
+        `I/O-bound: ${settings.ioBound.events} events x ${settings.ioBound.webhooks} webhooks whose receiver answers after 1 s, 1 to 4 apps in this process on one fresh database each run; pg_stat_activity sampled every 50 ms`,
       ],
       comparisons: [
         compare({
@@ -126,6 +153,26 @@ export async function runPostgres(settings: PostgresSettings): Promise<Omit<Scen
           baselineLabel: 'SQLite',
           minRatio: null,
         }),
+        ...scaleOut.slice(1).map((row) =>
+          compare({
+            metric: `I/O-bound deliveries/s, ${row.instances} instances (1 s receivers, ${settings.ioBound.webhooks} webhooks)`,
+            unit: '/s',
+            ours: row.deliveriesPerSecond,
+            baseline: alone.deliveriesPerSecond,
+            baselineLabel: '1 instance',
+            minRatio: row.instances === 4 ? 0.9 * 4 : null,
+          }),
+        ),
+        {
+          metric: 'samples with a gateway backend waiting on a lock, 4 instances I/O-bound',
+          unit: '%',
+          ours: round(four.lockWaitShare * 100, 2),
+          baseline: round(alone.lockWaitShare * 100, 2),
+          baselineLabel: '1 instance',
+          ratio: null,
+          goal: '<= 1%',
+          pass: four.lockWaitShare <= 0.01,
+        },
         compare({
           metric: 'publish p99, Postgres 1 instance',
           unit: 'ms',
@@ -143,7 +190,7 @@ export async function runPostgres(settings: PostgresSettings): Promise<Omit<Scen
           minRatio: null,
         }),
       ],
-      details: { sqlite, postgresOneInstance: one, postgresTwoInstances: two },
+      details: { sqlite, postgresOneInstance: one, postgresTwoInstances: two, scaleOut },
       notes: [
         "Two instances share this process's one core here: the column shows coordination cost, not scale-out, which needs a core (or machine) per instance.",
       ],

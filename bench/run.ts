@@ -55,8 +55,15 @@ const scenarios: { id: string; title: string; run: () => Promise<Body>; byName?:
   },
   {
     id: 'postgres',
-    title: `Postgres beside SQLite: ${Math.round(deliveryEvents / 4).toLocaleString('en')} events to 10 webhooks, 1 and 2 instances`,
-    run: () => runPostgres({ events: Math.round(deliveryEvents / 4), webhooks: 10, concurrency: 64, perWebhook: 8 }),
+    title: `Postgres beside SQLite: ${Math.round(deliveryEvents / 4).toLocaleString('en')} events to 10 webhooks, 1 and 2 instances; I/O-bound scale-out, 1 to 4`,
+    run: () =>
+      runPostgres({
+        events: Math.round(deliveryEvents / 4),
+        webhooks: 10,
+        concurrency: 64,
+        perWebhook: 8,
+        ioBound: { events: quick ? 10 : 30, webhooks: 100, concurrency: 64, perWebhook: 8 },
+      }),
   },
   {
     id: 'live',
