@@ -30,13 +30,17 @@ export class PortInUseError extends Error {
 }
 
 /** The lines a failed start prints to stderr. */
-export function describeStartupError(error: unknown, config: Pick<Config, 'databaseUrl'> | null): string {
+export function describeStartupError(error: unknown, config: Pick<Config, 'databaseUrl' | 'databasePath'> | null): string {
   if (error instanceof ConfigError || error instanceof PortInUseError) return error.message;
   const lines = [`gateway failed to start: ${oneLine(error)}`];
   const seen = new Set<unknown>([error]);
   for (let cause = causeOf(error); cause !== undefined && !seen.has(cause); cause = causeOf(cause)) {
     seen.add(cause);
     lines.push(`  caused by: ${oneLine(cause)}`);
+  }
+  if (config?.databaseUrl) {
+    const { host, port, database, user } = databaseInUse(config);
+    lines.push(`  database: postgres at ${host}:${port}, database "${database}", user "${user}" (DATABASE_URL)`);
   }
   if (error instanceof Error && error.stack) lines.push(error.stack.split('\n').slice(1).join('\n'));
   return redact(lines.join('\n'), config?.databaseUrl ?? null);
