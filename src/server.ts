@@ -1,14 +1,16 @@
 import { createApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { type Config, loadConfig } from './config.ts';
 import { createBoundedServer } from './http-limits.ts';
+import { PortInUseError, databaseInUse, describeStartupError } from './startup-errors.ts';
 import { startEventLoopWatchdog } from './watchdog.ts';
 
+let config: Config | null = null;
+
 async function main() {
-  const config = loadConfig();
+  config = loadConfig();
   const app = await createApp(config);
   startEventLoopWatchdog(config.eventLoopWatchdogMs);
   const { server, maxConnections } = createBoundedServer(app.handle, config);
-  app.attachWebSockets(server);
 
   // Before anything says the gateway is up: a SIGTERM sent on that news must find its handler.
   let stopping = false;
@@ -26,8 +28,20 @@ async function main() {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
+  // A listen error (the port taken) ends the start here. The WebSocket server is attached only
+  // once listening: attached before, it hears the error too and reports it as its own. The first
+  // key is minted only then, so a start that fails does not leave a key nobody was shown.
+  const { port: wanted, host } = config;
+  await new Promise<void>((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, wanted) : error);
+    server.once('error', failed);
+    server.listen(wanted, host, () => {
+      server.off('error', failed);
+      resolve();
+    });
+  });
+  app.attachWebSockets(server);
   const firstKey = await app.services.apiKeys.bootstrap();
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -50,7 +64,7 @@ async function main() {
     {
       url: `${base}/graphql`,
       monitor: `${base}/`,
-      databasePath: config.databasePath,
+      database: databaseInUse(config),
       maxConnections,
       ...(metricsPort !== null ? { metrics: `http://127.0.0.1:${metricsPort}/metrics` } : {}),
     },
@@ -59,6 +73,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+  process.stderr.write(`${describeStartupError(error, config)}\n`);
   process.exit(1);
 });

@@ -54,7 +54,11 @@ const rows: Row[] = [
     result: [500],
     expected: { status: 'RETRYING', attemptCount: 1, nextAttemptAt: NOW + 10 * S },
   },
-  { name: 'no response at all retries too', result: [null], expected: { status: 'RETRYING', nextAttemptAt: NOW + 10 * S } },
+  {
+    name: 'no response at all retries too',
+    result: [null],
+    expected: { status: 'RETRYING', nextAttemptAt: NOW + 10 * S, failureReason: null },
+  },
   {
     name: 'LINEAR: the third attempt waits 3 x backoff',
     delivery: ['RETRYING', 2],
@@ -79,13 +83,25 @@ const rows: Row[] = [
     name: 'attempt maxRetries + 1 is the last: FAILED',
     delivery: ['RETRYING', 3],
     result: [500],
-    expected: { status: 'FAILED', attemptCount: 4, nextAttemptAt: null, retriesSpent: true },
+    expected: {
+      status: 'FAILED',
+      attemptCount: 4,
+      nextAttemptAt: null,
+      retriesSpent: true,
+      failureReason: 'no attempts left after 4: last attempt HTTP_ERROR 500',
+    },
   },
   {
     name: 'maxRetries 0: the first failure is final',
     webhook: { policy: { maxRetries: 0 } },
     result: [500],
     expected: { status: 'FAILED', attemptCount: 1, nextAttemptAt: null, retriesSpent: true },
+  },
+  {
+    name: 'retries spent without a response: the reason names the outcome alone',
+    webhook: { policy: { maxRetries: 0 } },
+    result: [null],
+    expected: { status: 'FAILED', failureReason: 'no attempts left after 1: last attempt CONNECTION_ERROR' },
   },
   {
     name: 'the delay is capped at 24 hours',

@@ -380,7 +380,10 @@ describe('retries', () => {
       clock.advance(1);
     }
     expect(await nextDelaySeconds(key, deliveryId)).toEqual({ status: 'FAILED', delay: null });
-    expect((await delivery(key, deliveryId)).attemptCount).toBe(4);
+    const failed = await delivery(key, deliveryId);
+    expect(failed.attemptCount).toBe(4);
+    // It says why: the attempts it had and what the last one got.
+    expect(failed.failureReason).toBe('no attempts left after 4: last attempt HTTP_ERROR 500');
   });
 
   it('honours Retry-After on 429 and 503', async () => {
@@ -408,6 +411,7 @@ describe('retries', () => {
   it('with maxRetries 0 the first failure is final', async () => {
     const { key, deliveryId } = await failingHook({ maxRetries: 0 });
     expect(await nextDelaySeconds(key, deliveryId)).toEqual({ status: 'FAILED', delay: null });
+    expect((await delivery(key, deliveryId)).failureReason).toBe('no attempts left after 1: last attempt HTTP_ERROR 500');
   });
 });
 

@@ -1,13 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ask, killGatewayProcesses, startGatewayProcess, type GatewayProcess } from './helpers/gateway-process.ts';
 import { CreateWebhook } from './helpers/documents.ts';
 import { runToEnd } from './helpers/readme.ts';
+import { withSharedSecretsKey } from './helpers/app.ts';
+import { spawnServer } from './helpers/process.ts';
+import { freshPostgresDatabase, postgresServerUrl } from './helpers/postgres.ts';
 
 /*
- * The two traps of a first local set-up, over the gateway as `npm start` runs it: a key minted
+ * The traps of a first local set-up, over the gateway as `npm start` runs it: a key minted
  * into another database than the server's, and a plain http:// receiver on this machine. Each
  * error says what to do, without giving away a key or whether it exists anywhere.
  */
@@ -95,5 +99,103 @@ describe('a local receiver while ALLOW_PRIVATE_ADDRESSES is off', () => {
     expect(createWebhook.fieldErrors).toEqual([
       { path: ['input', 'url'], message: expect.stringContaining('ALLOW_PRIVATE_ADDRESSES=true') },
     ]);
+  });
+});
+
+/** `npm start` with `env`, to its end: its exit code and everything it wrote (stdout and stderr). */
+async function startToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const server = spawnServer({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...withSharedSecretsKey(env) });
+  const stderr: string[] = [];
+  server.child.stderr.on('data', (chunk) => stderr.push(String(chunk)));
+  // Generous for a loaded machine; a start that keeps running past it is the failure under test.
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), 30_000);
+  const code = await server.exited;
+  clearTimeout(timer);
+  return { code: server.child.signalCode === 'SIGKILL' ? null : code, output: `${server.lines.join('\n')}\n${stderr.join('')}` };
+}
+
+function listeningOn(server: Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+}
+
+describe('a start that cannot go on ends at once, saying why', () => {
+  it('the port taken: exits non-zero naming the port and PORT=, and the next start on a free port still shows the first key', async () => {
+    const taken = createServer();
+    const port = await listeningOn(taken);
+    try {
+      const databasePath = join(dir, 'port-taken.db');
+      const { code, output } = await startToExit({ PORT: String(port), DATABASE_PATH: databasePath });
+      expect(code).not.toBe(0);
+      expect(code).not.toBeNull();
+      expect(output).toContain(`port ${port}`);
+      expect(output).toMatch(/already in use/);
+      expect(output).toMatch(/PORT=\d+/);
+      expect(output).not.toMatch(/Internal error emitted on the WebSocket server/);
+      // The failed start minted no key nobody saw: the next one on the same database prints it.
+      const next = await startGatewayProcess({ DATABASE_PATH: databasePath });
+      expect(next.key).toMatch(/^whgw_/);
+    } finally {
+      taken.close();
+      await killGatewayProcesses();
+    }
+  }, 60_000);
+
+  it('DATABASE_URL at a closed port: exits non-zero with ECONNREFUSED, never the password', async () => {
+    const closed = createServer();
+    const port = await listeningOn(closed);
+    await new Promise((resolve) => closed.close(resolve));
+    const { code, output } = await startToExit({ DATABASE_URL: `postgres://u:s3cretPassw0rd@127.0.0.1:${port}/db` });
+    expect(code).not.toBe(0);
+    expect(code).not.toBeNull();
+    expect(output).toMatch(/ECONNREFUSED/);
+    expect(output).toContain(`127.0.0.1:${port}`);
+    expect(output).not.toContain('s3cretPassw0rd');
+  });
+
+  it("DATABASE_URL with a user the server does not know: exits non-zero with Postgres' own reason, never the password", async () => {
+    // The tests' server trusts every local connection (initdb -A trust), so a wrong password is
+    // not refused there; an unknown role is, with Postgres' own message and code.
+    const url = new URL(postgresServerUrl());
+    url.username = 'no_such_role';
+    url.password = 'hunter2hunter2';
+    const { code, output } = await startToExit({ DATABASE_URL: url.toString() });
+    expect(code).not.toBe(0);
+    expect(code).not.toBeNull();
+    expect(output).toMatch(/role "no_such_role" does not exist/);
+    expect(output).toMatch(/28000/);
+    expect(output).not.toContain('hunter2hunter2');
+  });
+});
+
+describe('the start names the database it uses', () => {
+  it('SQLite: engine and path', async () => {
+    const databasePath = join(dir, 'named.db');
+    const gateway = await startGatewayProcess({ DATABASE_PATH: databasePath });
+    const listening = JSON.parse(await gateway.server.waitForLine(/gateway listening/)) as Record<string, unknown>;
+    expect(listening.database).toEqual({ engine: 'sqlite', path: databasePath });
+    expect(listening).not.toHaveProperty('databasePath');
+    await killGatewayProcesses();
+  });
+
+  it('Postgres: engine, host, port, database and user, never the password nor DATABASE_PATH', async () => {
+    const database = await freshPostgresDatabase();
+    try {
+      const url = new URL(database.url);
+      url.password = 'notLoggedAnywhere';
+      const gateway = await startGatewayProcess({ DATABASE_URL: url.toString() });
+      const line = await gateway.server.waitForLine(/gateway listening/);
+      expect(JSON.parse(line).database).toEqual({
+        engine: 'postgres',
+        host: '127.0.0.1',
+        port: Number(url.port),
+        database: url.pathname.slice(1),
+        user: url.username,
+      });
+      expect(gateway.server.lines.join('\n')).not.toContain('notLoggedAnywhere');
+      expect(line).not.toContain('gateway.db');
+    } finally {
+      await killGatewayProcesses();
+      await database.drop();
+    }
   });
 });

@@ -48,6 +48,7 @@ const snippets = [
   'prometheus-scrape',
   'prometheus-alerts',
   'update-if-unchanged',
+  'pause-resume',
   'rotate-own-secret',
   'recover-and-replay',
   'deliveries-query',
@@ -267,6 +268,22 @@ describe('README snippets, run as written', () => {
         topics: ['message.*'],
         timeoutSeconds: 30,
       },
+    });
+  });
+
+  it('pause-resume: the curl blocks pause the webhook (pausedAt set, nothing held yet) and resume it', async () => {
+    const gw = await gateway(true);
+    const { webhookId } = await webhookAt(gw, 'http://127.0.0.1:9/paused');
+    const run = runShell(fill(block('pause-resume').code, { webhookId, gateway: gw.address }), { env: { KEY: gw.key } });
+    expect(await run.exited, run.transcript()).toBe(0);
+    const [paused, resumed] = run.lines.filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as ExecutionResult<any>);
+    expect(paused?.data?.pauseWebhook, run.transcript()).toEqual({
+      __typename: 'PauseWebhookSuccess',
+      webhook: { id: webhookId, pausedAt: expect.any(String), held: { count: 0, oldestAt: null } },
+    });
+    expect(resumed?.data?.resumeWebhook, run.transcript()).toEqual({
+      __typename: 'PauseWebhookSuccess',
+      webhook: { id: webhookId, pausedAt: null },
     });
   });
 

@@ -58,7 +58,15 @@ export type Outcome = {
   disableReason: string | null;
   /** The schedule ended here because the policy's retries were used up (gateway.delivery.exhausted). */
   retriesSpent: boolean;
+  /** Delivery.failureReason, when this outcome fails the delivery for a reason of its own; else null (kept as it was). */
+  failureReason: string | null;
 };
+
+/** Why a delivery whose retries ran out failed: its attempts and what the last one got. */
+export function retriesSpentReason(attemptCount: number, result: Pick<AttemptResult, 'outcome' | 'responseStatus'>): string {
+  const got = result.responseStatus !== null ? `${result.outcome} ${result.responseStatus}` : result.outcome;
+  return `no attempts left after ${attemptCount}: last attempt ${got}`;
+}
 
 /**
  * The delivery's next status and attempt time, and whether its webhook is disabled. A person's
@@ -77,6 +85,7 @@ export function decideOutcome(input: OutcomeInput): Outcome {
       nextAttemptAt: null,
       disableReason: null,
       retriesSpent: false,
+      failureReason: null,
     };
   }
   const attemptCount = delivery.attemptCount + 1;
@@ -89,6 +98,7 @@ export function decideOutcome(input: OutcomeInput): Outcome {
       nextAttemptAt: null,
       disableReason: askedToDisable ? DISABLED_BY_RECEIVER : null,
       retriesSpent: false,
+      failureReason: null,
     };
   }
 
@@ -104,7 +114,9 @@ export function decideOutcome(input: OutcomeInput): Outcome {
   const retriesSpent =
     !!webhook && trigger !== 'TEST' && isOpen(delivery.status) && !aborted && attemptCount > webhook.retryPolicy.maxRetries;
   if (!webhook || disableReason || aborted || trigger === 'TEST' || !isOpen(delivery.status) || retriesSpent) {
-    return { attemptCount, status: statusWhenEnded(delivery.status), nextAttemptAt: null, disableReason, retriesSpent };
+    const status = statusWhenEnded(delivery.status);
+    const failureReason = retriesSpent && status === 'FAILED' ? retriesSpentReason(attemptCount, result) : null;
+    return { attemptCount, status, nextAttemptAt: null, disableReason, retriesSpent, failureReason };
   }
   const delay = retryDelayMs({
     attemptNumber: attemptCount,
@@ -113,5 +125,5 @@ export function decideOutcome(input: OutcomeInput): Outcome {
     retryAfterMs: honoursRetryAfter(result.responseStatus) ? result.retryAfterMs : null,
     random: input.random,
   });
-  return { attemptCount, status: 'RETRYING', nextAttemptAt: now + delay, disableReason: null, retriesSpent: false };
+  return { attemptCount, status: 'RETRYING', nextAttemptAt: now + delay, disableReason: null, retriesSpent: false, failureReason: null };
 }

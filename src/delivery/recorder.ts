@@ -104,6 +104,8 @@ export function createRecorder({ db, secrets, webhookCache, announcer, stages, l
       attempt_count: outcome.attemptCount,
       next_attempt_at: outcome.nextAttemptAt,
       updated_at: finishedAt,
+      // Only a reason of this outcome's own replaces one already there (a hold cap's).
+      ...(outcome.failureReason !== null ? { failure_reason: outcome.failureReason } : {}),
     });
 
     let before = claimed.delivery;

@@ -104,7 +104,8 @@ DeliveryNode.implement({
     attemptCount: t.exposeInt('attempt_count'),
     failureReason: t.exposeString('failure_reason', {
       nullable: true,
-      description: "Why the gateway failed it without an attempt saying why: held past a paused webhook's caps.",
+      description:
+        "Why the gateway failed it: its retries ran out (the attempts made and the last one's outcome and status), or it was held past a paused webhook's caps.",
     }),
     nextAttemptAt: t.field({ type: 'DateTime', nullable: true, resolve: (delivery) => delivery.next_attempt_at }),
     attempts: t.loadableList({

@@ -7,7 +7,9 @@ import { isDue, type DueRules } from './due.ts';
 import { byId, keysetPage, type Page, type PageArgs } from './keyset.ts';
 import { prepared } from './prepared.ts';
 
-type DeliveryChange = Pick<DeliveryRow, 'status' | 'attempt_count' | 'next_attempt_at' | 'updated_at'>;
+/** An attempt's recording; failure_reason only when the outcome gives one (set, never cleared). */
+type DeliveryChange = Pick<DeliveryRow, 'status' | 'attempt_count' | 'next_attempt_at' | 'updated_at'> &
+  Partial<Pick<DeliveryRow, 'failure_reason'>>;
 
 /** The tenant-wide deliveries connection's filter; `since` and `until` are epoch ms, `until` exclusive. */
 export type DeliveryFilter = {

@@ -8,6 +8,8 @@ export async function migrateToLatest(db: Db): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error');
-    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed`, { cause: error });
+    // No migration failed when the database could not be reached (or locked) at all: say so.
+    const what = failed ? `migration ${failed.migrationName} failed` : 'could not migrate the database (no migration ran)';
+    throw new Error(what, { cause: error });
   }
 }

@@ -37,6 +37,7 @@ export const GetDelivery = graphql(`
       status
       attemptCount
       nextAttemptAt
+      failureReason
       webhookId
       webhook { id }
       event { id topic }
