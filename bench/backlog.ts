@@ -18,6 +18,7 @@ import { Agent, request } from 'undici';
 import {
   createWebhook,
   type GatewayProcess,
+  idFactory,
   log,
   memoryOf,
   percentile,
@@ -35,22 +36,6 @@ export type BacklogSettings = { deliveries: number; publishesPerSecond: number; 
 
 const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 const RSS_LIMIT_MB = 300;
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** ULID-shaped ids (time, then a counter): seeded rows sort by creation as the app's do. */
-function idFactory(prefix: string) {
-  let counter = 0;
-  const base32 = (value: number, length: number) => {
-    let out = '';
-    for (let i = 0; i < length; i++) {
-      out = CROCKFORD[value % 32]! + out;
-      value = Math.floor(value / 32);
-    }
-    return out;
-  };
-  return (time: number) => `${prefix}_${base32(time, 10)}${base32(counter++, 16)}`;
-}
-
 /**
  * The generation script: `count` events of `topic`, each with one PENDING delivery to `webhookId`,
  * created over the hour before `now` and due at creation. Written with the server stopped, in

@@ -25,7 +25,17 @@ import { deliveryRepository } from '../src/store/deliveries.ts';
 import type { DueRules } from '../src/store/due.ts';
 import { createWebhookCache } from '../src/store/webhook-cache.ts';
 import type { SecretBox } from '../src/store/secret-box.ts';
-import { log, removeDir, round, scratchDir, startInProcessGateway, summarize, type Comparison, type ScenarioResult } from './lib.ts';
+import {
+  idFactory,
+  log,
+  removeDir,
+  round,
+  scratchDir,
+  startInProcessGateway,
+  summarize,
+  type Comparison,
+  type ScenarioResult,
+} from './lib.ts';
 
 /** Due at `now` with no webhook paused or out of rate room, as the seeded webhooks are. */
 const dueAt = (now: number): DueRules => ({ now, deadAfterMs: loadConfig({}).delivery.deadAfterMs, withoutRoom: [] });
@@ -33,22 +43,6 @@ const dueAt = (now: number): DueRules => ({ now, deadAfterMs: loadConfig({}).del
 export type GrowthSettings = { sizes: number[]; webhooks: number; dueNow: number; samples: number };
 
 const DAY = 86_400_000;
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** ULID-shaped ids (time, then a counter) so seeded rows sort by creation like the app's. */
-function idFactory(prefix: string) {
-  let counter = 0;
-  const base32 = (value: number, length: number) => {
-    let out = '';
-    for (let i = 0; i < length; i++) {
-      out = CROCKFORD[value % 32]! + out;
-      value = Math.floor(value / 32);
-    }
-    return out;
-  };
-  return (time: number) => `${prefix}_${base32(time, 10)}${base32(counter++, 16)}`;
-}
-
 function seeder(path: string, tenantId: string, webhookIds: readonly string[], historyStart: number, historyEnd: number, maxRows: number) {
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');

@@ -234,24 +234,29 @@ export type GatewayProcess = ChildServer & { url: string; key: string };
  */
 export const GATEWAY_ENV: Record<string, string> = { ALLOW_PRIVATE_ADDRESSES: 'true', LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '0' };
 
-/**
- * The real server (`npm start`: build/server.js) on a fresh database, in its own process. On an empty
- * database it prints the first admin key and then `Open <url>/graphql and enter it ...`: that line is
- * the ready signal, so it works at any LOG_LEVEL (the "gateway listening" log line is info).
- */
-export async function startGatewayProcess(databasePath: string, env: Record<string, string> = {}): Promise<GatewayProcess> {
+/** The real server as `npm start` runs it (`node <flags> build/server.js`, by this node), ready when `ready` says so. */
+async function spawnGateway(databasePath: string, env: Record<string, string>, ready: (lines: string[]) => boolean): Promise<ChildServer> {
   buildServer();
-  const opened = (lines: string[]) => lines.map((line) => /^Open (http\S+\/graphql) /.exec(line)?.[1]).find(Boolean);
-  // package.json's start command, `node <flags> build/server.js`, run by this node.
   const [, ...startArgs] = (
     JSON.parse(readFileSync(join(ROOT_DIR, 'package.json'), 'utf8')) as { scripts: { start: string } }
   ).scripts.start.split(' ');
-  const server = await spawnNode({
+  return spawnNode({
     script: join(ROOT_DIR, startArgs.at(-1)!),
     nodeArgs: startArgs.slice(0, -1),
     env: { PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: databasePath, ...GATEWAY_ENV, ...env },
-    ready: (lines) => !!opened(lines),
+    ready,
+    timeoutMs: 120_000,
   });
+}
+
+/**
+ * The real server on a fresh database, in its own process. On an empty database it prints the
+ * first admin key and then `Open <url>/graphql and enter it ...`: that line is the ready signal,
+ * so it works at any LOG_LEVEL (the "gateway listening" log line is info).
+ */
+export async function startGatewayProcess(databasePath: string, env: Record<string, string> = {}): Promise<GatewayProcess> {
+  const opened = (lines: string[]) => lines.map((line) => /^Open (http\S+\/graphql) /.exec(line)?.[1]).find(Boolean);
+  const server = await spawnGateway(databasePath, env, (lines) => !!opened(lines));
   const keyLine = server.lines.find((line) => /^ {2}whgw_\S+$/.test(line));
   if (!keyLine) throw new Error('the gateway printed no first admin key (was the database empty?)');
   return { ...server, url: opened(server.lines)!, key: keyLine.trim() };
@@ -259,19 +264,25 @@ export async function startGatewayProcess(databasePath: string, env: Record<stri
 
 /** The real server again on a database it has run on before (no first key printed): ready at its "gateway listening" log line. */
 export async function restartGatewayProcess(databasePath: string, key: string, env: Record<string, string> = {}): Promise<GatewayProcess> {
-  buildServer();
   const listening = (lines: string[]) => lines.find((line) => line.includes('"msg":"gateway listening"'));
-  const [, ...startArgs] = (
-    JSON.parse(readFileSync(join(ROOT_DIR, 'package.json'), 'utf8')) as { scripts: { start: string } }
-  ).scripts.start.split(' ');
-  const server = await spawnNode({
-    script: join(ROOT_DIR, startArgs.at(-1)!),
-    nodeArgs: startArgs.slice(0, -1),
-    env: { PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: databasePath, ...GATEWAY_ENV, LOG_LEVEL: 'info', ...env },
-    ready: (lines) => !!listening(lines),
-    timeoutMs: 120_000,
-  });
+  const server = await spawnGateway(databasePath, { ...env, LOG_LEVEL: 'info' }, (lines) => !!listening(lines));
   return { ...server, url: (JSON.parse(listening(server.lines)!) as { url: string }).url, key };
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** ULID-shaped ids (time, then a counter) for rows seeded straight into a database: they sort by creation as the app's do. */
+export function idFactory(prefix: string) {
+  let counter = 0;
+  const base32 = (value: number, length: number) => {
+    let out = '';
+    for (let i = 0; i < length; i++) {
+      out = CROCKFORD[value % 32]! + out;
+      value = Math.floor(value / 32);
+    }
+    return out;
+  };
+  return (time: number) => `${prefix}_${base32(time, 10)}${base32(counter++, 16)}`;
 }
 
 /** VmRSS and VmHWM of a process, in MiB. */
