@@ -4,6 +4,20 @@ import { configVariables, loadConfig } from '../src/config.ts';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
+describe('.env.example', () => {
+  it('lists every environment variable, commented out, with the default the README documents', () => {
+    const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+    const listed = [...example.matchAll(/^# ([A-Z0-9_]+)=(.*)$/gm)].map(([, name, value]) => [name, value]);
+    expect(listed.map(([name]) => name)).toEqual([...configVariables]);
+    for (const [name, value] of listed) {
+      const literal = new RegExp(`^\\| \`${name}\` \\| \`([^\`]*)\` \\|`, 'm').exec(readme)?.[1];
+      expect(value, name).toBe(literal ?? '');
+    }
+    // Nothing set by copying it: every line is a comment or blank.
+    expect(example.split('\n').filter((line) => line.trim() && !line.startsWith('#'))).toEqual([]);
+  });
+});
+
 describe('README', () => {
   it('starts with the two set-up commands', () => {
     const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)?.[1];
